@@ -5,16 +5,34 @@ let package = Package(
     name: "Flywheel",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "Flywheel", targets: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Plots"]),
+        .executable(name: "flywheel", targets: ["flywheel"]),
+        .library(name: "Flywheel", targets: ["Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "FlywheelCore", dependencies: ["CGSL"]),
         .target(name: "Streams", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Learners", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
+        .target(name: "Strategies", dependencies: ["FlywheelCore", "Learners", "Monitoring"]),
+        .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies"]),
+        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL"]),
+        .target(name: "Storage", dependencies: ["FlywheelCore", "Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Plots"),
+        .target(name: "Reports", dependencies: ["FlywheelCore", "Analysis", "Plots"]),
+        .target(name: "Scenarios", dependencies: [
+            "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "flywheel", dependencies: [
+            "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,123 @@
+import CGSL
+import FlywheelCore
+
+/// A mean over replicates with its 95 % confidence interval (Student's t, n − 1 degrees of freedom).
+public struct Interval: Hashable, Sendable {
+    public var mean: Double
+    /// Half-width of the 95 % interval; 0 with a single replicate.
+    public var halfWidth: Double
+    public var n: Int
+
+    public init(_ values: [Double]) {
+        let v = values.filter { !$0.isNaN }
+        n = v.count
+        guard n > 0 else { mean = .nan; halfWidth = .nan; return }
+        mean = v.reduce(0, +) / Double(n)
+        guard n > 1 else { halfWidth = 0; return }
+        let m = mean
+        let variance = v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)
+        halfWidth = gsl_cdf_tdist_Pinv(0.975, Double(n - 1)) * (variance / Double(n)).squareRoot()
+    }
+
+    public var lower: Double { mean - halfWidth }
+    public var upper: Double { mean + halfWidth }
+}
+
+/// Opportunity cost of a strategy against a reference on one replicate:
+/// `Σ_t (m_ref(t) − m_S(t)) × volume(t)`, in metric-events (for accuracy: the extra errors).
+/// Positive when the strategy did worse than the reference. Per tick values are returned too.
+public func opportunityCost(strategy: [Double], reference: [Double], volume: [Double]) -> (total: Double, perTick: [Double]) {
+    var per = [Double](repeating: 0, count: strategy.count)
+    var total = 0.0
+    for t in 0..<min(strategy.count, reference.count, volume.count) {
+        let d = (reference[t] - strategy[t]) * volume[t]
+        if d.isNaN { continue }
+        per[t] = d
+        total += d
+    }
+    return (total, per)
+}
+
+/// One row of the summary: a strategy's figures over replicates.
+public struct StrategySummary: Sendable {
+    public var strategy: String
+    /// Mean of the primary metric over ticks and events (event-weighted), per replicate.
+    public var meanMetric: Interval
+    public var retrains: Interval
+    public var deployments: Interval
+    public var labels: Interval
+    public var errorCost: Interval
+    public var labelCost: Interval
+    public var retrainCost: Interval
+    public var deployCost: Interval
+    public var totalCost: Interval
+    /// Against the run's reference strategy, when it has one (metric-events).
+    public var opportunityCost: Interval?
+    /// Ticks whose metric was below the scenario's threshold (when one is given).
+    public var ticksBelow: Interval?
+}
+
+/// Summaries of every strategy of a run, in scenario order.
+public enum RunSummary {
+    public static func summarize(_ record: RunRecord, belowThreshold: Double? = nil) -> [StrategySummary] {
+        let metric = record.manifest.primaryMetric
+        let volumes = Dictionary(uniqueKeysWithValues: record.traffic.map { ($0.replicate, $0.volume) })
+        let reference = record.manifest.reference
+        return record.strategies.map { name in
+            let runs = record.runs(of: name)
+            func per(_ f: (StrategyRun) -> Double) -> Interval { Interval(runs.map(f)) }
+            func total(_ m: String) -> (StrategyRun) -> Double { { run in (run.values(m) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } } }
+            let meanMetric = per { run in
+                let v = run.values(metric) ?? [], w = volumes[run.replicate] ?? []
+                var s = 0.0, n = 0.0
+                for t in 0..<min(v.count, w.count) where !v[t].isNaN { s += v[t] * w[t]; n += w[t] }
+                return n > 0 ? s / n : .nan
+            }
+            var opp: Interval?
+            if let reference, reference != name {
+                let refRuns = record.runs(of: reference)
+                opp = Interval(runs.map { run in
+                    guard let ref = refRuns.first(where: { $0.replicate == run.replicate }) else { return .nan }
+                    let sign = metric == "accuracy" ? 1.0 : -1.0
+                    let (o, _) = opportunityCost(strategy: (run.values(metric) ?? []).map { $0 * sign },
+                                                 reference: (ref.values(metric) ?? []).map { $0 * sign },
+                                                 volume: volumes[run.replicate] ?? [])
+                    return o
+                })
+            } else if reference == name {
+                opp = Interval(runs.map { _ in 0 })
+            }
+            var below: Interval?
+            if let belowThreshold {
+                below = per { run in Double((run.values(metric) ?? []).filter { $0 < belowThreshold }.count) }
+            }
+            return StrategySummary(strategy: name, meanMetric: meanMetric, retrains: per(total("trained")),
+                                   deployments: per(total("deployed")), labels: per(total("labels")),
+                                   errorCost: per(total("cost_error")), labelCost: per(total("cost_label")),
+                                   retrainCost: per(total("cost_retrain")), deployCost: per(total("cost_deploy")),
+                                   totalCost: per(total("cost_total")), opportunityCost: opp, ticksBelow: below)
+        }
+    }
+
+    /// Strategies ranked by mean total cost (cheapest first); ties broken by the metric, then name.
+    public static func ranked(_ summaries: [StrategySummary], higherIsBetter: Bool = true) -> [StrategySummary] {
+        summaries.sorted { a, b in
+            if a.totalCost.mean != b.totalCost.mean { return a.totalCost.mean < b.totalCost.mean }
+            if a.meanMetric.mean != b.meanMetric.mean { return higherIsBetter ? a.meanMetric.mean > b.meanMetric.mean : a.meanMetric.mean < b.meanMetric.mean }
+            return a.strategy < b.strategy
+        }
+    }
+}
+
+/// Per-tick mean and 95 % band of a metric over replicates, for curves with bands.
+public func band(_ runs: [StrategyRun], metric: String) -> (mean: [Double], lower: [Double], upper: [Double]) {
+    guard let ticks = runs.first?.values(metric)?.count else { return ([], [], []) }
+    var mean = [Double](repeating: .nan, count: ticks), lo = mean, hi = mean
+    for t in 0..<ticks {
+        let i = Interval(runs.compactMap { $0.values(metric)?[t] })
+        mean[t] = i.mean
+        lo[t] = i.lower
+        hi[t] = i.upper
+    }
+    return (mean, lo, hi)
+}

@@ -1,0 +1,91 @@
+import Analysis
+import FlywheelCore
+import Foundation
+
+/// The Markdown decision report of a run (`report.md`), built from the finished run record only.
+public enum MarkdownReport {
+    public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)]) -> String {
+        let m = record.manifest
+        let metric = m.primaryMetric
+        let higher = metric == "accuracy"
+        var out = "# \(m.scenarioName)\n\n"
+        if !m.description.isEmpty { out += "\(m.description)\n\n" }
+        out += "## Scenario\n\n"
+        out += "| | |\n|---|---|\n"
+        out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) (\(m.clock.time(ofTick: 0)) – \(m.clock.time(ofTick: m.clock.ticks))) |\n"
+        let events = record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
+        out += "| traffic | \(events) events per replicate |\n"
+        out += "| replicates | \(m.replicates) (seed \(m.seed)); intervals are 95 % over replicates |\n"
+        out += "| strategies | \(record.strategies.count), on the same traffic (common random numbers) |\n"
+        if let ref = m.reference { out += "| reference | `\(ref)` (opportunity cost is measured against it) |\n" }
+        out += "| costs | " + m.costs.sorted { $0.key < $1.key }.map { "\($0.key) \(num($0.value))" }.joined(separator: ", ") + " |\n"
+        out += "| version | Flywheel \(m.version) |\n\n"
+        if !record.drifts.isEmpty {
+            out += "### Injected drifts (ground truth)\n\n| # | type | target | start | end | peak | what |\n|---|---|---|---|---|---|---|\n"
+            for d in record.drifts {
+                out += "| \(d.id) | \(d.type) | \(d.target) | \(num(d.start)) | \(num(d.end)) | \(num(d.peak)) | \(d.detail) |\n"
+            }
+            out += "\n"
+        }
+        if let bayes = meanBayes(record) { out += "Bayes-optimal \(metric) of this traffic (the ceiling): **\(pct(bayes))**.\n\n" }
+
+        let ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
+        out += "## Strategies, ranked by total cost\n\n"
+        var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy cost | total cost |"
+        var rule = "|---|---|---|---|---|---|---|---|---|---|"
+        if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
+        out += header + "\n" + rule + "\n"
+        for (i, s) in ranked.enumerated() {
+            var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
+            row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean)) | \(moneyCI(s.totalCost)) |"
+            if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
+            out += row + "\n"
+        }
+        if m.reference != nil {
+            out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
+        }
+        out += "\n"
+        for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
+
+        out += "## Recommendation\n\n"
+        if let best = ranked.first {
+            out += "**`\(best.strategy)`** has the lowest total cost, \(moneyCI(best.totalCost)), with mean \(metric) \(higher ? pct(best.meanMetric.mean) : num(best.meanMetric.mean)).\n"
+            if ranked.count > 1 {
+                let second = ranked[1]
+                let gap = second.totalCost.mean - best.totalCost.mean
+                let overlap = best.totalCost.upper >= second.totalCost.lower
+                out += "The runner-up, `\(second.strategy)`, costs \(money(gap)) more (\(pct(gap / max(abs(second.totalCost.mean), 1e-12))) of its total). "
+                if m.replicates < 2 {
+                    out += "With a single replicate there is no interval: run more replicates before signing off.\n"
+                } else if overlap {
+                    out += "Their 95 % intervals overlap: on this evidence the two are not distinguishable; prefer the simpler or cheaper-to-operate one, or run more replicates.\n"
+                } else {
+                    out += "Their 95 % intervals do not overlap: the difference is larger than the replicate-to-replicate noise.\n"
+                }
+            }
+        }
+        out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
+        return out
+    }
+
+    static func meanBayes(_ record: RunRecord) -> Double? {
+        var s = 0.0, n = 0.0
+        for tr in record.traffic { for t in 0..<tr.bayes.count where !tr.bayes[t].isNaN { s += tr.bayes[t] * tr.volume[t]; n += tr.volume[t] } }
+        return n > 0 ? s / n : nil
+    }
+
+    static func num(_ v: Double) -> String {
+        guard v.isFinite else { return "–" }
+        if v == v.rounded(), abs(v) < 1e12 { return String(Int64(v)) }
+        return String(format: "%.3g", v)
+    }
+    static func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.2f %%", v * 100) : "–" }
+    static func pctCI(_ i: Interval) -> String { i.halfWidth > 0 ? String(format: "%.2f ± %.2f %%", i.mean * 100, i.halfWidth * 100) : pct(i.mean) }
+    static func ci(_ i: Interval, digits: Int = 3) -> String {
+        guard i.mean.isFinite else { return "–" }
+        let f = "%.\(digits)f"
+        return i.halfWidth > 0 ? String(format: "\(f) ± \(f)", i.mean, i.halfWidth) : String(format: f, i.mean)
+    }
+    static func money(_ v: Double) -> String { v.isFinite ? String(format: "%.1f", v) : "–" }
+    static func moneyCI(_ i: Interval) -> String { i.halfWidth > 0 ? String(format: "%.1f ± %.1f", i.mean, i.halfWidth) : money(i.mean) }
+}

@@ -1,0 +1,10 @@
+import FlywheelCore
+import Strategies
+import Streams
+
+/// Every component a scenario can name, for `flywheel list`.
+public enum Catalog {
+    public static var all: [ComponentInfo] {
+        Generators.all + Drift.catalog + Models.all + TriggerPolicy.catalog + DatasetPolicy.catalog + LabelingPolicy.catalog + GatePolicy.catalog
+    }
+}

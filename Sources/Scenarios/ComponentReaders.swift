@@ -1,0 +1,266 @@
+import FlywheelCore
+import Learners
+import Strategies
+import Streams
+
+/// Reads one entry of `drifts:`.
+enum DriftReader {
+    static let keys = ["name", "type", "target", "at", "center", "width", "shape", "start", "end", "period", "phase", "duty",
+                       "amplitude", "duration", "ramp", "to", "shift", "scale", "prior", "rate", "fault"]
+    static let types = ["instantaneous", "gradual", "incremental", "periodic", "temporary"]
+    static let targets = ["concept", "covariates", "prior", "label_noise", "quality"]
+
+    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema, conceptCount: Int,
+                     previousConcept: inout Int) -> Drift? {
+        guard let m = v.mapping(allowed: keys) else { return nil }
+        func need(_ key: String) -> YAMLValue? {
+            if let x = m[key] { return x }
+            v.fail("missing required key '\(key)'")
+            return nil
+        }
+        guard let type = need("type")?.oneOf(types) else { return nil }
+        let targetName = m["target"]?.oneOf(targets) ?? "concept"
+        var schedule: DriftSchedule?
+        switch type {
+        case "instantaneous":
+            if let at = need("at")?.duration(tick: tick) { schedule = .instantaneous(at: at) }
+        case "gradual":
+            let shape = m["shape"]?.oneOf(["sigmoid", "linear"]) ?? "sigmoid"
+            if let c = need("center")?.duration(tick: tick), let w = need("width")?.duration(tick: tick, allowZero: false) {
+                schedule = .gradual(center: c, width: w, linear: shape == "linear")
+            }
+        case "incremental":
+            if let s = need("start")?.duration(tick: tick), let e = need("end")?.duration(tick: tick) {
+                if e <= s { m["end"]!.fail("must come after start") } else { schedule = .incremental(start: s, end: e) }
+            }
+        case "periodic":
+            let shape = m["shape"]?.oneOf(["sine", "square"]) ?? "sine"
+            if let p = need("period")?.duration(tick: tick, allowZero: false) {
+                schedule = .periodic(period: p, phase: m["phase"]?.duration(tick: tick) ?? 0, square: shape == "square",
+                                     duty: m["duty"]?.double(min: 0, max: 1) ?? 0.5, start: m["start"]?.duration(tick: tick) ?? 0)
+            }
+        default:
+            if let s = need("start")?.duration(tick: tick), let d = need("duration")?.duration(tick: tick, allowZero: false) {
+                let ramp = m["ramp"]?.duration(tick: tick) ?? 0
+                if ramp * 2 > d { m["ramp"]!.fail("ramps in and out must fit in the duration") }
+                schedule = .temporary(start: s, duration: d, ramp: ramp)
+            }
+        }
+        // Keys that belong to other schedule types are mistakes worth naming.
+        let scheduleKeys: [String: [String]] = [
+            "instantaneous": ["at"], "gradual": ["center", "width", "shape"], "incremental": ["start", "end"],
+            "periodic": ["period", "phase", "shape", "duty", "start"], "temporary": ["start", "duration", "ramp"],
+        ]
+        let allScheduleKeys = Set(scheduleKeys.values.joined())
+        for key in allScheduleKeys.sorted() where m[key] != nil && !(scheduleKeys[type]!.contains(key)) {
+            m[key]!.fail("'\(key)' does not apply to a \(type) drift", hint: "a \(type) drift takes \(scheduleKeys[type]!.joined(separator: ", "))")
+        }
+        func feature(_ x: YAMLValue) -> Int? {
+            guard let name = x.string() else { return nil }
+            if let i = schema.features.firstIndex(of: name) { return i }
+            x.fail("no feature named '\(name)'", hint: nearest(name, in: schema.features).map { "did you mean '\($0)'?" } ?? "features: \(schema.features.joined(separator: ", "))")
+            return nil
+        }
+        var target: DriftTarget?
+        switch targetName {
+        case "concept":
+            guard conceptCount > 1 else { v.fail("this generator has a single concept: a concept drift needs two"); return nil }
+            let to = m["to"]?.int(min: 0, max: conceptCount - 1) ?? (previousConcept + 1) % conceptCount
+            target = .concept(to: to)
+            if case .temporary = schedule {} else if case .periodic = schedule {} else { previousConcept = to }
+        case "covariates":
+            var found = false
+            for key in ["shift", "scale"] {
+                guard let s = m[key]?.mapping(allowed: ["feature", "by"]) else { continue }
+                found = true
+                guard let fv = s["feature"], let f = feature(fv) else { m[key]!.fail("name the feature: {feature: x0, by: 1.5}"); continue }
+                guard let by = s["by"]?.double() else { m[key]!.fail("give the amount: {feature: x0, by: 1.5}"); continue }
+                if key == "shift" { target = .covariates(feature: f, shift: by, scale: 1) } else { target = .covariates(feature: f, shift: 0, scale: by) }
+            }
+            if !found { v.fail("a covariate drift needs shift: {feature, by} or scale: {feature, by}") }
+        case "prior":
+            guard schema.isClassification else { v.fail("a prior drift needs a classification stream"); return nil }
+            var cls = 0, share = 1.0
+            if let p = m["prior"]?.mapping(allowed: ["class", "share"]) {
+                if let c = p["class"]?.string() {
+                    if let i = schema.classes.firstIndex(of: c) { cls = i } else { p["class"]!.fail("no class named '\(c)'", hint: "classes: \(schema.classes.joined(separator: ", "))") }
+                }
+                share = p["share"]?.double(min: 0, max: 1) ?? 1
+            }
+            target = .prior(classIndex: cls, share: share)
+        case "label_noise":
+            if let r = need("rate")?.double(min: 0, max: 1) { target = .labelNoise(rate: r) }
+        default:
+            if let f = need("fault")?.mapping(allowed: ["feature", "missing", "multiply", "stuck", "dropped"]) {
+                guard let fv = f["feature"], let j = feature(fv) else { m["fault"]!.fail("name the feature: {feature: x1, missing: 0.3}"); return nil }
+                var faults: [QualityFault] = []
+                if let x = f["missing"]?.double(min: 0, max: 1) { faults.append(.missing(rate: x)) }
+                if let x = f["multiply"]?.double() { faults.append(.multiply(factor: x)) }
+                if let x = f["stuck"]?.double() { faults.append(.stuck(value: x)) }
+                if f["dropped"]?.bool() == true { faults.append(.dropped) }
+                if faults.count != 1 { m["fault"]!.fail("give exactly one fault: missing, multiply, stuck or dropped") } else { target = .quality(feature: j, fault: faults[0]) }
+            }
+        }
+        let amplitude = m["amplitude"]?.double(min: 0, max: 1) ?? 1
+        let name = m["name"]?.string() ?? "\(type) \(targetName)"
+        if case .instantaneous(let at) = schedule, at >= horizon { m["at"]!.fail("is after the last tick (\(Int(horizon)))") }
+        guard let schedule, let target else { return nil }
+        _ = index
+        return Drift(name: name, schedule: schedule, target: target, amplitude: amplitude)
+    }
+}
+
+/// Reads a `model:` mapping into a learner.
+enum ModelReader {
+    static func read(_ v: YAMLValue) -> (any Learner)? {
+        guard let m = v.node.mapping else { v.fail("expected a mapping such as {family: logistic_regression, l2: 1e-4}"); return nil }
+        var family: String?
+        var params: [String: YAMLValue] = [:]
+        for (k, val) in m {
+            let key = k.scalar?.string ?? "?"
+            let x = YAMLValue(node: val, path: v.child(key), diagnostics: v.diagnostics)
+            if key == "family" { family = x.string() } else { params[key] = x }
+        }
+        guard let family else { v.fail("missing required key 'family'", hint: "e.g. family: logistic_regression"); return nil }
+        return Models.make(family, params, at: v)
+    }
+}
+
+/// Model families a scenario can name.
+enum Models {
+    static let all: [ComponentInfo] = [LogisticRegressionLearner.info]
+
+    static func make(_ family: String, _ params: [String: YAMLValue], at v: YAMLValue) -> (any Learner)? {
+        switch family {
+        case "logistic_regression":
+            var l = LogisticRegressionLearner()
+            let keys = ["l2", "solver", "max_iterations", "epochs", "learning_rate"]
+            for (k, x) in params.sorted(by: { $0.key < $1.key }) {
+                switch k {
+                case "l2": l.l2 = x.double(min: 0) ?? l.l2
+                case "solver": l.solver = x.oneOf(["newton", "sgd"]).flatMap { LogisticRegressionLearner.Solver(rawValue: $0) } ?? l.solver
+                case "max_iterations": l.maxIterations = x.int(min: 1, max: 1000) ?? l.maxIterations
+                case "epochs": l.epochs = x.int(min: 1, max: 10_000) ?? l.epochs
+                case "learning_rate": l.learningRate = x.double(min: 0, exclusiveMin: true) ?? l.learningRate
+                default:
+                    x.fail("logistic_regression has no parameter '\(k)'", hint: nearest(k, in: keys).map { "did you mean '\($0)'?" } ?? "parameters: \(keys.joined(separator: ", "))")
+                }
+            }
+            return l
+        default:
+            let names = all.map(\.name)
+            v.fail("unknown model family '\(family)'", hint: nearest(family, in: names).map { "did you mean '\($0)'?" } ?? "available: \(names.joined(separator: ", "))")
+            return nil
+        }
+    }
+}
+
+/// Reads a `labels:` mapping over a base policy.
+enum LabelsReader {
+    static func read(_ v: YAMLValue, tick: Span, base: LabelingPolicy) -> LabelingPolicy? {
+        guard let m = v.mapping(allowed: ["coverage", "budget_per_tick", "delay", "cost"]) else { return nil }
+        var l = base
+        l.coverage = m["coverage"]?.double(min: 0, max: 1) ?? l.coverage
+        if let b = m["budget_per_tick"] { l.budgetPerTick = b.int(min: 0) ?? l.budgetPerTick }
+        if let d = m["delay"]?.duration(tick: tick) {
+            if d != d.rounded() { m["delay"]!.fail("must be a whole number of ticks (\(d) ticks)") }
+            l.delay = Int(d.rounded())
+        }
+        l.cost = m["cost"]?.double(min: 0) ?? l.cost
+        return l
+    }
+}
+
+/// Reads one entry of `strategies:`.
+enum StrategyReader {
+    static let keys = ["name", "trigger", "dataset", "labels", "model", "gate", "warm_start", "training_latency"]
+    static let triggerKeys = ["never", "online", "every", "volume", "performance", "detector", "any", "all", "cooldown", "min_new_labels"]
+
+    static func read(_ v: YAMLValue, tick: Span, model: any Learner, labels: LabelingPolicy) -> StrategySpec? {
+        guard let m = v.mapping(allowed: keys) else { return nil }
+        guard let name = m["name"]?.string() else { v.fail("missing required key 'name'"); return nil }
+        var trigger = TriggerConfig(policy: .never)
+        if let t = m["trigger"] { trigger = readTriggerConfig(t, tick: tick) ?? trigger }
+        var dataset = DatasetPolicy.all
+        if let d = m["dataset"] {
+            if d.scalarText == "all" { dataset = .all }
+            else if let dm = d.mapping(allowed: ["window", "count"]) {
+                if let w = dm["window"]?.duration(tick: tick, allowZero: false) { dataset = .window(ticks: w) }
+                else if let c = dm["count"]?.int(min: 1) { dataset = .count(c) }
+                if dm.count > 1 { d.fail("give one of window or count") }
+            }
+        }
+        let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels) } ?? labels
+        let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
+        var gate = GatePolicy()
+        if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain"]) {
+            gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
+            gate.minGain = g["min_gain"]?.double(min: -1, max: 1) ?? 0
+            if gate.holdout == 0, g["min_gain"] != nil { g["min_gain"]!.fail("a gate needs a holdout share, e.g. holdout: 0.2") }
+        }
+        let warm = m["warm_start"]?.bool() ?? false
+        let latency = m["training_latency"]?.duration(tick: tick).map { Int($0.rounded()) } ?? 0
+        if latency != 0 { m["training_latency"]!.fail("training latency is not supported yet; remove the key") }
+        return StrategySpec(name: name, trigger: trigger, dataset: dataset, labeling: labeling, learner: learner, gate: gate,
+                            warmStart: warm, trainingLatency: latency)
+    }
+
+    static func readTriggerConfig(_ v: YAMLValue, tick: Span) -> TriggerConfig? {
+        if let s = v.scalarText, v.node.mapping == nil {
+            switch s {
+            case "never": return TriggerConfig(policy: .never)
+            case "online": return TriggerConfig(policy: .online)
+            default:
+                v.fail("'\(s)' is not a trigger", hint: nearest(s, in: ["never", "online"]).map { "did you mean '\($0)'?" } ?? "write never, online, or a mapping such as {every: 7d}")
+                return nil
+            }
+        }
+        guard let m = v.mapping(allowed: triggerKeys) else { return nil }
+        let cooldown = m["cooldown"]?.duration(tick: tick) ?? 0
+        let minNew = m["min_new_labels"]?.int(min: 0) ?? 1
+        let policies = m.filter { $0.key != "cooldown" && $0.key != "min_new_labels" }
+        guard policies.count == 1, let (key, value) = policies.first else {
+            v.fail(policies.isEmpty ? "name a trigger: never, online, every, volume, performance, detector, any or all"
+                                    : "give one trigger per strategy; combine several with any: [...] or all: [...]")
+            return nil
+        }
+        guard let policy = readPolicy(key, value, tick: tick) else { return nil }
+        return TriggerConfig(policy: policy, cooldown: cooldown, minNewLabels: minNew)
+    }
+
+    static func readPolicy(_ key: String, _ v: YAMLValue, tick: Span) -> TriggerPolicy? {
+        switch key {
+        case "never": return .never
+        case "online": return .online
+        case "every": return v.duration(tick: tick, allowZero: false).map { .periodic(every: $0) }
+        case "volume": return v.int(min: 1).map { .volume(labels: $0) }
+        case "performance":
+            guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
+            let threshold = m["threshold"]?.double(min: 0, max: 1), drop = m["drop"]?.double(min: 0, max: 1)
+            if threshold == nil && drop == nil { v.fail("give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)") ; return nil }
+            return .performance(threshold: threshold, drop: drop, window: m["window"]?.duration(tick: tick, allowZero: false) ?? 7)
+        case "detector":
+            guard let m = v.node.mapping else { v.fail("expected {name: adwin, delta: 0.002, …}"); return nil }
+            var name: String?
+            var params: [String: Double] = [:]
+            for (k, val) in m {
+                let key = k.scalar?.string ?? "?"
+                let x = YAMLValue(node: val, path: v.child(key), diagnostics: v.diagnostics)
+                if key == "name" { name = x.string() } else if let d = x.double() { params[key] = d }
+            }
+            guard let name else { v.fail("missing required key 'name'", hint: "e.g. detector: {name: adwin, delta: 0.002}"); return nil }
+            return .detector(name: name, parameters: params)
+        case "any", "all":
+            guard let list = v.sequence() else { return nil }
+            let parts: [TriggerPolicy] = list.compactMap { item in
+                if let s = item.scalarText, item.node.mapping == nil { return readPolicy(s, item, tick: tick) }
+                guard let m = item.mapping(allowed: triggerKeys.filter { $0 != "cooldown" && $0 != "min_new_labels" }), m.count == 1,
+                      let (k, x) = m.first else { item.fail("each entry is one trigger, e.g. {every: 7d}"); return nil }
+                return readPolicy(k, x, tick: tick)
+            }
+            guard parts.count == list.count, !parts.isEmpty else { return nil }
+            return key == "any" ? .any(parts) : .all(parts)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import FlywheelCore
+
+/// What a drift changes.
+public enum DriftTarget: Hashable, Sendable {
+    /// P(y|x): events switch to concept `to` (or, for an incremental schedule, the generator's
+    /// parameters move toward it).
+    case concept(to: Int)
+    /// P(x): `x_j ← x_j · (1 + (scale − 1)·I) + shift·I` for feature `feature` at intensity I.
+    case covariates(feature: Int, shift: Double, scale: Double)
+    /// P(y): the share of class `classIndex` moves from its base rate toward `share` (by rejection).
+    case prior(classIndex: Int, share: Double)
+    /// Labels flip to another class with probability `rate · I`.
+    case labelNoise(rate: Double)
+    /// A data-quality fault on one served feature; the label still comes from the clean input.
+    case quality(feature: Int, fault: QualityFault)
+
+    public var name: String {
+        switch self {
+        case .concept: return "concept"
+        case .covariates: return "covariates"
+        case .prior: return "prior"
+        case .labelNoise: return "label_noise"
+        case .quality: return "quality"
+        }
+    }
+}
+
+/// A data-quality fault on one feature of the served (and logged) inputs.
+public enum QualityFault: Hashable, Sendable {
+    /// The value is missing (NaN) with probability `rate · I`.
+    case missing(rate: Double)
+    /// The value arrives multiplied by `factor` (a unit change, e.g. ×1000) with probability I.
+    case multiply(factor: Double)
+    /// The value is stuck at `value` with probability I.
+    case stuck(value: Double)
+    /// The feature is dropped from the feed (NaN) with probability I.
+    case dropped
+}
+
+/// One injected drift: a schedule paired with a target.
+public struct Drift: Hashable, Sendable {
+    public var name: String
+    public var schedule: DriftSchedule
+    public var target: DriftTarget
+    /// Peak intensity: the schedule's value is multiplied by it (a periodic drift of amplitude
+    /// 0.3 moves 30 % of the way to the new world at its crest).
+    public var amplitude: Double
+
+    public init(name: String, schedule: DriftSchedule, target: DriftTarget, amplitude: Double = 1) {
+        self.name = name
+        self.schedule = schedule
+        self.target = target
+        self.amplitude = amplitude
+    }
+
+    /// Effective intensity at time `t`.
+    @inline(__always) public func intensity(at t: Double) -> Double { amplitude * schedule.intensity(at: t) }
+
+    public static let catalog: [ComponentInfo] = [
+        ComponentInfo(family: "drift", name: "instantaneous", summary: "The world switches at `at`.",
+                      parameters: [ParameterInfo("at", "—", "time of the switch (ticks or a duration such as 40d)")]),
+        ComponentInfo(family: "drift", name: "gradual",
+                      summary: "The new world takes over around `center` over `width`: p(t) = 1/(1+exp(-4(t-center)/width)), or a linear ramp.",
+                      parameters: [ParameterInfo("center", "—", "centre of the transition"), ParameterInfo("width", "—", "width of the transition"),
+                                   ParameterInfo("shape", "sigmoid", "sigmoid or linear")],
+                      reference: "Bifet, Holmes, Pfahringer, Kirkby & Gavaldà, KDD 2009 (MOA's ConceptDriftStream)"),
+        ComponentInfo(family: "drift", name: "incremental", summary: "Parameters move continuously from `start` to `end`.",
+                      parameters: [ParameterInfo("start", "—", "when the movement starts"), ParameterInfo("end", "—", "when it stops")]),
+        ComponentInfo(family: "drift", name: "periodic", summary: "Recurring drift: sinusoid or square wave with a period.",
+                      parameters: [ParameterInfo("period", "—", "length of one cycle"), ParameterInfo("phase", "0", "offset of the cycle"),
+                                   ParameterInfo("shape", "sine", "sine or square"), ParameterInfo("duty", "0.5", "share of a square period that is on"),
+                                   ParameterInfo("start", "0", "when the oscillation begins"), ParameterInfo("amplitude", "1", "peak intensity")]),
+        ComponentInfo(family: "drift", name: "temporary", summary: "A pulse that starts, lasts `duration` and reverts.",
+                      parameters: [ParameterInfo("start", "—", "when the pulse starts"), ParameterInfo("duration", "—", "how long it lasts"),
+                                   ParameterInfo("ramp", "0", "linear ramp in and out")]),
+        ComponentInfo(family: "drift-target", name: "concept", summary: "P(y|x): switch or blend to concept `to` (default: the next concept).",
+                      parameters: [ParameterInfo("to", "next", "concept index of the new world")]),
+        ComponentInfo(family: "drift-target", name: "covariates", summary: "P(x): shift and/or scale one feature (labels follow the unchanged concept).",
+                      parameters: [ParameterInfo("feature", "—", "feature name"), ParameterInfo("shift", "0", "added at full intensity"),
+                                   ParameterInfo("scale", "1", "multiplier at full intensity")]),
+        ComponentInfo(family: "drift-target", name: "prior", summary: "P(y): the share of one class moves toward `share`.",
+                      parameters: [ParameterInfo("class", "—", "class name"), ParameterInfo("share", "—", "target share at full intensity")]),
+        ComponentInfo(family: "drift-target", name: "label_noise", summary: "Labels flip with probability rate × intensity.",
+                      parameters: [ParameterInfo("rate", "—", "flip probability at full intensity")]),
+        ComponentInfo(family: "drift-target", name: "quality", summary: "A data-quality fault on one served feature: missing, multiply (unit change), stuck, dropped.",
+                      parameters: [ParameterInfo("feature", "—", "feature name"), ParameterInfo("missing", "—", "share of values lost"),
+                                   ParameterInfo("multiply", "—", "unit-change factor"), ParameterInfo("stuck", "—", "constant value"),
+                                   ParameterInfo("dropped", "false", "the feature vanishes from the feed")]),
+    ]
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// How strongly a drift is in effect over time: intensity in [0, 1] at time `t` (in ticks).
+///
+/// Time is continuous: event `i` of `n` in tick `k` happens at `t = k + i / n`, so a gradual
+/// drift moves within a tick exactly as the stream-mining literature's per-sample rule does.
+public enum DriftSchedule: Hashable, Sendable {
+    /// The world switches at `at`: intensity 0 before, 1 from then on.
+    case instantaneous(at: Double)
+    /// The new world takes over around `center` over `width`:
+    /// sigmoid `p(t) = 1 / (1 + exp(−4 (t − center) / width))` (Bifet et al., MOA; River's
+    /// `ConceptDriftStream`), or a linear ramp from `center − width/2` to `center + width/2`.
+    case gradual(center: Double, width: Double, linear: Bool)
+    /// Parameters move continuously from `start` to `end` (linear in time); for a concept
+    /// drift the generator's parameters are interpolated rather than the concepts mixed.
+    case incremental(start: Double, end: Double)
+    /// Recurring: from `start` on, a sinusoid `½ (1 − cos(2π (t − start − phase) / period))`, or
+    /// a square wave that is 1 for the first `duty` fraction of each period (after `phase`).
+    case periodic(period: Double, phase: Double, square: Bool, duty: Double, start: Double)
+    /// A pulse: 1 on `[start, start + duration)`, with optional linear ramps of width `ramp`
+    /// inside that interval at both ends; 0 again afterwards (the world reverts).
+    case temporary(start: Double, duration: Double, ramp: Double)
+
+    /// Intensity at time `t`, always in [0, 1].
+    @inline(__always)
+    public func intensity(at t: Double) -> Double {
+        switch self {
+        case .instantaneous(let t0):
+            return t >= t0 ? 1 : 0
+        case .gradual(let c, let w, let linear):
+            if linear {
+                guard w > 0 else { return t >= c ? 1 : 0 }
+                return min(max((t - (c - w / 2)) / w, 0), 1)
+            }
+            guard w > 0 else { return t >= c ? 1 : 0 }
+            let v = -4 * (t - c) / w
+            if v > 700 { return 0 }
+            return 1 / (1 + exp(v))
+        case .incremental(let s, let e):
+            if t <= s { return 0 }
+            if t >= e { return 1 }
+            return (t - s) / (e - s)
+        case .periodic(let period, let phase, let square, let duty, let start):
+            guard t >= start, period > 0 else { return 0 }
+            let u = (t - start - phase) / period
+            let frac = u - u.rounded(.down)
+            if square { return frac < duty ? 1 : 0 }
+            return 0.5 * (1 - cos(2 * Double.pi * frac))
+        case .temporary(let s, let d, let ramp):
+            guard t >= s, t < s + d else { return 0 }
+            guard ramp > 0 else { return 1 }
+            return min(min((t - s) / ramp, (s + d - t) / ramp), 1)
+        }
+    }
+
+    /// The schedule's type name as scenarios and the ground truth write it.
+    public var typeName: String {
+        switch self {
+        case .instantaneous: return "instantaneous"
+        case .gradual: return "gradual"
+        case .incremental: return "incremental"
+        case .periodic: return "periodic"
+        case .temporary: return "temporary"
+        }
+    }
+
+    /// Where the drift starts to act, where it ends (reaches its final state or reverts) and the
+    /// change point a detector is scored against, within a horizon of `ticks`.
+    public func extent(horizon: Double) -> (start: Double, end: Double, changePoint: Double) {
+        switch self {
+        case .instantaneous(let t0): return (t0, t0, t0)
+        case .gradual(let c, let w, let linear):
+            // The sigmoid passes 1 % and 99 % at c ∓ w·ln(99)/4.
+            let half = linear ? w / 2 : w * log(99) / 4
+            return (max(c - half, 0), min(c + half, horizon), c)
+        case .incremental(let s, let e): return (s, e, s)
+        case .periodic(_, _, _, _, let start): return (start, horizon, start)
+        case .temporary(let s, let d, _): return (s, min(s + d, horizon), s)
+        }
+    }
+
+    /// The largest intensity reached within `[0, horizon)`.
+    public func peak(horizon: Double) -> Double {
+        let steps = 2048
+        var best = 0.0
+        for i in 0...steps { best = max(best, intensity(at: horizon * Double(i) / Double(steps))) }
+        if case .instantaneous(let t0) = self, t0 < horizon { best = 1 }
+        if case .temporary(let s, let d, _) = self, s < horizon, d > 0 { best = max(best, intensity(at: s + d / 2)) }
+        return best
+    }
+}
+
+/// River's concept-drift selection rule: an event comes from the new world when the uniform draw
+/// `u` is not above the intensity (`u > p` keeps the old world; ties go to the new one).
+@inline(__always)
+public func drawsNewWorld(u: Double, intensity p: Double) -> Bool { !(u > p) }

@@ -1,0 +1,26 @@
+import ArgumentParser
+import FlywheelCore
+import Scenarios
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Rebuild a run folder's CSVs, figures and report from its run.sqlite, without re-simulating.",
+        discussion: """
+        Example:
+          flywheel report results/quickstart
+        """)
+
+    @Argument(help: "A run folder (containing run.sqlite).")
+    var runDirectory: String
+
+    func run() throws {
+        do {
+            let files = try Workbench.regenerate(runDirectory: runDirectory)
+            print("rebuilt \(runDirectory)/ (\(files.joined(separator: ", ")))")
+        } catch let e as FlywheelError {
+            printError("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Dispatch
+import FlywheelCore
+import Foundation
+import Scenarios
+import Storage
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario: every strategy on the same traffic, then CSV, SVG, SQLite and a report.",
+        discussion: """
+        Without a file, runs the built-in quickstart scenario (the same as scenarios/quickstart.yaml).
+        Results go to results/<scenario name>/ unless --out names a folder; they are written to a
+        temporary folder and moved into place only when complete, so an error or Ctrl-C leaves
+        earlier results untouched.
+
+        Examples:
+          flywheel run
+          flywheel run scenarios/quickstart.yaml --replicates 10 --threads 2
+          flywheel run my.yaml --out /tmp/try --seed 7 --quiet
+        """)
+
+    @Argument(help: "Scenario file (YAML). Omit to run the built-in quickstart.")
+    var scenario: String?
+
+    @Option(name: .long, help: "Output folder (default: results/<scenario name>).")
+    var out: String?
+
+    @Option(name: .long, help: "Override the scenario's seed.")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "Override the scenario's number of replicates.")
+    var replicates: Int?
+
+    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
+    }
+
+    func run() throws {
+        let loaded: Scenarios.Scenario
+        do {
+            if let scenario {
+                guard let data = FileManager.default.contents(atPath: scenario), let text = String(data: data, encoding: .utf8) else {
+                    throw ValidationError("cannot read scenario file '\(scenario)'")
+                }
+                loaded = try ScenarioLoader.parse(text, file: scenario, seedOverride: seed, replicatesOverride: replicates)
+            } else {
+                loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
+                                                  seedOverride: seed, replicatesOverride: replicates)
+            }
+        } catch let e as FlywheelErrors {
+            printError(e.description)
+            throw ExitCode(2)
+        }
+        let dir = out ?? "results/\(loaded.name)"
+        let showProgress = !quiet && stderrIsTerminal
+        let interrupt = InterruptCleanup.shared
+        do {
+            let outputs = try Workbench.run(loaded, outDirectory: dir, threads: threads, progress: { done, total in
+                if showProgress { FileHandle.standardError.write(Data("\r  simulated \(done)/\(total) strategy × replicate runs".utf8)) }
+            }, staging: { interrupt.watch($0) })
+            interrupt.watch(nil)
+            if showProgress { printError("") }
+            if !quiet {
+                let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
+                let runs = outputs.record.runs.count
+                print("\(loaded.name): \(outputs.record.strategies.count) strategies × \(outputs.record.manifest.replicates) replicates, "
+                      + "\(Int(events)) events, in \(String(format: "%.2f", outputs.seconds)) s "
+                      + "(\(Int(events * Double(outputs.record.strategies.count) / max(outputs.seconds, 1e-9))) strategy-events/s)")
+                _ = runs
+                for s in outputs.summaries {
+                    print("  \(s.strategy.padding(toLength: 16, withPad: " ", startingAt: 0)) \(outputs.record.manifest.primaryMetric) "
+                          + String(format: "%.4f", s.meanMetric.mean) + "  retrains " + String(format: "%.0f", s.retrains.mean)
+                          + "  total cost " + String(format: "%.1f", s.totalCost.mean))
+                }
+                print("results: \(outputs.directory)/ (\(outputs.files.joined(separator: ", ")))")
+            }
+        } catch let e as FlywheelErrors {
+            printError(e.description)
+            throw ExitCode(1)
+        } catch let e as FlywheelError {
+            printError("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Removes a run's staging folder when the user presses Ctrl-C, so nothing half-written remains
+/// and the earlier results stay as they were.
+final class InterruptCleanup: @unchecked Sendable {
+    static let shared = InterruptCleanup()
+    private let lock = NSLock()
+    private var current: OutputDirectory?
+    private var sources: [DispatchSourceSignal] = []
+
+    private init() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.lock.lock()
+                self?.current?.abandon()
+                self?.lock.unlock()
+                FileHandle.standardError.write(Data("\ninterrupted: earlier results are untouched\n".utf8))
+                exit(130)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func watch(_ out: OutputDirectory?) {
+        lock.lock()
+        current = out
+        lock.unlock()
+    }
+}
