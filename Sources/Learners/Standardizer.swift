@@ -2,16 +2,18 @@ import FlywheelCore
 
 /// Per-feature training statistics used to impute missing inputs and to standardise them.
 ///
-/// Fitted in one pass over a training set, ignoring non-finite values (NaN or ±∞, which a
-/// data-quality fault upstream may inject):
+/// Fitted in one pass over the n training rows. Non-finite values (NaN or ±∞, which a
+/// data-quality fault upstream may inject) are replaced by the mean of the finite values of their
+/// feature (mean imputation, scikit-learn's `SimpleImputer(strategy="mean")`); the statistics are
+/// those of the imputed data:
 ///
 ///     mean_j = Σ_i x_ij / n_j            (over the n_j finite values of feature j)
-///     sd_j   = sqrt(Σ_i (x_ij − mean_j)² / n_j)
+///     sd_j   = sqrt(Σ_i (x_ij − mean_j)² / n)   (imputed values add no deviation)
 ///
 /// A feature with no finite value gets mean 0; a constant feature (sd 0) gets scale 1, as
 /// scikit-learn's `StandardScaler` does. At prediction time every model replaces a non-finite
-/// input with the training mean of its feature (mean imputation), so a missing value never turns
-/// into a NaN prediction; standardised, an imputed value is exactly 0.
+/// input with the training mean of its feature, so a missing value never turns into a NaN
+/// prediction; standardised, an imputed value is exactly 0.
 public struct Standardizer: Sendable, Hashable {
     public var dimension: Int
     /// The training mean of each feature (the imputation value).
@@ -36,8 +38,10 @@ public struct Standardizer: Sendable, Hashable {
         var mean = [Double](repeating: 0, count: d)
         var m2 = [Double](repeating: 0, count: d)
         let rows = data.count
+        var used = 0.0
         data.features.withUnsafeBufferPointer { x in
             for i in 0..<rows where use?[i] ?? true {
+                used += 1
                 let base = i * d
                 for j in 0..<d {
                     let v = x[base + j]
@@ -51,7 +55,7 @@ public struct Standardizer: Sendable, Hashable {
         }
         var inv = [Double](repeating: 1, count: d)
         for j in 0..<d where n[j] > 0 {
-            let sd = (m2[j] / n[j]).squareRoot()
+            let sd = (m2[j] / used).squareRoot()
             if sd > 0 && sd.isFinite { inv[j] = 1 / sd }
         }
         dimension = d
