@@ -23,7 +23,8 @@ import FlywheelCore
 /// for `epochs` more epochs on the new data. Any other champion is ignored (a cold fit).
 ///
 /// **Missing inputs**: non-finite features are imputed with the training mean (0 once
-/// standardised) when fitting and predicting. Rows with an invalid label are skipped.
+/// standardised) when fitting and predicting. Rows with an invalid label are skipped; with no
+/// usable row the network keeps its initial (or the champion's) weights.
 ///
 /// Passes reported for the cost model: `epochs` training passes, plus one to standardise the
 /// inputs into a training buffer, plus one for the input statistics on a cold fit.

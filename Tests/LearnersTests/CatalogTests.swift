@@ -46,3 +46,18 @@ import Testing
         #expect(throws: FlywheelError.self) { try LearnerCatalog.make("majority", parameters: ["l2": 1]) }
     }
 }
+
+@Suite struct DeterminismTests {
+    @Test(arguments: LearnerCatalog.names)
+    func sameSeedGivesIdenticalPredictions(family: String) throws {
+        let data = seaLike(800, dimension: 4, seed: 81)
+        let test = seaLike(300, dimension: 4, seed: 82)
+        let learner = try LearnerCatalog.make(family, parameters: family == "mlp" ? ["epochs": 2] : [:])
+        let classCount = family == "ridge" ? 0 : 2
+        let a = learner.fit(data, classCount: classCount, warmStart: nil, rng: RandomStream(seed: 5, path: "fit", family))
+        let b = learner.fit(data, classCount: classCount, warmStart: nil, rng: RandomStream(seed: 5, path: "fit", family))
+        #expect(a.epochs == b.epochs)
+        #expect(predictions(a.model, test.features, rows: test.count) == predictions(b.model, test.features, rows: test.count))
+        #expect(probabilities(a.model, test.features, rows: test.count) == probabilities(b.model, test.features, rows: test.count))
+    }
+}
