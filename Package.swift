@@ -34,6 +34,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
     ],
     swiftLanguageModes: [.v6]
 )
