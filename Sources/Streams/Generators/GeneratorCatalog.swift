@@ -41,7 +41,7 @@ public enum GeneratorCatalog {
             typealias D = RandomRBFGenerator.Defaults
             return try RandomRBFGenerator(
                 features: p.int("features", D.features), classes: p.int("classes", D.classes),
-                centroids: p.int("centroids", D.centroids), driftCentroids: p.int("drift_centroids", D.driftCentroids),
+                centroids: p.int("centroids", D.centroids), driftCentroids: p.optionalInt("drift_centroids"),
                 speed: p.double("speed", D.speed), concepts: p.int("concepts", D.concepts),
                 modelSeed: p.seed("model_seed", seed))
         case "sine":
@@ -109,6 +109,10 @@ public enum GeneratorCatalog {
                 throw FlywheelError("\(info.name): \(name) must be a whole number, got \(v)", key: name)
             }
             return Int(v)
+        }
+
+        func optionalInt(_ name: String) throws -> Int? {
+            values[name] == nil ? nil : try int(name, 0)
         }
 
         func seed(_ name: String, _ fallback: UInt64) throws -> UInt64 {

@@ -74,6 +74,20 @@ public struct HyperplaneGenerator: StreamGenerator {
         weights = all
     }
 
+    /// A hyperplane with explicit concept weight vectors `weights[concept][feature]`.
+    public init(weights: [[Double]]) throws {
+        guard let first = weights.first, first.count >= 2 else {
+            throw FlywheelError("hyperplane: weights need at least one concept of at least 2 features", key: "weights")
+        }
+        guard weights.allSatisfy({ $0.count == first.count && $0.allSatisfy(\.isFinite) }) else {
+            throw FlywheelError("hyperplane: every concept needs \(first.count) finite weights", key: "weights")
+        }
+        dimension = first.count
+        conceptCount = weights.count
+        schema = FeatureSchema(features: (0..<first.count).map { "x\($0)" }, classes: ["0", "1"])
+        self.weights = weights.flatMap { $0 }
+    }
+
     /// The label of `x` under the weights of `concept` (blended toward `toward`).
     /// - Complexity: O(d), no allocation.
     @inline(__always)

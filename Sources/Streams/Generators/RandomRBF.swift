@@ -23,7 +23,6 @@ public struct RandomRBFGenerator: StreamGenerator {
         public static let features = 10
         public static let classes = 2
         public static let centroids = 50
-        public static let driftCentroids = 50
         public static let speed = 0.2
         public static let concepts = 5
     }
@@ -35,7 +34,7 @@ public struct RandomRBFGenerator: StreamGenerator {
             ParameterInfo("features", "\(Defaults.features)", "Input dimension d (>= 1)."),
             ParameterInfo("classes", "\(Defaults.classes)", "Number of classes (>= 2)."),
             ParameterInfo("centroids", "\(Defaults.centroids)", "Number of centroids (>= 1)."),
-            ParameterInfo("drift_centroids", "\(Defaults.driftCentroids)", "How many centroids (the first ones) move (0...centroids)."),
+            ParameterInfo("drift_centroids", "all", "How many centroids (the first ones) move (0...centroids); default: all of them."),
             ParameterInfo("speed", "\(Defaults.speed)", "Distance a moving centroid travels per concept step (>= 0)."),
             ParameterInfo("concepts", "\(Defaults.concepts)", "Number of concepts (positions along the paths), >= 1."),
             ParameterInfo("model_seed", "scenario seed", "Seed of the centroids and their directions."),
@@ -59,11 +58,12 @@ public struct RandomRBFGenerator: StreamGenerator {
     private let cumulativeWeights: [Double]
 
     public init(features: Int = Defaults.features, classes: Int = Defaults.classes, centroids: Int = Defaults.centroids,
-                driftCentroids: Int = Defaults.driftCentroids, speed: Double = Defaults.speed,
+                driftCentroids: Int? = nil, speed: Double = Defaults.speed,
                 concepts: Int = Defaults.concepts, modelSeed: UInt64 = 1) throws {
         guard features >= 1 else { throw FlywheelError("rbf: features must be at least 1, got \(features)", key: "features") }
         guard classes >= 2 else { throw FlywheelError("rbf: classes must be at least 2, got \(classes)", key: "classes") }
         guard centroids >= 1 else { throw FlywheelError("rbf: centroids must be at least 1, got \(centroids)", key: "centroids") }
+        let driftCentroids = driftCentroids ?? centroids
         guard (0...centroids).contains(driftCentroids) else {
             throw FlywheelError("rbf: drift_centroids must be in 0...\(centroids), got \(driftCentroids)", key: "drift_centroids")
         }
