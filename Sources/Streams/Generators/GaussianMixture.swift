@@ -24,6 +24,7 @@ import FlywheelCore
 /// - K > 2: numeric integration by Monte Carlo, `E_x[max_k P(k | x)]` over 100,000 draws from a
 ///   fixed seed (standard error below 0.0016), deterministic.
 public struct GaussianMixtureGenerator: StreamGenerator {
+    /// Default parameter values (as listed in `info`).
     public enum Defaults {
         public static let classes = 2
         public static let features = 2

@@ -17,6 +17,7 @@ import FlywheelCore
 /// Deterministic concepts: the Bayes-optimal accuracy is 1. Label noise (MOA's and River's
 /// `noise_percentage`) is applied by the engine, as for every classification generator.
 public struct HyperplaneGenerator: StreamGenerator {
+    /// Default parameter values (as listed in `info`).
     public enum Defaults {
         public static let features = 10
         public static let driftFeatures = 2

@@ -19,6 +19,7 @@ import FlywheelCore
 ///
 /// Bayes-optimal accuracy: NaN (overlapping Gaussian-like clusters have no closed form).
 public struct RandomRBFGenerator: StreamGenerator {
+    /// Default parameter values (as listed in `info`).
     public enum Defaults {
         public static let features = 10
         public static let classes = 2
