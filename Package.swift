@@ -35,6 +35,7 @@ let package = Package(
         ]),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
+        .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
