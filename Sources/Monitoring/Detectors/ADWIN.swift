@@ -60,11 +60,13 @@ public struct ADWIN: DriftDetector {
     public let gracePeriod: Int
     public let convention: Convention
 
-    private let slots: Int                   // maxBuckets + 1 (a row may overflow by one before merging)
-    private var totals: [Double]             // rowCapacity × slots, row-major, oldest bucket first
-    private var squares: [Double]            // sums of squared deviations, same layout
-    private var counts: [Int]                // buckets in use per row
+    /// The exponential histogram (copied on write when a detector value is shared).
+    private var buckets: ADWINBuckets
     private var rows = 1                     // rows in use
+    private var untilCheck: Int              // updates left before the next cut check
+    /// Whether the division-free screen runs before River's cut test (off only to test that the
+    /// screen never changes a decision).
+    var screensCuts = true
 
     /// Values in the window.
     public private(set) var width = 0
@@ -101,16 +103,16 @@ public struct ADWIN: DriftDetector {
         self.minWindowLength = minWindowLength
         self.gracePeriod = gracePeriod
         self.convention = convention
-        slots = maxBuckets + 1
-        totals = [Double](repeating: 0, count: ADWIN.rowCapacity * slots)
-        squares = [Double](repeating: 0, count: ADWIN.rowCapacity * slots)
-        counts = [Int](repeating: 0, count: ADWIN.rowCapacity)
+        buckets = ADWINBuckets(rows: ADWIN.rowCapacity, slots: maxBuckets + 1)
+        untilCheck = clock
     }
 
     /// Empties the window; keeps the parameters and the storage.
     public mutating func reset() {
-        for i in 0..<rows { counts[i] = 0 }
+        uniqueBuckets()
+        for i in 0..<rows { buckets.clearRow(i) }
         rows = 1
+        untilCheck = clock
         width = 0
         total = 0
         sumOfSquares = 0
@@ -119,32 +121,36 @@ public struct ADWIN: DriftDetector {
         driftDetected = false
     }
 
+    @inline(__always) private mutating func uniqueBuckets() {
+        if !isKnownUniquelyReferenced(&buckets) { buckets = buckets.copy() }
+    }
+
     /// Adds one value and, on clock ticks, cuts the window while a cut is significant.
     /// - Complexity: amortised O(1) per value; O(maxBuckets · log(width)) per cut check, which
-    ///   happens every `clock` updates. Allocates nothing.
+    ///   happens every `clock` updates. Allocates nothing (unless the detector value was copied
+    ///   and its histogram is still shared, which copies it once).
+    @inline(__always)
     public mutating func update(_ value: Double) {
         if driftDetected && convention == .river { reset() }
+        uniqueBuckets()
         insert(value)
         tick += 1
+        untilCheck -= 1
         driftDetected = false
-        if tick % clock == 0 && width > gracePeriod {
-            driftDetected = cutWhileSignificant()
-            if driftDetected { detections += 1 }
+        if untilCheck == 0 {
+            untilCheck = clock
+            if width > gracePeriod {
+                driftDetected = cutWhileSignificant()
+                if driftDetected { detections += 1 }
+            }
         }
     }
 
     @inline(__always) private static func bucketSize(_ row: Int) -> Double { Double(UInt64(1) << UInt64(row)) }
 
     @inline(__always) private mutating func insert(_ value: Double) {
-        counts.withUnsafeMutableBufferPointer { c in
-            totals.withUnsafeMutableBufferPointer { t in
-                squares.withUnsafeMutableBufferPointer { s in
-                    t[c[0]] = value
-                    s[c[0]] = 0
-                    c[0] += 1
-                }
-            }
-        }
+        let b = buckets
+        b.append(row: 0, total: value, square: 0)
         width += 1
         let w = Double(width)
         if width > 1 {
@@ -152,46 +158,32 @@ public struct ADWIN: DriftDetector {
             sumOfSquares += (w - 1) * d * d / w
         }
         total += value
-        if counts[0] > maxBuckets { compress() }
+        if b.counts[0] > maxBuckets { compress() }
     }
 
-    /// Merges the two oldest buckets of every overflowing row into the next row.
+    /// Merges the two oldest buckets of every overflowing row into the next row
+    /// (Babcock et al.'s variance merge: s = s0 + s1 + n·n·(μ0 − μ1)² / 2n).
     private mutating func compress() {
-        let slots = self.slots, maxBuckets = self.maxBuckets
-        var rows = self.rows
-        counts.withUnsafeMutableBufferPointer { c in
-            totals.withUnsafeMutableBufferPointer { t in
-                squares.withUnsafeMutableBufferPointer { s in
-                    var i = 0
-                    while c[i] == maxBuckets + 1 {
-                        let base = i * slots
-                        let n = ADWIN.bucketSize(i)
-                        let t0 = t[base], t1 = t[base + 1]
-                        let mu0 = t0 / n, mu1 = t1 / n
-                        let merged = s[base] + s[base + 1] + n * n * (mu0 - mu1) * (mu0 - mu1) / (n + n)
-                        if i + 1 == rows { rows += 1 }
-                        let next = (i + 1) * slots + c[i + 1]
-                        t[next] = t0 + t1
-                        s[next] = merged
-                        c[i + 1] += 1
-                        for k in 2..<c[i] {
-                            t[base + k - 2] = t[base + k]
-                            s[base + k - 2] = s[base + k]
-                        }
-                        c[i] -= 2
-                        if c[i + 1] <= maxBuckets { break }
-                        i += 1
-                    }
-                }
-            }
+        let b = buckets, maxBuckets = self.maxBuckets
+        var i = 0
+        while b.counts[i] == maxBuckets + 1 {
+            let n = ADWIN.bucketSize(i)
+            let t0 = b.total(i, 0), t1 = b.total(i, 1)
+            let mu0 = t0 / n, mu1 = t1 / n
+            let merged = b.square(i, 0) + b.square(i, 1) + n * n * (mu0 - mu1) * (mu0 - mu1) / (n + n)
+            if i + 1 == rows { rows += 1 }
+            b.append(row: i + 1, total: t0 + t1, square: merged)
+            b.dropOldest(row: i, 2)
+            if b.counts[i + 1] <= maxBuckets { break }
+            i += 1
         }
-        self.rows = rows
     }
 
     /// Scans the cuts from the oldest bucket to the newest; drops the oldest bucket and rescans
     /// while a cut is significant. Returns whether anything was dropped.
     private mutating func cutWhileSignificant() -> Bool {
         var changed = false
+        let b = buckets
         let minLength = Double(minWindowLength)
         let required = convention == .river ? minLength : minLength + 2   // n ≥ L, or n > L + 1
         while true {
@@ -200,22 +192,35 @@ public struct ADWIN: DriftDetector {
             let w = Double(width)
             let deltaPrime = log(2 * log(w) / delta)
             let windowVariance = sumOfSquares / w
+            let twoThirdsDeltaPrime = 2.0 / 3.0 * deltaPrime
+            let slack = 1 - 1e-9
             var cut = false
             scan: for i in stride(from: rows - 1, through: 0, by: -1) {
                 let size = ADWIN.bucketSize(i)
-                let count = counts[i]
-                let base = i * slots
+                let count = b.counts[i]
+                let base = i * b.slots
+                var j = b.heads[i]
                 for k in 0..<count {
-                    let u = totals[base + k]
+                    let u = b.totals[base + j]
+                    j += 1
+                    if j == b.slots { j = 0 }
                     n0 += size
                     n1 -= size
                     u0 += u
                     u1 -= u
                     if i == 0 && k == count - 1 { break scan }
                     guard n1 >= required && n0 >= required else { continue }
-                    let m = 1 / (n0 - minLength + 1) + 1 / (n1 - minLength + 1)
-                    let epsilon = (2 * m * windowVariance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * m
-                    if abs(u0 / n0 - u1 / n1) > epsilon {
+                    let a0 = n0 - minLength + 1, a1 = n1 - minLength + 1
+                    // Division-free screen: |μ0 − μ1| ≤ (2/3) δ' m, with m = (a0 + a1) / (a0 a1), means
+                    // no cut (epsilon is at least its second term). The error allowance (1e-9 relative)
+                    // dwarfs rounding, so only cuts River would also reject are skipped here.
+                    let cross = abs(u0 * n1 - u1 * n0) + 1e-9 * (abs(u0) * n1 + abs(u1) * n0)
+                    if screensCuts && cross * a0 * a1 <= twoThirdsDeltaPrime * (a0 + a1) * n0 * n1 * slack { continue }
+                    // River's test, operation for operation.
+                    let m = 1 / a0 + 1 / a1
+                    let gap = abs(u0 / n0 - u1 / n1)
+                    let epsilon = (2 * m * windowVariance * deltaPrime).squareRoot() + twoThirdsDeltaPrime * m
+                    if gap > epsilon {
                         cut = true
                         break scan
                     }
@@ -228,21 +233,85 @@ public struct ADWIN: DriftDetector {
     }
 
     private mutating func dropOldestBucket() {
+        let b = buckets
         let last = rows - 1
-        let base = last * slots
         let n = ADWIN.bucketSize(last)
-        let u = totals[base], v = squares[base]
+        let u = b.total(last, 0), v = b.square(last, 0)
         let mu = u / n
         width -= Int(n)
         total -= u
         let w = Double(width)
         let muWindow = total / w
         sumOfSquares -= v + n * w * (mu - muWindow) * (mu - muWindow) / (n + w)
-        for k in 1..<max(counts[last], 1) {
-            totals[base + k - 1] = totals[base + k]
-            squares[base + k - 1] = squares[base + k]
-        }
-        counts[last] -= 1
-        if counts[last] == 0 && rows > 1 { rows -= 1 }
+        b.dropOldest(row: last, 1)
+        if b.counts[last] == 0 && rows > 1 { rows -= 1 }
+    }
+}
+
+/// Fixed-capacity rows of the exponential histogram: per row a circular buffer of `slots`
+/// buckets (sum, sum of squared deviations), oldest first from `heads[row]`.
+final class ADWINBuckets {
+    let rowCount: Int
+    let slots: Int
+    let totals: UnsafeMutablePointer<Double>
+    let squares: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
+    let heads: UnsafeMutablePointer<Int>
+
+    init(rows: Int, slots: Int) {
+        rowCount = rows
+        self.slots = slots
+        totals = .allocate(capacity: rows * slots)
+        totals.initialize(repeating: 0, count: rows * slots)
+        squares = .allocate(capacity: rows * slots)
+        squares.initialize(repeating: 0, count: rows * slots)
+        counts = .allocate(capacity: rows)
+        counts.initialize(repeating: 0, count: rows)
+        heads = .allocate(capacity: rows)
+        heads.initialize(repeating: 0, count: rows)
+    }
+
+    deinit {
+        totals.deallocate()
+        squares.deallocate()
+        counts.deallocate()
+        heads.deallocate()
+    }
+
+    func copy() -> ADWINBuckets {
+        let c = ADWINBuckets(rows: rowCount, slots: slots)
+        c.totals.update(from: totals, count: rowCount * slots)
+        c.squares.update(from: squares, count: rowCount * slots)
+        c.counts.update(from: counts, count: rowCount)
+        c.heads.update(from: heads, count: rowCount)
+        return c
+    }
+
+    @inline(__always) func index(_ row: Int, _ k: Int) -> Int {
+        var j = heads[row] + k
+        if j >= slots { j -= slots }
+        return row * slots + j
+    }
+
+    @inline(__always) func total(_ row: Int, _ k: Int) -> Double { totals[index(row, k)] }
+    @inline(__always) func square(_ row: Int, _ k: Int) -> Double { squares[index(row, k)] }
+
+    @inline(__always) func append(row: Int, total: Double, square: Double) {
+        let j = index(row, counts[row])
+        totals[j] = total
+        squares[j] = square
+        counts[row] += 1
+    }
+
+    @inline(__always) func dropOldest(row: Int, _ n: Int) {
+        var h = heads[row] + n
+        if h >= slots { h -= slots }
+        heads[row] = h
+        counts[row] -= n
+    }
+
+    func clearRow(_ row: Int) {
+        counts[row] = 0
+        heads[row] = 0
     }
 }

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import Monitoring
 import FlywheelCore
+import Foundation
 
 /// ADWIN's two conventions against River 0.26.1 (reset after a detection) and MOA through
 /// CapyMOA 0.15.1 (keep the cut window).
@@ -98,6 +99,40 @@ struct ADWINInvariantTests {
             if i == moaCut + 1 && moaCut >= 0 { #expect(moa.width > 1) }
         }
         #expect(riverCut >= 2_000 && moaCut >= 2_000)
+    }
+
+    /// The division-free screen only skips cuts River's test rejects: with and without it, every
+    /// update gives the same decision and width, on bits and on real values of several scales.
+    @Test(arguments: [0.1, 1.0, 1e6])
+    func cutScreenNeverChangesADecision(scale: Double) throws {
+        let rng = RandomStream(seed: 17, path: "adwin-screen", scale)
+        for convention in ADWIN.Convention.allCases {
+            var screened = try ADWIN(delta: 0.01, clock: 4, convention: convention)
+            var exact = screened
+            exact.screensCuts = false
+            var detections = 0
+            for i in 0..<30_000 {
+                let phase = (i / 3_000) % 3
+                let v = scale * (rng.gaussian() + Double(phase) * 0.7) + (scale == 1 ? Double(rng.bernoulli(0.3) ? 1 : 0) : 0)
+                screened.update(v)
+                exact.update(v)
+                #expect(screened.driftDetected == exact.driftDetected && screened.width == exact.width)
+                if screened.driftDetected { detections += 1 }
+                if screened.width != exact.width { break }
+            }
+            #expect(detections > 3)
+        }
+    }
+
+    @Test func copiesDoNotShareTheirWindow() throws {
+        var a = try ADWIN()
+        for i in 0..<100 { a.update(Double(i % 2)) }
+        var b = a
+        for _ in 0..<50 { b.update(1) }
+        #expect(a.width == 100 && b.width == 150)
+        #expect(a.total == 50 && b.total == 100)
+        a.update(0)
+        #expect(a.width == 101 && b.width == 150)
     }
 
     @Test func rejectsBadParameters() {
