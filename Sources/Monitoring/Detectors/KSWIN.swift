@@ -53,7 +53,7 @@ public struct SeededKSWINSampler: KSWINSampler {
 /// ratios of h factors each (no subtractive cancellation); it is 1 when h = 0. GSL has no
 /// two-sample KS distribution; samples of unequal sizes are not handled here.
 public enum KolmogorovSmirnov {
-    /// The statistic h (D = h / n) of two sorted samples of equal size.
+    /// The statistic h (D = h / n) of two sorted samples of equal size (without NaN).
     /// - Complexity: O(n).
     public static func scaledStatistic(sortedA a: UnsafeBufferPointer<Double>, sortedB b: UnsafeBufferPointer<Double>) -> Int {
         let n = a.count
@@ -61,8 +61,10 @@ public enum KolmogorovSmirnov {
         while i < n || j < n {
             // the next pooled value; F evaluated just right of it (ties moved together)
             let x = j >= n || (i < n && a[i] <= b[j]) ? a[i] : b[j]
+            let (i0, j0) = (i, j)
             while i < n && a[i] <= x { i += 1 }
             while j < n && b[j] <= x { j += 1 }
+            if i == i0 && j == j0 { if i < n { i += 1 } else { j += 1 } }   // unordered input: still progress
             h = max(h, abs(i - j))
         }
         return h
@@ -82,6 +84,21 @@ public enum KolmogorovSmirnov {
             k -= 1
         }
         return min(max(2 * p, 0), 1)
+    }
+}
+
+/// Sorts a short buffer in place without allocating (the KS samples hold `statSize` values).
+/// - Complexity: O(n²) comparisons in the worst case; fast for the tens of values KSWIN sorts.
+@inline(__always) func insertionSort(_ a: UnsafeMutableBufferPointer<Double>) {
+    guard a.count > 1 else { return }
+    for i in 1..<a.count {
+        let x = a[i]
+        var j = i
+        while j > 0 && a[j - 1] > x {
+            a[j] = a[j - 1]
+            j -= 1
+        }
+        a[j] = x
     }
 }
 
@@ -109,7 +126,7 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
     private var older: [Double]
     private var recent: [Double]
 
-    /// p-value of the last test (nil until the window is full).
+    /// p-value of the last test (nil until the window is full; NaN when a sample held NaN).
     public private(set) var pValue: Double?
     /// KS statistic D of the last test (nil until the window is full).
     public private(set) var statistic: Double?
@@ -145,8 +162,8 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
         sampler.restart()
     }
 
-    /// - Complexity: O(windowSize + statSize log statSize) per update once the window is full;
-    ///   no allocation.
+    /// - Complexity: O(windowSize − statSize) for the draw plus O(statSize²) for the two
+    ///   insertion sorts per update once the window is full; no allocation.
     public mutating func update(_ value: Double) {
         if driftDetected { reset() }
         if count < windowSize {
@@ -160,20 +177,30 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
 
         let n = windowSize, r = statSize, head = self.head
         positions.withUnsafeMutableBufferPointer { sampler.draw(from: n - r, into: $0) }
-        let h: Int = ring.withUnsafeBufferPointer { w in
+        let h: Int? = ring.withUnsafeBufferPointer { w in
             positions.withUnsafeBufferPointer { p in
                 older.withUnsafeMutableBufferPointer { o in
                     recent.withUnsafeMutableBufferPointer { m in
+                        var finite = true
                         for i in 0..<r {
                             o[i] = w[(head + p[i]) % n]
                             m[i] = w[(head + n - r + i) % n]
+                            finite = finite && !o[i].isNaN && !m[i].isNaN
                         }
-                        o.sort()
-                        m.sort()
+                        guard finite else { return nil }
+                        insertionSort(o)
+                        insertionSort(m)
                         return KolmogorovSmirnov.scaledStatistic(sortedA: UnsafeBufferPointer(o), sortedB: UnsafeBufferPointer(m))
                     }
                 }
             }
+        }
+        guard let h else {
+            // a NaN in either sample: no statistic (SciPy propagates NaN), hence no drift
+            statistic = .nan
+            pValue = .nan
+            driftDetected = false
+            return
         }
         let d = Double(h) * 1.0 / Double(r)
         let p = KolmogorovSmirnov.exactPValue(n: r, h: h)

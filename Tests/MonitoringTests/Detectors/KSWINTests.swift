@@ -139,3 +139,12 @@ struct KSWINStatisticalTests {
         #expect(throws: FlywheelError.self) { _ = try KSWIN(alpha: 2) }
     }
 }
+
+struct KSWINInputTests {
+    @Test func nanValuesGiveNoStatisticAndNoDrift() throws {
+        var kswin = try KSWIN(seed: 1)
+        for i in 0..<300 { kswin.update(i % 50 == 0 || i == 299 ? .nan : Double(i % 7)) }
+        #expect(kswin.driftDetected == false)
+        #expect(kswin.pValue?.isNaN == true)
+    }
+}
