@@ -92,7 +92,9 @@ public struct ADWIN: DriftDetector {
                 gracePeriod: Int = 10, convention: Convention = .river) throws {
         guard delta > 0, delta < 1 else { throw FlywheelError("adwin: delta must be in (0, 1), got \(delta)", key: "delta") }
         guard clock >= 1 else { throw FlywheelError("adwin: clock must be at least 1, got \(clock)", key: "clock") }
-        guard maxBuckets >= 2 else { throw FlywheelError("adwin: max_buckets must be at least 2, got \(maxBuckets)", key: "max_buckets") }
+        guard maxBuckets >= 2, maxBuckets <= 1_024 else {
+            throw FlywheelError("adwin: max_buckets must be between 2 and 1024, got \(maxBuckets)", key: "max_buckets")
+        }
         guard minWindowLength >= 1 else {
             throw FlywheelError("adwin: min_window_length must be at least 1, got \(minWindowLength)", key: "min_window_length")
         }
@@ -109,8 +111,11 @@ public struct ADWIN: DriftDetector {
 
     /// Empties the window; keeps the parameters and the storage.
     public mutating func reset() {
-        uniqueBuckets()
-        for i in 0..<rows { buckets.clearRow(i) }
+        if isKnownUniquelyReferenced(&buckets) {
+            for i in 0..<rows { buckets.clearRow(i) }
+        } else {
+            buckets = ADWINBuckets(rows: ADWIN.rowCapacity, slots: maxBuckets + 1)
+        }
         rows = 1
         untilCheck = clock
         width = 0

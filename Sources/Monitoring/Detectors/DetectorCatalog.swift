@@ -84,6 +84,7 @@ extension Array {
 /// let (warnings, drifts) = detectChanges(errors, detector: &adwin)
 /// ```
 /// - Complexity: O(values.count) updates.
+@inlinable
 public func detectChanges(_ values: [Double], detector: inout some DriftDetector) -> (warnings: [Int], drifts: [Int]) {
     var warnings: [Int] = [], drifts: [Int] = []
     for (i, v) in values.enumerated() {
