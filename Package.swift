@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"], resources: []),
     ],
     swiftLanguageModes: [.v6]
 )
