@@ -14,8 +14,10 @@ import FlywheelCore
 public struct FrequencySketch<Key: Hashable & Sendable>: Sendable {
     /// Maximum number of counters (default 100).
     public let capacity: Int
-    /// The counters (estimated counts, each an underestimate by at most ``errorBound``).
-    public private(set) var counters: [Key: Int]
+    /// Tracked keys and their estimated counts, in parallel slots; `slot` maps a key to its slot.
+    private var keys: [Key]
+    private var counts: [Int]
+    private var slot: [Key: Int]
     /// Items summarised.
     public private(set) var count: Int = 0
     /// Largest possible underestimate of any key's count.
@@ -24,23 +26,45 @@ public struct FrequencySketch<Key: Hashable & Sendable>: Sendable {
     /// An empty sketch with room for `capacity` counters (at least 1).
     public init(capacity: Int = 100) {
         self.capacity = max(1, capacity)
-        counters = [:]
-        counters.reserveCapacity(self.capacity + 1)
+        keys = []
+        counts = []
+        slot = [:]
+        keys.reserveCapacity(self.capacity + 1)
+        counts.reserveCapacity(self.capacity + 1)
+        slot.reserveCapacity(self.capacity + 1)
     }
 
     /// True while every count is exact (no counter was ever lowered).
     public var isExact: Bool { errorBound == 0 }
 
+    /// The counters (estimated counts, each an underestimate by at most ``errorBound``).
+    public var counters: [Key: Int] {
+        var d = [Key: Int](minimumCapacity: keys.count)
+        for i in 0..<keys.count { d[keys[i]] = counts[i] }
+        return d
+    }
+
     /// Adds `weight` (≥ 1) occurrences of `key`.
     ///
     /// - Complexity: O(1) when the key is tracked or a counter is free; O(capacity) otherwise,
-    ///   which happens at most `count/(capacity+1)` times in all (amortised O(1)). No allocation
-    ///   after the first `capacity + 1` keys.
+    ///   which happens at most `count/(capacity+1)` times in all (amortised O(1)). Allocates
+    ///   nothing once the table has held `capacity + 1` keys.
     public mutating func insert(_ key: Key, weight: Int = 1) {
         guard weight > 0 else { return }
         count += weight
-        counters[key, default: 0] += weight
-        if counters.count > capacity { shrink() }
+        if let i = slot[key] {
+            counts[i] += weight
+            return
+        }
+        slot[key] = keys.count
+        keys.append(key)
+        counts.append(weight)
+        if keys.count > capacity {
+            // Exactly capacity + 1 counters: the (capacity+1)-th largest is the smallest.
+            var cut = Int.max
+            for c in counts where c < cut { cut = c }
+            lower(by: cut)
+        }
     }
 
     /// Folds `other` into this sketch (sum the counters, then lower all by the (capacity+1)-th
@@ -50,26 +74,53 @@ public struct FrequencySketch<Key: Hashable & Sendable>: Sendable {
     public mutating func merge(_ other: FrequencySketch<Key>) {
         count += other.count
         errorBound += other.errorBound
-        for (key, c) in other.counters { counters[key, default: 0] += c }
-        if counters.count > capacity { shrink() }
+        for i in 0..<other.keys.count {
+            let key = other.keys[i]
+            if let j = slot[key] {
+                counts[j] += other.counts[i]
+            } else {
+                slot[key] = keys.count
+                keys.append(key)
+                counts.append(other.counts[i])
+            }
+        }
+        if keys.count > capacity {
+            let sorted = counts.sorted(by: >)
+            lower(by: sorted[capacity])
+        }
     }
 
-    private mutating func shrink() {
-        let values = counters.values.sorted(by: >)
-        let cut = values[capacity]
+    /// Subtracts `cut` from every counter and drops those that reach 0 (swap-remove, in place).
+    private mutating func lower(by cut: Int) {
         errorBound += cut
-        var kept = [Key: Int](minimumCapacity: capacity + 1)
-        for (key, c) in counters where c > cut { kept[key] = c - cut }
-        counters = kept
+        var i = keys.count - 1
+        while i >= 0 {
+            counts[i] -= cut
+            if counts[i] <= 0 {
+                slot.removeValue(forKey: keys[i])
+                let last = keys.count - 1
+                if i != last {
+                    keys[i] = keys[last]
+                    counts[i] = counts[last]
+                    slot[keys[i]] = i
+                }
+                keys.removeLast()
+                counts.removeLast()
+            }
+            i -= 1
+        }
     }
 
     /// The estimated count of `key` (0 when untracked); the true count lies in
     /// `estimate … estimate + errorBound`.
-    public func estimate(_ key: Key) -> Int { counters[key] ?? 0 }
+    public func estimate(_ key: Key) -> Int { slot[key].map { counts[$0] } ?? 0 }
+
+    /// Keys currently tracked, in slot order.
+    public var trackedKeys: [Key] { keys }
 
     /// Items not attributed to any tracked key (`count − Σ counters`), at least
     /// `(capacity + 1)·errorBound`.
-    public var unattributed: Int { count - counters.values.reduce(0, +) }
+    public var unattributed: Int { count - counts.reduce(0, +) }
 }
 
 extension FrequencySketch {
@@ -82,8 +133,8 @@ extension FrequencySketch {
     public static func alignedCounts(reference: FrequencySketch<Key>, current: FrequencySketch<Key>) -> (keys: [Key], reference: [Double], current: [Double]) {
         var keys: [Key] = []
         var seen = Set<Key>()
-        for key in reference.counters.keys where seen.insert(key).inserted { keys.append(key) }
-        for key in current.counters.keys where seen.insert(key).inserted { keys.append(key) }
+        for key in reference.trackedKeys where seen.insert(key).inserted { keys.append(key) }
+        for key in current.trackedKeys where seen.insert(key).inserted { keys.append(key) }
         var p = keys.map { Double(reference.estimate($0)) }
         var q = keys.map { Double(current.estimate($0)) }
         p.append(Double(reference.unattributed))
