@@ -36,12 +36,6 @@ public enum SampleCheck {
         values.withUnsafeMutableBufferPointer { gsl_sort($0.baseAddress, 1, n) }
     }
 
-    /// Sorts the first `count` values of `buffer` ascending in place (GSL heapsort).
-    @inline(__always) static func sortPrefix(_ buffer: UnsafeMutablePointer<Double>, count: Int) {
-        guard count > 1 else { return }
-        gsl_sort(buffer, 1, count)
-    }
-
     /// Number of values in sorted `a` that are `<= x` (NumPy `searchsorted(a, x, side='right')`).
     ///
     /// - Complexity: O(log n).
