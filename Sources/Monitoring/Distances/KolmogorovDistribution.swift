@@ -8,9 +8,8 @@ import Foundation
 /// the extremes; the exact one-sided Smirnov (Birnbaum & Tingey 1951) sum doubled where the
 /// two-sided tail is that sum to double precision (`x ≥ 0.5`, or `n·x² ≥ 2.2` for the survival
 /// function); the Durbin (1968) matrix algorithm in the Marsaglia, Tsang & Wang (2003) form for
-/// small `n·x^1.5`; and the Pelz & Good (1976) asymptotic series otherwise.
-/// One deliberate difference: for `n ≤ 140` and `0.754693 < n·x² ≤ 4` SciPy uses the Pomeranz
-/// recursion; this uses the Durbin matrix algorithm there, which computes the same exact value.
+/// small `n·x^1.5`; the Pomeranz (1974) recursion for `n ≤ 140` and `0.754693 < n·x² ≤ 4`;
+/// and the Pelz & Good (1976) asymptotic series otherwise.
 public enum KolmogorovDistribution {
     /// `P(D_n ≥ x)`, the survival function of the two-sided statistic (SciPy `kstwo.sf(x, n)`).
     public static func survival(n: Int, x: Double) -> Double { kolmogn(n: n, x: x, cdf: false) }
@@ -46,8 +45,12 @@ public enum KolmogorovDistribution {
         }
         let nxSquared = t * x
         if n <= 140 {
-            if nxSquared <= 4 {
+            if nxSquared <= 0.754693 {
                 let prob = durbinMTW(n: n, d: x)
+                return select(prob, 1 - prob, cdf)
+            }
+            if nxSquared <= 4 {
+                let prob = pomeranz(n: n, x: x)
                 return select(prob, 1 - prob, cdf)
             }
             let prob = 2 * smirnovSurvival(n: n, x: x)
@@ -188,6 +191,104 @@ public enum KolmogorovDistribution {
         while exponent > 0 { p *= scaleUp; exponent -= 128 }
         while exponent < 0 { p *= scaleDown; exponent += 128 }
         return p
+    }
+
+    /// The Pomeranz (1974, CACM Algorithm 487) recursion for `P(D_n ≤ x)`: 2n + 1 convolutions of
+    /// truncated Poisson-like weights over a band of width O(n·x), rescaled by 2^128 as needed,
+    /// times n! (SciPy's `_kolmogn_Pomeranz`).
+    ///
+    /// - Complexity: O(n·(n·x)²).
+    static func pomeranz(n: Int, x: Double) -> Double {
+        let nd = Double(n)
+        let t = nd * x
+        let ll = Int(t.rounded(.down))
+        let f = t - Double(ll)
+        let g = min(f, 1 - f)
+        let ceilf = f > 0 ? 1 : 0
+        let roundf = f > 0.5 ? 1 : 0
+        let npwrs = 2 * (ll + 1)
+        var gpower = [Double](repeating: 0, count: npwrs)
+        var twogpower = gpower, onem2gpower = gpower
+        gpower[0] = 1; twogpower[0] = 1; onem2gpower[0] = 1
+        let gOverN = g / nd, twoGOverN = 2 * g / nd, oneMinusTwoGOverN = (1 - 2 * g) / nd
+        for m in 1..<npwrs {
+            gpower[m] = gpower[m - 1] * gOverN / Double(m)
+            twogpower[m] = twogpower[m - 1] * twoGOverN / Double(m)
+            onem2gpower[m] = onem2gpower[m - 1] * oneMinusTwoGOverN / Double(m)
+        }
+        func bounds(_ i: Int) -> (Int, Int) {
+            var j1: Int, j2: Int
+            if i == 0 {
+                j1 = -ll - ceilf - 1; j2 = ll + ceilf - 1
+            } else {
+                let idiv2 = (i + 1) / 2
+                if (i + 1) % 2 == 0 {
+                    if idiv2 == n + 1 {
+                        j1 = n - ll - ceilf - 1; j2 = n + ll + ceilf - 1
+                    } else {
+                        j1 = idiv2 - 1 - ll - roundf - 1; j2 = idiv2 + ll - 1 + ceilf - 1
+                    }
+                } else {
+                    j1 = idiv2 - 1 - ll - 1; j2 = idiv2 + ll + roundf - 1
+                }
+            }
+            return (max(j1 + 2, 0), min(j2, n))
+        }
+        let scaleUp = 0x1p128, scaleDown = 0x1p-128
+        var v0 = [Double](repeating: 0, count: npwrs)
+        var v1 = [Double](repeating: 0, count: npwrs)
+        v1[0] = 1
+        var v0s = 0, v1s = 0
+        var exponent = 0
+        var (j1, j2) = bounds(0)
+        for i in 1..<(2 * n + 2) {
+            let k1 = j1
+            swap(&v0, &v1)
+            swap(&v0s, &v1s)
+            for idx in 0..<npwrs { v1[idx] = 0 }
+            (j1, j2) = bounds(i)
+            let pwrs = (i == 1 || i == 2 * n + 1) ? gpower : (i % 2 == 1 ? twogpower : onem2gpower)
+            let ln2 = j2 - k1 + 1
+            if ln2 > 0 {
+                // conv = convolve(v0[k1 − v0s ..< k1 − v0s + ln2], pwrs[..<ln2]); keep
+                // conv[j1 − k1 ..< j1 − k1 + (j2 − j1 + 1)].
+                let aStart = k1 - v0s
+                let aLen = max(0, min(ln2, npwrs - aStart))
+                let bLen = min(ln2, npwrs)
+                let convLen = aLen + bLen - 1
+                let convStart = j1 - k1
+                let keep = j2 - j1 + 1
+                var maxV = 0.0
+                if keep > 0 {
+                    for out in 0..<keep {
+                        let kk = convStart + out
+                        if kk < 0 || kk >= convLen { continue }
+                        var sum = 0.0
+                        let lo = max(0, kk - (bLen - 1)), hi = min(kk, aLen - 1)
+                        if lo <= hi { for ia in lo...hi { sum += v0[aStart + ia] * pwrs[kk - ia] } }
+                        v1[out] = sum
+                        maxV = max(maxV, sum)
+                    }
+                }
+                if maxV > 0 && maxV < scaleDown {
+                    for idx in 0..<npwrs { v1[idx] *= scaleUp }
+                    exponent -= 128
+                }
+                v1s = v0s + j1 - k1
+            } else {
+                v1s = v0s
+            }
+        }
+        var ans = v1[n - v1s]
+        for m in 1...n {
+            if abs(ans) > scaleUp {
+                ans *= scaleDown
+                exponent += 128
+            }
+            ans *= Double(m)
+        }
+        if exponent != 0 { ans = scalbn(ans, exponent) }
+        return ans
     }
 
     /// The Pelz & Good (1976) approximation to `P(D_n ≤ x)`: the Li-Chien/Korolyuk expansion

@@ -116,3 +116,14 @@ struct KolmogorovTests {
         #expect(r.pValue >= 0 && r.pValue <= 1)
     }
 }
+
+@Suite("Kolmogorov exact algorithms agree")
+struct KolmogorovExactAgreementTests {
+    /// Pomeranz's recursion and Durbin's matrix method are two independent exact algorithms.
+    @Test(arguments: [(10, 0.35), (40, 0.2), (100, 0.15), (140, 0.1), (25, 0.3), (60, 0.25), (7, 0.45)])
+    func pomeranzEqualsDurbin(_ n: Int, _ x: Double) {
+        let p = KolmogorovDistribution.pomeranz(n: n, x: x)
+        let d = KolmogorovDistribution.durbinMTW(n: n, d: x)
+        #expect(abs(p - d) < 1e-13 && p > 0 && p < 1, "n=\(n) x=\(x): Pomeranz \(p), Durbin \(d)")
+    }
+}
