@@ -51,7 +51,8 @@ public enum DistanceMetric: String, CaseIterable, Sendable {
     /// (use ``MMD/compute(reference:current:dimension:bandwidth:unbiased:)`` for rows).
     case mmd
 
-    /// Computes the metric between a reference and a current sample.
+    /// Computes the metric between a reference and a current sample. To compare one reference
+    /// window with many current windows, prepare it once as a ``ReferenceSample``.
     ///
     /// - Parameters:
     ///   - binning: how the frequency-based metrics bin numeric values (default: 10 equal-width
@@ -61,36 +62,7 @@ public enum DistanceMetric: String, CaseIterable, Sendable {
     /// - Complexity: O(n log n), except MMD which is O(n²).
     public func compute(reference: [Double], current: [Double],
                         binning: FrequencyBinning = .histogram(bins: 10), psiBins: Int = 10) throws(FlywheelError) -> DistanceResult {
-        try SampleCheck.finite(reference, name: "reference", minimum: self == .mmd ? 2 : 1)
-        try SampleCheck.finite(current, name: "current", minimum: self == .mmd ? 2 : 1)
-        switch self {
-        case .ks:
-            let r = KolmogorovSmirnov.test(sortedReference: SampleCheck.sorted(reference), sortedCurrent: SampleCheck.sorted(current))
-            return DistanceResult(value: r.statistic, pValue: r.pValue)
-        case .wasserstein:
-            return DistanceResult(value: CDFDistance.integrate(SampleCheck.sorted(reference), SampleCheck.sorted(current), power: 1))
-        case .energy:
-            return DistanceResult(value: (2.0).squareRoot() * CDFDistance.integrate(SampleCheck.sorted(reference), SampleCheck.sorted(current), power: 2))
-        case .psi:
-            guard psiBins >= 2 else { throw FlywheelError("PSI needs at least 2 bins (got \(psiBins))") }
-            let edges = Binning.referenceQuantileEdges(sortedReference: SampleCheck.sorted(reference), bins: psiBins)
-            let p = Binning.openBinCounts(reference, innerEdges: edges).map(Double.init)
-            let q = Binning.openBinCounts(current, innerEdges: edges).map(Double.init)
-            return DistanceResult(value: try FrequencyDistance.psi(p, q))
-        case .mmd:
-            return DistanceResult(value: try MMD.compute(reference: reference, current: current, dimension: 1).mmd2)
-        case .jensenShannon, .chiSquare, .hellinger, .l1, .linf:
-            let (p, q) = try DistanceMetric.frequencies(reference, current, binning)
-            switch self {
-            case .jensenShannon: return DistanceResult(value: try FrequencyDistance.jensenShannonDistance(p, q))
-            case .chiSquare:
-                let c = try FrequencyDistance.chiSquare(p, q)
-                return DistanceResult(value: c.statistic, pValue: c.pValue)
-            case .hellinger: return DistanceResult(value: try FrequencyDistance.hellinger(p, q))
-            case .l1: return DistanceResult(value: try FrequencyDistance.l1(p, q))
-            default: return DistanceResult(value: try FrequencyDistance.linf(p, q))
-            }
-        }
+        try ReferenceSample(reference, psiBins: psiBins).compute(self, current: current, binning: binning)
     }
 
     /// The counts the frequency-based metrics compare.
@@ -160,4 +132,69 @@ public enum DistanceMetric: String, CaseIterable, Sendable {
 /// Every distance, projection and sketch `flywheel list` can show.
 public enum DistanceCatalog {
     public static let all: [ComponentInfo] = DistanceMetric.allCases.map(\.info) + ProjectionKind.catalog + SketchCatalog.all
+}
+
+/// A reference window prepared once (sorted, PSI edges computed) for repeated comparisons with
+/// recent windows, as a drift trigger does every tick.
+public struct ReferenceSample: Sendable {
+    /// The reference values as given.
+    public let values: [Double]
+    /// The reference values ascending.
+    public let sorted: [Double]
+    /// Number of PSI bins and their inner edges (reference type-7 quantiles).
+    public let psiBins: Int
+    public let psiEdges: [Double]
+    /// PSI bin counts of the reference.
+    let psiCounts: [Double]
+
+    /// Prepares `values` (non-empty, finite).
+    ///
+    /// - Complexity: O(n log n).
+    public init(_ values: [Double], psiBins: Int = 10) throws(FlywheelError) {
+        try SampleCheck.finite(values, name: "reference")
+        guard psiBins >= 2 else { throw FlywheelError("PSI needs at least 2 bins (got \(psiBins))") }
+        self.values = values
+        sorted = SampleCheck.sorted(values)
+        self.psiBins = psiBins
+        psiEdges = Binning.referenceQuantileEdges(sortedReference: sorted, bins: psiBins)
+        psiCounts = Binning.openBinCounts(values, innerEdges: psiEdges).map(Double.init)
+    }
+
+    /// `metric` between this reference and `current`.
+    ///
+    /// - Throws: ``FlywheelError`` when `current` is empty or holds a non-finite value (MMD needs
+    ///   at least two values per side).
+    /// - Complexity: O(m log m + n) for the CDF metrics (m = current size), O(n log b) for binned
+    ///   ones, O((n + m)²) for MMD.
+    public func compute(_ metric: DistanceMetric, current: [Double], binning: FrequencyBinning = .histogram(bins: 10)) throws(FlywheelError) -> DistanceResult {
+        try SampleCheck.finite(current, name: "current", minimum: metric == .mmd ? 2 : 1)
+        switch metric {
+        case .ks:
+            let r = KolmogorovSmirnov.test(sortedReference: sorted, sortedCurrent: SampleCheck.sorted(current))
+            return DistanceResult(value: r.statistic, pValue: r.pValue)
+        case .wasserstein:
+            return DistanceResult(value: CDFDistance.integrate(sorted, SampleCheck.sorted(current), power: 1))
+        case .energy:
+            return DistanceResult(value: (2.0).squareRoot() * CDFDistance.integrate(sorted, SampleCheck.sorted(current), power: 2))
+        case .psi:
+            let q = Binning.openBinCounts(current, innerEdges: psiEdges).map(Double.init)
+            return DistanceResult(value: try FrequencyDistance.psi(psiCounts, q))
+        case .mmd:
+            guard values.count >= 2 else {
+                throw FlywheelError("the reference sample has 1 value; MMD needs at least 2")
+            }
+            return DistanceResult(value: try MMD.compute(reference: values, current: current, dimension: 1).mmd2)
+        case .jensenShannon, .chiSquare, .hellinger, .l1, .linf:
+            let (p, q) = try DistanceMetric.frequencies(values, current, binning)
+            switch metric {
+            case .jensenShannon: return DistanceResult(value: try FrequencyDistance.jensenShannonDistance(p, q))
+            case .chiSquare:
+                let c = try FrequencyDistance.chiSquare(p, q)
+                return DistanceResult(value: c.statistic, pValue: c.pValue)
+            case .hellinger: return DistanceResult(value: try FrequencyDistance.hellinger(p, q))
+            case .l1: return DistanceResult(value: try FrequencyDistance.l1(p, q))
+            default: return DistanceResult(value: try FrequencyDistance.linf(p, q))
+            }
+        }
+    }
 }

@@ -52,6 +52,61 @@ public enum MMD {
         }
     }
 
+    /// The permutation test of Gretton et al. (2012, §5): the pooled rows are relabelled at random
+    /// `permutations` times (default 200) with draws from `stream`, MMD² is recomputed with the
+    /// same σ, and `p = (1 + #{MMD²_perm ≥ MMD²_obs}) / (1 + permutations)`.
+    ///
+    /// - Complexity: O((m+n)²·(d + permutations)) time, O((m+n)²) memory (the kernel matrix).
+    public static func permutationTest(reference: [Double], current: [Double], dimension: Int,
+                                       permutations: Int = 200, stream: RandomStream,
+                                       bandwidth: Bandwidth = .medianDistance) throws(FlywheelError) -> (result: Result, pValue: Double) {
+        guard permutations >= 1 else { throw FlywheelError("the permutation test needs at least 1 permutation (got \(permutations))") }
+        let observed = try compute(reference: reference, current: current, dimension: dimension, bandwidth: bandwidth)
+        if observed.sigma == 0 { return (observed, 1) }
+        let m = reference.count / dimension, n = current.count / dimension
+        let total = m + n
+        let pooled = reference + current
+        let scale = -1 / (2 * observed.sigma * observed.sigma)
+        var kernel = [Double](repeating: 0, count: total * total)
+        pooled.withUnsafeBufferPointer { z in
+            let base = z.baseAddress!
+            for i in 0..<total {
+                for j in (i + 1)..<max(total, i + 1) {
+                    let k = exp(squaredDistance(base + i * dimension, base + j * dimension, dimension) * scale)
+                    kernel[i * total + j] = k
+                    kernel[j * total + i] = k
+                }
+            }
+        }
+        var labels = [Int](0..<total)
+        func statistic(_ order: [Int]) -> Double {
+            // order[0..<m] form the first sample, order[m...] the second.
+            var inFirst = [Bool](repeating: false, count: total)
+            for i in 0..<m { inFirst[order[i]] = true }
+            var kxx = 0.0, kyy = 0.0, kxy = 0.0
+            for i in 0..<total {
+                let row = i * total
+                for j in (i + 1)..<max(total, i + 1) {
+                    let k = kernel[row + j]
+                    switch (inFirst[i], inFirst[j]) {
+                    case (true, true): kxx += k
+                    case (false, false): kyy += k
+                    default: kxy += k
+                    }
+                }
+            }
+            let md = Double(m), nd = Double(n)
+            return 2 * kxx / (md * (md - 1)) + 2 * kyy / (nd * (nd - 1)) - 2 * kxy / (md * nd)
+        }
+        let observedStatistic = statistic(labels)
+        var atLeast = 0
+        for _ in 0..<permutations {
+            stream.shuffle(&labels)
+            if statistic(labels) >= observedStatistic { atLeast += 1 }
+        }
+        return (observed, Double(1 + atLeast) / Double(1 + permutations))
+    }
+
     @inline(__always) static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
         var s = 0.0
         for k in 0..<d {
