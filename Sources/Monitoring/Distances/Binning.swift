@@ -14,7 +14,7 @@ public enum Binning {
     /// - Complexity: O(1).
     public static func quantileType7(sorted x: UnsafeBufferPointer<Double>, _ q: Double) -> Double {
         let n = x.count
-        precondition(n > 0, "quantile of an empty sample")
+        guard n > 0, !q.isNaN else { return .nan }
         let qq = min(max(q, 0), 1)
         let virtualIndex = Double(n - 1) * qq
         if virtualIndex >= Double(n - 1) { return x[n - 1] }
@@ -33,9 +33,10 @@ public enum Binning {
     }
 
     /// The `bins − 1` inner edges at levels `1/bins, …, (bins−1)/bins` of the reference sample: the
-    /// PSI bins are `(−∞, e₁), [e₁, e₂), …, [e_{bins−1}, +∞)`.
+    /// PSI bins are `(−∞, e₁), [e₁, e₂), …, [e_{bins−1}, +∞)`. Fewer than 2 bins give no edges.
     public static func referenceQuantileEdges(sortedReference x: [Double], bins: Int) -> [Double] {
-        quantilesType7(sorted: x, levels: (1..<bins).map { Double($0) / Double(bins) })
+        guard bins >= 2 else { return [] }
+        return quantilesType7(sorted: x, levels: (1..<bins).map { Double($0) / Double(bins) })
     }
 
     /// NumPy `histogram_bin_edges(values, bins)`: `bins` equal-width bins over [min, max]
@@ -50,7 +51,9 @@ public enum Binning {
     }
 
     /// Equal-width edges over [min, max] as NumPy's `linspace(min, max, bins + 1)` builds them.
-    public static func equalWidthEdges(min lo0: Double, max hi0: Double, bins: Int) -> [Double] {
+    /// At least one bin is made.
+    public static func equalWidthEdges(min lo0: Double, max hi0: Double, bins bins0: Int) -> [Double] {
+        let bins = max(1, bins0)
         var lo = lo0, hi = hi0
         if lo == hi { lo -= 0.5; hi += 0.5 }
         let step = (hi - lo) / Double(bins)

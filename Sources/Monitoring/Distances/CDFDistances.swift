@@ -27,7 +27,9 @@ public enum CDFDistance {
     /// `(∫ |F − G|^p dx)^{1/p}` for `p` = 1 or 2 from two ascending samples.
     ///
     /// - Complexity: O(n₁ + n₂).
+    /// An empty sample gives NaN.
     public static func integrate(_ a: [Double], _ b: [Double], power: Int) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return .nan }
         let n1 = Double(a.count), n2 = Double(b.count)
         var ia = 0, ib = 0
         var sum = 0.0

@@ -45,8 +45,10 @@ public enum KolmogorovSmirnov {
         return test(sortedReference: a, sortedCurrent: b, method: method)
     }
 
-    /// Runs the test on samples already sorted ascending (no checks, no copies).
+    /// Runs the test on samples already sorted ascending (no copies; finiteness is not checked,
+    /// and an empty sample gives NaN).
     public static func test(sortedReference a: [Double], sortedCurrent b: [Double], method: Method = .auto) -> Result {
+        guard !a.isEmpty, !b.isEmpty else { return Result(statistic: .nan, pValue: .nan, method: method, location: .nan, sign: 0) }
         let (d0, location, sign) = statistic(sortedReference: a, sortedCurrent: b)
         let n1 = a.count, n2 = b.count
         var mode = method
@@ -100,6 +102,7 @@ public enum KolmogorovSmirnov {
     /// The exact two-sided p-value `P(D ≥ d)` under the null, and the statistic rounded to the
     /// lattice `h/lcm(n₁, n₂)` it is computed at; nil when the sizes are too large for it.
     public static func exactPValue(n1: Int, n2: Int, statistic d: Double) -> (statistic: Double, pValue: Double)? {
+        guard n1 > 0, n2 > 0, d.isFinite else { return nil }
         let g = gcd(n1, n2)
         guard n1 / g < Int(Int32.max) / (n2 / g) else { return nil }
         let lcm = (n1 / g) * n2
@@ -114,6 +117,7 @@ public enum KolmogorovSmirnov {
     /// The asymptotic p-value SciPy's `method='asymp'` reports: `kstwo.sf(d, round(en))` with
     /// `en = n₁n₂/(n₁+n₂)` (half to even).
     public static func asymptoticPValue(n1: Int, n2: Int, statistic d: Double) -> Double {
+        guard n1 > 0, n2 > 0 else { return .nan }
         let m = Double(max(n1, n2)), n = Double(min(n1, n2))
         let en = m * n / (m + n)
         let ne = max(Int(en.rounded(.toNearestOrEven)), 1)

@@ -134,6 +134,7 @@ public enum Projection: Hashable, Sendable {
 
     /// Column `o` of a projected row-major buffer (a univariate sample for a distance).
     public static func column(_ projected: [Double], outputsPerRow k: Int, _ o: Int) -> [Double] {
-        stride(from: o, to: projected.count, by: k).map { projected[$0] }
+        guard k >= 1, o >= 0, o < k else { return [] }
+        return stride(from: o, to: projected.count, by: k).map { projected[$0] }
     }
 }

@@ -102,6 +102,13 @@ struct InvariantTests {
         #expect(throws: FlywheelError.self) { try FrequencyDistance.l1([1, 2], [1]) }
         #expect(throws: FlywheelError.self) { try FrequencyDistance.hellinger([0, 0], [1, 1]) }
         #expect(throws: FlywheelError.self) { try DistanceMetric.psi.compute(reference: [1, 2], current: [1], psiBins: 1) }
+        // The unchecked low-level entry points answer NaN instead of trapping.
+        #expect(KolmogorovSmirnov.test(sortedReference: [], sortedCurrent: [1]).statistic.isNaN)
+        #expect(KolmogorovSmirnov.asymptoticPValue(n1: 0, n2: 3, statistic: 0.5).isNaN)
+        #expect(KolmogorovSmirnov.exactPValue(n1: 0, n2: 3, statistic: 0.5) == nil)
+        #expect(CDFDistance.integrate([], [1], power: 1).isNaN)
+        #expect(Binning.quantilesType7(sorted: [], levels: [0.5])[0].isNaN)
+        #expect(Binning.equalWidthEdges([1, 2], bins: 0).count == 2)
         do {
             _ = try DistanceMetric.ks.compute(reference: [1, .infinity], current: [1])
             Issue.record("a non-finite value was accepted")
