@@ -37,6 +37,7 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"], resources: []),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
