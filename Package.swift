@@ -36,8 +36,10 @@ let package = Package(
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"]),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"], resources: []),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "FlywheelCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

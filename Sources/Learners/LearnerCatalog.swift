@@ -9,12 +9,12 @@ import FlywheelCore
 public enum LearnerCatalog {
     /// Every model family, in the order `flywheel list` shows them.
     public static let all: [ComponentInfo] = [
+        LogisticRegressionLearner.info,
         GaussianNaiveBayes.info,
         RidgeRegression.info,
         MultilayerPerceptron.info,
         MajorityClass.info,
         NoChange.info,
-        // Families defined in other files: append their `info` here.
     ]
 
     /// The family names ``make(_:parameters:)`` accepts.
@@ -26,14 +26,13 @@ public enum LearnerCatalog {
     /// one), an unknown parameter (naming the family's parameters) or an out-of-range value.
     public static func make(_ family: String, parameters: [String: Double] = [:]) throws -> any Learner {
         switch family {
+        case "logistic_regression": return try LogisticRegressionLearner(parameters: parameters)
         case "gaussian_nb": return try GaussianNaiveBayes(parameters: parameters)
         case "ridge": return try RidgeRegression(parameters: parameters)
         case "mlp": return try MultilayerPerceptron(parameters: parameters)
         case "majority": return try MajorityClass(parameters: parameters)
         case "no_change": return try NoChange(parameters: parameters)
 
-        // Families defined in other files: one case each below, e.g.
-        // case "<name>": return try <LearnerType>(parameters: parameters)
 
         default:
             let valid = names

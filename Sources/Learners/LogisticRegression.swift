@@ -28,13 +28,23 @@ public struct LogisticRegressionLearner: Learner {
         summary: "Multinomial logistic regression with L2, fitted by Newton's method (GSL Cholesky) or SGD; NaN inputs imputed with the training mean.",
         parameters: [
             ParameterInfo("l2", "1e-4", "L2 penalty λ on the weights (per-sample objective)"),
-            ParameterInfo("solver", "newton", "newton (exact batch fit) or sgd"),
+            ParameterInfo("solver", "newton", "newton (exact batch fit) or sgd (in the catalog's numeric form: 0 or 1)"),
             ParameterInfo("max_iterations", "25", "Newton iterations at most"),
             ParameterInfo("epochs", "5", "passes over the data for sgd"),
             ParameterInfo("learning_rate", "0.1", "initial sgd step size"),
         ], reference: "Cox 1958; Hastie, Tibshirani & Friedman, ESL §4.4")
 
     public var family: String { "logistic_regression" }
+
+    /// Builds the learner from scenario parameters; `solver` is 0 (newton) or 1 (sgd).
+    public init(parameters: [String: Double]) throws {
+        var p = try ParameterReader(Self.info, parameters)
+        let solver = try p.integer("solver", 0, atLeast: 0, atMost: 1)
+        self.init(l2: try p.value("l2", 1e-4, atLeast: 0), solver: solver == 1 ? .sgd : .newton,
+                  maxIterations: try p.integer("max_iterations", 25, atLeast: 1, atMost: 1000),
+                  epochs: try p.integer("epochs", 5, atLeast: 1, atMost: 100_000),
+                  learningRate: try p.value("learning_rate", 0.1, atLeast: 1e-12))
+    }
 
     public init(l2: Double = 1e-4, solver: Solver = .newton, maxIterations: Int = 25, epochs: Int = 5, learningRate: Double = 0.1) {
         self.l2 = l2

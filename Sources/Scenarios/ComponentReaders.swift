@@ -1,4 +1,5 @@
 import FlywheelCore
+import Foundation
 import Learners
 import Strategies
 import Streams
@@ -126,30 +127,33 @@ enum ModelReader {
     }
 }
 
-/// Model families a scenario can name.
+/// Model families a scenario can name (the learner catalog, with named choices for enumerations).
 enum Models {
-    static let all: [ComponentInfo] = [LogisticRegressionLearner.info]
+    static var all: [ComponentInfo] { LearnerCatalog.all }
+    /// Parameters written as names in scenarios, and their numeric codes in the catalog.
+    static let choices: [String: [String: Double]] = ["solver": ["newton": 0, "sgd": 1]]
 
     static func make(_ family: String, _ params: [String: YAMLValue], at v: YAMLValue) -> (any Learner)? {
-        switch family {
-        case "logistic_regression":
-            var l = LogisticRegressionLearner()
-            let keys = ["l2", "solver", "max_iterations", "epochs", "learning_rate"]
-            for (k, x) in params.sorted(by: { $0.key < $1.key }) {
-                switch k {
-                case "l2": l.l2 = x.double(min: 0) ?? l.l2
-                case "solver": l.solver = x.oneOf(["newton", "sgd"]).flatMap { LogisticRegressionLearner.Solver(rawValue: $0) } ?? l.solver
-                case "max_iterations": l.maxIterations = x.int(min: 1, max: 1000) ?? l.maxIterations
-                case "epochs": l.epochs = x.int(min: 1, max: 10_000) ?? l.epochs
-                case "learning_rate": l.learningRate = x.double(min: 0, exclusiveMin: true) ?? l.learningRate
-                default:
-                    x.fail("logistic_regression has no parameter '\(k)'", hint: nearest(k, in: keys).map { "did you mean '\($0)'?" } ?? "parameters: \(keys.joined(separator: ", "))")
+        var numeric: [String: Double] = [:]
+        for (k, x) in params.sorted(by: { $0.key < $1.key }) {
+            if let options = choices[k], let text = x.scalarText, Double(text) == nil {
+                guard let code = options[text] else {
+                    x.fail("'\(text)' is not one of \(options.keys.sorted().joined(separator: ", "))")
+                    continue
                 }
+                numeric[k] = code
+            } else if let d = x.double() {
+                numeric[k] = d
             }
-            return l
-        default:
-            let names = all.map(\.name)
-            v.fail("unknown model family '\(family)'", hint: nearest(family, in: names).map { "did you mean '\($0)'?" } ?? "available: \(names.joined(separator: ", "))")
+        }
+        do {
+            return try LearnerCatalog.make(family, parameters: numeric)
+        } catch let e as FlywheelError {
+            let key = e.keyPath.flatMap { $0.hasPrefix("model.") ? String($0.dropFirst(6)) : nil }
+            (key.flatMap { params[$0] } ?? v).fail(e.message, hint: e.hint)
+            return nil
+        } catch {
+            v.fail("\(error)")
             return nil
         }
     }

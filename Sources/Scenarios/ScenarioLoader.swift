@@ -96,7 +96,7 @@ public enum ScenarioLoader {
 
         // Stream.
         let streamValue = required("stream")
-        let stream = streamValue.flatMap { StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick) }
+        let stream = streamValue.flatMap { StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick, seed: seed) }
         let schema = stream?.generator.schema
 
         // Drifts.
@@ -165,7 +165,7 @@ struct StreamSpec {
     var warmup: Int
     var volume: VolumeProfile
 
-    static func read(_ v: YAMLValue, tick: Span, eventsPerTick: Int) -> StreamSpec? {
+    static func read(_ v: YAMLValue, tick: Span, eventsPerTick: Int, seed: UInt64) -> StreamSpec? {
         guard let m = v.mapping(allowed: ["generator", "params", "concept", "noise", "warmup", "volume"]) else { return nil }
         guard let g = m["generator"] else { v.fail("missing required key 'generator'", hint: "e.g. generator: sea"); return nil }
         var params: [String: Double] = [:]
@@ -178,7 +178,7 @@ struct StreamSpec {
         } else if let p = m["params"] { p.fail("expected a mapping of parameter names to numbers") }
         guard let name = g.string() else { return nil }
         let generator: any StreamGenerator
-        do { generator = try Generators.make(name, parameters: params) } catch let e as FlywheelError {
+        do { generator = try GeneratorCatalog.make(name, parameters: params, seed: seed) } catch let e as FlywheelError {
             g.fail(e.message, hint: e.hint)
             return nil
         } catch { g.fail("\(error)"); return nil }
@@ -199,16 +199,5 @@ struct StreamSpec {
 
 /// Generators a scenario can name.
 enum Generators {
-    static let all: [ComponentInfo] = [SEAGenerator.info]
-
-    static func make(_ name: String, parameters: [String: Double]) throws -> any StreamGenerator {
-        switch name {
-        case "sea":
-            if let bad = parameters.keys.sorted().first { throw FlywheelError("sea has no parameter '\(bad)'", hint: "its concept is chosen with stream.concept; noise with stream.noise") }
-            return SEAGenerator()
-        default:
-            let names = all.map(\.name)
-            throw FlywheelError("unknown generator '\(name)'", hint: nearest(name, in: names).map { "did you mean '\($0)'?" } ?? "available: \(names.joined(separator: ", "))")
-        }
-    }
+    static var all: [ComponentInfo] { GeneratorCatalog.all }
 }

@@ -44,7 +44,7 @@ public struct SeededKSWINSampler: KSWINSampler {
     public mutating func restart() { rng = RandomStream(seed: seed) }
 }
 
-/// The two-sample Kolmogorov–Smirnov test for two samples of the same size n, computed as SciPy's
+/// The two-sample Kolmogorov–Smirnov test for two samples of the same size n (KSWIN's fast path), computed as SciPy's
 /// `scipy.stats.ks_2samp(method="exact", alternative="two-sided")` does for n1 = n2.
 ///
 /// D = max_x |F1(x) − F2(x)| over the pooled values, kept as the integer h = n·D. The p-value is
@@ -52,7 +52,7 @@ public struct SeededKSWINSampler: KSWINSampler {
 /// 2 Σ_{k≥1} (−1)^{k−1} C(2n, n − kh) / C(2n, n), evaluated as SciPy does with a Horner scheme over
 /// ratios of h factors each (no subtractive cancellation); it is 1 when h = 0. GSL has no
 /// two-sample KS distribution; samples of unequal sizes are not handled here.
-public enum KolmogorovSmirnov {
+extension KolmogorovSmirnov {
     /// The statistic h (D = h / n) of two sorted samples of equal size (without NaN).
     /// - Complexity: O(n).
     public static func scaledStatistic(sortedA a: UnsafeBufferPointer<Double>, sortedB b: UnsafeBufferPointer<Double>) -> Int {

@@ -1,0 +1,107 @@
+import FlywheelCore
+import Foundation
+import Scenarios
+import Testing
+
+func problems(_ text: String) -> [FlywheelError] {
+    do {
+        _ = try ScenarioLoader.parse(text, file: "bad.yaml")
+        return []
+    } catch let e as FlywheelErrors {
+        return e.errors
+    } catch {
+        return [FlywheelError("\(error)")]
+    }
+}
+
+@Suite struct Validation {
+    @Test func aFileWithSeveralMistakesReportsAllOfThemWithLinesAndSuggestions() {
+        let errors = problems("""
+        name: broken
+        seeed: 4
+        clock: {tick: 1d, ticks: 50, events_per_tick: 100}
+        stream: {generator: sae, noise: 1.5}
+        drifts:
+          - {type: gradul, center: 10d, width: 5d}
+          - {type: instantaneous, at: 7x, target: concept}
+        strategies:
+          - {name: a, trigger: {evry: 7d}}
+          - {name: b, trigger: {every: 7d}, dataset: {windw: 30d}}
+        reference: c
+        """)
+        let described = errors.map(\.description)
+        func has(line: Int, key: String, _ fragment: String) -> Bool {
+            errors.contains { $0.location?.line == line && $0.keyPath == key && ($0.description.contains(fragment)) }
+        }
+        #expect(has(line: 2, key: "seeed", "did you mean 'seed'?"), "\(described)")
+        #expect(has(line: 4, key: "stream.generator", "did you mean 'sea'?"), "\(described)")
+        #expect(has(line: 6, key: "drifts[0].type", "did you mean 'gradual'?"), "\(described)")
+        #expect(has(line: 7, key: "drifts[1].at", "is not a duration"), "\(described)")
+        #expect(has(line: 9, key: "strategies[0].trigger.evry", "did you mean 'every'?"), "\(described)")
+        #expect(has(line: 10, key: "strategies[1].dataset.windw", "did you mean 'window'?"), "\(described)")
+        #expect(has(line: 11, key: "reference", "is not a strategy"), "\(described)")
+        #expect(errors.allSatisfy { $0.location?.file == "bad.yaml" })
+        #expect(errors.count >= 7)
+    }
+
+    @Test func impossibleValuesAreRejectedWithTheirRange() {
+        let errors = problems("""
+        name: ranges
+        replicates: 0
+        clock: {tick: 1d, ticks: 30, events_per_tick: 100}
+        stream: {generator: sea, noise: 1.5}
+        labels: {coverage: 2}
+        strategies:
+          - {name: a, trigger: never}
+          - {name: a, trigger: never}
+        """)
+        let keys = Set(errors.compactMap(\.keyPath))
+        #expect(keys.isSuperset(of: ["replicates", "stream.noise", "labels.coverage", "strategies[1]"]), "\(errors)")
+        #expect(errors.contains { $0.keyPath == "stream.noise" && $0.message.contains("≤ 1") })
+    }
+
+    @Test func malformedYAMLNamesTheLine() {
+        let errors = problems("name: x\nclock: {tick: 1d\nstrategies: []\n")
+        #expect(errors.count == 1)
+        #expect(errors[0].message.hasPrefix("malformed YAML"))
+        #expect((errors[0].location?.line ?? 0) >= 2)
+    }
+
+    @Test func emptyFileIsAnError() {
+        let errors = problems("")
+        #expect(errors.count == 1 && errors[0].message.contains("empty"))
+    }
+
+    @Test func missingRequiredSectionsAreNamed() {
+        let errors = problems("name: nothing\n")
+        let keys = Set(errors.compactMap(\.keyPath))
+        #expect(keys.isSuperset(of: ["clock", "stream", "strategies"]))
+    }
+
+    @Test func unknownModelParameterSuggestsTheNearest() {
+        let errors = problems("""
+        name: m
+        clock: {tick: 1d, ticks: 10}
+        stream: {generator: sea}
+        model: {family: logistic_regression, l3: 0.1}
+        strategies: [{name: a, trigger: never}]
+        """)
+        #expect(errors.contains { $0.keyPath == "model.l3" && $0.description.contains("l2") && $0.location?.line == 4 }, "\(errors)")
+    }
+
+    @Test func theEmbeddedQuickstartIsTheShippedFile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("scenarios/quickstart.yaml"), encoding: .utf8)
+        #expect(file == BuiltinScenarios.quickstart, "run scripts/embed-quickstart.py after editing scenarios/quickstart.yaml")
+        let s = try ScenarioLoader.parse(file, file: "scenarios/quickstart.yaml")
+        #expect(s.plan.strategies.map(\.name) == ["never", "every-30d", "every-7d", "every-tick"])
+    }
+
+    @Test func everyShippedScenarioValidates() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(!files.isEmpty)
+        for f in files { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path) }
+    }
+}
