@@ -143,13 +143,16 @@ public struct Heatmap: Sendable, Equatable {
                      y: plot.top + (Double(r) + 0.5) * ch + 4, size: fs, anchor: .end, fill: Layout.axisColor,
                      extra: "class=\"row-label\"")
         }
-        // Column labels: truncated to a little more than the cell, thinned if still crowded.
-        let colTexts = columnLabels.prefix(cols).map { truncated($0, maxWidth: Swift.max(cw - 4, 40), fontSize: fs) }
-        let widest = colTexts.map { textWidth($0, fontSize: fs) }.max() ?? 0
-        let ck = Layout.thinning(labelExtent: widest, spacing: cw, gap: 8)
-        for (c, t) in colTexts.enumerated() where c % ck == 0 {
-            doc.text(t, x: plot.left + (Double(c) + 0.5) * cw, y: plot.bottom + 17, size: fs, anchor: .middle,
-                     fill: Layout.axisColor, extra: "class=\"column-label\"")
+        // Column labels: every k-th label at full length when that keeps at least four of them,
+        // otherwise truncated to the room k cells give.
+        let fullWidest = columnLabels.prefix(cols).map { textWidth($0, fontSize: fs) }.max() ?? 0
+        let maxK = Swift.max(1, cols / 4)
+        let ck = Swift.min(Layout.thinning(labelExtent: fullWidest, spacing: cw, gap: 8), maxK)
+        let room = Double(ck) * cw - 8
+        for (c, label) in columnLabels.prefix(cols).enumerated() where c % ck == 0 {
+            doc.text(truncated(label, maxWidth: room, fontSize: fs), x: plot.left + (Double(c) + 0.5) * cw,
+                     y: plot.bottom + 17, size: fs, anchor: .middle, fill: Layout.axisColor,
+                     extra: "class=\"column-label\"")
         }
         doc.text(truncated(columnAxisLabel, maxWidth: plot.width, fontSize: Layout.labelSize),
                  x: (plot.left + plot.right) / 2, y: plot.bottom + 40, size: Layout.labelSize, anchor: .middle,

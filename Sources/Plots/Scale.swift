@@ -71,8 +71,8 @@ public struct NiceScale: Sendable, Equatable {
     }
 
     static func label(_ v: Double, exponent: Int, maxMagnitude: Double) -> String {
-        if v == 0 { return "0" }
         if maxMagnitude >= 1e4 && exponent >= 3 {
+            if v == 0 { return "0" }
             let (div, suffix): (Double, String) = maxMagnitude >= 1e9 ? (1e9, "G") : (maxMagnitude >= 1e6 ? (1e6, "M") : (1e3, "k"))
             let e = exponent - Int(log10(div).rounded())
             return fixedDecimal(v / div, decimals: Swift.max(0, -e)) + suffix

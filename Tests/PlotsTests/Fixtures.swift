@@ -100,4 +100,34 @@ enum Fixtures {
         }
         return DecisionMap(title: "Cheapest strategy by cost ratio", ratios: ratios, winners: winners)
     }
+
+    /// Eleven series in a small chart: legend overflow, dashes after eight colours, thinned ticks.
+    static func crowdedChart() -> LineChart {
+        let x = (0..<50).map { Double($0) * 1000 }
+        let series = (0..<11).map { i in LineChart.Series(name: "strategy \(i)", x: x, y: x.map { $0 * Double(i + 1) }) }
+        return LineChart(title: "Eleven strategies in a small chart", xLabel: "time (ms)", yLabel: "cost (EUR)", series: series)
+    }
+
+    static func edgeCharts() -> [(String, String)] {
+        [
+            ("edge-empty", LineChart(title: "No series", xLabel: "time (days)", yLabel: "accuracy").svg()),
+            ("edge-single", LineChart(title: "One point", xLabel: "time (days)", yLabel: "accuracy",
+                                      series: [.init(name: "one", x: [3], y: [0.5], markers: [.init(x: 3, kind: .retrain)])]).svg()),
+            ("edge-constant", LineChart(title: "Constant", xLabel: "time (days)", yLabel: "accuracy",
+                                        series: [.init(name: "flat", x: [0, 1, 2, 3], y: [0.7, 0.7, 0.7, 0.7])]).svg()),
+            ("edge-crowded", crowdedChart().svg(width: 360, height: 240)),
+            ("edge-heatmap-ragged", Heatmap(title: "Ragged grid", rowAxisLabel: "window (days)", columnAxisLabel: "threshold",
+                                            valueLabel: "accuracy", rowLabels: ["a", "b"], columnLabels: ["x", "y", "z"],
+                                            values: [[1, 1, 1], [1]]).svg()),
+            ("edge-heatmap-large", Heatmap(title: "Total cost by retraining interval and label budget",
+                                           rowAxisLabel: "retraining interval (days)", columnAxisLabel: "label budget (labels per day)",
+                                           valueLabel: "total cost (EUR)", rowLabels: (1...12).map { "every \($0 * 5) days" },
+                                           columnLabels: (1...18).map { "\($0 * 250) labels/day" },
+                                           values: (1...12).map { r in (1...18).map { c in Double(r * 1370 + c * c * 97) } }, best: .min).svg()),
+            ("edge-scatter-empty", ScatterChart(title: "No points", xLabel: "cost (EUR)", yLabel: "accuracy").svg()),
+            ("edge-decision-empty", DecisionMap(title: "No ratios", ratios: [], winners: []).svg()),
+            ("edge-area-empty", AreaBetweenChart(title: "No data", xLabel: "t", yLabel: "v", x: [], strategy: [], reference: [],
+                                                 strategyName: "s", referenceName: "r", areaLabel: "").svg()),
+        ]
+    }
 }

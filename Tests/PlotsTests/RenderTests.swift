@@ -46,7 +46,7 @@ struct RenderTests {
         ("scatter-pareto", Fixtures.scatterChart().svg()),
         ("heatmap", Fixtures.heatmap().svg()),
         ("decision-map", Fixtures.decisionMap().svg()),
-    ]
+    ] + Fixtures.edgeCharts()
 
     @Test("every chart renders to a non-empty PNG", .enabled(if: findRsvgConvert() != nil, "rsvg-convert is not on PATH (install librsvg2-bin)"))
     func renders() throws {
