@@ -23,6 +23,9 @@ public struct NiceScale: Sendable, Equatable {
         var b = hi.isFinite ? hi : 1
         if !lo.isFinite && !hi.isFinite { a = 0; b = 1 }
         if a > b { swap(&a, &b) }
+        // Keep the arithmetic finite: clamp to ±1e300 and treat sub-1e-300 widths as degenerate.
+        a = Swift.min(Swift.max(a, -1e300), 1e300)
+        b = Swift.min(Swift.max(b, -1e300), 1e300)
         (a, b) = NiceScale.padded(a, b)
         let target = Double(Swift.max(targetCount, 1))
         let rough = (b - a) / target
@@ -43,8 +46,8 @@ public struct NiceScale: Sendable, Equatable {
 
     /// Pads a degenerate range so that it has positive width.
     static func padded(_ a: Double, _ b: Double) -> (Double, Double) {
-        if b - a > abs(a) * 1e-12 && b > a { return (a, b) }
-        let pad = a == 0 ? 1.0 : abs(a) * 0.05
+        if b - a > abs(a) * 1e-12 && b - a > 1e-300 { return (a, b) }
+        let pad = abs(a) < 1e-290 ? 1.0 : abs(a) * 0.05
         return (a - pad, b + pad)
     }
 

@@ -334,3 +334,40 @@ struct DecisionMapTests {
         #expect(checkDocument(one.svg(), title: "one").withClass("region").count == 1)
     }
 }
+
+@Suite("Extreme inputs")
+struct ExtremeInputTests {
+    @Test("huge, tiny and mixed non-finite values give valid documents", arguments: [
+        [1e300, -1e300, 0], [Double.leastNormalMagnitude / 1e4, Double.leastNormalMagnitude / 5e3, Double.leastNonzeroMagnitude], [Double.nan, .infinity, -.infinity], [5e-7, 5.0000001e-7],
+        [-0.0, 0.0], [1e18, 1e18 + 1e4],
+    ])
+    func extremes(values: [Double]) {
+        let x = values.indices.map(Double.init)
+        let line = LineChart(title: "extreme", xLabel: "t", yLabel: "v",
+                             series: [.init(name: "a", x: x, y: values, lower: values, upper: values,
+                                            markers: [.init(x: 0, kind: .deploy)])],
+                             spans: [.init(start: 0, end: 1, label: "s")], referenceLines: [.init(y: values[0], label: "r")])
+        _ = checkDocument(line.svg(), title: "extreme")
+        let area = AreaBetweenChart(title: "extreme", xLabel: "t", yLabel: "v", x: x, strategy: values,
+                                    reference: values.reversed(), strategyName: "s", referenceName: "r", areaLabel: "a")
+        _ = checkDocument(area.svg(), title: "extreme")
+        let scatter = ScatterChart(title: "extreme", xLabel: "c", yLabel: "p",
+                                   points: values.enumerated().map { .init(label: "p\($0.offset)", x: $0.element, y: $0.element) })
+        _ = checkDocument(scatter.svg(), title: "extreme")
+        let heat = Heatmap(title: "extreme", rowAxisLabel: "r", columnAxisLabel: "c", valueLabel: "v",
+                           rowLabels: ["a"], columnLabels: values.map { _ in "c" }, values: [values])
+        _ = checkDocument(heat.svg(), title: "extreme")
+        let decision = DecisionMap(title: "extreme", ratios: values, winners: values.map { _ in "w" })
+        _ = checkDocument(decision.svg(), title: "extreme")
+    }
+
+    @Test("tiny canvases and mismatched lengths do not break the document")
+    func tiny() {
+        let chart = LineChart(title: "a title much longer than the canvas is wide", xLabel: "t", yLabel: "v",
+                              series: [.init(name: "a", x: [0, 1, 2], y: [1, 2])])
+        _ = checkDocument(chart.svg(width: 60, height: 40), title: "a title much longer than the canvas is wide",
+                          width: 60, height: 40)
+        _ = checkDocument(chart.svg(width: 0, height: -5), title: "a title much longer than the canvas is wide",
+                          width: 1, height: 1)
+    }
+}
