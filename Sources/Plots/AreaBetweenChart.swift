@@ -154,19 +154,20 @@ public struct AreaBetweenChart: Sendable, Equatable {
 
         doc.raw("<g clip-path=\"url(#\(clip))\">")
         for region in AreaBetweenChart.regions(x: x, strategy: strategy, reference: reference) {
-            var pts = region.points.map { (xMap($0.x), yMap($0.s)) }
-            pts += region.points.reversed().map { (xMap($0.x), yMap($0.r)) }
+            let limit = Int(plot.width) * 2
+            var pts = m4Decimate(region.points.map { (xMap($0.x), yMap($0.s)) }, threshold: limit)
+            pts += m4Decimate(region.points.reversed().map { (xMap($0.x), yMap($0.r)) }, threshold: limit)
             doc.polygon(pts, fill: region.below ? AreaBetweenChart.belowColor : AreaBetweenChart.aboveColor,
                         opacity: 0.35, extra: "class=\"area \(region.below ? "below" : "above")\"")
         }
         for seg in rSegs {
-            let pts = seg.map { (xMap($0.0), yMap($0.1)) }
+            let pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.1)) }, threshold: Int(plot.width) * 2)
             if pts.count == 1 { doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: AreaBetweenChart.referenceColor) } else {
                 doc.polyline(pts, stroke: AreaBetweenChart.referenceColor, width: 1.6, dash: "6 3", extra: "class=\"line reference\"")
             }
         }
         for seg in sSegs {
-            let pts = seg.map { (xMap($0.0), yMap($0.1)) }
+            let pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.1)) }, threshold: Int(plot.width) * 2)
             if pts.count == 1 { doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: AreaBetweenChart.strategyColor) } else {
                 doc.polyline(pts, stroke: AreaBetweenChart.strategyColor, width: 2, extra: "class=\"line strategy\"")
             }

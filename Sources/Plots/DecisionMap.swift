@@ -74,7 +74,11 @@ public struct DecisionMap: Sendable, Equatable {
         let regions = DecisionMap.regions(ratios: ratios, winners: winners)
         let order = optionOrder()
         func colorIndex(_ o: String) -> Int { order.firstIndex(of: o) ?? 0 }
-        let items = order.enumerated().map { LegendItem(label: $0.element, glyph: .swatch(color: Palette.color($0.offset), opacity: 0.85)) }
+        var items = order.enumerated().map { LegendItem(label: $0.element, glyph: .swatch(color: Palette.color($0.offset), opacity: 0.85)) }
+        if !regions.isEmpty {
+            items.append(LegendItem(label: "evaluated ratio", glyph: .tick(color: "#222222")))
+            items.append(LegendItem(label: "switch point (ratio)", glyph: .line(color: "#222222", dash: "4 2", band: false)))
+        }
         let legendW = Layout.legendWidth(items, maxWidth: W * 0.3)
         let lo = regions.first?.from ?? 0.1, hi = regions.last?.to ?? 10
         let domain: (Double, Double) = lo < hi ? (lo, hi) : (lo / 10, hi * 10)
@@ -104,6 +108,15 @@ public struct DecisionMap: Sendable, Equatable {
                          anchor: .middle, weight: "bold", fill: Palette.contrastingText(blended.0, blended.1, blended.2),
                          extra: "class=\"region-label\"")
             }
+        }
+        doc.raw("</g>")
+
+        // Evaluated ratios as a rug along the bottom, so the sampling behind the regions shows.
+        doc.raw("<g class=\"evaluated\">")
+        for (r, _) in zip(ratios, winners) where r.isFinite && r > 0 {
+            let x = px(r)
+            doc.line(x1: x, y1: plot.bottom - 9, x2: x, y2: plot.bottom, stroke: "#222222", width: 1.2,
+                     extra: "class=\"evaluated-ratio\"")
         }
         doc.raw("</g>")
 

@@ -15,6 +15,7 @@ enum LegendGlyph {
     case diamond(color: String)
     case dot(color: String, filled: Bool)
     case outline(color: String)
+    case tick(color: String)
 }
 
 struct LegendItem {
@@ -89,6 +90,8 @@ enum Layout {
         case let .dot(color, filled):
             doc.circle(cx: x + w / 2, cy: cy, r: 5, fill: filled ? color : "#FFFFFF",
                        stroke: color, strokeWidth: 1.6)
+        case let .tick(color):
+            doc.line(x1: x + w / 2, y1: cy - 6, x2: x + w / 2, y2: cy + 6, stroke: color, width: 1.2)
         case let .outline(color):
             doc.rect(x: x + 4, y: cy - 7, w: w - 8, h: 14, fill: "none", stroke: color, strokeWidth: 2.5)
         }
@@ -199,4 +202,38 @@ func finiteExtent<S: Sequence>(_ values: S) -> (Double, Double)? where S.Element
         if v > hi { hi = v }
     }
     return lo <= hi ? (lo, hi) : nil
+}
+
+/// Reduces a polyline given in pixel coordinates to at most four points per pixel column
+/// (the first, lowest, highest and last of each run of consecutive points falling in one
+/// column), following the M4 aggregation of Jugel, Jerzak, Hackenbroich & Markl (2014,
+/// "M4: A Visualization-Oriented Time Series Data Aggregation", PVLDB 7(10)). The rasterised
+/// line is the same as with all points, while a 100 000-point series shrinks to a few thousand.
+/// Polylines with fewer than `threshold` points are returned unchanged.
+/// - Complexity: O(n).
+func m4Decimate(_ pts: [(Double, Double)], threshold: Int) -> [(Double, Double)] {
+    guard pts.count > Swift.max(threshold, 8) else { return pts }
+    var out: [(Double, Double)] = []
+    out.reserveCapacity(threshold * 2)
+    var i = 0
+    while i < pts.count {
+        let column = floor(pts[i].0)
+        var j = i
+        var lo = i, hi = i
+        while j + 1 < pts.count && floor(pts[j + 1].0) == column {
+            j += 1
+            if pts[j].1 < pts[lo].1 { lo = j }
+            if pts[j].1 > pts[hi].1 { hi = j }
+        }
+        // Keep first, extremes and last in their original order, without repeats.
+        var keep = [i, lo, hi, j]
+        keep.sort()
+        var last = -1
+        for k in keep where k != last {
+            out.append(pts[k])
+            last = k
+        }
+        i = j + 1
+    }
+    return out
 }

@@ -303,8 +303,9 @@ public struct LineChart: Sendable, Equatable {
             guard let lo = s.lower, let up = s.upper else { continue }
             let color = Palette.color(styleIndex(i))
             for seg in LineChart.bandSegments(x: s.x, lower: lo, upper: up) {
-                var pts = seg.map { (xMap($0.0), yMap($0.2)) }
-                pts += seg.reversed().map { (xMap($0.0), yMap($0.1)) }
+                let limit = Int(plot.width) * 2
+                var pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.2)) }, threshold: limit)
+                pts += m4Decimate(seg.reversed().map { (xMap($0.0), yMap($0.1)) }, threshold: limit)
                 if seg.count == 1 {
                     let px = xMap(seg[0].0)
                     pts = [(px - 1.5, yMap(seg[0].2)), (px + 1.5, yMap(seg[0].2)), (px + 1.5, yMap(seg[0].1)), (px - 1.5, yMap(seg[0].1))]
@@ -321,7 +322,7 @@ public struct LineChart: Sendable, Equatable {
             let color = Palette.color(styleIndex(i))
             let dash = dashPattern(i)
             for seg in segs[i] {
-                let pts = seg.map { (xMap($0.0), yMap($0.1)) }
+                let pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.1)) }, threshold: Int(plot.width) * 2)
                 if pts.count == 1 {
                     doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: color, extra: "class=\"point s\(i)\"")
                 } else {

@@ -327,7 +327,9 @@ struct DecisionMapTests {
         let els = checkDocument(map.svg(), title: map.title)
         #expect(els.withClass("region").count == 4)
         #expect(els.withClass("switch").count == 3)
-        #expect(els.texts(class: "legend-entry") == ["retrain daily", "retrain weekly", "drift-triggered (ADWIN)", "never retrain"])
+        #expect(els.texts(class: "legend-entry") == ["retrain daily", "retrain weekly", "drift-triggered (ADWIN)", "never retrain",
+                                                     "evaluated ratio", "switch point (ratio)"])
+        #expect(els.withClass("evaluated-ratio").count == 25)
         #expect(els.texts(class: "tick-label") == ["0.001", "0.01", "0.1", "1", "10", "100", "1k"])
         #expect(map.svg() == Fixtures.decisionMap().svg())
         let one = DecisionMap(title: "one", ratios: [2], winners: ["only"])
@@ -369,5 +371,47 @@ struct ExtremeInputTests {
                           width: 60, height: 40)
         _ = checkDocument(chart.svg(width: 0, height: -5), title: "a title much longer than the canvas is wide",
                           width: 1, height: 1)
+    }
+}
+
+@Suite("Decimation")
+struct DecimationTests {
+    @Test("M4 keeps each pixel column's first, last, lowest and highest point")
+    func m4Invariants() {
+        var state: UInt64 = 7
+        let pts: [(Double, Double)] = (0..<4_000).map { i in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (Double(i) * 0.061, Double((state >> 40) % 1000))
+        }
+        let out = m4Decimate(pts, threshold: 100)
+        let columns = Set(pts.map { floor($0.0) })
+        #expect(out.count <= 4 * columns.count)
+        #expect(out.count >= 2 * columns.count)
+        for col in columns {
+            let inCol = pts.filter { floor($0.0) == col }
+            let outCol = out.filter { floor($0.0) == col }
+            #expect(outCol.map(\.1).min() == inCol.map(\.1).min())
+            #expect(outCol.map(\.1).max() == inCol.map(\.1).max())
+            #expect(outCol.first!.0 == inCol.first!.0 && outCol.last!.0 == inCol.last!.0)
+        }
+        // Output is an order-preserving subsequence of the input.
+        var k = 0
+        for p in out {
+            while k < pts.count && !(pts[k].0 == p.0 && pts[k].1 == p.1) { k += 1 }
+            #expect(k < pts.count)
+        }
+        let short = Array(pts.prefix(50))
+        #expect(m4Decimate(short, threshold: 100).count == 50)
+    }
+
+    @Test("a long series gives a compact document")
+    func longSeries() {
+        let x = (0..<100_000).map(Double.init)
+        let y = x.map { sin($0 / 300) }
+        let chart = LineChart(title: "long", xLabel: "t", yLabel: "v", series: [.init(name: "a", x: x, y: y)])
+        let svg = chart.svg()
+        #expect(svg.utf8.count < 150_000)
+        let els = checkDocument(svg, title: "long")
+        #expect(els.withClass("line").count == 1)
     }
 }

@@ -33,7 +33,10 @@ func renderPNG(_ svg: String, name: String, tool: String) throws -> (status: Int
     try p.run()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    let bytes = (try? Data(contentsOf: pngURL).count) ?? 0
+    let png = (try? Data(contentsOf: pngURL)) ?? Data()
+    // A PNG starts with its 8-byte signature; anything else counts as empty.
+    let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    let bytes = Array(png.prefix(8)) == signature ? png.count : 0
     return (p.terminationStatus, bytes, String(decoding: errData, as: UTF8.self))
 }
 
