@@ -128,8 +128,8 @@ public struct AreaBetweenChart: Sendable, Equatable {
         if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite { yExt = (r.lowerBound, r.upperBound) }
 
         let items = legendItems()
-        let legendW = Layout.legendWidth(items, maxWidth: W * 0.3)
-        let top = 46.0, bottom = H - 52
+        let legend = LegendLayout(items, width: W, height: H)
+        let top = 46.0, bottom = H - 52 - legend.reservedBottom
         let yScale = NiceScale(lo: yExt.0, hi: yExt.1, targetCount: Swift.max(2, Swift.min(8, Int((bottom - top) / 55))))
         var yDomain = (yScale.lower, yScale.upper)
         if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite { yDomain = NiceScale.padded(r.lowerBound, r.upperBound) }
@@ -137,10 +137,13 @@ public struct AreaBetweenChart: Sendable, Equatable {
         let yLabels = yTicks.map { yScale.label($0) }
         let yLabelW = yLabels.map { textWidth($0, fontSize: Layout.tickSize) }.max() ?? 10
         let left = Layout.outerMargin + 20 + yLabelW + 10
-        let right = W - Layout.outerMargin - (legendW + 12)
+        let right = W - Layout.outerMargin - legend.reservedRight
         let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
-        let xScale = NiceScale(lo: xExt.0, hi: xExt.1, targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
-        let xMap = LinearMap(d0: xScale.lower, d1: xScale.upper, p0: plot.left, p1: plot.right)
+        // The x axis (time) ends where the data ends; ticks are the nice values inside it.
+        let xDomain = NiceScale.padded(Swift.max(xExt.0, -1e300), Swift.min(xExt.1, 1e300))
+        let (xScale, xTicks) = NiceScale.inside(lo: xDomain.0, hi: xDomain.1,
+                                                targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
+        let xMap = LinearMap(d0: xDomain.0, d1: xDomain.1, p0: plot.left, p1: plot.right)
         let yMap = LinearMap(d0: yDomain.0, d1: yDomain.1, p0: plot.bottom, p1: plot.top)
         let clip = "clip-" + Layout.identifier(title, "area", "\(width)x\(height)")
 
@@ -148,7 +151,7 @@ public struct AreaBetweenChart: Sendable, Equatable {
         doc.raw("<defs><clipPath id=\"\(clip)\"><rect x=\"\(svgNumber(plot.left))\" y=\"\(svgNumber(plot.top))\" width=\"\(svgNumber(plot.width))\" height=\"\(svgNumber(plot.height))\"/></clipPath></defs>")
         Layout.drawYAxis(into: &doc, plot: plot, ticks: yTicks, labels: yLabels, map: yMap, title: yLabel,
                          titleX: Layout.outerMargin + 6)
-        Layout.drawXAxis(into: &doc, plot: plot, ticks: xScale.ticks, labels: xScale.ticks.map { xScale.label($0) },
+        Layout.drawXAxis(into: &doc, plot: plot, ticks: xTicks, labels: xTicks.map { xScale.label($0) },
                          map: xMap, title: xLabel)
         if !hasData { Layout.drawNoData(into: &doc, plot: plot) }
 
@@ -177,8 +180,8 @@ public struct AreaBetweenChart: Sendable, Equatable {
         // The area value, in the plot corner whose box covers the fewest data points.
         if !areaLabel.isEmpty {
             let size = 13.0
-            let text = truncated(areaLabel, maxWidth: plot.width - 24, fontSize: size)
-            let bw = textWidth(text, fontSize: size) + 16, bh = 24.0
+            let text = truncated(areaLabel, maxWidth: (plot.width - 24) / 1.12, fontSize: size)
+            let bw = textWidth(text, fontSize: size) * 1.12 + 16, bh = 24.0 // bold: ~12% wider
             let corners: [(Double, Double)] = [
                 (plot.left + 8, plot.top + 8), (plot.right - 8 - bw, plot.top + 8),
                 (plot.left + 8, plot.bottom - 8 - bh), (plot.right - 8 - bw, plot.bottom - 8 - bh),
@@ -204,8 +207,7 @@ public struct AreaBetweenChart: Sendable, Equatable {
             doc.text(text, x: c.0 + 8, y: c.1 + 16.5, size: size, weight: "bold", extra: "class=\"area-label\"")
         }
 
-        Layout.drawLegend(items, into: &doc, x: plot.right + 14, y: plot.top, width: legendW,
-                          maxHeight: H - plot.top - 10)
+        legend.draw(items, into: &doc, plot: plot, canvasHeight: H)
         return doc.finished(title: title)
     }
 }

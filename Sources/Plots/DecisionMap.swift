@@ -79,12 +79,12 @@ public struct DecisionMap: Sendable, Equatable {
             items.append(LegendItem(label: "evaluated ratio", glyph: .tick(color: "#222222")))
             items.append(LegendItem(label: "switch point (ratio)", glyph: .line(color: "#222222", dash: "4 2", band: false)))
         }
-        let legendW = Layout.legendWidth(items, maxWidth: W * 0.3)
+        let legend = LegendLayout(items, width: W, height: H)
         let lo = regions.first?.from ?? 0.1, hi = regions.last?.to ?? 10
         let domain: (Double, Double) = lo < hi ? (lo, hi) : (lo / 10, hi * 10)
         let log = LogTicks(minPositive: domain.0, maxPositive: domain.1)
-        let top = 46.0 + 18, bottom = H - 52
-        let left = Layout.outerMargin + 16, right = W - Layout.outerMargin - (legendW > 0 ? legendW + 12 : 10)
+        let top = 46.0 + 18, bottom = H - 52 - legend.reservedBottom
+        let left = Layout.outerMargin + 16, right = W - Layout.outerMargin - legend.reservedRight
         let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
         let l0 = Foundation.log10(domain.0), l1 = Foundation.log10(domain.1)
         let lmap = LinearMap(d0: l0, d1: l1, p0: plot.left, p1: plot.right)
@@ -155,8 +155,7 @@ public struct DecisionMap: Sendable, Equatable {
                  y: plot.bottom + 40, size: Layout.labelSize, anchor: .middle, extra: "class=\"axis-label\"")
         doc.raw("</g>")
 
-        Layout.drawLegend(items, into: &doc, x: plot.right + 14, y: plot.top, width: legendW,
-                          maxHeight: H - plot.top - 10)
+        legend.draw(items, into: &doc, plot: plot, canvasHeight: H)
         return doc.finished(title: title)
     }
 

@@ -109,7 +109,8 @@ enum Layout {
 
     /// Title centred at the top, truncated to the width.
     static func drawTitle(_ title: String, into doc: inout SVGDocument, width: Double) {
-        let t = truncated(title, maxWidth: width - 2 * outerMargin, fontSize: titleSize)
+        // Bold text runs about 12% wider than the regular-weight width estimate.
+        let t = truncated(title, maxWidth: (width - 2 * outerMargin) / 1.12, fontSize: titleSize)
         doc.text(t, x: width / 2, y: 28, size: titleSize, anchor: .middle, weight: "bold",
                  extra: "class=\"chart-title\"")
     }
@@ -236,4 +237,86 @@ func m4Decimate(_ pts: [(Double, Double)], threshold: Int) -> [(Double, Double)]
         i = j + 1
     }
     return out
+}
+
+/// Where the legend goes: a column to the right of the plot on wide canvases, rows of columns
+/// below the x axis label on narrow ones (under 600 px), never over the data.
+struct LegendLayout {
+    enum Placement { case right, below }
+    let placement: Placement
+    /// Width of one legend column.
+    let columnWidth: Double
+    let columns: Int
+    let rows: Int
+    /// Horizontal room taken from the plot's right side.
+    let reservedRight: Double
+    /// Vertical room taken from the plot's bottom.
+    let reservedBottom: Double
+
+    static let narrowCanvas = 600.0
+    static let maxRowsBelow = 3
+
+    init(_ items: [LegendItem], width W: Double, height H: Double) {
+        if items.isEmpty {
+            placement = .right; columnWidth = 0; columns = 1; rows = 0; reservedRight = 10; reservedBottom = 0
+            return
+        }
+        if W >= LegendLayout.narrowCanvas {
+            placement = .right
+            columnWidth = Layout.legendWidth(items, maxWidth: W * 0.3)
+            columns = 1
+            rows = items.count
+            reservedRight = columnWidth + 12
+            reservedBottom = 0
+        } else {
+            placement = .below
+            let avail = Swift.max(W - 2 * Layout.outerMargin, 40)
+            // At least two columns when there are several entries (long names get truncated).
+            let cap = items.count > 2 ? Swift.max(avail / 2, 150) : avail
+            columnWidth = Swift.min(Layout.legendWidth(items, maxWidth: cap), avail)
+            columns = Swift.max(1, Int(avail / Swift.max(columnWidth, 1)))
+            let maxRows = H >= 320 ? 4 : LegendLayout.maxRowsBelow
+            rows = Swift.min(maxRows, (items.count + columns - 1) / columns)
+            reservedRight = 10
+            reservedBottom = Double(rows) * Layout.legendRow + 8
+        }
+    }
+
+    /// Draws the legend for the final plot rectangle on a canvas `H` pixels high.
+    func draw(_ items: [LegendItem], into doc: inout SVGDocument, plot: PlotRect, canvasHeight H: Double) {
+        guard !items.isEmpty else { return }
+        switch placement {
+        case .right:
+            Layout.drawLegend(items, into: &doc, x: plot.right + 14, y: plot.top, width: columnWidth,
+                              maxHeight: H - plot.top - 10)
+        case .below:
+            // Fill row by row; when items overflow, the last slot says how many were left out.
+            let capacity = rows * columns
+            var shown = items
+            var omitted = 0
+            if items.count > capacity {
+                shown = Array(items.prefix(capacity - 1))
+                omitted = items.count - shown.count
+            }
+            let y0 = plot.bottom + 52
+            doc.raw("<g class=\"legend\">")
+            let textMax = columnWidth - Layout.legendGlyphWidth - 8 - 4
+            for (i, it) in shown.enumerated() {
+                let x = Layout.outerMargin + Double(i % columns) * columnWidth
+                let cy = y0 + Double(i / columns) * Layout.legendRow + Layout.legendRow / 2
+                Layout.drawGlyph(it.glyph, into: &doc, x: x, cy: cy)
+                doc.text(truncated(it.label, maxWidth: textMax, fontSize: Layout.legendSize),
+                         x: x + Layout.legendGlyphWidth + 8, y: cy + 4, size: Layout.legendSize,
+                         extra: "class=\"legend-entry\"")
+            }
+            if omitted > 0 {
+                let i = shown.count
+                let x = Layout.outerMargin + Double(i % columns) * columnWidth
+                let cy = y0 + Double(i / columns) * Layout.legendRow + Layout.legendRow / 2
+                doc.text("+\(omitted) more", x: x + Layout.legendGlyphWidth + 8, y: cy + 4, size: Layout.legendSize,
+                         fill: "#666666", extra: "font-style=\"italic\"")
+            }
+            doc.raw("</g>")
+        }
+    }
 }

@@ -228,12 +228,12 @@ public struct LineChart: Sendable, Equatable {
 
         // Layout.
         let items = legendItems()
-        let legendW = Layout.legendWidth(items, maxWidth: W * 0.3)
+        let legend = LegendLayout(items, width: W, height: H)
         let spanLabels = spans.contains { !$0.label.isEmpty }
         var top = 46.0
         let spanRowHeight = 14.0
         if spanLabels { top += spanRowHeight * 2 + 4 } // a strip with two rows of span labels
-        let bottom = H - 52
+        let bottom = H - 52 - legend.reservedBottom
         let plotH = Swift.max(bottom - top, 10)
         let yScale = NiceScale(lo: yExt.0, hi: yExt.1, targetCount: Swift.max(2, Swift.min(8, Int(plotH / 55))))
         var yDomain = (yScale.lower, yScale.upper)
@@ -244,10 +244,13 @@ public struct LineChart: Sendable, Equatable {
         let yLabels = yTicks.map { yScale.label($0) }
         let yLabelW = yLabels.map { textWidth($0, fontSize: Layout.tickSize) }.max() ?? 10
         let left = Layout.outerMargin + 20 + yLabelW + 10
-        let right = W - Layout.outerMargin - (legendW > 0 ? legendW + 12 : 10)
+        let right = W - Layout.outerMargin - legend.reservedRight
         let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
-        let xScale = NiceScale(lo: xExt.0, hi: xExt.1, targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
-        let xMap = LinearMap(d0: xScale.lower, d1: xScale.upper, p0: plot.left, p1: plot.right)
+        // The x axis (time) ends where the data ends; ticks are the nice values inside it.
+        let xDomain = NiceScale.padded(Swift.max(xExt.0, -1e300), Swift.min(xExt.1, 1e300))
+        let (xScale, xTicks) = NiceScale.inside(lo: xDomain.0, hi: xDomain.1,
+                                                targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
+        let xMap = LinearMap(d0: xDomain.0, d1: xDomain.1, p0: plot.left, p1: plot.right)
         let yMap = LinearMap(d0: yDomain.0, d1: yDomain.1, p0: plot.bottom, p1: plot.top)
         let clip = "clip-" + Layout.identifier(title, "\(width)x\(height)")
 
@@ -291,7 +294,6 @@ public struct LineChart: Sendable, Equatable {
 
         Layout.drawYAxis(into: &doc, plot: plot, ticks: yTicks, labels: yLabels, map: yMap,
                          title: yLabel, titleX: Layout.outerMargin + 6)
-        let xTicks = xScale.ticks
         Layout.drawXAxis(into: &doc, plot: plot, ticks: xTicks, labels: xTicks.map { xScale.label($0) },
                          map: xMap, title: xLabel)
 
@@ -332,26 +334,13 @@ public struct LineChart: Sendable, Equatable {
         }
         doc.raw("</g>")
 
-        // Reference line labels (outside the clip so they are never cut).
-        for r in referenceLines where r.y.isFinite && !r.label.isEmpty {
-            let py = yMap(r.y)
-            guard py >= plot.top - 0.5 && py <= plot.bottom + 0.5 else { continue }
-            let text = truncated(r.label, maxWidth: plot.width * 0.5, fontSize: Layout.tickSize)
-            let tw = textWidth(text, fontSize: Layout.tickSize)
-            let above = py - plot.top > 16
-            let ty = above ? py - 4 : py + 13
-            doc.rect(x: plot.right - tw - 6, y: ty - 10, w: tw + 4, h: 13, fill: "#FFFFFF", opacity: 0.8)
-            doc.text(text, x: plot.right - 4, y: ty, size: Layout.tickSize, anchor: .end,
-                     fill: "#333333", extra: "class=\"reference-label\"")
-        }
-
         // Markers on the lines.
         for (i, s) in series.enumerated() where !s.markers.isEmpty {
             let color = Palette.color(styleIndex(i))
             let pxs = s.markers.compactMap { $0.x.isFinite ? xMap($0.x) : nil }.sorted()
             var minGap = Double.infinity
             for j in pxs.indices.dropFirst() { minGap = Swift.min(minGap, pxs[j] - pxs[j - 1]) }
-            let size = Swift.min(6.5, Swift.max(4.5, minGap.isFinite ? minGap * 0.6 : 6.5))
+            let size = Swift.min(6, Swift.max(4, minGap.isFinite ? minGap * 0.6 : 6.5))
             doc.raw("<g class=\"markers s\(i)\">")
             for m in s.markers where m.x.isFinite {
                 let px = xMap(m.x)
@@ -372,8 +361,20 @@ public struct LineChart: Sendable, Equatable {
             doc.raw("</g>")
         }
 
-        Layout.drawLegend(items, into: &doc, x: plot.right + 14, y: plot.top,
-                          width: legendW, maxHeight: H - plot.top - 10)
+        // Reference line labels (outside the clip so they are never cut).
+        for r in referenceLines where r.y.isFinite && !r.label.isEmpty {
+            let py = yMap(r.y)
+            guard py >= plot.top - 0.5 && py <= plot.bottom + 0.5 else { continue }
+            let text = truncated(r.label, maxWidth: plot.width * 0.5, fontSize: Layout.tickSize)
+            let tw = textWidth(text, fontSize: Layout.tickSize)
+            let above = py - plot.top > 16
+            let ty = above ? py - 4 : py + 13
+            doc.rect(x: plot.right - tw - 6, y: ty - 10, w: tw + 4, h: 13, fill: "#FFFFFF", opacity: 0.8)
+            doc.text(text, x: plot.right - 4, y: ty, size: Layout.tickSize, anchor: .end,
+                     fill: "#333333", extra: "class=\"reference-label\"")
+        }
+
+        legend.draw(items, into: &doc, plot: plot, canvasHeight: H)
         return doc.finished(title: title)
     }
 }

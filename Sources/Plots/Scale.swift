@@ -44,6 +44,22 @@ public struct NiceScale: Sendable, Equatable {
         self.upper = Swift.max(hi, lo + 1) * step
     }
 
+    /// Nice ticks that lie inside the exact range `lo…hi` (no widening), for axes that should end
+    /// where the data ends, such as time. Asks for more ticks until at least two fall inside.
+    static func inside(lo: Double, hi: Double, targetCount: Int) -> (scale: NiceScale, ticks: [Double]) {
+        var target = Swift.max(targetCount, 1)
+        var result = NiceScale(lo: lo, hi: hi, targetCount: target)
+        for _ in 0..<4 {
+            let tol = result.step * 1e-9
+            let ticks = result.ticks.filter { $0 >= lo - tol && $0 <= hi + tol }
+            if ticks.count >= 2 { return (result, ticks) }
+            target *= 2
+            result = NiceScale(lo: lo, hi: hi, targetCount: target)
+        }
+        let tol = result.step * 1e-9
+        return (result, result.ticks.filter { $0 >= lo - tol && $0 <= hi + tol })
+    }
+
     /// Pads a degenerate range so that it has positive width.
     static func padded(_ a: Double, _ b: Double) -> (Double, Double) {
         if b - a > abs(a) * 1e-12 && b - a > 1e-300 { return (a, b) }

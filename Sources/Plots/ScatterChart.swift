@@ -101,10 +101,10 @@ public struct ScatterChart: Sendable, Equatable {
         let onFront = Set(front)
         let items = [LegendItem(label: frontLegend, glyph: .dot(color: ScatterChart.frontColor, filled: true)),
                      LegendItem(label: dominatedLegend, glyph: .dot(color: ScatterChart.otherColor, filled: false))]
-        let legendW = Layout.legendWidth(items, maxWidth: W * 0.3)
+        let legend = LegendLayout(items, width: W, height: H)
         let xExt = finiteExtent(valid.map { points[$0].x }) ?? (0, 1)
         let yExt = finiteExtent(valid.map { points[$0].y }) ?? (0, 1)
-        let top = 46.0, bottom = H - 52
+        let top = 46.0, bottom = H - 52 - legend.reservedBottom
         // Pad the data range by 8% so labels of extreme points have room.
         // A non-negative range (costs) is not padded below zero.
         func padded(_ e: (Double, Double)) -> (Double, Double) {
@@ -117,7 +117,7 @@ public struct ScatterChart: Sendable, Equatable {
         let yLabels = yTicks.map { yScale.label($0) }
         let yLabelW = yLabels.map { textWidth($0, fontSize: Layout.tickSize) }.max() ?? 10
         let left = Layout.outerMargin + 20 + yLabelW + 10
-        let right = W - Layout.outerMargin - (legendW + 12)
+        let right = W - Layout.outerMargin - legend.reservedRight
         let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
         let xScale = NiceScale(lo: padded(xExt).0, hi: padded(xExt).1, targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
         let xMap = LinearMap(d0: xScale.lower, d1: xScale.upper, p0: plot.left, p1: plot.right)
@@ -213,8 +213,7 @@ public struct ScatterChart: Sendable, Equatable {
         }
         doc.raw("</g>")
 
-        Layout.drawLegend(items, into: &doc, x: plot.right + 14, y: plot.top, width: legendW,
-                          maxHeight: H - plot.top - 10)
+        legend.draw(items, into: &doc, plot: plot, canvasHeight: H)
         return doc.finished(title: title)
     }
 }

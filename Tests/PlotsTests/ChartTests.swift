@@ -124,10 +124,17 @@ struct LineChartTests {
         #expect(lines.count == 11)
         #expect(lines[0].attributes["stroke"] == lines[8].attributes["stroke"])
         #expect(lines[0].attributes["stroke-dasharray"] == nil && lines[8].attributes["stroke-dasharray"] != nil)
-        // The legend overflows a 240-pixel-high chart: the last row counts the rest.
-        let shown = els.withClass("legend-entry").count
+        // On a narrow canvas the legend goes below the axis label, clear of the plot.
+        let axisLabelY = els.withClass("axis-label").compactMap { Double($0.attributes["y"] ?? "") }.max() ?? 0
+        let entries = els.withClass("legend-entry")
+        #expect(entries.count == 11)
+        #expect(entries.allSatisfy { Double($0.attributes["y"]!)! > axisLabelY + 5 })
+        // With longer names the legend overflows its three rows: the last slot counts the rest.
+        let crowded = checkDocument(Fixtures.crowdedChart().svg(width: 360, height: 240), title: Fixtures.crowdedChart().title,
+                                    width: 360, height: 240)
+        let shown = crowded.withClass("legend-entry").count
         #expect(shown < 11)
-        #expect(els.contains { $0.text == "+\(11 - shown) more" })
+        #expect(crowded.contains { $0.text == "+\(11 - shown) more" })
         // No two x tick labels overlap.
         let xl = els.filter { $0.classes.contains("tick-label") && $0.attributes["text-anchor"] == "middle" }
         let boxes = xl.map { (Double($0.attributes["x"]!)!, textWidth($0.text, fontSize: 11)) }
