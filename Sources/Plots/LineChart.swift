@@ -248,9 +248,9 @@ public struct LineChart: Sendable, Equatable {
         let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
         // The x axis (time) ends where the data ends; ticks are the nice values inside it.
         let xDomain = NiceScale.padded(Swift.max(xExt.0, -1e300), Swift.min(xExt.1, 1e300))
-        let (xScale, xTicks) = NiceScale.inside(lo: xDomain.0, hi: xDomain.1,
-                                                targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
-        let xMap = LinearMap(d0: xDomain.0, d1: xDomain.1, p0: plot.left, p1: plot.right)
+        let (xScale, xTicks, xAxis) = NiceScale.inside(lo: xDomain.0, hi: xDomain.1,
+                                                       targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
+        let xMap = LinearMap(d0: xAxis.0, d1: xAxis.1, p0: plot.left, p1: plot.right)
         let yMap = LinearMap(d0: yDomain.0, d1: yDomain.1, p0: plot.bottom, p1: plot.top)
         let clip = "clip-" + Layout.identifier(title, "\(width)x\(height)")
 

@@ -44,20 +44,26 @@ public struct NiceScale: Sendable, Equatable {
         self.upper = Swift.max(hi, lo + 1) * step
     }
 
-    /// Nice ticks that lie inside the exact range `lo…hi` (no widening), for axes that should end
-    /// where the data ends, such as time. Asks for more ticks until at least two fall inside.
-    static func inside(lo: Double, hi: Double, targetCount: Int) -> (scale: NiceScale, ticks: [Double]) {
+    /// Nice ticks for an axis that should end where the data ends, such as time: the domain is
+    /// `lo…hi`, stretched to the next tick only when that tick is within 5% of the range (so
+    /// 0…199 becomes 0…200 but 0…937 stays). Asks for more ticks until at least two fall inside.
+    static func inside(lo: Double, hi: Double, targetCount: Int)
+        -> (scale: NiceScale, ticks: [Double], domain: (Double, Double)) {
         var target = Swift.max(targetCount, 1)
         var result = NiceScale(lo: lo, hi: hi, targetCount: target)
-        for _ in 0..<4 {
+        var domain = (lo, hi)
+        var ticks: [Double] = []
+        for _ in 0..<5 {
+            let slack = (hi - lo) * 0.05
+            domain = (result.lower >= lo - slack ? Swift.min(result.lower, lo) : lo,
+                      result.upper <= hi + slack ? Swift.max(result.upper, hi) : hi)
             let tol = result.step * 1e-9
-            let ticks = result.ticks.filter { $0 >= lo - tol && $0 <= hi + tol }
-            if ticks.count >= 2 { return (result, ticks) }
+            ticks = result.ticks.filter { $0 >= domain.0 - tol && $0 <= domain.1 + tol }
+            if ticks.count >= 2 { break }
             target *= 2
             result = NiceScale(lo: lo, hi: hi, targetCount: target)
         }
-        let tol = result.step * 1e-9
-        return (result, result.ticks.filter { $0 >= lo - tol && $0 <= hi + tol })
+        return (result, ticks, domain)
     }
 
     /// Pads a degenerate range so that it has positive width.

@@ -95,3 +95,19 @@ struct ScaleTests {
         #expect(truncated("short", maxWidth: 100, fontSize: 12) == "short")
     }
 }
+
+@Suite("Data-bounded axes")
+struct InsideScaleTests {
+    @Test("the axis ends at the data unless a tick is within 5%")
+    func inside() {
+        let a = NiceScale.inside(lo: 0, hi: 199, targetCount: 5)
+        #expect(a.domain.0 == 0 && a.domain.1 == 200)
+        #expect(a.ticks == [0, 50, 100, 150, 200])
+        let b = NiceScale.inside(lo: 0, hi: 937, targetCount: 5)
+        #expect(b.domain.1 == 937)
+        #expect(b.ticks == [0, 200, 400, 600, 800])
+        let c = NiceScale.inside(lo: 0.3, hi: 0.9, targetCount: 2)
+        #expect(c.ticks.count >= 2)
+        #expect(c.ticks.allSatisfy { $0 >= 0.3 - 1e-12 && $0 <= 0.9 + 1e-12 })
+    }
+}
