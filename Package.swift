@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "FlywheelCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
     ],
     swiftLanguageModes: [.v6]
 )
