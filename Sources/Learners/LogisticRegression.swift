@@ -145,14 +145,14 @@ public struct LogisticRegressionLearner: Learner {
             }
         }
         if hess != nil {
-            // Mirror the upper block triangle and scale.
+            // Scale the accumulated blocks (a ≤ b; diagonal blocks are complete), then mirror a < b.
             for a in 0..<(k - 1) {
                 for b in a..<(k - 1) {
                     for u in 0..<p1 {
                         for v in 0..<p1 {
-                            let h = hess![(a * p1 + u) * m + b * p1 + v] * inv
-                            hess![(a * p1 + u) * m + b * p1 + v] = h
-                            hess![(b * p1 + v) * m + a * p1 + u] = h
+                            let i = (a * p1 + u) * m + b * p1 + v
+                            hess![i] *= inv
+                            if a != b { hess![(b * p1 + v) * m + a * p1 + u] = hess![i] }
                         }
                     }
                 }

@@ -9,9 +9,100 @@ public struct Figure: Sendable {
     public var svg: String
 }
 
-/// The figures every run report carries, drawn from the finished run record.
+/// The figures every run report carries, drawn from the finished run record only.
 public enum Figures {
     public static func all(_ record: RunRecord, summaries: [StrategySummary]) -> [Figure] {
-        []
+        var figures = [decay(record)]
+        figures.append(cumulativeCost(record))
+        figures.append(costVersusMetric(record, summaries: summaries))
+        if let opp = opportunity(record, summaries: summaries) { figures.append(opp) }
+        return figures
+    }
+
+    static func xLabel(_ record: RunRecord) -> String { "time (ticks of \(record.manifest.clock.tick))" }
+
+    static func metricLabel(_ record: RunRecord) -> String {
+        record.manifest.primaryMetric == "accuracy" ? "true accuracy of served predictions (fraction correct)" : "mean absolute error of served predictions"
+    }
+
+    /// Shaded spans for every drift of the ground truth (a periodic drift: each crest).
+    static func spans(_ record: RunRecord) -> [LineChart.Span] {
+        record.drifts.map { d in
+            let end = d.end > d.start ? d.end : d.start + 1
+            return LineChart.Span(start: d.start, end: end, label: "\(d.type) \(d.target)")
+        }
+    }
+
+    /// Performance-decay curves: the metric per tick per strategy (mean over replicates, with a
+    /// 95 % band), retraining markers (replicate 0), drift periods shaded, the Bayes ceiling.
+    public static func decay(_ record: RunRecord) -> Figure {
+        let metric = record.manifest.primaryMetric
+        let ticks = record.manifest.clock.ticks
+        let x = (0..<ticks).map { Double($0) + 0.5 }
+        var chart = LineChart(title: "\(record.manifest.scenarioName): performance decay and recovery", xLabel: xLabel(record),
+                              yLabel: metricLabel(record))
+        for (i, name) in record.strategies.enumerated() {
+            let runs = record.runs(of: name)
+            let (mean, lo, hi) = band(runs, metric: metric)
+            let markers = (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
+            let multi = runs.count > 1
+            chart.series.append(LineChart.Series(name: name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
+                                                 colorIndex: i, markers: markers.count <= 60 ? markers : []))
+        }
+        chart.spans = spans(record)
+        if let bayes = meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(fmt(bayes))") }
+        return Figure(file: "decay.svg", caption: "Performance over time per strategy (mean over replicates, 95 % band); triangles mark deployments of retrained models; shaded: injected drifts", svg: chart.svg())
+    }
+
+    /// Cumulative total cost over time per strategy (mean over replicates).
+    public static func cumulativeCost(_ record: RunRecord) -> Figure {
+        let ticks = record.manifest.clock.ticks
+        let x = (0..<ticks).map { Double($0 + 1) }
+        var chart = LineChart(title: "\(record.manifest.scenarioName): cumulative cost", xLabel: xLabel(record), yLabel: "cumulative total cost (money)")
+        for (i, name) in record.strategies.enumerated() {
+            let (mean, _, _) = band(record.runs(of: name), metric: "cost_total")
+            var acc = 0.0
+            chart.series.append(LineChart.Series(name: name, x: x, y: mean.map { acc += $0.isNaN ? 0 : $0; return acc }, colorIndex: i))
+        }
+        chart.spans = spans(record)
+        return Figure(file: "cumulative-cost.svg", caption: "Cumulative total cost (errors, labels, retraining, deployments) per strategy", svg: chart.svg())
+    }
+
+    /// Total cost against mean performance, the Pareto front marked.
+    public static func costVersusMetric(_ record: RunRecord, summaries: [StrategySummary]) -> Figure {
+        let higher = record.manifest.primaryMetric == "accuracy"
+        var chart = ScatterChart(title: "\(record.manifest.scenarioName): cost against performance", xLabel: "total cost (money)",
+                                 yLabel: higher ? "mean accuracy" : "minus mean absolute error")
+        chart.points = summaries.map { ScatterChart.Point(label: $0.strategy, x: $0.totalCost.mean, y: higher ? $0.meanMetric.mean : -$0.meanMetric.mean) }
+        return Figure(file: "cost-vs-performance.svg", caption: "Total cost against mean performance; the Pareto front joins the strategies no other beats on both", svg: chart.svg())
+    }
+
+    /// The opportunity-cost area of the cheapest strategy against the reference.
+    public static func opportunity(_ record: RunRecord, summaries: [StrategySummary]) -> Figure? {
+        guard let reference = record.manifest.reference else { return nil }
+        let metric = record.manifest.primaryMetric
+        let ranked = RunSummary.ranked(summaries, higherIsBetter: metric == "accuracy")
+        guard let subject = ranked.first(where: { $0.strategy != reference }) else { return nil }
+        let (s, _, _) = band(record.runs(of: subject.strategy), metric: metric)
+        let (r, _, _) = band(record.runs(of: reference), metric: metric)
+        let x = (0..<s.count).map { Double($0) + 0.5 }
+        let value = subject.opportunityCost?.mean ?? .nan
+        let chart = AreaBetweenChart(title: "\(record.manifest.scenarioName): opportunity cost of \(subject.strategy) against \(reference)",
+                                     xLabel: xLabel(record), yLabel: metricLabel(record), x: x, strategy: s, reference: r,
+                                     strategyName: subject.strategy, referenceName: reference,
+                                     areaLabel: "opportunity cost: \(fmt(value)) \(metric == "accuracy" ? "extra errors" : "extra absolute error")")
+        return Figure(file: "opportunity-cost.svg", caption: "Opportunity cost of the cheapest strategy, \(subject.strategy), against \(reference): the area between their curves weighted by traffic", svg: chart.svg())
+    }
+
+    static func meanBayes(_ record: RunRecord) -> Double? {
+        var s = 0.0, n = 0.0
+        for tr in record.traffic { for t in 0..<tr.bayes.count where !tr.bayes[t].isNaN { s += tr.bayes[t] * tr.volume[t]; n += tr.volume[t] } }
+        return n > 0 ? s / n : nil
+    }
+
+    static func fmt(_ v: Double) -> String {
+        guard v.isFinite else { return "–" }
+        if abs(v) >= 100 { return String(Int(v.rounded())) }
+        return String((v * 1000).rounded() / 1000)
     }
 }

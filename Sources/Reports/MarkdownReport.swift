@@ -27,7 +27,7 @@ public enum MarkdownReport {
             }
             out += "\n"
         }
-        if let bayes = meanBayes(record) { out += "Bayes-optimal \(metric) of this traffic (the ceiling): **\(pct(bayes))**.\n\n" }
+        if let bayes = Figures.meanBayes(record) { out += "Bayes-optimal \(metric) of this traffic (the ceiling): **\(pct(bayes))**.\n\n" }
 
         let ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
         out += "## Strategies, ranked by total cost\n\n"
@@ -66,12 +66,6 @@ public enum MarkdownReport {
         }
         out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
-    }
-
-    static func meanBayes(_ record: RunRecord) -> Double? {
-        var s = 0.0, n = 0.0
-        for tr in record.traffic { for t in 0..<tr.bayes.count where !tr.bayes[t].isNaN { s += tr.bayes[t] * tr.volume[t]; n += tr.volume[t] } }
-        return n > 0 ? s / n : nil
     }
 
     static func num(_ v: Double) -> String {
