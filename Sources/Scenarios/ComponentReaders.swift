@@ -11,7 +11,7 @@ enum DriftReader {
     static let types = ["instantaneous", "gradual", "incremental", "periodic", "temporary"]
     static let targets = ["concept", "covariates", "prior", "label_noise", "quality"]
 
-    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema, conceptCount: Int,
+    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema?, conceptCount: Int?,
                      previousConcept: inout Int) -> Drift? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         func need(_ key: String) -> YAMLValue? {
@@ -57,7 +57,7 @@ enum DriftReader {
             m[key]!.fail("'\(key)' does not apply to a \(type) drift", hint: "a \(type) drift takes \(scheduleKeys[type]!.joined(separator: ", "))")
         }
         func feature(_ x: YAMLValue) -> Int? {
-            guard let name = x.string() else { return nil }
+            guard let name = x.string(), let schema else { return nil }
             if let i = schema.features.firstIndex(of: name) { return i }
             x.fail("no feature named '\(name)'", hint: nearest(name, in: schema.features).map { "did you mean '\($0)'?" } ?? "features: \(schema.features.joined(separator: ", "))")
             return nil
@@ -65,11 +65,13 @@ enum DriftReader {
         var target: DriftTarget?
         switch targetName {
         case "concept":
+            guard let conceptCount else { return nil }
             guard conceptCount > 1 else { v.fail("this generator has a single concept: a concept drift needs two"); return nil }
             let to = m["to"]?.int(min: 0, max: conceptCount - 1) ?? (previousConcept + 1) % conceptCount
             target = .concept(to: to)
             if case .temporary = schedule {} else if case .periodic = schedule {} else { previousConcept = to }
         case "covariates":
+            guard schema != nil else { return nil }
             var found = false
             for key in ["shift", "scale"] {
                 guard let s = m[key]?.mapping(allowed: ["feature", "by"]) else { continue }
@@ -80,6 +82,7 @@ enum DriftReader {
             }
             if !found { v.fail("a covariate drift needs shift: {feature, by} or scale: {feature, by}") }
         case "prior":
+            guard let schema else { return nil }
             guard schema.isClassification else { v.fail("a prior drift needs a classification stream"); return nil }
             var cls = 0, share = 1.0
             if let p = m["prior"]?.mapping(allowed: ["class", "share"]) {
@@ -92,6 +95,7 @@ enum DriftReader {
         case "label_noise":
             if let r = need("rate")?.double(min: 0, max: 1) { target = .labelNoise(rate: r) }
         default:
+            guard schema != nil else { return nil }
             if let f = need("fault")?.mapping(allowed: ["feature", "missing", "multiply", "stuck", "dropped"]) {
                 guard let fv = f["feature"], let j = feature(fv) else { m["fault"]!.fail("name the feature: {feature: x1, missing: 0.3}"); return nil }
                 var faults: [QualityFault] = []

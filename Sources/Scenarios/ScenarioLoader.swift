@@ -101,11 +101,12 @@ public enum ScenarioLoader {
 
         // Drifts.
         var drifts: [Drift] = []
-        if let list = root["drifts"]?.sequence(), let schema, let generator = stream?.generator {
+        if let list = root["drifts"]?.sequence() {
+            // With an invalid stream the drifts are still checked, less the parts that need its schema.
             var lastConcept = stream?.baseConcept ?? 0
             for (i, d) in list.enumerated() {
                 if let drift = DriftReader.read(d, index: i, tick: tick, horizon: Double(clock.ticks), schema: schema,
-                                                conceptCount: generator.conceptCount, previousConcept: &lastConcept) {
+                                                conceptCount: stream?.generator.conceptCount, previousConcept: &lastConcept) {
                     drifts.append(drift)
                 }
             }
