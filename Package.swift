@@ -16,6 +16,7 @@ let package = Package(
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Plots"),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
+        .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
