@@ -251,12 +251,18 @@ public final class CSVReplay {
                 }
                 origin = o
             } else {
-                let midnight = rowTime - ((rowTime % 86_400) + 86_400) % 86_400
-                origin = midnight + (rowTime - midnight) / s * s
+                origin = CSVReplay.defaultOrigin(first: rowTime, span: s)
             }
         } else {
             origin = nil
         }
+    }
+
+    /// The default start of tick 0: midnight (UTC) of the first row's day, advanced by whole
+    /// spans while the next span still starts at or before the first row.
+    public static func defaultOrigin(first: Int64, span: Int64) -> Int64 {
+        let midnight = first - ((first % 86_400) + 86_400) % 86_400
+        return midnight + (first - midnight) / span * span
     }
 
     /// Starts the replay again from the first row (the first pass and any sorted runs are reused).

@@ -3,11 +3,6 @@ import Foundation
 import Testing
 @testable import Streams
 
-/// Independent truth: the file's lines counted by plain string splitting (no quoting in these files).
-private func plainRows(_ path: String) throws -> [[Substring]] {
-    let text = try String(contentsOfFile: path, encoding: .utf8)
-    return text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-}
 
 private func gunzip(_ path: String) throws -> String {
     let p = Process()

@@ -17,3 +17,11 @@ enum ReplayData {
 
     static func path(_ name: String) -> String { (directory ?? "") + "/" + name }
 }
+
+/// Independent truth: a file's data rows split by plain string operations (these files have no
+/// quoting), line endings LF or CRLF.
+func plainRows(_ path: String) throws -> [[Substring]] {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    return text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).dropFirst()
+        .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+}
