@@ -314,19 +314,18 @@ public final class CSVReplay {
     /// - Complexity: O(fields); no allocation on success.
     private func decode(_ r: CSVRecord, checkOrder: Bool, encodeCategories: Bool = true) throws {
         guard r.count == columns.count else { try ragged(r) }
-        let file = mapping.path
         if let ti = tsIndex, let parser {
             let t: Int64 = try r.withField(ti) { f in
                 guard let t = parser.parse(f) else {
                     throw FlywheelError("timestamp '\(String(decoding: f, as: UTF8.self))' in column '\(mapping.timestamp!)' does not match the format \(parser.format)",
-                                        at: SourceLocation(file: file, line: r.line), key: "timestamp_format",
+                                        at: SourceLocation(file: mapping.path, line: r.line), key: "timestamp_format",
                                         hint: "set timestamp_format to iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
                 }
                 return t
             }
             if checkOrder && t < lastTime {
                 throw FlywheelError("timestamp \(ISOTime.format(t)) at line \(r.line) is earlier than \(ISOTime.format(lastTime)) at line \(lastTimeLine)",
-                                    at: SourceLocation(file: file, line: r.line), key: "order",
+                                    at: SourceLocation(file: mapping.path, line: r.line), key: "order",
                                     hint: "timestamps must not decrease; set order: sort to replay the file sorted by time")
             }
             lastTime = t
@@ -339,14 +338,14 @@ public final class CSVReplay {
             case .classification:
                 guard let c = classVocab.code(of: f) else {
                     throw FlywheelError("label '\(String(decoding: f, as: UTF8.self))' at line \(r.line) is not one of the classes \(classVocab.names)",
-                                        at: SourceLocation(file: file, line: r.line), key: "classes",
+                                        at: SourceLocation(file: mapping.path, line: r.line), key: "classes",
                                         hint: "add it to classes, or leave classes out to take them from the file")
                 }
                 return Double(c)
             case .regression:
                 guard let v = FieldParse.double(f), !v.isNaN else {
                     throw FlywheelError("regression label '\(String(decoding: f, as: UTF8.self))' at line \(r.line) is not a number",
-                                        at: SourceLocation(file: file, line: r.line), key: "label")
+                                        at: SourceLocation(file: mapping.path, line: r.line), key: "label")
                 }
                 return v
             }
@@ -357,7 +356,7 @@ public final class CSVReplay {
                     if FieldParse.isMissing(f) { return .nan }
                     guard let v = FieldParse.double(f) else {
                         throw FlywheelError("'\(String(decoding: f, as: UTF8.self))' in numeric column '\(mapping.numeric[j])' at line \(r.line) is not a number",
-                                            at: SourceLocation(file: file, line: r.line), key: "numeric[\(j)]",
+                                            at: SourceLocation(file: mapping.path, line: r.line), key: "numeric[\(j)]",
                                             hint: "declare the column categorical, or fix the cell")
                     }
                     return v
