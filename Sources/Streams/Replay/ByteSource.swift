@@ -48,6 +48,12 @@ final class ByteSource {
         }
     }
 
+    /// Reads an already open descriptor, which the source then owns and closes.
+    init(descriptor: Int32, name: String) {
+        path = name
+        fd = descriptor
+    }
+
     deinit { close() }
 
     /// Reads up to `buffer.count` bytes into `buffer`; returns 0 at the end of the input.

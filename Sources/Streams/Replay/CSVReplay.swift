@@ -13,7 +13,7 @@ import FlywheelCore
 /// explicitly, or the sorted order (``TimestampOrder/sort``). The first pass validates every row
 /// (so errors surface before any tick) and keeps only the vocabularies (bounded by
 /// ``ReplayMapping/maxClasses`` and ``ReplayMapping/maxCategories``) and, for sorting, bounded
-/// chunks that go to temporary run files. When everything is given, there is no first pass and
+/// chunks that go to temporary run files (unlinked at once, so none outlive the process). When everything is given, there is no first pass and
 /// errors surface at the tick that reaches the offending row.
 ///
 /// Real data carries no ground truth: every event has `concept = 0` and `bayes = NaN`; `slice`
@@ -173,7 +173,7 @@ public final class CSVReplay {
 
         if needsPass {
             let sorting = m.order == .sort && m.timestamp != nil
-            if sorting { sorter = try RecordSorter(chunkBytes: sortChunkBytes) }
+            if sorting { sorter = RecordSorter(chunkBytes: sortChunkBytes) }
             var rows = 0
             do {
                 while try reader.next(into: &record) {
@@ -201,8 +201,6 @@ public final class CSVReplay {
         layoutFeatures()
         try start()
     }
-
-    deinit { sorter?.removeFiles() }
 
     /// Feature names and offsets from the current vocabularies.
     private func layoutFeatures() {

@@ -143,7 +143,8 @@ public enum DatasetInspector {
     /// - Parameters:
     ///   - label: the label column; nil guesses it.
     ///   - timestamp: the timestamp column; nil guesses an ISO 8601 column.
-    ///   - timestampFormat: the timestamp column's format (default `iso8601`).
+    ///   - timestampFormat: the format of the `timestamp` column (default `iso8601`); a guessed
+    ///     timestamp column is always ISO 8601.
     ///   - tick: the tick grouping for the events-per-tick figures; nil guesses it.
     ///   - delimiter: the field delimiter, `,` by default.
     /// - Throws: ``FlywheelError`` with the file and line for a missing file or column, an empty
@@ -259,6 +260,10 @@ public enum DatasetInspector {
         var firstTime: Int64? = nil, lastTime: Int64? = nil, outOfOrder: Int? = nil
         if let ti = timeIndex {
             let s = stats[ti]
+            guard s.tMin <= s.tMax else {
+                throw FlywheelError("the timestamp column '\(names[ti])' has no values", at: SourceLocation(file: path, line: headerLine),
+                                    key: "timestamp")
+            }
             firstTime = s.tMin
             lastTime = s.tMax
             outOfOrder = s.firstDecrease

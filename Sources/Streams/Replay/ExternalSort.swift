@@ -11,29 +11,30 @@ import Darwin
 /// Records are collected into an in-memory chunk of at most `chunkBytes` bytes; each full chunk
 /// is sorted and written to a temporary *run* file. ``RunMerger`` then merges the runs, reading
 /// each through a 64 KiB buffer. Memory: one chunk plus one buffer and one record per run.
+/// Each run file is unlinked as soon as it is created and kept only as an open descriptor, so
+/// nothing is left on disk whenever or however the process ends.
 /// Run record layout (native byte order): time `Int64`, line `Int64`, field count `UInt32`,
 /// field end offsets `UInt32 × count`, then the field bytes.
 final class RecordSorter {
-    let directory: String
     let chunkBytes: Int
+    private let prefix: String
     private var arena: [UInt8] = []
     private var index: [(time: Int64, line: Int, offset: Int, length: Int)] = []
-    private(set) var runs: [String] = []
+    /// Open descriptors of the (already unlinked) run files.
+    private(set) var runs: [Int32] = []
 
-    init(chunkBytes: Int) throws {
+    init(chunkBytes: Int) {
         self.chunkBytes = max(chunkBytes, 1)
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("flywheel-sort-\(UUID().uuidString)").path
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw FlywheelError("cannot create a temporary folder to sort the file: \(error)")
-        }
-        directory = dir
+        prefix = FileManager.default.temporaryDirectory.appendingPathComponent("flywheel-sort-\(UUID().uuidString)").path
     }
 
-    /// Removes the run files.
-    func removeFiles() { try? FileManager.default.removeItem(atPath: directory) }
+    deinit { removeFiles() }
+
+    /// Closes the run files (the system then frees them).
+    func removeFiles() {
+        for fd in runs { _ = close(fd) }
+        runs = []
+    }
 
     private func appendRaw<T>(_ value: T) {
         withUnsafeBytes(of: value) { arena.append(contentsOf: $0) }
@@ -54,10 +55,11 @@ final class RecordSorter {
     private func flush() throws {
         guard !index.isEmpty else { return }
         index.sort { $0.time != $1.time ? $0.time < $1.time : $0.line < $1.line }
-        let path = directory + "/run-\(runs.count).bin"
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let path = prefix + "-\(runs.count).run"
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw FlywheelError("cannot write temporary sort file \(path): \(String(cString: strerror(errno)))") }
-        defer { _ = close(fd) }
+        unlink(path)
+        runs.append(fd)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         func drain() throws {
@@ -77,7 +79,6 @@ final class RecordSorter {
             if out.count >= 1 << 16 { try drain() }
         }
         try drain()
-        runs.append(path)
         index.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
     }
@@ -97,8 +98,13 @@ final class RunReader {
     private var pos = 0
     private var end = 0
 
-    init(path: String) throws {
-        source = try ByteSource(path: path)
+    /// Reads the run behind `descriptor` from its start, through a duplicate descriptor.
+    init(descriptor: Int32) throws {
+        let d = dup(descriptor)
+        guard d >= 0, lseek(d, 0, SEEK_SET) == 0 else {
+            throw FlywheelError("cannot reread a temporary sort file: \(String(cString: strerror(errno)))")
+        }
+        source = ByteSource(descriptor: d, name: "temporary sort file")
         buffer = .allocate(byteCount: 1 << 16, alignment: 8)
     }
 
@@ -162,8 +168,8 @@ final class RunMerger {
     private var times: [Int64]
     private var live: [Bool]
 
-    init(runs: [String]) throws {
-        readers = try runs.map { try RunReader(path: $0) }
+    init(runs: [Int32]) throws {
+        readers = try runs.map { try RunReader(descriptor: $0) }
         heads = Array(repeating: CSVRecord(), count: runs.count)
         times = Array(repeating: 0, count: runs.count)
         live = Array(repeating: false, count: runs.count)

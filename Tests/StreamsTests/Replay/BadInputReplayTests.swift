@@ -92,6 +92,8 @@ struct BadInputReplayTests {
             let ticks = try drain(r)
             #expect(ticks.map(\.features) == [[1, 4], [3, 5], [2]])
             #expect(ticks.map(\.labels) == [[0, 1], [0, 1], [1]])
+            try r.rewind()
+            #expect(try drain(r).map(\.features) == [[1, 4], [3, 5], [2]])
         }
     }
 
