@@ -256,3 +256,42 @@ struct BadInputReplayTests {
         #expect(b.map(\.labels) == [[0.5, -12.5], [4]])
     }
 }
+
+struct GzipReplayTests {
+    private func gzip(_ text: String, in t: TempFolder, name: String) throws -> String {
+        let plain = try t.write(name, text)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gzip", "-f", plain]
+        try p.run()
+        p.waitUntilExit()
+        return plain + ".gz"
+    }
+
+    @Test func gzipWithBOMAndCRLF() throws {
+        let t = try TempFolder()
+        let gz = try gzip("\u{FEFF}time,x,y\r\n2024-01-01T00:00,1,a\r\n2024-01-02T00:00,2,b\r\n", in: t, name: "a.csv")
+        let r = try CSVReplay(mapping: ReplayMapping(path: gz, timestamp: "time", label: "y", numeric: ["x"], tick: .span(Span(seconds: 86_400))))
+        var got: [[Double]] = []
+        while let (_, _, b) = try r.nextTick() { got.append(b.features) }
+        #expect(got == [[1], [2]])
+    }
+
+    @Test func corruptGzipIsAnError() throws {
+        let t = try TempFolder()
+        let bad = try t.write("bad.csv.gz", Array("this is not gzip data".utf8))
+        #expect(throws: FlywheelError.self) { _ = try CSVReplay(mapping: ReplayMapping(path: bad, label: "y", tick: .rows(1))) }
+        // A gzip stream cut in half: the rows before the cut are read, then gzip's failure is reported.
+        var rows = "x,y\n"
+        for i in 0..<20_000 { rows += "\(i),\(i % 7 == 0 ? "a" : "b")\n" }
+        let gz = try gzip(rows, in: t, name: "long.csv")
+        let data = try Data(contentsOf: URL(fileURLWithPath: gz))
+        let cut = try t.write("cut.csv.gz", Array(data.prefix(data.count / 2)))
+        do {
+            _ = try CSVReplay(mapping: ReplayMapping(path: cut, label: "y", numeric: ["x"], tick: .rows(100)))
+            Issue.record("a truncated gzip file was accepted")
+        } catch let e as FlywheelError {
+            #expect(e.message.contains("gzip"))
+        }
+    }
+}
