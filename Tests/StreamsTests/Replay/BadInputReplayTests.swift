@@ -243,6 +243,15 @@ struct BadInputReplayTests {
         #expect(got.map(\.0) == [0, 1, 2, 3])
         #expect(got.map(\.1) == [5, 6, 7, 8].map { ISOTime.parse("2024-01-01T0\($0):00") })
         #expect(got.map(\.2) == [[1, 2], [], [], [3, 4]])
+
+        var m = ReplayMapping(path: p, timestamp: "time", label: "y", numeric: ["x"], tick: .span(Span(seconds: 7200)))
+        m.origin = ISOTime.parse("2024-01-01T02:00")
+        let early = try CSVReplay(mapping: m)
+        #expect(try drain(early).map(\.features) == [[], [1, 2], [], [3, 4]])
+        m.origin = ISOTime.parse("2024-01-01T06:00")
+        let late = flywheelError { _ = try CSVReplay(mapping: m) }
+        #expect(late?.keyPath == "origin")
+        #expect(late?.location?.line == 2)
     }
 
     @Test func regressionLabelsAreNumbers() throws {
