@@ -35,6 +35,9 @@ public final class CSVReplay {
     public let columns: [String]
     /// The number of data rows, when a first pass counted them.
     public private(set) var rowCount: Int?
+    /// The number of ticks the replay will yield, when a first pass ran (the last tick is the
+    /// one holding the latest row).
+    public private(set) var tickCount: Int?
     /// Start of tick 0 in seconds since the epoch (grouping by time); nil when grouping by rows.
     public private(set) var origin: Int64?
     /// Rows decoded so far in this replay (including a row read ahead of the current tick).
@@ -81,11 +84,15 @@ public final class CSVReplay {
     /// - Throws: ``FlywheelError`` with the file and line for a missing file or column, an empty
     ///   file, a ragged row, an unparseable or decreasing timestamp, an empty or NaN label, a
     ///   label column with one class, or an inconsistent mapping.
-    public convenience init(mapping: ReplayMapping) throws {
-        try self.init(mapping: mapping, sortChunkBytes: 8 << 20)
+    ///
+    /// - Parameter validateFirst: read the whole file once before the first tick even when
+    ///   nothing has to be learned from it, so that every row is checked up front and
+    ///   ``rowCount`` and ``tickCount`` are known.
+    public convenience init(mapping: ReplayMapping, validateFirst: Bool = false) throws {
+        try self.init(mapping: mapping, sortChunkBytes: 8 << 20, validateFirst: validateFirst)
     }
 
-    init(mapping m: ReplayMapping, sortChunkBytes: Int) throws {
+    init(mapping m: ReplayMapping, sortChunkBytes: Int, validateFirst: Bool = false) throws {
         mapping = m
         self.sortChunkBytes = sortChunkBytes
         let file = m.path
@@ -165,7 +172,7 @@ public final class CSVReplay {
         slicesFixed = m.slices != nil
         if let s = m.slices { sliceVocab = ByteVocabulary(s) }
 
-        let needsPass = (m.labelKind == .classification && m.classes == nil) || categoryLearned.contains(true)
+        let needsPass = validateFirst || (m.labelKind == .classification && m.classes == nil) || categoryLearned.contains(true)
             || (m.slice != nil && m.slices == nil) || (m.order == .sort && m.timestamp != nil)
         feed = .csv(reader)
         schema = FeatureSchema(features: [], classes: [])
@@ -175,11 +182,14 @@ public final class CSVReplay {
             let sorting = m.order == .sort && m.timestamp != nil
             if sorting { sorter = RecordSorter(chunkBytes: sortChunkBytes) }
             var rows = 0
+            var minTime = Int64.max, maxTime = Int64.min
             do {
                 while try reader.next(into: &record) {
                     rows += 1
                     try learn(record)
                     try decode(record, checkOrder: !sorting, encodeCategories: false)
+                    minTime = min(minTime, rowTime)
+                    maxTime = max(maxTime, rowTime)
                     if let sorter { try sorter.add(record, time: rowTime) }
                 }
             } catch {
@@ -191,6 +201,12 @@ public final class CSVReplay {
                 throw FlywheelError("the file has a header but no data rows", at: SourceLocation(file: file, line: reader.line))
             }
             rowCount = rows
+            switch m.tick {
+            case .rows(let n): tickCount = (rows + n - 1) / n
+            case .span(let span):
+                let o = m.origin ?? CSVReplay.defaultOrigin(first: minTime, span: span.seconds)
+                tickCount = maxTime >= o ? Int((maxTime - o) / span.seconds) + 1 : nil
+            }
             if let sorter { try sorter.finish() }
         }
         if m.labelKind == .classification && classVocab.count < 2 {

@@ -89,6 +89,7 @@ struct BadInputReplayTests {
         m.order = .sort
         for chunk in [8 << 20, 1] {   // one run in memory; one run per row, merged
             let r = try CSVReplay(mapping: m, sortChunkBytes: chunk)
+            #expect(r.tickCount == 3)
             let ticks = try drain(r)
             #expect(ticks.map(\.features) == [[1, 4], [3, 5], [2]])
             #expect(ticks.map(\.labels) == [[0, 1], [0, 1], [1]])
@@ -238,6 +239,7 @@ struct BadInputReplayTests {
         let p = try t.write("a.csv", "time,x,y\n2024-01-01T05:10,1,a\n2024-01-01T05:50,2,b\n2024-01-01T08:00,3,a\n2024-01-01T08:59:59,4,b\n")
         let r = try CSVReplay(mapping: ReplayMapping(path: p, timestamp: "time", label: "y", numeric: ["x"], tick: .span(hour)))
         #expect(r.origin == ISOTime.parse("2024-01-01T05:00"))
+        #expect(r.tickCount == 4)
         var got: [(Int, Int64?, [Double])] = []
         while let (k, s, b) = try r.nextTick() { got.append((k, s, b.features)) }
         #expect(got.map(\.0) == [0, 1, 2, 3])
@@ -247,6 +249,7 @@ struct BadInputReplayTests {
         var m = ReplayMapping(path: p, timestamp: "time", label: "y", numeric: ["x"], tick: .span(Span(seconds: 7200)))
         m.origin = ISOTime.parse("2024-01-01T02:00")
         let early = try CSVReplay(mapping: m)
+        #expect(early.tickCount == 4)
         #expect(try drain(early).map(\.features) == [[], [1, 2], [], [3, 4]])
         m.origin = ISOTime.parse("2024-01-01T06:00")
         let late = flywheelError { _ = try CSVReplay(mapping: m) }

@@ -28,6 +28,8 @@ struct RealDatasetReplayTests {
         #expect(replay.schema.features == features)
         #expect(replay.schema.classes == ["UP", "DOWN"])
         #expect(replay.origin == ISOTime.parse("1996-05-07"))
+        #expect(replay.rowCount == 45_312)
+        #expect(replay.tickCount == 944)
 
         let rows = try plainRows(path)
         var expectedCounts = [String: Int]()
@@ -70,7 +72,9 @@ struct RealDatasetReplayTests {
         let replay = try CSVReplay(mapping: ReplayMapping(
             path: path, timestamp: "timestamp_reconstructed", label: "class", classes: ["DOWN", "UP"],
             numeric: features, tick: .rows(1000)))
-        #expect(replay.rowCount == nil)     // explicit classes: no first pass
+        #expect(replay.rowCount == nil && replay.tickCount == nil)     // explicit classes: no first pass
+        let validated = try CSVReplay(mapping: replay.mapping, validateFirst: true)
+        #expect(validated.rowCount == 45_312 && validated.tickCount == 46)
         let rows = try plainRows(path)
         var i = 0
         var mismatches = 0
@@ -129,6 +133,7 @@ struct RealDatasetReplayTests {
         #expect(total == 1_461)
         // 2012-01-01 … 2015-12-31 is 1,461 days: 208 full weeks and 5 days.
         #expect(ticks == 209)
+        #expect(replay.tickCount == 209)
     }
 
     @Test func insectsStreamsThroughGzip() throws {
