@@ -151,7 +151,7 @@ struct ByteVocabulary {
 }
 
 /// Levenshtein distance (case-insensitive), for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
+func columnEditDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
@@ -167,10 +167,10 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The candidate nearest to `name` by edit distance, if it is close enough to be a likely typo.
-func nearest(_ name: String, in candidates: [String]) -> String? {
+func nearestColumn(_ name: String, in candidates: [String]) -> String? {
     var best: (String, Int)? = nil
     for c in candidates {
-        let d = editDistance(name, c)
+        let d = columnEditDistance(name, c)
         if best == nil || d < best!.1 { best = (c, d) }
     }
     guard let (c, d) = best, d <= max(2, name.count / 2) else { return nil }
