@@ -45,6 +45,7 @@ public enum MarkdownReport {
             out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
         }
         out += "\n"
+        out += detectionSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 
         out += "## Recommendation\n\n"
@@ -67,6 +68,29 @@ public enum MarkdownReport {
         out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
     }
+
+    /// Trigger detection quality against the injected drifts, with the two baselines.
+    static func detectionSection(_ record: RunRecord) -> String {
+        let rows = DetectionAnalysis.score(record)
+        guard rows.contains(where: { !$0.isBaseline }) else { return "" }
+        let points = DetectionAnalysis.changePoints(record)
+        var out = "## Trigger detection quality against the ground truth\n\n"
+        out += "A trigger's alarm is a tick at which it started a training job; it detects a drift when it comes within \(record.manifest.detectionTolerance) ticks after the change point "
+        out += "(ticks \(points.map(String.init).joined(separator: ", "))). Ranked by F1; the two baselines show what firing blindly scores on drifts this dense.\n\n"
+        out += "| trigger of | alarms | detected | missed | false alarms / 1000 ticks | precision | recall | F1 | mean delay (ticks) | MTFA (ticks) | MTR |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        let ranked = rows.sorted { a, b in
+            let fa = a.f1.isNaN ? -1 : a.f1, fb = b.f1.isNaN ? -1 : b.f1
+            return fa != fb ? fa > fb : a.name < b.name
+        }
+        for r in ranked {
+            let name = r.isBaseline ? "*\(r.name)*" : "`\(r.name)`"
+            out += "| \(name) | \(num(r.alarms)) | \(num(r.hits)) | \(num(r.missed)) | \(fixed(r.falseAlarmsPer1000, 1)) | \(fixed(r.precision, 2)) | \(fixed(r.recall, 2)) | **\(fixed(r.f1, 2))** | \(fixed(r.delay, 1)) | \(fixed(r.mtfa, 1)) | \(fixed(r.mtr, 2)) |\n"
+        }
+        return out + "\n"
+    }
+
+    static func fixed(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
 
     static func num(_ v: Double) -> String {
         guard v.isFinite else { return "–" }

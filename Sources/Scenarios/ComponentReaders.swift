@@ -1,6 +1,7 @@
 import FlywheelCore
 import Foundation
 import Learners
+import Monitoring
 import Strategies
 import Streams
 
@@ -181,13 +182,21 @@ enum LabelsReader {
 /// Reads one entry of `strategies:`.
 enum StrategyReader {
     static let keys = ["name", "trigger", "dataset", "labels", "model", "gate", "warm_start", "training_latency"]
-    static let triggerKeys = ["never", "online", "every", "volume", "performance", "detector", "any", "all", "cooldown", "min_new_labels"]
+    static let triggerKeys = ["never", "online", "every", "volume", "performance", "detector", "drift", "any", "all", "cooldown", "min_new_labels"]
 
-    static func read(_ v: YAMLValue, tick: Span, model: any Learner, labels: LabelingPolicy) -> StrategySpec? {
+    /// What reading a strategy needs from the rest of the scenario.
+    struct Context {
+        var tick: Span
+        var schema: FeatureSchema?
+        var seed: UInt64
+    }
+
+    static func read(_ v: YAMLValue, tick: Span, schema: FeatureSchema?, seed: UInt64, model: any Learner, labels: LabelingPolicy) -> StrategySpec? {
+        let context = Context(tick: tick, schema: schema, seed: seed)
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let name = m["name"]?.string() else { v.fail("missing required key 'name'"); return nil }
         var trigger = TriggerConfig(policy: .never)
-        if let t = m["trigger"] { trigger = readTriggerConfig(t, tick: tick) ?? trigger }
+        if let t = m["trigger"] { trigger = readTriggerConfig(t, context) ?? trigger }
         var dataset = DatasetPolicy.all
         if let d = m["dataset"] {
             if d.scalarText == "all" { dataset = .all }
@@ -212,7 +221,8 @@ enum StrategyReader {
                             warmStart: warm, trainingLatency: latency)
     }
 
-    static func readTriggerConfig(_ v: YAMLValue, tick: Span) -> TriggerConfig? {
+    static func readTriggerConfig(_ v: YAMLValue, _ context: Context) -> TriggerConfig? {
+        let tick = context.tick
         if let s = v.scalarText, v.node.mapping == nil {
             switch s {
             case "never": return TriggerConfig(policy: .never)
@@ -231,11 +241,12 @@ enum StrategyReader {
                                     : "give one trigger per strategy; combine several with any: [...] or all: [...]")
             return nil
         }
-        guard let policy = readPolicy(key, value, tick: tick) else { return nil }
+        guard let policy = readPolicy(key, value, context) else { return nil }
         return TriggerConfig(policy: policy, cooldown: cooldown, minNewLabels: minNew)
     }
 
-    static func readPolicy(_ key: String, _ v: YAMLValue, tick: Span) -> TriggerPolicy? {
+    static func readPolicy(_ key: String, _ v: YAMLValue, _ context: Context) -> TriggerPolicy? {
+        let tick = context.tick
         switch key {
         case "never": return .never
         case "online": return .online
@@ -249,25 +260,79 @@ enum StrategyReader {
         case "detector":
             guard let m = v.node.mapping else { v.fail("expected {name: adwin, delta: 0.002, …}"); return nil }
             var name: String?
+            var feature: Int?
             var params: [String: Double] = [:]
             for (k, val) in m {
                 let key = k.scalar?.string ?? "?"
                 let x = YAMLValue(node: val, path: v.child(key), diagnostics: v.diagnostics)
-                if key == "name" { name = x.string() } else if let d = x.double() { params[key] = d }
+                switch key {
+                case "name": name = x.string()
+                case "on":
+                    guard let on = x.string(), on != "error" else { continue }
+                    feature = featureIndex(on, x, context.schema)
+                default: if let d = x.double() { params[key] = d }
+                }
             }
             guard let name else { v.fail("missing required key 'name'", hint: "e.g. detector: {name: adwin, delta: 0.002}"); return nil }
-            return .detector(name: name, parameters: params)
+            do { _ = try DetectorCatalog.make(name, parameters: params) } catch let e as FlywheelError {
+                v.fail(e.message, hint: e.hint)
+                return nil
+            } catch { v.fail("\(error)"); return nil }
+            return .detector(name: name, parameters: params, feature: feature)
+        case "drift":
+            return readDrift(v, context)
         case "any", "all":
             guard let list = v.sequence() else { return nil }
             let parts: [TriggerPolicy] = list.compactMap { item in
-                if let s = item.scalarText, item.node.mapping == nil { return readPolicy(s, item, tick: tick) }
+                if let s = item.scalarText, item.node.mapping == nil { return readPolicy(s, item, context) }
                 guard let m = item.mapping(allowed: triggerKeys.filter { $0 != "cooldown" && $0 != "min_new_labels" }), m.count == 1,
                       let (k, x) = m.first else { item.fail("each entry is one trigger, e.g. {every: 7d}"); return nil }
-                return readPolicy(k, x, tick: tick)
+                return readPolicy(k, x, context)
             }
             guard parts.count == list.count, !parts.isEmpty else { return nil }
             return key == "any" ? .any(parts) : .all(parts)
         default: return nil
         }
+    }
+
+    static func featureIndex(_ name: String, _ x: YAMLValue, _ schema: FeatureSchema?) -> Int? {
+        guard let schema else { return nil }
+        if let i = schema.features.firstIndex(of: name) { return i }
+        x.fail("no feature named '\(name)'", hint: nearest(name, in: schema.features).map { "did you mean '\($0)'?" } ?? "features: \(schema.features.joined(separator: ", "))")
+        return nil
+    }
+
+    static func readDrift(_ v: YAMLValue, _ context: Context) -> TriggerPolicy? {
+        guard let m = v.mapping(allowed: ["on", "features", "projection", "dimensions", "metric", "threshold", "window", "reference", "share"]) else { return nil }
+        let on = m["on"]?.oneOf(["output", "features", "projection"]) ?? "output"
+        let metricNames = DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue)
+        let metric = (m["metric"]?.oneOf(metricNames)).flatMap { DistanceMetric(rawValue: $0) } ?? .wasserstein
+        guard let threshold = m["threshold"]?.double(min: 0) else {
+            if m["threshold"] == nil { v.fail("missing required key 'threshold'", hint: "the distance above which to retrain, e.g. threshold: 0.1") }
+            return nil
+        }
+        let window = m["window"]?.duration(tick: context.tick, allowZero: false) ?? 7
+        let reference = (m["reference"]?.oneOf(["training", "first_window"])).flatMap { DriftTriggerSpec.Reference(rawValue: $0) } ?? .training
+        let share = m["share"]?.double(min: 0, max: 1) ?? 0
+        var channel = DriftTriggerSpec.Channel.output
+        let d = context.schema?.dimension ?? 0
+        switch on {
+        case "features":
+            var indices = Array(0..<d)
+            if let list = m["features"]?.sequence() { indices = list.compactMap { x in x.string().flatMap { featureIndex($0, x, context.schema) } } }
+            channel = .inputs(.features(indices))
+        case "projection":
+            switch m["projection"]?.oneOf(["norm", "mean", "random"]) ?? "norm" {
+            case "mean": channel = .inputs(.rowMean)
+            case "random":
+                let k = m["dimensions"]?.int(min: 1, max: 64) ?? 3
+                guard d > 0, let directions = try? RandomDirections(inputDimension: d, outputs: k, stream: RandomStream(seed: context.seed, path: "projection")) else { return nil }
+                channel = .inputs(.random(directions))
+            default: channel = .inputs(.rowNorm)
+            }
+        default: break
+        }
+        if on != "features", m["features"] != nil { m["features"]!.fail("features apply to on: features") }
+        return .drift(DriftTriggerSpec(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share))
     }
 }

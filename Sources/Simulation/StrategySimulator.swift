@@ -17,13 +17,14 @@ public struct ReplicateTraffic: Sendable {
     public var batches: [EventBatch]
     /// The model every strategy starts with, fitted on the replicate's warm-up data.
     public var initialModel: any Model
-    public var initialTrainingSize: Int
+    /// The warm-up data the initial model was fitted on (the drift triggers' first reference).
+    public var initialTraining: TrainingSet
 
-    public init(replicate: Int, batches: [EventBatch], initialModel: any Model, initialTrainingSize: Int) {
+    public init(replicate: Int, batches: [EventBatch], initialModel: any Model, initialTraining: TrainingSet) {
         self.replicate = replicate
         self.batches = batches
         self.initialModel = initialModel
-        self.initialTrainingSize = initialTrainingSize
+        self.initialTraining = initialTraining
     }
 }
 
@@ -80,9 +81,13 @@ public struct StrategySimulator {
         var lastTrain = 0.0
         var labelsSinceTrain = 0
         var trigger = try TriggerState(spec.trigger.policy)
+        let needsScores = trigger.needsScores
+        trigger.didDeploy(training: traffic.initialTraining,
+                          scores: needsScores ? scores(of: champion, on: traffic.initialTraining.features, count: traffic.initialTraining.count) : [])
         var deployedAt = 0
         let maxVolume = batches.map(\.count).max() ?? 0
         var predictions = [Double](repeating: 0, count: maxVolume)
+        var served = [Double](repeating: 0, count: needsScores ? maxVolume : 0)
         var chosen = [Int32](repeating: 0, count: maxVolume)
         var arrivedCorrect = [Bool]()
         arrivedCorrect.reserveCapacity(maxVolume)
@@ -128,8 +133,10 @@ public struct StrategySimulator {
                 : Double(arrivedCorrect.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(arrivedCorrect.count)
 
             // 4. Trigger, from observable signals only.
-            let fires = trigger.update(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                       arrivedCorrect: arrivedCorrect, deployedAt: deployedAt)
+            if needsScores { fillScores(champion, batch, into: &served) }
+            let fires = trigger.update(TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
+                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: batch,
+                                                          scores: served[..<(needsScores ? n : 0)]))
             var trained = 0.0, deployed = 0.0, trainingSamples = 0.0, retrainCost = 0.0, deployCost = 0.0
             let cooled = Double(t) - lastTrain >= spec.trigger.cooldown || version == 0 && lastTrain == 0
             if fires && cooled && labelsSinceTrain >= spec.trigger.minNewLabels && !reservoir.isEmpty {
@@ -174,7 +181,7 @@ public struct StrategySimulator {
                     deployed = 1
                     deployCost = costs.deploy
                     deployedAt = t + 1
-                    trigger.didDeploy()
+                    trigger.didDeploy(training: fitSet, scores: needsScores ? scores(of: champion, on: fitSet.features, count: fitSet.count) : [])
                     events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version))
                 }
             }
@@ -187,6 +194,34 @@ public struct StrategySimulator {
         }
         if classCount == 0 { series[0].name = "mae"; series[1].name = "observed_mae" }
         return StrategyRun(strategy: spec.name, replicate: r, series: series, events: events)
+    }
+
+    /// The model's score per row: P(last class) for two classes, else the top probability;
+    /// the prediction itself for regression.
+    private func scores(of model: any Model, on features: [Double], count: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        var batch = EventBatch(dimension: features.count / max(count, 1))
+        batch.features = features
+        batch.labels = [Double](repeating: 0, count: count)
+        fillScores(model, batch, into: &out)
+        return out
+    }
+
+    private func fillScores(_ model: any Model, _ batch: EventBatch, into out: inout [Double]) {
+        let n = batch.count, k = model.classCount
+        guard k > 0 else {
+            batch.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: n, into: $0) } }
+            return
+        }
+        var probs = [Double](repeating: 0, count: n * k)
+        _ = batch.features.withUnsafeBufferPointer { xb in probs.withUnsafeMutableBufferPointer { model.probabilities(xb, count: n, into: $0) } }
+        for i in 0..<n {
+            if k == 2 { out[i] = probs[i * 2 + 1] } else {
+                var best = 0.0
+                for c in 0..<k { best = max(best, probs[i * k + c]) }
+                out[i] = best
+            }
+        }
     }
 
     private var labelingKey: String {

@@ -17,8 +17,12 @@ public indirect enum TriggerPolicy: Hashable, Sendable {
     /// `threshold`, or (with `drop`) below the accuracy observed in the `window` after deployment
     /// by more than `drop`.
     case performance(threshold: Double?, drop: Double?, window: Double)
-    /// When a drift detector fed with the 0/1 error stream of arrived labels signals a drift.
-    case detector(name: String, parameters: [String: Double])
+    /// When a drift detector signals a drift: fed with the 0/1 error stream of arrived labels, or
+    /// (with `feature`) with the served values of one input feature.
+    case detector(name: String, parameters: [String: Double], feature: Int?)
+    /// When the distance between a reference window and the recent window of served inputs or
+    /// model outputs exceeds a threshold (see ``DriftTriggerSpec``).
+    case drift(DriftTriggerSpec)
     /// Fires when any of the triggers fires.
     case any([TriggerPolicy])
     /// Fires when all of the triggers fire at the same tick.
@@ -35,13 +39,64 @@ public indirect enum TriggerPolicy: Hashable, Sendable {
                       summary: "Retrain when the observed accuracy over a window of arrived labels is below a threshold, or has dropped from its value after deployment.",
                       parameters: [ParameterInfo("threshold", "—", "absolute floor on observed accuracy"), ParameterInfo("drop", "—", "allowed drop from the post-deployment accuracy"),
                                    ParameterInfo("window", "7", "window of label arrival, in ticks or a duration")]),
-        ComponentInfo(family: "trigger", name: "detector", summary: "Retrain when a drift detector on the error stream of arrived labels signals a drift (see family `detector`).",
-                      parameters: [ParameterInfo("detector", "—", "detector name"), ParameterInfo("…", "", "the detector's own parameters")]),
+        ComponentInfo(family: "trigger", name: "detector", summary: "Retrain when a drift detector signals a drift: on the 0/1 error stream of arrived labels, or on one served feature (see family `detector`).",
+                      parameters: [ParameterInfo("name", "—", "detector name (adwin, ddm, eddm, hddm_a, hddm_w, kswin, page_hinkley)"),
+                                   ParameterInfo("on", "error", "error (arrived labels) or a feature name"), ParameterInfo("…", "", "the detector's own parameters")]),
+        ComponentInfo(family: "trigger", name: "drift",
+                      summary: "Retrain when a distance between a reference window (the training data, or the first window after deployment) and the recent window exceeds a threshold; needs no labels.",
+                      parameters: [ParameterInfo("on", "output", "output (the model's score), features, or projection"),
+                                   ParameterInfo("features", "all", "feature names, for on: features"),
+                                   ParameterInfo("projection", "norm", "norm, mean or random, for on: projection"),
+                                   ParameterInfo("dimensions", "3", "random projections drawn, for projection: random"),
+                                   ParameterInfo("metric", "wasserstein", "a distance (see family `distance`)"),
+                                   ParameterInfo("threshold", "—", "fire above this distance"),
+                                   ParameterInfo("window", "7", "recent window, in ticks or a duration"),
+                                   ParameterInfo("reference", "training", "training or first_window"),
+                                   ParameterInfo("share", "0", "fire when more than this share of the channels (features) drifted; 0: any one")],
+                      reference: "Rabanser, Günnemann & Lipton, NeurIPS 2019 (failing loudly: two-sample tests on projections)"),
         ComponentInfo(family: "trigger", name: "any / all", summary: "Composite: fire when any / all of the listed triggers fire."),
         ComponentInfo(family: "trigger-option", name: "cooldown", summary: "Minimum time between two trainings.", parameters: [ParameterInfo("cooldown", "0", "ticks or a duration")]),
         ComponentInfo(family: "trigger-option", name: "min_new_labels", summary: "Minimum new labels since the last training before any trigger may fire.",
                       parameters: [ParameterInfo("min_new_labels", "1", "count")]),
     ]
+}
+
+/// A distance-based drift trigger: compares the recent window of what the strategy observes at
+/// serving time (inputs, model outputs, projections) with a reference window.
+public struct DriftTriggerSpec: Hashable, Sendable {
+    /// What is compared.
+    public enum Channel: Hashable, Sendable {
+        /// The model's score: the probability of the last class (binary: P(y = 1)); for more
+        /// classes, the probability of the predicted class (its confidence).
+        case output
+        /// A projection of the served inputs, each output of it a channel: chosen features, the
+        /// row norm or mean, or seeded random directions.
+        case inputs(Projection)
+    }
+    /// Which window the recent one is compared with.
+    public enum Reference: String, Hashable, Sendable {
+        /// The inputs the deployed model was trained on (and its outputs on them).
+        case training
+        /// The first `window` ticks after the model went live.
+        case firstWindow = "first_window"
+    }
+
+    public var on: Channel
+    public var metric: DistanceMetric
+    public var threshold: Double
+    public var window: Double
+    public var reference: Reference
+    /// Fires when the share of channels above the threshold exceeds this (0: any one channel).
+    public var share: Double
+
+    public init(on: Channel, metric: DistanceMetric, threshold: Double, window: Double, reference: Reference, share: Double) {
+        self.on = on
+        self.metric = metric
+        self.threshold = threshold
+        self.window = window
+        self.reference = reference
+        self.share = share
+    }
 }
 
 /// A trigger with its guards.
