@@ -31,13 +31,13 @@ public enum MarkdownReport {
 
         let ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
         out += "## Strategies, ranked by total cost\n\n"
-        var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy cost | total cost |"
+        var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy + rollback cost | total cost |"
         var rule = "|---|---|---|---|---|---|---|---|---|---|"
         if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
         out += header + "\n" + rule + "\n"
         for (i, s) in ranked.enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
-            row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean)) | \(moneyCI(s.totalCost)) |"
+            row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean + s.rollbackCost.mean)) | \(moneyCI(s.totalCost)) |"
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
             out += row + "\n"
         }
@@ -46,6 +46,7 @@ public enum MarkdownReport {
         }
         out += "\n"
         out += detectionSection(record)
+        out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 
         out += "## Recommendation\n\n"
@@ -88,6 +89,26 @@ public enum MarkdownReport {
             out += "| \(name) | \(num(r.alarms)) | \(num(r.hits)) | \(num(r.missed)) | \(fixed(r.falseAlarmsPer1000, 1)) | \(fixed(r.precision, 2)) | \(fixed(r.recall, 2)) | **\(fixed(r.f1, 2))** | \(fixed(r.delay, 1)) | \(fixed(r.mtfa, 1)) | \(fixed(r.mtr, 2)) |\n"
         }
         return out + "\n"
+    }
+
+    /// Gate verdicts and online rollouts of the strategies that have them (replicate 0's last).
+    static func shippingSection(_ record: RunRecord) -> String {
+        let kinds: Set<String> = ["gate-pass", "reject", "shadow", "canary", "ab", "rollback"]
+        var rows: [String] = []
+        for name in record.strategies {
+            let runs = record.runs(of: name)
+            guard runs.contains(where: { $0.events.contains { kinds.contains($0.kind) } }) else { continue }
+            func mean(_ kind: String) -> String {
+                num(Double(runs.reduce(0) { $0 + $1.events.filter { $0.kind == kind }.count }) / Double(max(runs.count, 1)))
+            }
+            let last = runs.first?.events.last { $0.kind == "reject" || $0.kind == "gate-pass" || $0.kind == "rollback" || ($0.kind == "deploy" && !$0.detail.isEmpty) }
+            let lastText = last.map { "tick \($0.tick), \($0.kind): \($0.detail)" } ?? "–"
+            rows.append("| `\(name)` | \(mean("train")) | \(mean("gate-pass")) | \(mean("reject")) | \(mean("deploy")) | \(mean("rollback")) | \(lastText) |")
+        }
+        guard !rows.isEmpty else { return "" }
+        var out = "## Gates and rollouts\n\nPer replicate on average: candidates trained, passed and rejected by the offline gate, deployed, and rolled back after an online test; the last verdict of replicate 0 with its comparison table.\n\n"
+        out += "| strategy | trained | gate passed | gate rejected | deployed | rolled back | last verdict |\n|---|---|---|---|---|---|---|\n"
+        return out + rows.joined(separator: "\n") + "\n\n"
     }
 
     static func fixed(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }

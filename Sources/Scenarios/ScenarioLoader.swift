@@ -117,7 +117,8 @@ public enum ScenarioLoader {
         let modelDefault = root["model"].flatMap { ModelReader.read($0) } ?? (LogisticRegressionLearner() as any Learner)
         let labelsDefault = root["labels"].flatMap { LabelsReader.read($0, tick: tick, base: LabelingPolicy()) } ?? LabelingPolicy()
         var costs = CostModel()
-        if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy"]) {
+        if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
+            costs.rollback = c["rollback"]?.double(min: 0) ?? costs.rollback
             costs.error = c["error"]?.double(min: 0) ?? costs.error
             costs.retrain = c["retrain"]?.double(min: 0) ?? costs.retrain
             costs.retrainPerSample = c["retrain_per_sample"]?.double(min: 0) ?? costs.retrainPerSample

@@ -66,12 +66,15 @@ func triggerTicks(_ record: RunRecord, _ name: String) -> [Int] {
         #expect(fired.count == 6)
     }
 
+    /// Before the switch the observed accuracy is 0.90 (± 0.02 over two days of labels); after it
+    /// the initial model's is 0.795: a floor of 0.84 separates them.
     @Test func performanceTriggerFiresOnlyAfterTheAccuracyFalls() throws {
         let r = try triggerScenario("""
-          - {name: perf, trigger: {performance: {threshold: 0.8, window: 3d}, cooldown: 100d}, dataset: {window: 5d}}
+          - {name: perf, trigger: {performance: {threshold: 0.84, window: 2d}, cooldown: 100d}, dataset: {window: 5d}}
         """, drifts: "  - {type: instantaneous, at: 30d, target: concept, to: 3}")
         let fired = triggerTicks(r, "perf")
-        #expect(fired.count == 1 && (31...34).contains(fired[0]), "\(fired)")
+        #expect(fired.count == 1, "\(fired)")
+        #expect((31...34).contains(fired.first ?? -1), "\(fired)")
     }
 
     @Test func compositeAllNeedsEveryPartAtOnce() throws {
