@@ -101,17 +101,7 @@ public struct LogisticRegressionLearner: Learner {
         var prob = [Double](repeating: 0, count: k)
         for i in 0..<n {
             let row = i * d
-            var mx = 0.0
-            for c in 0..<(k - 1) {
-                var s = theta[c * p1]
-                for j in 0..<d { s += theta[c * p1 + 1 + j] * z[row + j] }
-                prob[c] = s
-                mx = max(mx, s)
-            }
-            prob[k - 1] = 0
-            var tot = 0.0
-            for c in 0..<k { prob[c] = _exp(prob[c] - mx); tot += prob[c] }
-            for c in 0..<k { prob[c] /= tot }
+            softmax(theta, z, row: row, d: d, k: k, into: &prob)
             let yi = min(max(Int(y[i]), 0), k - 1)
             loss -= _log(max(prob[yi], 1e-300))
             for c in 0..<(k - 1) {
@@ -172,6 +162,23 @@ public struct LogisticRegressionLearner: Learner {
         return loss
     }
 
+    /// Class probabilities of standardised row `row` of `z` under `theta` (reference class K−1).
+    @inline(__always)
+    private func softmax(_ theta: [Double], _ z: [Double], row: Int, d: Int, k: Int, into prob: inout [Double]) {
+        let p1 = d + 1
+        var mx = 0.0
+        for c in 0..<(k - 1) {
+            var s = theta[c * p1]
+            for j in 0..<d { s += theta[c * p1 + 1 + j] * z[row + j] }
+            prob[c] = s
+            mx = max(mx, s)
+        }
+        prob[k - 1] = 0
+        var tot = 0.0
+        for c in 0..<k { prob[c] = _exp(prob[c] - mx); tot += prob[c] }
+        for c in 0..<k { prob[c] /= tot }
+    }
+
     private func newton(_ theta: inout [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int) -> Int {
         let m = (k - 1) * (d + 1)
         var grad = [Double](repeating: 0, count: m)
@@ -227,21 +234,12 @@ public struct LogisticRegressionLearner: Learner {
             rng.shuffle(&order)
             for i in order {
                 let row = i * d
-                var mx = 0.0
-                for c in 0..<(k - 1) {
-                    var s = theta[c * p1]
-                    for j in 0..<d { s += theta[c * p1 + 1 + j] * z[row + j] }
-                    prob[c] = s
-                    mx = max(mx, s)
-                }
-                prob[k - 1] = 0
-                var tot = 0.0
-                for c in 0..<k { prob[c] = _exp(prob[c] - mx); tot += prob[c] }
+                softmax(theta, z, row: row, d: d, k: k, into: &prob)
                 let eta = learningRate / (1 + t * learningRate * max(l2, 1e-8))
                 t += 1
                 let yi = min(max(Int(y[i]), 0), k - 1)
                 for c in 0..<(k - 1) {
-                    let r = prob[c] / tot - (yi == c ? 1 : 0)
+                    let r = prob[c] - (yi == c ? 1 : 0)
                     theta[c * p1] -= eta * r
                     for j in 0..<d { theta[c * p1 + 1 + j] -= eta * (r * z[row + j] + l2 * theta[c * p1 + 1 + j]) }
                 }
