@@ -105,3 +105,16 @@ func problems(_ text: String) -> [FlywheelError] {
         for f in files { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path) }
     }
 }
+
+@Suite struct Documentation {
+    /// The scenario shown in the README is a real, valid scenario.
+    @Test func theReadmeScenarioValidates() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let yaml = String(readme[start.upperBound..<end.lowerBound])
+        let s = try ScenarioLoader.parse(yaml, file: "README.md")
+        #expect(s.plan.strategies.count == 4)
+    }
+}
