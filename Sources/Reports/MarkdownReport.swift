@@ -34,15 +34,23 @@ public enum MarkdownReport {
         var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy + rollback cost | total cost |"
         var rule = "|---|---|---|---|---|---|---|---|---|---|"
         if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
+        let hasCeiling = summaries.contains { $0.regretToCeiling != nil }
+        if hasCeiling { header += " regret to the Bayes ceiling |"; rule += "---|" }
+        if let floor = m.performanceFloor { header += " ticks below \(num(floor)) |"; rule += "---|" }
         out += header + "\n" + rule + "\n"
         for (i, s) in ranked.enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
             row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean + s.rollbackCost.mean)) | \(moneyCI(s.totalCost)) |"
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
+            if hasCeiling { row += " \(s.regretToCeiling.map { ci($0, digits: 0) } ?? "") |" }
+            if m.performanceFloor != nil { row += " \(s.ticksBelow.map { ci($0, digits: 1) } ?? "") |" }
             out += row + "\n"
         }
         if m.reference != nil {
-            out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
+            let price = m.costs["error"] ?? 1
+            out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference (× the error cost \(num(price)) in money); negative means better than the reference."
+            if hasCeiling { out += " Regret to the Bayes ceiling: the same sum against the best accuracy any model could reach on this traffic." }
+            out += "\n"
         }
         out += "\n"
         out += detectionSection(record)

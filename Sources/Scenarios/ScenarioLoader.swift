@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference", "detection"]
+                           "strategies", "reference", "detection", "analysis"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -151,13 +151,16 @@ public enum ScenarioLoader {
         if let d = root["detection"]?.mapping(allowed: ["tolerance"]) {
             if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) { tolerance = max(1, Int(t.rounded(.up))) }
         }
+        var floor: Double?
+        if let a = root["analysis"]?.mapping(allowed: ["floor"]) { floor = a["floor"]?.double() }
         guard diags.errors.isEmpty, let stream else { return nil }
         let traffic = SyntheticTraffic(generator: stream.generator, baseConcept: stream.baseConcept, noise: stream.noise,
                                        drifts: drifts, ticks: clock.ticks, volume: stream.volume)
         let manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
                                    seed: seedOverride ?? seed, replicates: replicatesOverride ?? replicates, version: FlywheelVersion.current,
                                    clock: clock, primaryMetric: schema?.isClassification == false ? "mae" : "accuracy",
-                                   reference: reference, costs: costs.dictionary, detectionTolerance: tolerance)
+                                   reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
+                                   performanceFloor: floor)
         return SimulationPlan(manifest: manifest, source: SyntheticSource(traffic: traffic, warmupEvents: stream.warmup),
                               strategies: strategies, initialLearner: modelDefault, costs: costs)
     }
