@@ -35,8 +35,13 @@ public enum DataHome {
                      about: "SEA concepts, 20 % noise, gradual changes near rows 10,000 / 20,000 / 30,000 (López Lobo 2020)"),
     ]
 
-    /// The data folder: `$FLYWHEEL_DATA` if set and not empty, else `~/.flywheel/data`.
+    /// A data folder that replaces the environment's within a task (for programs embedding the
+    /// loader, and tests): `DataHome.$override.withValue("/data") { try ScenarioLoader.load(path: p) }`.
+    @TaskLocal public static var override: String?
+
+    /// The data folder: ``override`` if set, else `$FLYWHEEL_DATA` if set and not empty, else `~/.flywheel/data`.
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let o = override { return o }
         if let d = environment[variable], !d.isEmpty { return d }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(".flywheel/data")
