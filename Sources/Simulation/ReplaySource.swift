@@ -55,7 +55,8 @@ public struct DeclaredDrift: Sendable, Hashable {
 /// - covariates: the real feature is shifted/scaled; the recorded label stays the real one, so
 ///   unlike on a synthetic stream (where labels follow the transformed input) the relation between
 ///   the served input and the label changes too;
-/// - quality faults and label noise: exactly as on synthetic streams;
+/// - quality faults and label noise: exactly as on synthetic streams (on a regression target,
+///   label noise adds `η·N(0, 1)` in the target's own units);
 /// - prior: by thinning the tick's rows. With `b` the class's share among the tick's rows and
 ///   `s = b + I·(share − b)` the wanted share, a row is kept with
 ///   ``DriftInjector/priorAcceptance(isClass:base:target:)``; the kept rows have share `s` in
