@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference"]
+                           "strategies", "reference", "sweep"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -145,6 +145,7 @@ public enum ScenarioLoader {
                        hint: nearest(ref, in: strategies.map(\.name)).map { "did you mean '\($0)'?" } ?? "name one of \(strategies.map(\.name).joined(separator: ", "))")
             }
         }
+        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, tick: tick, model: modelDefault, labels: labelsDefault) }
         _ = classCount
         guard diags.errors.isEmpty, let stream else { return nil }
         let traffic = SyntheticTraffic(generator: stream.generator, baseConcept: stream.baseConcept, noise: stream.noise,
