@@ -171,13 +171,19 @@ public struct SweepAnalysis: Sendable {
     /// The grid cell with these coordinates.
     public func cell(at coordinates: [Int]) -> SweepDesign.Cell? { design.cells.first { $0.coordinates == coordinates } }
 
-    /// The range of multipliers (evaluated) over which `strategy` stays the cheapest, around k = 1.
+    /// The decision region (in multipliers) around k = 1 when `strategy` wins there: switch
+    /// points at the geometric means of neighbouring evaluated multipliers, as on the map.
     public func stableRange(of strategy: String) -> (lo: Double, hi: Double)? {
         guard let one = multipliers.firstIndex(of: 1), winners[one] == strategy else { return nil }
-        var lo = one, hi = one
-        while lo > 0, winners[lo - 1] == strategy { lo -= 1 }
-        while hi < multipliers.count - 1, winners[hi + 1] == strategy { hi += 1 }
-        return (multipliers[lo], multipliers[hi])
+        return DecisionMap.regions(ratios: multipliers, winners: winners).first { $0.from <= 1 && 1 <= $0.to }.map { ($0.from, $0.to) }
+    }
+
+    /// A short label for the map's legend: a cell's values by the last part of each key path
+    /// (`every=7d window=30d`); a fixed comparator's name.
+    public func shortLabel(_ name: String) -> String {
+        guard let c = cell(name)?.coordinates else { return name }
+        return zip(design.parameters, c).map { p, i in "\(p.keyPath.split(separator: ".").last.map(String.init) ?? p.keyPath)=\(p.values[i])" }
+            .joined(separator: " ")
     }
 }
 
@@ -304,8 +310,8 @@ public enum SweepReport {
         let xLabel = a.scenarioRatio != nil ? "retraining price per job / price of one error (log scale; the scenario: \(num(a.scenarioRatio!)))"
             : "multiple of the scenario's retraining prices (log scale; the scenario: 1)"
         let map = DecisionMap(title: "\(a.record.manifest.scenarioName): cheapest strategy as retraining gets dearer", xLabel: xLabel,
-                              ratios: a.multipliers.map(a.ratio), winners: a.winners)
-        return Figure(file: "decision-map.svg", caption: "Which strategy of the sweep is cheapest as every retraining price (per job, per sample, per deployment) is scaled from 10⁻³ to 10³ times the scenario's, recomputed from the stored costs",
+                              ratios: a.multipliers.map(a.ratio), winners: a.winners.map(a.shortLabel))
+        return Figure(file: "decision-map.svg", caption: "Which strategy of the sweep is cheapest as every retraining price (per job, per sample, per deployment) is scaled from 10⁻³ to 10³ times the scenario's, recomputed from the stored costs (cells of `\(a.design.template)` by their values)",
                       svg: map.svg())
     }
 

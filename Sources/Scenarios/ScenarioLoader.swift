@@ -145,7 +145,7 @@ public enum ScenarioLoader {
                        hint: nearest(ref, in: strategies.map(\.name)).map { "did you mean '\($0)'?" } ?? "name one of \(strategies.map(\.name).joined(separator: ", "))")
             }
         }
-        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, tick: tick, model: modelDefault, labels: labelsDefault) }
+        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"], tick: tick, model: modelDefault, labels: labelsDefault) }
         _ = classCount
         guard diags.errors.isEmpty, let stream else { return nil }
         let traffic = SyntheticTraffic(generator: stream.generator, baseConcept: stream.baseConcept, noise: stream.noise,

@@ -63,7 +63,7 @@ enum SweepReader {
     @TaskLocal static var collector: SweepCollector?
 
     @discardableResult
-    static func read(_ v: YAMLValue, strategies: YAMLValue?, reference: String?, tick: Span, model: any Learner,
+    static func read(_ v: YAMLValue, strategies: YAMLValue?, reference: String?, modelNode: YAMLValue?, tick: Span, model: any Learner,
                      labels: LabelingPolicy) -> SweepSpec? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let sv = m["strategy"] else {
@@ -83,7 +83,7 @@ enum SweepReader {
             guard let name = item.mapping?["name"]?.scalar?.string else { continue }
             if name == templateName, template == nil { template = (item, i) } else { otherNames.append(name) }
         }
-        guard let template else {
+        guard var template else {
             sv.fail("'\(templateName)' is not a strategy of this scenario",
                     hint: nearest(templateName, in: otherNames).map { "did you mean '\($0)'?" }
                         ?? (otherNames.isEmpty ? "add it under strategies:" : "name one of \(otherNames.joined(separator: ", "))"))
@@ -150,6 +150,13 @@ enum SweepReader {
             return nil
         }
 
+        // Sweeping a model parameter of a strategy that uses the scenario's model: start from that model.
+        if paths.contains(where: { $0.first == "model" }), template.node.mapping?["model"] == nil, let modelNode,
+           var pairs = template.node.mapping.map({ $0.map { ($0.key, $0.value) } }) {
+            pairs.append((Node.scalar(Node.Scalar("model", .implicit, .plain, modelNode.node.mark)), modelNode.node))
+            template.node = Node.mapping(Node.Mapping(pairs, .implicit, .flow, template.node.mark))
+        }
+
         // The template must read cleanly on its own (its own errors are reported with the strategies).
         func trial(_ node: Node) -> (StrategySpec?, [FlywheelError]) {
             let d = Diagnostics(file: v.diagnostics.file)
@@ -158,10 +165,14 @@ enum SweepReader {
         }
         guard trial(template.node).1.isEmpty else { return nil }
 
-        // Each value on its own, so a problem points at the value's line.
+        // Each value with the other parameters at their first values, so a problem points at the
+        // value's line.
         for (p, param) in parameters.enumerated() {
             for (i, valueNode) in valueNodes[p].enumerated() {
-                let node = substitute(template.node, path: paths[p][...], value: valueNode, mark: keyNodes[p].mark)
+                var node = template.node
+                for q in parameters.indices {
+                    node = substitute(node, path: paths[q][...], value: q == p ? valueNode : valueNodes[q][0], mark: keyNodes[q].mark)
+                }
                 let errors = trial(node).1
                 guard !errors.isEmpty else { continue }
                 ok = false
