@@ -97,9 +97,10 @@ extension Workbench {
         let skipped = wanted.count - pending.count
         let reps = s.plan.manifest.replicates
 
-        // Batches of cells share one traffic generation; each cell is committed on its own.
+        // Batches of cells share one traffic generation and keep every worker busy; each cell is
+        // committed on its own when its batch ends (an interruption loses at most one batch).
         let workers = max(1, threads)
-        let batchSize = max(workers, Int((Double(pending.count) / 12).rounded(.up)))
+        let batchSize = max(4 * workers, Int((Double(pending.count) / 10).rounded(.up)))
         var done = 0
         var needTraffic = try !store.hasTraffic()
         var batchStart = 0

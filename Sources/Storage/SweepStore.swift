@@ -124,7 +124,7 @@ public final class SweepStore {
             let stored = try readHeader(queue, url: url)
             if let difference = difference(stored.manifest, stored.cells, manifest, cells) {
                 try queue.close()
-                throw FlywheelError("\(url.path) holds the results of a different sweep (\(difference))", at: SourceLocation(file: url.path, line: 0),
+                throw FlywheelError("this folder holds the results of a different sweep (\(difference))", at: SourceLocation(file: url.path, line: 0),
                                     hint: "choose another --out folder, or delete it to start afresh")
             }
             return SweepStore(url: url, queue: queue, manifest: stored.manifest, cells: cells, design: stored.design)
