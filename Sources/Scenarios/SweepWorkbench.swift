@@ -82,7 +82,8 @@ extension Workbench {
     public static func sweep(_ s: SweepScenario, outDirectory: String, shard: SweepShard? = nil,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                              progress: (@Sendable (SweepProgress) -> Void)? = nil,
-                             afterCell: ((Int) throws -> Void)? = nil) throws -> SweepOutputs {
+                             afterCell: ((Int) throws -> Void)? = nil,
+                             staging: ((OutputDirectory) -> Void)? = nil) throws -> SweepOutputs {
         let started = Date()
         let dir = URL(fileURLWithPath: outDirectory).standardizedFileURL
         let dbURL = dir.appendingPathComponent("sweep.sqlite")
@@ -134,7 +135,7 @@ extension Workbench {
         var outputs = SweepOutputs(directory: dir.path, database: dbURL.path, files: [], cellsRun: done, cellsSkipped: skipped,
                                    missing: contents.missing, analysis: nil, seconds: 0)
         if shard == nil, contents.missing.isEmpty {
-            let (files, analysis) = try writeSweepOutputs(contents, directory: dir.path)
+            let (files, analysis) = try writeSweepOutputs(contents, directory: dir.path, staging: staging)
             outputs.files = files
             outputs.analysis = analysis
         }
@@ -144,7 +145,7 @@ extension Workbench {
 
     /// Joins shard databases (files, or folders holding `sweep.sqlite`) into `outDirectory`,
     /// then writes the sweep's outputs there when every cell is present.
-    public static func mergeSweeps(_ inputs: [String], outDirectory: String) throws -> SweepOutputs {
+    public static func mergeSweeps(_ inputs: [String], outDirectory: String, staging: ((OutputDirectory) -> Void)? = nil) throws -> SweepOutputs {
         let started = Date()
         let urls = inputs.map { path -> URL in
             var isDir: ObjCBool = false
@@ -153,6 +154,7 @@ extension Workbench {
             return url
         }
         let out = try OutputDirectory(outDirectory)
+        staging?(out)
         do {
             let merged = try SweepStore.merge(urls, into: out.file("sweep.sqlite"))
             var files = ["sweep.sqlite"]
@@ -173,8 +175,10 @@ extension Workbench {
     }
 
     /// Writes a complete sweep's outputs atomically into `directory`, keeping its `sweep.sqlite`.
-    static func writeSweepOutputs(_ contents: SweepStore.Contents, directory: String) throws -> ([String], SweepAnalysis) {
+    static func writeSweepOutputs(_ contents: SweepStore.Contents, directory: String,
+                                  staging: ((OutputDirectory) -> Void)? = nil) throws -> ([String], SweepAnalysis) {
         let out = try OutputDirectory(directory)
+        staging?(out)
         do {
             let db = URL(fileURLWithPath: directory).appendingPathComponent("sweep.sqlite")
             do { try FileManager.default.linkItem(at: db, to: out.file("sweep.sqlite")) } catch {

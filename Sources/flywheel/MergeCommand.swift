@@ -32,7 +32,9 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let outputs = try Workbench.mergeSweeps(databases, outDirectory: out)
+            let interrupt = InterruptCleanup.shared
+            defer { interrupt.watch(nil) }
+            let outputs = try Workbench.mergeSweeps(databases, outDirectory: out, staging: { interrupt.watch($0) })
             if !quiet {
                 print("merged \(databases.count) database\(databases.count == 1 ? "" : "s") into \(outputs.database)")
                 if let a = outputs.analysis {

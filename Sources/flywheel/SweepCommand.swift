@@ -55,12 +55,14 @@ struct SweepCommand: ParsableCommand {
         let part = try shard.map { try SweepShard(parsing: $0) }
         let dir = out ?? (part.map { "results/\(loaded.name)-sweep-shard-\($0.index)-of-\($0.count)" } ?? "results/\(loaded.name)-sweep")
         let showProgress = !quiet && stderrIsTerminal
+        let interrupt = InterruptCleanup.shared
+        defer { interrupt.watch(nil) }
         do {
             let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: threads, progress: { p in
                 guard showProgress else { return }
                 let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
-                FileHandle.standardError.write(Data(String(format: "\r  cells %.1f/%d done, %.2f cells/s%@   ", p.cellsDone, p.cellsToRun, p.rate, left).utf8))
-            })
+                FileHandle.standardError.write(Data((String(format: "\r  cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate) + left + "   ").utf8))
+            }, staging: { interrupt.watch($0) })
             if showProgress { printError("") }
             if quiet { return }
             let total = loaded.plan.strategies.count
