@@ -141,10 +141,10 @@ public final class SweepStore {
 
     /// What makes two sweeps different, or nil when they are the same sweep.
     static func difference(_ a: RunManifest, _ aCells: [String], _ b: RunManifest, _ bCells: [String]) -> String? {
-        if a.scenarioText != b.scenarioText { return "the scenario text differs" }
         if a.seed != b.seed { return "seed \(a.seed), not \(b.seed)" }
         if a.replicates != b.replicates { return "\(a.replicates) replicates, not \(b.replicates)" }
         if a.version != b.version { return "written by Flywheel \(a.version), not \(b.version)" }
+        if a.scenarioText != b.scenarioText { return "the scenario text differs" }
         if aCells != bCells { return "its cells differ" }
         return nil
     }

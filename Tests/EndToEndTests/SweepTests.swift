@@ -61,6 +61,14 @@ func outputs(_ dir: URL) throws -> [String: Data] {
         #expect(s.coordinates[4] == [1, 1] && s.coordinates[0] == nil)
     }
 
+    @Test func theShippedRetrainFrequencySweepLoads() throws {
+        let s = try SweepLoader.load(path: repositoryRoot.appendingPathComponent("scenarios/retrain-frequency.yaml").path)
+        #expect(s.sweep.cells.count == 15)
+        #expect(s.plan.strategies.count == 17)
+        #expect(s.plan.manifest.replicates == 3)
+        #expect(s.sweep.parameters.map(\.keyPath) == ["trigger.every", "dataset.window"])
+    }
+
     @Test func mergedShardsEqualAnUnshardedSweepByteForByte() throws {
         let whole = temporaryDirectory("sweep-whole"), merged = temporaryDirectory("sweep-merged")
         let shards = (1...3).map { temporaryDirectory("sweep-shard-\($0)") }
@@ -114,7 +122,7 @@ func outputs(_ dir: URL) throws -> [String: Data] {
             _ = try Workbench.sweep(smallSweep(seed: 12), outDirectory: a.path, threads: 2)
             Issue.record("a sweep with another seed ran into the first one's database")
         } catch let e as FlywheelError {
-            #expect(e.message.contains("different sweep") && e.message.contains("seed"), "\(e)")
+            #expect(e.message.contains("different sweep") && e.message.contains("seed 11, not 12"), "\(e)")
         }
         _ = try Workbench.sweep(smallSweep(seed: 12), outDirectory: b.path, shard: try SweepShard(index: 2, count: 4), threads: 2)
         #expect(throws: FlywheelError.self) { _ = try Workbench.mergeSweeps([a.path, b.path], outDirectory: out.path) }
