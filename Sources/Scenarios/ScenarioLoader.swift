@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference", "detection", "analysis"]
+                           "strategies", "reference", "detection", "analysis", "sweep"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -150,6 +150,7 @@ public enum ScenarioLoader {
                        hint: nearest(ref, in: strategies.map(\.name)).map { "did you mean '\($0)'?" } ?? "name one of \(strategies.map(\.name).joined(separator: ", "))")
             }
         }
+        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"], tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault) }
         _ = classCount
         var tolerance = 10
         if let d = root["detection"]?.mapping(allowed: ["tolerance"]) {

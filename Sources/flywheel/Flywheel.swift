@@ -20,7 +20,8 @@ struct Flywheel: ParsableCommand {
           flywheel report results/quickstart           # rebuild report and figures from run.sqlite
         """,
         version: FlywheelVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,
+                      PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self]
     )
 }
 
