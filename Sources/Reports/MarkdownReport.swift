@@ -111,7 +111,8 @@ public enum MarkdownReport {
             }
             let last = runs.first?.events.last { $0.kind == "reject" || $0.kind == "gate-pass" || $0.kind == "rollback" || ($0.kind == "deploy" && !$0.detail.isEmpty) }
             let lastText = last.map { "tick \($0.tick), \($0.kind): \($0.detail)" } ?? "–"
-            rows.append("| `\(name)` | \(mean("train")) | \(mean("gate-pass")) | \(mean("reject")) | \(mean("deploy")) | \(mean("rollback")) | \(lastText) |")
+            let gated = runs.contains { $0.events.contains { $0.kind == "gate-pass" || $0.kind == "reject" } }
+            rows.append("| `\(name)` | \(mean("train")) | \(gated ? mean("gate-pass") : "no gate") | \(gated ? mean("reject") : "–") | \(mean("deploy")) | \(mean("rollback")) | \(lastText) |")
         }
         guard !rows.isEmpty else { return "" }
         var out = "## Gates and rollouts\n\nPer replicate on average: candidates trained, passed and rejected by the offline gate, deployed, and rolled back after an online test; the last verdict of replicate 0 with its comparison table.\n\n"

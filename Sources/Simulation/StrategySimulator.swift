@@ -237,8 +237,10 @@ public struct StrategySimulator {
             if let job = pendingJob, job.ready <= t {
                 pendingJob = nil
                 let verdict = gate(candidate: job.model, champion: champion, holdout: job.holdout, batches: batches)
-                events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
-                                            samples: job.holdout.count, detail: verdict.detail))
+                if !spec.gate.isOpen {
+                    events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
+                                                samples: job.holdout.count, detail: verdict.detail))
+                }
                 if verdict.pass {
                     // 8. Roll out.
                     switch spec.rollout {
