@@ -9,9 +9,9 @@ struct DatasetCommand: ParsableCommand {
         commandName: "dataset",
         abstract: "Inspect a CSV file for replay, or find a known research dataset in the data home.",
         discussion: """
-        The data home is the folder named by FLYWHEEL_DATA, else ~/.flywheel/data. A scenario's
-        relative replay path is looked up there first. There is no download command: place the
-        files there yourself.
+        The data home is the folder named by FLYWHEEL_DATA, else ~/.flywheel/data.
+        A scenario's relative replay path is looked up there first. There is no
+        download command: place the files there yourself.
 
         Examples:
           flywheel dataset describe data/orders.csv --label churned --tick 1d
@@ -26,7 +26,8 @@ struct DatasetDescribeCommand: ParsableCommand {
         commandName: "describe",
         abstract: "Print a CSV file's inferred schema, rows, time span, class balance, events per tick and a scenario stream block.",
         discussion: """
-        A relative FILE is looked up in the data home, then in the current directory.
+        A relative FILE is looked up in the data home, then in the current
+        directory.
 
         Examples:
           flywheel dataset describe elec2.csv --timestamp timestamp_reconstructed --label class --tick 1d

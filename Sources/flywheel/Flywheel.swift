@@ -8,16 +8,19 @@ struct Flywheel: ParsableCommand {
         commandName: "flywheel",
         abstract: "Simulate and backtest retraining strategies for ML models in production.",
         discussion: """
-        Flywheel replays production-like traffic with injected drift, runs competing retraining
-        strategies on exactly the same events, and reports how each one's model decays and
-        recovers, what it spent, and the opportunity cost against a reference.
+        Replays production-like traffic with injected drift, runs competing
+        retraining strategies on exactly the same events, and reports how each
+        model decays and recovers, what it spent, and its opportunity cost.
 
         Examples:
-          flywheel run                                  # the built-in quickstart scenario
-          flywheel run scenarios/quickstart.yaml --out results/quickstart
-          flywheel validate scenarios/my-scenario.yaml
-          flywheel list triggers
-          flywheel report results/quickstart           # rebuild report and figures from run.sqlite
+          flywheel run                         # the built-in quickstart
+          flywheel run scenarios/trigger-shootout.yaml --out results/ts
+          flywheel sweep scenarios/retrain-frequency.yaml
+          flywheel validate scenarios/*.yaml
+          flywheel list trigger
+          flywheel report results/quickstart   # rebuild from run.sqlite
+          flywheel detect --detector adwin --column error errors.csv
+          flywheel dataset describe my-logs.csv --label outcome
         """,
         version: FlywheelVersion.current,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,

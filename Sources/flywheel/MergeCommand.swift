@@ -8,10 +8,11 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Join the shard databases of one sweep and write the sweep's outputs.",
         discussion: """
-        Each DB is a sweep.sqlite file or a folder holding one. All must come from the same sweep
-        (scenario text, seed, replicates, version); a cell found in several must agree. OUT gets
-        the merged sweep.sqlite and, when every cell is present, the sweep's CSVs, figures and
-        report. With cells still missing, rerun `flywheel sweep SCENARIO --out OUT` to finish them.
+        Each DB is a sweep.sqlite file or a folder holding one. All must come from
+        the same sweep (scenario text, seed, replicates, version); a cell found in
+        several must agree. OUT gets the merged sweep.sqlite and, when every cell
+        is present, the sweep's CSVs, figures and report. With cells still
+        missing, rerun `flywheel sweep SCENARIO --out OUT` to finish them.
 
         Example:
           flywheel merge results/retrain-frequency shards/1 shards/2 shards/3

@@ -14,9 +14,10 @@ struct NotebookRun: ParsableCommand {
         commandName: "run",
         abstract: "Run a notebook's fenced `flywheel` blocks in order and refresh the output under each.",
         discussion: """
-        Prose is never touched; only the regions between the output markers change. With --check,
-        nothing is written: the command fails with a diff when any output would change (CI runs
-        this on every notebook whose data is available). Commands run from the current folder.
+        Prose is never touched; only the regions between the output markers
+        change. With --check, nothing is written: the command fails with a diff
+        when any output would change (CI runs this on every notebook whose data is
+        available). Commands run from the current folder.
 
         Examples:
           flywheel notebook run notebooks-md/trigger-shootout.md

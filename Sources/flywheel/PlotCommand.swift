@@ -8,9 +8,10 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Redraw the figures of a run or sweep folder from its database, without re-simulating.",
         discussion: """
-        A run folder (run.sqlite) gets its decay, cost and opportunity-cost figures; a sweep
-        folder (sweep.sqlite) its heatmaps, best/worst curves and decision map. Other files are
-        left as they are; `flywheel report` rebuilds a run folder's CSVs and report too.
+        A run folder (run.sqlite) gets its decay, cost and opportunity-cost
+        figures; a sweep folder (sweep.sqlite) its heatmaps, best/worst curves and
+        decision map. Other files are left as they are; `flywheel report` rebuilds
+        a run folder's CSVs and report too.
 
         Examples:
           flywheel plot results/quickstart

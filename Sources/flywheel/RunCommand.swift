@@ -10,10 +10,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario: every strategy on the same traffic, then CSV, SVG, SQLite and a report.",
         discussion: """
-        Without a file, runs the built-in quickstart scenario (the same as scenarios/quickstart.yaml).
-        Results go to results/<scenario name>/ unless --out names a folder; they are written to a
-        temporary folder and moved into place only when complete, so an error or Ctrl-C leaves
-        earlier results untouched.
+        Without a file, runs the built-in quickstart scenario (the same as
+        scenarios/quickstart.yaml). Results go to results/<scenario name>/ unless
+        --out names a folder; they are written to a temporary folder and moved
+        into place only when complete, so an error or Ctrl-C leaves earlier
+        results untouched.
 
         Examples:
           flywheel run

@@ -8,17 +8,19 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Backtest a grid of strategy parameters (e.g. retraining interval × window) on the same traffic.",
         discussion: """
-        The scenario's sweep: section names a strategy and a grid of its parameters by key path:
+        The scenario's sweep: section names a strategy and a grid of its
+        parameters by key path:
           sweep: {strategy: periodic, grid: {trigger.every: [1d, 7d, 30d], dataset.window: [14d, 90d]}}
-        Every cell runs on the same traffic and replicates as the scenario's other strategies
-        (the fixed comparators). Each finished cell is committed to OUT/sweep.sqlite, so an
-        interrupted sweep resumes where it stopped when run again with the same --out. Once every
-        cell is present, OUT gets cells/<cell>.csv, sweep-summary.csv, heatmap.svg, best-worst.svg,
+        Every cell runs on the same traffic and replicates as the scenario's other
+        strategies (the fixed comparators). Each finished cell is committed to
+        OUT/sweep.sqlite, so an interrupted sweep resumes where it stopped when
+        run again with the same --out. Once every cell is present, OUT gets
+        cells/<cell>.csv, sweep-summary.csv, heatmap.svg, best-worst.svg,
         decision-map.svg and sweep-report.md (written atomically).
 
-        --shard i/n runs only the cells whose index k satisfies k % n == i-1, into its own
-        database (default folder results/<name>-sweep-shard-i-of-n); join the shards with
-        `flywheel merge`.
+        --shard i/n runs only the cells whose index k satisfies k % n == i-1, into
+        its own database (default folder results/<name>-sweep-shard-i-of-n); join
+        the shards with `flywheel merge`.
 
         Examples:
           flywheel sweep scenarios/retrain-frequency.yaml
