@@ -14,33 +14,38 @@ import GRDB
 /// - `metric(strategy_id → strategy, replicate, tick, name, value)` — NaN values are omitted;
 /// - `event(strategy_id → strategy, replicate, seq, tick, kind, model_version, samples, detail)`.
 public enum RunStore {
+    /// The tables a run and a sweep database share: `manifest`, `drift` and `traffic`.
+    static func createSharedTables(_ db: Database) throws {
+        try db.create(table: "manifest") { t in
+            t.column("key", .text).primaryKey()
+            t.column("value", .text).notNull()
+        }
+        try db.create(table: "drift") { t in
+            t.column("id", .integer).primaryKey()
+            t.column("type", .text).notNull()
+            t.column("target", .text).notNull()
+            t.column("start", .double).notNull()
+            t.column("end", .double).notNull()
+            t.column("peak", .double).notNull()
+            t.column("change_point", .double).notNull()
+            t.column("detail", .text).notNull()
+        }
+        try db.create(table: "traffic") { t in
+            t.column("replicate", .integer).notNull()
+            t.column("tick", .integer).notNull()
+            t.column("events", .double).notNull()
+            t.column("bayes_accuracy", .double)
+            t.primaryKey(["replicate", "tick"])
+        }
+    }
+
     static func migrator() -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.create(table: "manifest") { t in
-                t.column("key", .text).primaryKey()
-                t.column("value", .text).notNull()
-            }
+            try RunStore.createSharedTables(db)
             try db.create(table: "strategy") { t in
                 t.column("id", .integer).primaryKey()
                 t.column("name", .text).notNull().unique()
-            }
-            try db.create(table: "drift") { t in
-                t.column("id", .integer).primaryKey()
-                t.column("type", .text).notNull()
-                t.column("target", .text).notNull()
-                t.column("start", .double).notNull()
-                t.column("end", .double).notNull()
-                t.column("peak", .double).notNull()
-                t.column("change_point", .double).notNull()
-                t.column("detail", .text).notNull()
-            }
-            try db.create(table: "traffic") { t in
-                t.column("replicate", .integer).notNull()
-                t.column("tick", .integer).notNull()
-                t.column("events", .double).notNull()
-                t.column("bayes_accuracy", .double)
-                t.primaryKey(["replicate", "tick"])
             }
             try db.create(table: "metric") { t in
                 t.column("strategy_id", .integer).notNull().references("strategy")

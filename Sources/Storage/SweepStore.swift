@@ -43,30 +43,10 @@ public final class SweepStore {
     static func migrator() -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.create(table: "manifest") { t in
-                t.column("key", .text).primaryKey()
-                t.column("value", .text).notNull()
-            }
+            try RunStore.createSharedTables(db)
             try db.create(table: "cell") { t in
                 t.column("id", .integer).primaryKey()
                 t.column("name", .text).notNull().unique()
-            }
-            try db.create(table: "drift") { t in
-                t.column("id", .integer).primaryKey()
-                t.column("type", .text).notNull()
-                t.column("target", .text).notNull()
-                t.column("start", .double).notNull()
-                t.column("end", .double).notNull()
-                t.column("peak", .double).notNull()
-                t.column("change_point", .double).notNull()
-                t.column("detail", .text).notNull()
-            }
-            try db.create(table: "traffic") { t in
-                t.column("replicate", .integer).notNull()
-                t.column("tick", .integer).notNull()
-                t.column("events", .double).notNull()
-                t.column("bayes_accuracy", .double)
-                t.primaryKey(["replicate", "tick"])
             }
             try db.create(table: "run") { t in
                 t.column("cell_id", .integer).notNull().references("cell")
