@@ -95,9 +95,9 @@ public enum Notebook {
         var region: [String] = []
         for report in ["report.md", "sweep-report.md"] {
             guard let text = try? String(contentsOf: folder.appendingPathComponent(report), encoding: .utf8) else { continue }
-            // The first table of the report (its ranking).
+            // The report's ranking table.
             let reportLines = text.components(separatedBy: "\n")
-            if let start = reportLines.firstIndex(where: { $0.hasPrefix("| rank") || $0.hasPrefix("| cell") }) {
+            if let start = reportLines.firstIndex(where: { $0.hasPrefix("| rank ") }) {
                 let table = reportLines[start...].prefix { $0.hasPrefix("|") }
                 region += [""] + table
             }

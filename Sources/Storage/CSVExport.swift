@@ -57,6 +57,33 @@ public enum CSVExport {
         return out
     }
 
+    /// Opportunity cost of every strategy against the run's reference, per tick and cumulative,
+    /// averaged over replicates: `tick,time,strategy,opportunity_cost,cumulative`, in
+    /// metric-events (for accuracy: extra wrong predictions). Empty without a reference.
+    public static func opportunity(_ record: RunRecord) -> String {
+        var out = "tick,time,strategy,opportunity_cost,cumulative\n"
+        guard let reference = record.manifest.reference else { return out }
+        let sign = record.manifest.primaryMetric == "accuracy" ? 1.0 : -1.0
+        let refRuns = record.runs(of: reference)
+        for name in record.strategies where name != reference {
+            var mean = [Double](repeating: 0, count: record.manifest.clock.ticks)
+            let runs = record.runs(of: name)
+            for run in runs {
+                guard let ref = refRuns.first(where: { $0.replicate == run.replicate }),
+                      let volume = record.traffic.first(where: { $0.replicate == run.replicate })?.volume else { continue }
+                let per = opportunityCost(strategy: (run.values(record.manifest.primaryMetric) ?? []).map { $0 * sign },
+                                          reference: (ref.values(record.manifest.primaryMetric) ?? []).map { $0 * sign }, volume: volume).perTick
+                for t in 0..<min(per.count, mean.count) { mean[t] += per[t] / Double(runs.count) }
+            }
+            var cumulative = 0.0
+            for t in 0..<mean.count {
+                cumulative += mean[t]
+                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(field(name)),\(r(mean[t])),\(r(cumulative))\n"
+            }
+        }
+        return out
+    }
+
     /// Drift ground truth: `id,type,target,start,end,peak,change_point,detail`.
     public static func drifts(_ record: RunRecord) -> String {
         var out = "id,type,target,start,end,peak,change_point,detail\n"
