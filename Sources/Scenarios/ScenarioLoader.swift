@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference", "detection", "analysis", "sweep"]
+                           "strategies", "reference", "detection", "analysis", "metrics", "sweep"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -156,6 +156,11 @@ public enum ScenarioLoader {
         if let d = root["detection"]?.mapping(allowed: ["tolerance"]) {
             if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) { tolerance = max(1, Int(t.rounded(.up))) }
         }
+        var extra: [ExtraMetric] = []
+        if let list = root["metrics"]?.sequence() {
+            let valid = ExtraMetric.allCases.filter { $0.forClassification == (schema?.isClassification ?? true) }.map(\.rawValue)
+            for x in list { if let name = x.oneOf(valid), let metric = ExtraMetric(rawValue: name) { extra.append(metric) } }
+        }
         var floor: Double?
         if let a = root["analysis"]?.mapping(allowed: ["floor"]) { floor = a["floor"]?.double() }
         guard diags.errors.isEmpty, stream != nil || replay != nil else { return nil }
@@ -174,8 +179,9 @@ public enum ScenarioLoader {
                                    clock: clock, primaryMetric: schema?.isClassification == false ? "mae" : "accuracy",
                                    reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
                                    performanceFloor: floor)
-        return SimulationPlan(manifest: manifest, source: source,
-                              strategies: strategies, initialLearner: modelDefault, costs: costs)
+        var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)
+        plan.extraMetrics = extra
+        return plan
     }
 }
 

@@ -12,6 +12,8 @@ public struct SimulationPlan: Sendable {
     /// The family that fits the initial model every strategy starts with.
     public var initialLearner: any Learner
     public var costs: CostModel
+    /// Metrics recorded per tick beyond accuracy (or MAE).
+    public var extraMetrics: [ExtraMetric] = []
 
     public init(manifest: RunManifest, source: any TrafficSource, strategies: [StrategySpec], initialLearner: any Learner, costs: CostModel) {
         self.manifest = manifest
@@ -56,7 +58,8 @@ public enum Runner {
         let done = Counter()
         try parallel(s * reps, workers: workers) { item in
             let (si, r) = (item / reps, item % reps)
-            let sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer)
+            let sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer,
+                                        extraMetrics: plan.extraMetrics)
             runSlots[item] = try sim.run(traffic[r])
             let n = done.increment()
             progress?(n, s * reps)

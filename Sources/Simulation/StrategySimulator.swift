@@ -12,6 +12,20 @@ public enum RunMetric {
     ]
 }
 
+/// Further per-tick metrics of what was served, beyond accuracy (or MAE), recorded on request.
+public enum ExtraMetric: String, CaseIterable, Sendable {
+    /// Mean negative log-likelihood of the true class (clipped at 1e-15).
+    case logLoss = "log_loss"
+    /// Macro-averaged F1 over classes.
+    case f1
+    /// ROC AUC (binary; one-vs-rest macro for more classes).
+    case auc
+    /// Root mean squared error (regression).
+    case rmse
+
+    public var forClassification: Bool { self != .rmse }
+}
+
 /// One replicate's traffic, shared read-only by every strategy (common random numbers).
 public struct ReplicateTraffic: Sendable {
     public var replicate: Int
@@ -52,13 +66,17 @@ public struct StrategySimulator {
     public let costs: CostModel
     public let seed: UInt64
     public var observer: (any TrainingObserver)?
+    /// Metrics recorded per tick after the standard series.
+    public var extraMetrics: [ExtraMetric]
 
-    public init(spec: StrategySpec, classCount: Int, costs: CostModel, seed: UInt64, observer: (any TrainingObserver)? = nil) {
+    public init(spec: StrategySpec, classCount: Int, costs: CostModel, seed: UInt64, observer: (any TrainingObserver)? = nil,
+                extraMetrics: [ExtraMetric] = []) {
         self.spec = spec
         self.classCount = classCount
         self.costs = costs
         self.seed = seed
         self.observer = observer
+        self.extraMetrics = extraMetrics
     }
 
     /// A labelled event: a reference into the shared traffic plus what the strategy learned of it.
@@ -91,7 +109,7 @@ public struct StrategySimulator {
         let ticks = batches.count
         let r = traffic.replicate
         let d = batches.first?.dimension ?? traffic.initialTraining.dimension
-        var series = RunMetric.names.map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
+        var series = (RunMetric.names + extraMetrics.map(\.rawValue)).map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
         var events: [StrategyEvent] = []
         let labelRNG = RandomStream(seed: seed, path: "replicate", r, "labels", labelingKey)
         let loggingRNG = RandomStream(seed: seed, path: "replicate", r, "logging", "\(spec.logging)")
@@ -122,6 +140,9 @@ public struct StrategySimulator {
         var chosen = [Int32](repeating: 0, count: maxVolume)
         var priority = [Double](repeating: 0, count: maxVolume)
         var served = [Double](repeating: 0, count: needsScores ? maxVolume : 0)
+        var servedPrediction = [Double](repeating: 0, count: extraMetrics.isEmpty ? 0 : maxVolume)
+        var servedProbabilities = [Double](repeating: 0, count: extraMetrics.isEmpty ? 0 : maxVolume * max(classCount, 1))
+        var challengerProbabilities = servedProbabilities
         var arrivedCorrect = [Bool]()
         arrivedCorrect.reserveCapacity(maxVolume)
 
@@ -292,6 +313,38 @@ public struct StrategySimulator {
                                     labelCost, retrainCost, deployCost, rollbackCost,
                                     errorCost + labelCost + retrainCost + deployCost + rollbackCost]
             for m in 0..<values.count { series[m].values[t] = values[m] }
+            if !extraMetrics.isEmpty, n > 0 {
+                // What users were served: each event's prediction and probabilities from its own arm.
+                let k = max(classCount, 1)
+                batch.features.withUnsafeBufferPointer { xb in
+                    if classCount > 0 {
+                        _ = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
+                        if let c = challenger, c.share > 0 {
+                            _ = challengerProbabilities.withUnsafeMutableBufferPointer { c.model.probabilities(xb, count: n, into: $0) }
+                        }
+                    }
+                }
+                for i in 0..<n {
+                    servedPrediction[i] = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
+                    if arm[i] == 1, classCount > 0 { for c in 0..<k { servedProbabilities[i * k + c] = challengerProbabilities[i * k + c] } }
+                }
+                for (e, metric) in extraMetrics.enumerated() {
+                    let value: Double = servedPrediction.withUnsafeBufferPointer { pb in
+                        batch.labels.withUnsafeBufferPointer { lb in
+                            servedProbabilities.withUnsafeBufferPointer { qb in
+                                let p = UnsafeBufferPointer(rebasing: pb[0..<n]), q = UnsafeBufferPointer(rebasing: qb[0..<(n * k)])
+                                switch metric {
+                                case .logLoss: return classCount > 0 ? Metrics.logLoss(probabilities: q, classCount: k, labels: lb) : .nan
+                                case .f1: return classCount > 0 ? Metrics.macroF1(predictions: p, labels: lb, classCount: k) : .nan
+                                case .auc: return classCount > 0 ? Metrics.rocAUC(probabilities: q, classCount: k, labels: lb) : .nan
+                                case .rmse: return Metrics.rmse(predictions: p, labels: lb)
+                                }
+                            }
+                        }
+                    }
+                    series[RunMetric.names.count + e].values[t] = value
+                }
+            }
         }
         if classCount == 0 { series[0].name = "mae"; series[1].name = "observed_mae" }
         return StrategyRun(strategy: spec.name, replicate: r, series: series, events: events)
