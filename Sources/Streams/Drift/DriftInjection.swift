@@ -1,3 +1,4 @@
+import Foundation
 import FlywheelCore
 
 /// The drifts in force on one event, evaluated at the event's time by ``DriftInjector/evaluate(at:baseShares:into:rng:)``.
@@ -58,7 +59,9 @@ public struct DriftInjector: Sendable {
         self.classCount = classCount
         self.baseConcept = baseConcept
         self.baseNoise = baseNoise
-        hasCovariates = drifts.contains { if case .covariates = $0.target { return true }; return false }
+        hasCovariates = drifts.contains {
+            switch $0.target { case .covariates, .rotation: return true; default: return false }
+        }
         hasPrior = drifts.contains { if case .prior = $0.target { return true }; return false }
     }
 
@@ -77,6 +80,7 @@ public struct DriftInjector: Sendable {
         s.priorShare = 0
         if hasCovariates {
             for j in 0..<dimension { s.covariates.shift[j] = 0; s.covariates.scale[j] = 1 }
+            s.covariates.rotations.removeAll(keepingCapacity: true)
             s.covariates.isIdentity = true
         }
         for drift in drifts {
@@ -93,6 +97,13 @@ public struct DriftInjector: Sendable {
                 if p > 0 {
                     s.covariates.scale[f] *= 1 + (scale - 1) * p
                     s.covariates.shift[f] = s.covariates.shift[f] * (1 + (scale - 1) * p) + shift * p
+                    s.covariates.isIdentity = false
+                }
+            case .rotation(let a, let b, let degrees, let ca, let cb):
+                if p > 0 {
+                    let angle = degrees * p * Double.pi / 180
+                    s.covariates.rotations.append(CovariateState.PlaneRotation(a: a, b: b, cos: Foundation.cos(angle), sin: Foundation.sin(angle),
+                                                                               centerA: ca, centerB: cb))
                     s.covariates.isIdentity = false
                 }
             case .prior(let c, let share):
