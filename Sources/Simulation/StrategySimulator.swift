@@ -219,9 +219,24 @@ public struct StrategySimulator {
 
             // 4. Trigger, from observable signals only.
             if needsScores { fillScores(champion, batch, into: &served) }
+            var observedBatch = batch
+            var observedScores = served[..<(needsScores ? n : 0)]
+            if spec.logging != .all, trigger.needsInputs {
+                // Input and output monitors see only what the strategy logged.
+                var kept = EventBatch(dimension: d, capacity: loggedCount)
+                var keptScores: [Double] = []
+                for j in 0..<loggedCount {
+                    let i = Int(logged[j])
+                    kept.features.append(contentsOf: batch.features[(i * d)..<((i + 1) * d)])
+                    kept.labels.append(batch.labels[i])
+                    if needsScores { keptScores.append(served[i]) }
+                }
+                observedBatch = kept
+                observedScores = keptScores[...]
+            }
             let fires = trigger.update(TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: batch,
-                                                          scores: served[..<(needsScores ? n : 0)]))
+                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: observedBatch,
+                                                          scores: observedScores))
             var trained = 0.0, deployed = 0.0, trainingSamples = 0.0, retrainCost = 0.0, deployCost = 0.0, rollbackCost = 0.0
             let cooled = Double(t) - lastTrain >= spec.trigger.cooldown || version == 0 && lastTrain == 0
             let busy = pendingJob != nil || challenger != nil
