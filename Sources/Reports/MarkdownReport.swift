@@ -53,6 +53,7 @@ public enum MarkdownReport {
             out += "\n"
         }
         out += "\n"
+        out += sliceSection(record)
         out += detectionSection(record)
         out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
@@ -76,6 +77,28 @@ public enum MarkdownReport {
         }
         out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
+    }
+
+    /// Mean served accuracy per slice (cohort) and strategy, when the stream has slices.
+    static func sliceSection(_ record: RunRecord) -> String {
+        guard let first = record.runs.first else { return "" }
+        let slices = first.series.map(\.name).filter { $0.hasPrefix("accuracy@") }
+        guard !slices.isEmpty else { return "" }
+        var out = "## Per-slice comparison\n\nMean over ticks of the accuracy served to each slice (ticks where the slice had events), mean over replicates.\n\n"
+        out += "| strategy | " + slices.map { "`\($0.dropFirst("accuracy@".count))`" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + String(repeating: "---|", count: slices.count) + "\n"
+        for name in record.strategies {
+            let runs = record.runs(of: name)
+            let cells = slices.map { metric -> String in
+                let perRun = runs.map { run -> Double in
+                    let v = (run.values(metric) ?? []).filter { !$0.isNaN }
+                    return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
+                }
+                return pct(Interval(perRun).mean)
+            }
+            out += "| `\(name)` | " + cells.joined(separator: " | ") + " |\n"
+        }
+        return out + "\n"
     }
 
     /// Trigger detection quality against the injected drifts, with the two baselines.

@@ -58,8 +58,9 @@ public enum Runner {
         let done = Counter()
         try parallel(s * reps, workers: workers) { item in
             let (si, r) = (item / reps, item % reps)
-            let sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer,
+            var sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer,
                                         extraMetrics: plan.extraMetrics)
+            sim.sliceNames = schema.slices
             runSlots[item] = try sim.run(traffic[r])
             let n = done.increment()
             progress?(n, s * reps)

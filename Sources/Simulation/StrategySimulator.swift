@@ -68,6 +68,9 @@ public struct StrategySimulator {
     public var observer: (any TrainingObserver)?
     /// Metrics recorded per tick after the standard series.
     public var extraMetrics: [ExtraMetric]
+    /// Names of the stream's slices: the served accuracy of each is recorded per tick as
+    /// `accuracy@<slice>` (empty: no slices).
+    public var sliceNames: [String] = []
 
     public init(spec: StrategySpec, classCount: Int, costs: CostModel, seed: UInt64, observer: (any TrainingObserver)? = nil,
                 extraMetrics: [ExtraMetric] = []) {
@@ -109,7 +112,9 @@ public struct StrategySimulator {
         let ticks = batches.count
         let r = traffic.replicate
         let d = batches.first?.dimension ?? traffic.initialTraining.dimension
-        var series = (RunMetric.names + extraMetrics.map(\.rawValue)).map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
+        let sliceSeries = classCount > 0 ? sliceNames.map { "accuracy@\($0)" } : []
+        var series = (RunMetric.names + extraMetrics.map(\.rawValue) + sliceSeries).map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
+        var sliceCorrect = [Int](repeating: 0, count: sliceSeries.count), sliceTotal = sliceCorrect
         var events: [StrategyEvent] = []
         let labelRNG = RandomStream(seed: seed, path: "replicate", r, "labels", labelingKey)
         let loggingRNG = RandomStream(seed: seed, path: "replicate", r, "logging", "\(spec.logging)")
@@ -169,6 +174,19 @@ public struct StrategySimulator {
             for i in 0..<n {
                 let p = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
                 if classCount > 0 { if p == batch.labels[i] { correct += 1 } } else { absError += abs(p - batch.labels[i]) }
+            }
+            if !sliceSeries.isEmpty {
+                for k in sliceCorrect.indices { sliceCorrect[k] = 0; sliceTotal[k] = 0 }
+                for i in 0..<n {
+                    let k = Int(batch.slice[i])
+                    guard k >= 0, k < sliceTotal.count else { continue }
+                    sliceTotal[k] += 1
+                    if (arm[i] == 1 ? challengerPredictions[i] : predictions[i]) == batch.labels[i] { sliceCorrect[k] += 1 }
+                }
+                let first = RunMetric.names.count + extraMetrics.count
+                for k in sliceTotal.indices where sliceTotal[k] > 0 {
+                    series[first + k].values[t] = Double(sliceCorrect[k]) / Double(sliceTotal[k])
+                }
             }
             let accuracy = classCount > 0 ? Double(correct) / Double(max(n, 1)) : absError / Double(max(n, 1))
             let errorCost = classCount > 0 ? Double(n - correct) * costs.error : absError * costs.error
