@@ -157,7 +157,7 @@ enum ReplayReader {
             let (found, tried) = DataHome.resolve(text, scenarioDirectory: folder)
             if let found { path = found } else {
                 p.fail("cannot find the data file '\(text)'; looked in \(tried.joined(separator: ", "))",
-                       hint: "set \(DataHome.variable) to the folder holding your datasets, or give a path relative to the scenario file")
+                       hint: "pass --data DIR or set \(DataHome.variable) to the folder holding your datasets, or give a path relative to the scenario file")
             }
         }
         let label = need("label")?.string()

@@ -76,7 +76,10 @@ struct DatasetPathCommand: ParsableCommand {
     @Argument(help: "Dataset name, e.g. elec2.")
     var name: String
 
+    @OptionGroup var dataHome: DataHomeOption
+
     func run() throws {
+        dataHome.apply()
         do {
             print(try DataHome.locate(name))
         } catch let e as FlywheelError {

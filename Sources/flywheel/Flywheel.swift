@@ -35,3 +35,15 @@ func printError(_ text: String) {
 
 /// Whether standard error is a terminal (progress is shown only there).
 var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+/// `--data DIR`: the data home for this command (where replayed datasets are looked up),
+/// overriding the FLYWHEEL_DATA environment variable.
+struct DataHomeOption: ParsableArguments {
+    @Option(name: .long, help: "Data home: the folder holding replayed datasets (default: $FLYWHEEL_DATA, else ~/.flywheel/data).")
+    var data: String?
+
+    /// Makes the choice visible to the loader and to any command this one starts.
+    func apply() {
+        if let data { setenv("FLYWHEEL_DATA", data, 1) }
+    }
+}

@@ -30,7 +30,10 @@ struct NotebookRun: ParsableCommand {
     @Argument(help: "Notebook files.")
     var files: [String]
 
+    @OptionGroup var dataHome: DataHomeOption
+
     func run() throws {
+        dataHome.apply()
         var stale = 0
         for file in files {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read '\(file)'") }

@@ -45,7 +45,10 @@ struct RunCommand: ParsableCommand {
         if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
     }
 
+    @OptionGroup var dataHome: DataHomeOption
+
     func run() throws {
+        dataHome.apply()
         let loaded: Scenarios.Scenario
         do {
             if let scenario {

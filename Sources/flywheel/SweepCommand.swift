@@ -48,7 +48,10 @@ struct SweepCommand: ParsableCommand {
         if let shard { do { _ = try SweepShard(parsing: shard) } catch let e as FlywheelError { throw ValidationError(e.description) } }
     }
 
+    @OptionGroup var dataHome: DataHomeOption
+
     func run() throws {
+        dataHome.apply()
         let loaded: SweepScenario
         do { loaded = try SweepLoader.load(path: scenario) } catch let e as FlywheelErrors {
             printError(e.description)
