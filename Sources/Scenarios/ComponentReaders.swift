@@ -274,10 +274,14 @@ enum StrategyReader {
         var logging = LoggingPolicy.all
         if let l = m["logging"] {
             if l.scalarText == "all" { logging = .all }
+            else if l.scalarText == "profiles" { logging = .profiles }
             else if let lm = l.mapping(allowed: ["sample", "stratified"]), lm.count == 1 {
                 if let r = lm["sample"]?.double(min: 0, max: 1, exclusiveMin: true) { logging = .sample(rate: r) }
                 if let r = lm["stratified"]?.double(min: 0, max: 1, exclusiveMin: true) { logging = .stratified(rate: r) }
-            } else { l.fail("give all, {sample: 0.1} or {stratified: 0.1}") }
+            } else { l.fail("give all, profiles, {sample: 0.1} or {stratified: 0.1}") }
+            if logging == .profiles, !profilesCompatible(trigger.policy) {
+                l.fail("with profiles-only logging there are no raw rows: drift triggers use ks, wasserstein or psi on sketches, and detectors run only on the error stream")
+            }
         }
         var rollout = RolloutPolicy.immediate
         if let ro = m["rollout"] { rollout = readRollout(ro, tick: tick) ?? rollout }
@@ -285,6 +289,16 @@ enum StrategyReader {
         let latency = m["training_latency"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? 0
         return StrategySpec(name: name, trigger: trigger, dataset: dataset, labeling: labeling, learner: learner, gate: gate,
                             logging: logging, rollout: rollout, warmStart: warm, trainingLatency: latency)
+    }
+
+    /// Whether a trigger can work from sketches alone.
+    static func profilesCompatible(_ p: TriggerPolicy) -> Bool {
+        switch p {
+        case .drift(let spec): return [.ks, .wasserstein, .psi].contains(spec.metric)
+        case .detector(_, _, let feature): return feature == nil
+        case .any(let list), .all(let list): return list.allSatisfy(profilesCompatible)
+        default: return true
+        }
     }
 
     static func readDataset(_ d: YAMLValue, tick: Span) -> DatasetPolicy? {

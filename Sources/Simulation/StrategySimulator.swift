@@ -127,7 +127,7 @@ public struct StrategySimulator {
         var lastTrain = 0.0
         var labelsSinceTrain = 0
         var reservoirAtLastTrain = 0
-        var trigger = try TriggerState(spec.trigger.policy)
+        var trigger = try TriggerState(spec.trigger.policy, profiles: spec.logging == .profiles)
         let needsScores = trigger.needsScores
         trigger.didDeploy(training: traffic.initialTraining,
                           scores: needsScores ? scores(of: champion, on: traffic.initialTraining.features, count: traffic.initialTraining.count) : [])
@@ -239,7 +239,7 @@ public struct StrategySimulator {
             if needsScores { fillScores(champion, batch, into: &served) }
             var observedBatch = batch
             var observedScores = served[..<(needsScores ? n : 0)]
-            if spec.logging != .all, trigger.needsInputs {
+            if spec.logging != .all, spec.logging != .profiles, trigger.needsInputs {
                 // Input and output monitors see only what the strategy logged.
                 var kept = EventBatch(dimension: d, capacity: loggedCount)
                 var keptScores: [Double] = []
@@ -404,7 +404,8 @@ public struct StrategySimulator {
     private func logEvents(_ batch: EventBatch, predictions: [Double], rng: RandomStream, into out: inout [Int32]) -> Int {
         let n = batch.count
         switch spec.logging {
-        case .all:
+        case .all, .profiles:
+            // Profiles keep no rows, but any served event can still be sent for labelling.
             for i in 0..<n { out[i] = Int32(i) }
             return n
         case .sample(let rate):

@@ -27,12 +27,12 @@ struct TriggerState {
     private var reference: Double?
     private var drift: DriftWindows?
 
-    init(_ policy: TriggerPolicy) throws {
+    init(_ policy: TriggerPolicy, profiles: Bool = false) throws {
         self.policy = policy
         switch policy {
-        case .any(let list), .all(let list): children = try list.map { try TriggerState($0) }
+        case .any(let list), .all(let list): children = try list.map { try TriggerState($0, profiles: profiles) }
         case .detector(let name, let parameters, _): detector = try DetectorCatalog.make(name, parameters: parameters)
-        case .drift(let spec): drift = DriftWindows(spec)
+        case .drift(let spec): drift = DriftWindows(spec, profiles: profiles)
         default: break
         }
     }
@@ -125,7 +125,22 @@ struct DriftWindows {
     private var collecting: [[Double]] = []
     private var deployedTick: Int?
 
-    init(_ spec: DriftTriggerSpec) { self.spec = spec }
+    /// Profiles-only logging: windows are merged per-tick quantile sketches, not raw values.
+    let profiles: Bool
+    private var referenceSketch: [QuantileSketch?] = []
+    private var recentSketches: [[QuantileSketch]] = []
+    private var collectingSketch: [QuantileSketch] = []
+
+    init(_ spec: DriftTriggerSpec, profiles: Bool = false) {
+        self.spec = spec
+        self.profiles = profiles
+    }
+
+    static func sketch(_ values: [Double]) -> QuantileSketch {
+        var s = QuantileSketch(k: 200)
+        s.insert(contentsOf: values)
+        return s
+    }
 
     var channels: Int {
         switch spec.on {
@@ -152,15 +167,61 @@ struct DriftWindows {
         recentTicks = []
         collecting = Array(repeating: [], count: channels)
         deployedTick = nil
+        recentSketches = Array(repeating: [], count: channels)
+        collectingSketch = Array(repeating: QuantileSketch(k: 200), count: channels)
         if spec.reference == .training {
             let values = project(training.features, dimension: training.dimension, count: training.count, scores: scores[...])
             reference = values.map { $0.isEmpty ? nil : try? ReferenceSample($0) }
+            referenceSketch = values.map { $0.isEmpty ? nil : DriftWindows.sketch($0) }
         } else {
             reference = Array(repeating: nil, count: channels)
+            referenceSketch = Array(repeating: nil, count: channels)
         }
     }
 
+    /// The profiles-only path: the same windows over per-tick sketches.
+    mutating func updateProfiles(_ o: TriggerObservation) -> Bool {
+        if recentSketches.isEmpty { recentSketches = Array(repeating: [], count: channels) }
+        if collectingSketch.isEmpty { collectingSketch = Array(repeating: QuantileSketch(k: 200), count: channels) }
+        let values = project(o.batch.features, dimension: o.batch.dimension, count: o.batch.count, scores: o.scores)
+        let window = max(1, Int(spec.window.rounded(.up)))
+        if spec.reference == .firstWindow, referenceSketch.allSatisfy({ $0 == nil }) {
+            if deployedTick == nil { deployedTick = o.tick }
+            for c in 0..<values.count { collectingSketch[c].insert(contentsOf: values[c]) }
+            if o.tick - deployedTick! + 1 >= window {
+                referenceSketch = collectingSketch.map { $0.count > 0 ? $0 : nil }
+                collectingSketch = Array(repeating: QuantileSketch(k: 200), count: channels)
+            }
+            return false
+        }
+        for c in 0..<values.count {
+            recentSketches[c].append(DriftWindows.sketch(values[c]))
+            if recentSketches[c].count > window { recentSketches[c].removeFirst() }
+        }
+        guard recentSketches.first?.count == window else { return false }
+        var drifted = 0, measured = 0
+        for c in 0..<recentSketches.count {
+            guard let ref = referenceSketch[c] else { continue }
+            var current = QuantileSketch(k: 200)
+            for s in recentSketches[c] { current.merge(s) }
+            guard current.count > 0 else { continue }
+            let d: Double?
+            switch spec.metric {
+            case .ks: d = try? SketchDistance.ks(ref, current)
+            case .wasserstein: d = try? SketchDistance.wasserstein(ref, current)
+            case .psi: d = try? SketchDistance.psi(reference: ref, current: current)
+            default: d = nil
+            }
+            guard let d else { continue }
+            measured += 1
+            if d > spec.threshold { drifted += 1 }
+        }
+        guard measured > 0 else { return false }
+        return spec.share <= 0 ? drifted > 0 : Double(drifted) / Double(measured) > spec.share
+    }
+
     mutating func update(_ o: TriggerObservation) -> Bool {
+        if profiles { return updateProfiles(o) }
         if recent.isEmpty { recent = Array(repeating: [], count: channels); collecting = Array(repeating: [], count: channels) }
         let values = project(o.batch.features, dimension: o.batch.dimension, count: o.batch.count, scores: o.scores)
         let window = max(1, Int(spec.window.rounded(.up)))

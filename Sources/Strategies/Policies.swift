@@ -157,6 +157,11 @@ public enum LoggingPolicy: Hashable, Sendable {
     /// A share of each predicted class (observable at serving time), so rare predictions are kept
     /// as often as common ones: each class keeps `rate × n / classes` events at most.
     case stratified(rate: Double)
+    /// No raw rows: only mergeable quantile sketches of each monitored input and output per tick.
+    /// Drift triggers compare sketches (KS, Wasserstein-1, PSI within the sketches' rank-error
+    /// bound); training data is limited to the events sent for labelling, which carry their
+    /// inputs with the label request.
+    case profiles
 
     public static let catalog: [ComponentInfo] = [
         ComponentInfo(family: "logging", name: "all", summary: "Keep every served event (curation and drift triggers see all of them)."),
@@ -164,6 +169,8 @@ public enum LoggingPolicy: Hashable, Sendable {
                       parameters: [ParameterInfo("sample", "—", "share kept")]),
         ComponentInfo(family: "logging", name: "stratified", summary: "Keep an equal share per predicted class (`{stratified: 0.1}`).",
                       parameters: [ParameterInfo("stratified", "—", "share kept overall")]),
+        ComponentInfo(family: "logging", name: "profiles", summary: "Keep no rows, only quantile sketches of inputs and outputs: drift triggers compare sketches (ks, wasserstein, psi); training uses only labelled events.",
+                      reference: "Karnin, Lang & Liberty, FOCS 2016 (mergeable quantile sketches)"),
     ]
 }
 

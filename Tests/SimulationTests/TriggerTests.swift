@@ -117,3 +117,31 @@ func triggerTicks(_ record: RunRecord, _ name: String) -> [Int] {
         #expect(triggerTicks(r, "sampled").first.map { $0 < 30 } ?? false, "\(triggerTicks(r, "sampled"))")
     }
 }
+
+@Suite struct ProfilesOnly {
+    /// With profiles-only logging the drift trigger works from mergeable sketches and fires at the
+    /// same shift as on raw rows, within a tick (the sketches' rank error is below 1 %).
+    @Test func sketchBasedDriftTriggersFollowTheRawOnes() throws {
+        let r = try triggerScenario("""
+          - {name: raw, trigger: {drift: {on: features, metric: ks, threshold: 0.15, window: 3d}, cooldown: 100d}}
+          - {name: sketched, logging: profiles, trigger: {drift: {on: features, metric: ks, threshold: 0.15, window: 3d}, cooldown: 100d}}
+          - {name: sketched-w1, logging: profiles, trigger: {drift: {on: output, metric: wasserstein, threshold: 0.05, window: 3d}, cooldown: 100d}}
+        """, drifts: "  - {type: instantaneous, at: 30d, target: covariates, shift: {feature: x0, by: 4}}")
+        let raw = triggerTicks(r, "raw"), sketched = triggerTicks(r, "sketched")
+        #expect(raw.count == 1 && sketched.count == 1, "\(raw) \(sketched)")
+        #expect(abs((raw.first ?? 0) - (sketched.first ?? 99)) <= 1)
+        #expect((30...33).contains(triggerTicks(r, "sketched-w1").first ?? -1))
+        // Labels are still bought: profiles keep no rows, but labelled events carry their inputs.
+        #expect(r.runs(of: "sketched")[0].values("labels")!.allSatisfy { $0 == 90 })
+    }
+
+    @Test func triggersThatNeedRawRowsAreRejected() {
+        #expect(throws: FlywheelErrors.self) {
+            _ = try triggerScenario("  - {name: s, logging: profiles, trigger: {drift: {on: features, metric: energy, threshold: 0.1}}}",
+                                    drifts: "  []")
+        }
+        #expect(throws: FlywheelErrors.self) {
+            _ = try triggerScenario("  - {name: s, logging: profiles, trigger: {detector: {name: adwin, on: x0}}}", drifts: "  []")
+        }
+    }
+}
