@@ -252,7 +252,8 @@ enum StrategyReader {
         var seed: UInt64
     }
 
-    static func read(_ v: YAMLValue, tick: Span, schema: FeatureSchema?, seed: UInt64, model: any Learner, labels: LabelingPolicy) -> StrategySpec? {
+    static func read(_ v: YAMLValue, tick: Span, schema: FeatureSchema?, seed: UInt64, model: any Learner, labels: LabelingPolicy,
+                     edgeCases: [EdgeCase] = []) -> StrategySpec? {
         let context = Context(tick: tick, schema: schema, seed: seed)
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let name = m["name"]?.string() else { v.fail("missing required key 'name'"); return nil }
@@ -263,10 +264,16 @@ enum StrategyReader {
         let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels) } ?? labels
         let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
         var gate = GatePolicy()
-        if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain", "slice_margin"]) {
+        if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) {
             gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
             gate.minGain = g["min_gain"]?.double(min: -1, max: 1) ?? 0
             gate.sliceMargin = g["slice_margin"]?.double(min: 0, max: 1)
+            gate.edgeMargin = g["edge_margin"]?.double(min: 0, max: 1) ?? 0
+            for x in g["edge_cases"]?.sequence() ?? [] {
+                guard let name = x.string() else { continue }
+                if let e = edgeCases.first(where: { $0.name == name }) { gate.edgeCases.append(e) }
+                else { x.fail("no edge case named '\(name)'", hint: nearest(name, in: edgeCases.map(\.name)).map { "did you mean '\($0)'?" } ?? "define it under edge_cases: at the top of the scenario") }
+            }
             if gate.holdout == 0, g["min_gain"] != nil || g["slice_margin"] != nil {
                 (g["min_gain"] ?? g["slice_margin"])!.fail("a gate needs a holdout share, e.g. holdout: 0.2")
             }
@@ -458,5 +465,24 @@ enum StrategyReader {
         }
         if on != "features", m["features"] != nil { m["features"]!.fail("features apply to on: features") }
         return .drift(DriftTriggerSpec(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share))
+    }
+}
+
+/// Reads the scenario's `edge_cases:` mapping: `{name: {feature: x0, above: 9, below: 10}}`.
+enum EdgeCaseReader {
+    static func read(_ v: YAMLValue, schema: FeatureSchema?) -> [EdgeCase] {
+        guard let m = v.node.mapping else { v.fail("expected a mapping of names to {feature, above, below}"); return [] }
+        var out: [EdgeCase] = []
+        for (k, val) in m {
+            let name = k.scalar?.string ?? "?"
+            let x = YAMLValue(node: val, path: v.child(name), diagnostics: v.diagnostics)
+            guard let e = x.mapping(allowed: ["feature", "above", "below"]) else { continue }
+            guard let fv = e["feature"], let fname = fv.string() else { x.fail("name the feature: {feature: x0, above: 9}"); continue }
+            guard let f = StrategyReader.featureIndex(fname, fv, schema) else { continue }
+            let low = e["above"]?.double() ?? -.infinity, high = e["below"]?.double() ?? .infinity
+            if low > high { x.fail("'above' is larger than 'below': the edge case is empty"); continue }
+            out.append(EdgeCase(name: name, feature: f, low: low, high: high))
+        }
+        return out
     }
 }

@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference", "detection", "analysis", "metrics", "sweep"]
+                           "strategies", "reference", "detection", "analysis", "metrics", "edge_cases", "sweep"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -130,12 +130,13 @@ public enum ScenarioLoader {
         }
 
         // Strategies.
+        let edgeCases = root["edge_cases"].map { EdgeCaseReader.read($0, schema: schema) } ?? []
         var strategies: [StrategySpec] = []
         if let list = required("strategies")?.sequence() {
             if list.isEmpty { root["strategies"]!.fail("list at least one strategy") }
             var seen: Set<String> = []
             for s in list {
-                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault) {
+                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault, edgeCases: edgeCases) {
                     if seen.contains(spec.name) { s.fail("two strategies are named '\(spec.name)'", hint: "strategy names must be unique") }
                     seen.insert(spec.name)
                     strategies.append(spec)
@@ -150,7 +151,7 @@ public enum ScenarioLoader {
                        hint: nearest(ref, in: strategies.map(\.name)).map { "did you mean '\($0)'?" } ?? "name one of \(strategies.map(\.name).joined(separator: ", "))")
             }
         }
-        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"], tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault) }
+        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"], tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault, edgeCases: edgeCases) }
         _ = classCount
         var tolerance = 10
         if let d = root["detection"]?.mapping(allowed: ["tolerance"]) {

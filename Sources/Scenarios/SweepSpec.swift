@@ -64,7 +64,7 @@ enum SweepReader {
 
     @discardableResult
     static func read(_ v: YAMLValue, strategies: YAMLValue?, reference: String?, modelNode: YAMLValue?, tick: Span, schema: FeatureSchema?,
-                     seed: UInt64, model: any Learner, labels: LabelingPolicy) -> SweepSpec? {
+                     seed: UInt64, model: any Learner, labels: LabelingPolicy, edgeCases: [EdgeCase] = []) -> SweepSpec? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let sv = m["strategy"] else {
             v.fail("missing required key 'strategy'", hint: "name the strategy whose parameters the grid varies, e.g. strategy: weekly")
@@ -160,7 +160,8 @@ enum SweepReader {
         // The template must read cleanly on its own (its own errors are reported with the strategies).
         func trial(_ node: Node) -> (StrategySpec?, [FlywheelError]) {
             let d = Diagnostics(file: v.diagnostics.file)
-            let spec = StrategyReader.read(YAMLValue(node: node, path: "", diagnostics: d), tick: tick, schema: schema, seed: seed, model: model, labels: labels)
+            let spec = StrategyReader.read(YAMLValue(node: node, path: "", diagnostics: d), tick: tick, schema: schema, seed: seed, model: model, labels: labels,
+                                           edgeCases: edgeCases)
             return (spec, d.errors)
         }
         guard trial(template.node).1.isEmpty else { return nil }

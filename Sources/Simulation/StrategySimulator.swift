@@ -617,6 +617,19 @@ public struct StrategySimulator {
                 detail += "; slice \(slice): \(fmt(sa)) vs \(fmt(sb))\(ok ? "" : " (worse than margin \(fmt(margin)))")"
             }
         }
+        for edge in spec.gate.edgeCases {
+            var n = 0, ca = 0, cb = 0
+            for i in 0..<holdout.count where edge.contains(holdout.features[(i * holdout.dimension)..<((i + 1) * holdout.dimension)]) {
+                n += 1
+                if a[i] { ca += 1 }
+                if b[i] { cb += 1 }
+            }
+            guard n > 0 else { detail += "; edge case \(edge.name): no holdout rows"; continue }
+            let ea = Double(ca) / Double(n), eb = Double(cb) / Double(n)
+            let ok = ea >= eb - spec.gate.edgeMargin
+            if !ok { pass = false }
+            detail += "; edge case \(edge.name) (\(n) rows): \(fmt(ea)) vs \(fmt(eb))\(ok ? "" : " (worse than margin \(fmt(spec.gate.edgeMargin)))")"
+        }
         return (pass, detail)
     }
 

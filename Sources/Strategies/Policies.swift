@@ -250,6 +250,25 @@ public struct LabelingPolicy: Hashable, Sendable {
     ]
 }
 
+/// A named edge case: the rows whose `feature` lies in `[low, high]` (an open end is infinite).
+public struct EdgeCase: Hashable, Sendable {
+    public var name: String
+    public var feature: Int
+    public var low: Double
+    public var high: Double
+    public init(name: String, feature: Int, low: Double = -.infinity, high: Double = .infinity) {
+        self.name = name
+        self.feature = feature
+        self.low = low
+        self.high = high
+    }
+
+    @inline(__always) public func contains(_ row: ArraySlice<Double>) -> Bool {
+        let v = row[row.startIndex + feature]
+        return v >= low && v <= high
+    }
+}
+
 /// The offline gate: does the candidate go out?
 public struct GatePolicy: Hashable, Sendable {
     /// Share of the training set's most recent rows held out for the comparison (0: no gate).
@@ -259,11 +278,17 @@ public struct GatePolicy: Hashable, Sendable {
     /// On every slice of the holdout, the candidate may be worse than the champion by at most this
     /// (nil: no per-slice rule).
     public var sliceMargin: Double?
+    /// Named edge cases (regions of the input space); on the holdout rows of each, the candidate
+    /// may be worse than the champion by at most `edgeMargin`.
+    public var edgeCases: [EdgeCase]
+    public var edgeMargin: Double
 
-    public init(holdout: Double = 0, minGain: Double = 0, sliceMargin: Double? = nil) {
+    public init(holdout: Double = 0, minGain: Double = 0, sliceMargin: Double? = nil, edgeCases: [EdgeCase] = [], edgeMargin: Double = 0) {
         self.holdout = holdout
         self.minGain = minGain
         self.sliceMargin = sliceMargin
+        self.edgeCases = edgeCases
+        self.edgeMargin = edgeMargin
     }
 
     public var isOpen: Bool { holdout <= 0 }
@@ -271,7 +296,9 @@ public struct GatePolicy: Hashable, Sendable {
     public static let catalog: [ComponentInfo] = [
         ComponentInfo(family: "gate", name: "holdout", summary: "Candidate vs champion on the most recent labelled rows held out of training; deploy only with a minimum gain and no slice worse than a margin.",
                       parameters: [ParameterInfo("holdout", "0", "share of the training set held out (0: no gate)"), ParameterInfo("min_gain", "0", "required accuracy gain"),
-                                   ParameterInfo("slice_margin", "none", "non-inferiority margin on every slice")]),
+                                   ParameterInfo("slice_margin", "none", "non-inferiority margin on every slice"),
+                                   ParameterInfo("edge_cases", "none", "names from the scenario's edge_cases: the candidate may not lose more than edge_margin on any"),
+                                   ParameterInfo("edge_margin", "0", "non-inferiority margin on every edge case")]),
     ]
 }
 

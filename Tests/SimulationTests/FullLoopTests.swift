@@ -198,3 +198,45 @@ func kinds(_ r: RunRecord, _ name: String, _ kind: String) -> [StrategyEvent] { 
         }
     }
 }
+
+@Suite struct EdgeCases {
+    func gated(_ margin: Double) throws -> RunRecord {
+        let plan = try ScenarioLoader.parse("""
+        name: edges
+        seed: 8
+        clock: {tick: 1d, ticks: 40, events_per_tick: 400}
+        stream: {generator: sea, noise: 0.1, warmup: 4000}
+        drifts: [{type: instantaneous, at: 20d, target: concept, to: 3}]
+        labels: {coverage: 0.3, delay: 1d}
+        edge_cases: {near-boundary: {feature: x0, above: 3, below: 6}, far-corner: {feature: x1, above: 9}}
+        strategies:
+          - {name: gated, trigger: {every: 7d}, dataset: {window: 14d}, gate: {holdout: 0.3, min_gain: -1, edge_cases: [near-boundary, far-corner], edge_margin: \(margin)}}
+        """, file: "edges.yaml").plan
+        return try Runner.run(plan, threads: 1)
+    }
+
+    @Test func theGateJudgesEveryNamedEdgeCase() throws {
+        let events = try gated(1.0).runs[0].events.filter { $0.kind == "gate-pass" || $0.kind == "reject" }
+        #expect(!events.isEmpty)
+        // A margin of 1 never binds: every verdict passes and lists both edge cases.
+        #expect(events.allSatisfy { $0.kind == "gate-pass" && $0.detail.contains("edge case near-boundary") && $0.detail.contains("edge case far-corner") })
+        // With no margin, candidates that lose anything on an edge case are rejected.
+        let strict = try gated(0).runs[0].events.filter { $0.kind == "reject" }
+        #expect(!strict.isEmpty)
+    }
+
+    @Test func anUnknownEdgeCaseIsNamed() {
+        do {
+            _ = try ScenarioLoader.parse("""
+            name: e
+            clock: {tick: 1d, ticks: 5}
+            stream: {generator: sea}
+            edge_cases: {corner: {feature: x1, above: 9}}
+            strategies: [{name: g, trigger: never, gate: {holdout: 0.2, edge_cases: [coner]}}]
+            """, file: "e.yaml")
+            Issue.record("accepted an unknown edge case")
+        } catch let e as FlywheelErrors {
+            #expect(e.errors.contains { $0.description.contains("did you mean 'corner'?") })
+        } catch { Issue.record("\(error)") }
+    }
+}
