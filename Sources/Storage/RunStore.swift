@@ -14,35 +14,10 @@ import GRDB
 /// - `metric(strategy_id → strategy, replicate, tick, name, value)` — NaN values are omitted;
 /// - `event(strategy_id → strategy, replicate, seq, tick, kind, model_version, samples, detail)`.
 public enum RunStore {
-    /// The tables a run and a sweep database share: `manifest`, `drift` and `traffic`.
-    static func createSharedTables(_ db: Database) throws {
-        try db.create(table: "manifest") { t in
-            t.column("key", .text).primaryKey()
-            t.column("value", .text).notNull()
-        }
-        try db.create(table: "drift") { t in
-            t.column("id", .integer).primaryKey()
-            t.column("type", .text).notNull()
-            t.column("target", .text).notNull()
-            t.column("start", .double).notNull()
-            t.column("end", .double).notNull()
-            t.column("peak", .double).notNull()
-            t.column("change_point", .double).notNull()
-            t.column("detail", .text).notNull()
-        }
-        try db.create(table: "traffic") { t in
-            t.column("replicate", .integer).notNull()
-            t.column("tick", .integer).notNull()
-            t.column("events", .double).notNull()
-            t.column("bayes_accuracy", .double)
-            t.primaryKey(["replicate", "tick"])
-        }
-    }
-
     static func migrator() -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try RunStore.createSharedTables(db)
+            try SharedTables.create(db)
             try db.create(table: "strategy") { t in
                 t.column("id", .integer).primaryKey()
                 t.column("name", .text).notNull().unique()
@@ -76,28 +51,11 @@ public enum RunStore {
         let queue = try DatabaseQueue(path: url.path)
         try migrator().migrate(queue)
         try queue.write { db in
-            let m = record.manifest
-            let manifest: [(String, String)] = [
-                ("scenario_name", m.scenarioName), ("description", m.description), ("scenario_text", m.scenarioText),
-                ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
-                ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
-                ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
-                ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(csvNumber) ?? ""),
-            ] + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
-            for (k, v) in manifest { try db.execute(sql: "INSERT INTO manifest(key, value) VALUES (?, ?)", arguments: [k, v]) }
+            try SharedTables.insertManifest(SharedTables.manifestRows(record.manifest), db)
             for (i, s) in record.strategies.enumerated() {
                 try db.execute(sql: "INSERT INTO strategy(id, name) VALUES (?, ?)", arguments: [i, s])
             }
-            for d in record.drifts {
-                try db.execute(sql: "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [d.id, d.type, d.target, d.start, d.end, d.peak, d.changePoint, d.detail])
-            }
-            let traffic = try db.makeStatement(sql: "INSERT INTO traffic VALUES (?, ?, ?, ?)")
-            for tr in record.traffic {
-                for t in 0..<tr.volume.count {
-                    try traffic.execute(arguments: [tr.replicate, t, tr.volume[t], tr.bayes[t].isNaN ? nil : tr.bayes[t]])
-                }
-            }
+            try SharedTables.insert(drifts: record.drifts, traffic: record.traffic, db)
             let ids = Dictionary(uniqueKeysWithValues: record.strategies.enumerated().map { ($1, $0) })
             let metric = try db.makeStatement(sql: "INSERT INTO metric VALUES (?, ?, ?, ?, ?)")
             let event = try db.makeStatement(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -125,38 +83,13 @@ public enum RunStore {
         config.readonly = true
         let queue = try DatabaseQueue(path: url.path, configuration: config)
         return try queue.read { db in
-            var kv: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM manifest") { kv[row["key"]] = row["value"] }
-            func need(_ k: String) throws -> String {
-                guard let v = kv[k] else { throw FlywheelError("run database lacks manifest key '\(k)'", at: SourceLocation(file: url.path, line: 0)) }
-                return v
-            }
-            let clock = Clock(tick: Span(seconds: Int64(try need("tick_seconds")) ?? 86_400), ticks: Int(try need("ticks")) ?? 0,
-                              start: Int64(try need("start")) ?? 0)
-            var costs: [String: Double] = [:]
-            for (k, v) in kv where k.hasPrefix("cost.") { costs[String(k.dropFirst(5))] = Double(v) }
-            let ref = try need("reference")
-            let manifest = RunManifest(scenarioName: try need("scenario_name"), description: kv["description"] ?? "",
-                                       scenarioText: try need("scenario_text"), scenarioFile: kv["scenario_file"] ?? "",
-                                       seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
-                                       version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
-                                       reference: ref.isEmpty ? nil : ref, costs: costs,
-                                       detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
-                                       performanceFloor: Double(kv["performance_floor"] ?? ""))
+            let (manifest, _) = try SharedTables.readManifest(db, url: url, kind: "run")
+            let clock = manifest.clock
             let strategies = try String.fetchAll(db, sql: "SELECT name FROM strategy ORDER BY id")
-            let drifts = try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
-                DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],
-                           changePoint: r["change_point"], detail: r["detail"])
-            }
-            var traffic: [TrafficRecord] = []
-            for rep in 0..<manifest.replicates {
-                var vol = [Double](repeating: 0, count: clock.ticks), bayes = [Double](repeating: .nan, count: clock.ticks)
-                for r in try Row.fetchAll(db, sql: "SELECT tick, events, bayes_accuracy FROM traffic WHERE replicate = ?", arguments: [rep]) {
-                    let t: Int = r["tick"]
-                    vol[t] = r["events"]
-                    bayes[t] = (r["bayes_accuracy"] as Double?) ?? .nan
-                }
-                traffic.append(TrafficRecord(replicate: rep, volume: vol, bayes: bayes))
+            let drifts = try SharedTables.readDrifts(db)
+            var traffic = try SharedTables.readTraffic(db, replicates: manifest.replicates, ticks: clock.ticks)
+            if traffic.isEmpty {
+                traffic = (0..<manifest.replicates).map { TrafficRecord(replicate: $0, volume: [Double](repeating: 0, count: clock.ticks), bayes: [Double](repeating: .nan, count: clock.ticks)) }
             }
             var runs: [StrategyRun] = []
             let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM metric ORDER BY rowid")

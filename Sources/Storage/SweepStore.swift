@@ -43,7 +43,7 @@ public final class SweepStore {
     static func migrator() -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try RunStore.createSharedTables(db)
+            try SharedTables.create(db)
             try db.create(table: "cell") { t in
                 t.column("id", .integer).primaryKey()
                 t.column("name", .text).notNull().unique()
@@ -75,13 +75,7 @@ public final class SweepStore {
     }
 
     static func manifestRows(_ m: RunManifest, design: String) -> [(String, String)] {
-        [
-            ("scenario_name", m.scenarioName), ("description", m.description), ("scenario_text", m.scenarioText),
-            ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
-            ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
-            ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
-            ("design", design),
-        ] + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
+        SharedTables.manifestRows(m, extra: [("design", design)])
     }
 
     private init(url: URL, queue: DatabaseQueue, manifest: RunManifest, cells: [String], design: String) {
@@ -147,16 +141,7 @@ public final class SweepStore {
 
     static func insert(traffic: [TrafficRecord], drifts: [DriftTruth], _ db: Database) throws {
         try db.execute(sql: "DELETE FROM drift")
-        for d in drifts {
-            try db.execute(sql: "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [d.id, d.type, d.target, d.start, d.end, d.peak, d.changePoint, d.detail])
-        }
-        let st = try db.makeStatement(sql: "INSERT INTO traffic VALUES (?, ?, ?, ?)")
-        for tr in traffic {
-            for t in 0..<tr.volume.count {
-                try st.execute(arguments: [tr.replicate, t, tr.volume[t], tr.bayes[t].isNaN ? nil : tr.bayes[t]])
-            }
-        }
+        try SharedTables.insert(drifts: drifts, traffic: traffic, db)
     }
 
     /// Cells whose every replicate is stored.
@@ -247,24 +232,10 @@ public final class SweepStore {
                 throw FlywheelError("\(url.path) is not a sweep database", at: SourceLocation(file: url.path, line: 0),
                                     hint: "a sweep database is the sweep.sqlite that `flywheel sweep` writes")
             }
-            var kv: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM manifest") { kv[row["key"]] = row["value"] }
-            func need(_ k: String) throws -> String {
-                guard let v = kv[k] else { throw FlywheelError("sweep database lacks manifest key '\(k)'", at: SourceLocation(file: url.path, line: 0)) }
-                return v
-            }
-            let clock = Clock(tick: Span(seconds: Int64(try need("tick_seconds")) ?? 86_400), ticks: Int(try need("ticks")) ?? 0,
-                              start: Int64(try need("start")) ?? 0)
-            var costs: [String: Double] = [:]
-            for (k, v) in kv where k.hasPrefix("cost.") { costs[String(k.dropFirst(5))] = Double(v) }
-            let ref = try need("reference")
-            let manifest = RunManifest(scenarioName: try need("scenario_name"), description: kv["description"] ?? "",
-                                       scenarioText: try need("scenario_text"), scenarioFile: kv["scenario_file"] ?? "",
-                                       seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
-                                       version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
-                                       reference: ref.isEmpty ? nil : ref, costs: costs)
+            let (manifest, kv) = try SharedTables.readManifest(db, url: url, kind: "sweep")
+            guard let design = kv["design"] else { throw FlywheelError("sweep database lacks manifest key 'design'", at: SourceLocation(file: url.path, line: 0)) }
             let cells = try String.fetchAll(db, sql: "SELECT name FROM cell ORDER BY id")
-            return Header(manifest: manifest, cells: cells, design: try need("design"))
+            return Header(manifest: manifest, cells: cells, design: design)
         }
     }
 
@@ -288,23 +259,8 @@ public final class SweepStore {
         let header = try readHeader(queue, url: url)
         let m = header.manifest
         return try queue.read { db in
-            let drifts = try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
-                DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],
-                           changePoint: r["change_point"], detail: r["detail"])
-            }
-            var traffic: [TrafficRecord] = []
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! > 0 {
-                for rep in 0..<m.replicates {
-                    var vol = [Double](repeating: 0, count: m.clock.ticks), bayes = [Double](repeating: .nan, count: m.clock.ticks)
-                    for r in try Row.fetchAll(db, sql: "SELECT tick, events, bayes_accuracy FROM traffic WHERE replicate = ?", arguments: [rep]) {
-                        let t: Int = r["tick"]
-                        guard t < m.clock.ticks else { continue }
-                        vol[t] = r["events"]
-                        bayes[t] = (r["bayes_accuracy"] as Double?) ?? .nan
-                    }
-                    traffic.append(TrafficRecord(replicate: rep, volume: vol, bayes: bayes))
-                }
-            }
+            let drifts = try SharedTables.readDrifts(db)
+            let traffic = try SharedTables.readTraffic(db, replicates: m.replicates, ticks: m.clock.ticks)
             var runs: [StrategyRun] = []
             var present: [String] = []
             var missing: [String] = []

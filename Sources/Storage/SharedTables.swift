@@ -1,0 +1,104 @@
+import FlywheelCore
+import Foundation
+import GRDB
+
+/// The parts a run database and a sweep database share: the manifest, the drift ground truth and
+/// the traffic, written and read the same way.
+enum SharedTables {
+    static func create(_ db: Database) throws {
+        try db.create(table: "manifest") { t in
+            t.column("key", .text).primaryKey()
+            t.column("value", .text).notNull()
+        }
+        try db.create(table: "drift") { t in
+            t.column("id", .integer).primaryKey()
+            t.column("type", .text).notNull()
+            t.column("target", .text).notNull()
+            t.column("start", .double).notNull()
+            t.column("end", .double).notNull()
+            t.column("peak", .double).notNull()
+            t.column("change_point", .double).notNull()
+            t.column("detail", .text).notNull()
+        }
+        try db.create(table: "traffic") { t in
+            t.column("replicate", .integer).notNull()
+            t.column("tick", .integer).notNull()
+            t.column("events", .double).notNull()
+            t.column("bayes_accuracy", .double)
+            t.primaryKey(["replicate", "tick"])
+        }
+    }
+
+    /// The manifest as key–value rows (costs as `cost.<name>`), plus any `extra` rows.
+    static func manifestRows(_ m: RunManifest, extra: [(String, String)] = []) -> [(String, String)] {
+        [
+            ("scenario_name", m.scenarioName), ("description", m.description), ("scenario_text", m.scenarioText),
+            ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
+            ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
+            ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
+            ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(csvNumber) ?? ""),
+        ] + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
+    }
+
+    static func insertManifest(_ rows: [(String, String)], _ db: Database) throws {
+        for (k, v) in rows { try db.execute(sql: "INSERT INTO manifest(key, value) VALUES (?, ?)", arguments: [k, v]) }
+    }
+
+    /// Every manifest row, and the manifest they describe; `kind` names the database in errors.
+    static func readManifest(_ db: Database, url: URL, kind: String) throws -> (RunManifest, [String: String]) {
+        var kv: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM manifest") { kv[row["key"]] = row["value"] }
+        func need(_ k: String) throws -> String {
+            guard let v = kv[k] else { throw FlywheelError("\(kind) database lacks manifest key '\(k)'", at: SourceLocation(file: url.path, line: 0)) }
+            return v
+        }
+        let clock = Clock(tick: Span(seconds: Int64(try need("tick_seconds")) ?? 86_400), ticks: Int(try need("ticks")) ?? 0,
+                          start: Int64(try need("start")) ?? 0)
+        var costs: [String: Double] = [:]
+        for (k, v) in kv where k.hasPrefix("cost.") { costs[String(k.dropFirst(5))] = Double(v) }
+        let ref = try need("reference")
+        let manifest = RunManifest(scenarioName: try need("scenario_name"), description: kv["description"] ?? "",
+                                   scenarioText: try need("scenario_text"), scenarioFile: kv["scenario_file"] ?? "",
+                                   seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
+                                   version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
+                                   reference: ref.isEmpty ? nil : ref, costs: costs,
+                                   detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
+                                   performanceFloor: Double(kv["performance_floor"] ?? ""))
+        return (manifest, kv)
+    }
+
+    static func insert(drifts: [DriftTruth], traffic: [TrafficRecord], _ db: Database) throws {
+        for d in drifts {
+            try db.execute(sql: "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [d.id, d.type, d.target, d.start, d.end, d.peak, d.changePoint, d.detail])
+        }
+        let st = try db.makeStatement(sql: "INSERT INTO traffic VALUES (?, ?, ?, ?)")
+        for tr in traffic {
+            for t in 0..<tr.volume.count {
+                try st.execute(arguments: [tr.replicate, t, tr.volume[t], tr.bayes[t].isNaN ? nil : tr.bayes[t]])
+            }
+        }
+    }
+
+    static func readDrifts(_ db: Database) throws -> [DriftTruth] {
+        try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
+            DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],
+                       changePoint: r["change_point"], detail: r["detail"])
+        }
+    }
+
+    /// Each replicate's traffic over `ticks` ticks (empty when none is stored).
+    static func readTraffic(_ db: Database, replicates: Int, ticks: Int) throws -> [TrafficRecord] {
+        guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! > 0 else { return [] }
+        return try (0..<replicates).map { rep in
+            var vol = [Double](repeating: 0, count: ticks), bayes = [Double](repeating: .nan, count: ticks)
+            for r in try Row.fetchAll(db, sql: "SELECT tick, events, bayes_accuracy FROM traffic WHERE replicate = ?", arguments: [rep]) {
+                let t: Int = r["tick"]
+                guard t < ticks else { continue }
+                vol[t] = r["events"]
+                bayes[t] = (r["bayes_accuracy"] as Double?) ?? .nan
+            }
+            return TrafficRecord(replicate: rep, volume: vol, bayes: bayes)
+        }
+    }
+}
