@@ -1,6 +1,8 @@
 import Foundation
 import FlywheelCore
 import Monitoring
+import Learners
+import Scenarios
 
 // flywheel-bench: Flywheel's side of the peer workloads in ../shared/bench/peers (see README.md).
 // Prints one JSON object per line and workload; times are medians over --reps repetitions.
@@ -19,6 +21,8 @@ struct Options {
     var b4CSV: String? = nil
     var b4Oracle: String? = nil
     var threads = ProcessInfo.processInfo.activeProcessorCount
+    var b4Variant = "all"
+    var quickstartFullOnly = false
 
     init(_ args: [String]) throws {
         var i = 1
@@ -42,6 +46,34 @@ struct Options {
             case "--b4-csv": b4CSV = try value()
             case "--b4-oracle": b4Oracle = try value()
             case "--threads": threads = try integer()
+            case "--b4-variant": b4Variant = try value()
+            case "--quickstart-full-only": quickstartFullOnly = true
+            case "--lr-digest":
+                // Newton fits on fixed data, weights as bit patterns (to check that an optimisation changes no bit).
+                for (k, n, l2) in [(2, 700, 1e-4), (2, 5000, 0.0), (3, 2000, 1e-3), (4, 300, 1e-4)] {
+                    let rng = RandomStream(seed: UInt64(k * 1000 + n))
+                    var x = [Double](), y = [Double]()
+                    for _ in 0..<n {
+                        let c = rng.int(below: k)
+                        for j in 0..<3 { x.append(rng.gaussian() + (j == c % 3 ? 1.5 : 0) + (j == 0 && rng.uniform() < 0.01 ? .nan : 0)) }
+                        y.append(Double(c))
+                    }
+                    let set = TrainingSet(dimension: 3, features: x, labels: y, ticks: [Int32](repeating: -1, count: n))
+                    let (model, iterations) = LogisticRegressionLearner(l2: l2).fit(set, classCount: k, warmStart: nil, rng: rng)
+                    let w = (model as! LogisticRegressionModel).weights
+                    print("k=\(k) n=\(n) l2=\(l2) iterations=\(iterations) weights=\(w.map { String($0.bitPattern, radix: 16) }.joined(separator: ","))")
+                }
+                exit(0)
+            case "--write-quickstart":
+                // Writes the quickstart run's outputs (to check that an optimisation changes no byte).
+                let dir = try value()
+                let outputs = try Workbench.run(try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "quickstart.yaml"),
+                                                outDirectory: dir, threads: 1)
+                print("wrote \(outputs.files.count) files to \(outputs.directory) in \(outputs.seconds) s")
+                exit(0)
+            case "--check-exp":
+                print("exp4 max relative error vs Foundation.exp on [-708, 708]: \(exp4MaxRelativeError(lower: -708, upper: 708, count: 2_000_001)); on [-40, 40]: \(exp4MaxRelativeError(lower: -40, upper: 40, count: 2_000_001))")
+                exit(0)
             case "-h", "--help":
                 print("usage: flywheel-bench [--reps N] [--only stream,logreg,logreg-river-order,gnb,adwin,b4,quickstart] [--samples N] [--adwin-bits FILE] [--adwin-n N] [--b4-csv FILE] [--b4-oracle FILE] [--threads N]")
                 exit(0)
@@ -160,12 +192,14 @@ func runAll(_ o: Options) throws {
             }
             oracle = (acc, models.compactMap { $0["w"] as? [Double] })
         }
-        for threads in Array(Set([1, o.threads])).sorted() {
+        var variants = [(1, false)] + Array(Set([1, o.threads])).sorted().map { ($0, true) }
+        if o.b4Variant == "scalar" { variants = [(1, false)] } else if o.b4Variant == "simd" { variants = [(1, true)] }
+        for (threads, vectorised) in variants {
             let (r, t, all) = repeated(o.reps) { () -> (BacktestResult, Double) in
-                let r = PeriodicBacktest.run(data, threads: threads)
+                let r = PeriodicBacktest.run(data, threads: threads, vectorised: vectorised)
                 return (r, r.seconds)
             }
-            var out: [String: Any] = ["workload": "b4", "threads": threads, "n": data.count, "retrains": r.weights.count,
+            var out: [String: Any] = ["workload": "b4", "threads": threads, "exp": vectorised ? "exp4 (4 lanes)" : "Foundation.exp", "n": data.count, "retrains": r.weights.count,
                                       "seconds": t, "per_s": Double(data.count) / t, "all_seconds": all,
                                       "overall_accuracy": r.chunkAccuracy.reduce(0, +) / Double(r.chunkAccuracy.count)]
             if let oracle {
@@ -182,6 +216,11 @@ func runAll(_ o: Options) throws {
     }
     if o.wants("quickstart") {
         let qreps = max(1, min(o.reps, 3))
+        if o.quickstartFullOnly {   // for profiling: one full run on --threads
+            let f = try QuickstartBench.full(threads: o.threads)
+            emit(["workload": "quickstart", "threads": o.threads, "events": f.events, "seconds": f.seconds, "cpu_seconds": f.cpuSeconds])
+            return
+        }
         let (fl, tf, _) = try repeated(qreps) { () -> ((Int, Double), Double) in let f = try QuickstartBench.floor(); return ((f.events, f.accuracy), f.seconds) }
         emit(["workload": "quickstart-floor", "events": fl.0, "accuracy": fl.1, "seconds": tf, "per_s": Double(fl.0) / tf])
         var byThreads: [Int: Double] = [:]
@@ -199,6 +238,22 @@ func runAll(_ o: Options) throws {
                   "cores_used": median(cpu) / t,
                   "speedup": (byThreads[1] ?? .nan) / t])
         }
+        // Item costs on one thread and the schedules they allow on --threads workers.
+        let items = try QuickstartSchedule.measure()
+        let w = max(2, o.threads)
+        let serial = items.phase1.reduce(0, +) + items.phase2.reduce(0, +)
+        let p1 = QuickstartSchedule.makespan(items.phase1, order: Array(items.phase1.indices), workers: w)
+        let p2 = QuickstartSchedule.makespan(items.phase2, order: Array(items.phase2.indices), workers: w)
+        let longestFirst = items.phase2.indices.sorted { items.phase2[$0] > items.phase2[$1] }
+        let p2lpt = QuickstartSchedule.makespan(items.phase2, order: longestFirst, workers: w)
+        // No barrier: a replicate's strategy items may start once its traffic is ready (phase 1 on
+        // the same workers first, replicates in order), longest first.
+        let ready1 = QuickstartSchedule.makespan(items.phase1, order: Array(items.phase1.indices), workers: w)
+        emit(["workload": "quickstart-schedule", "workers": w, "serial_seconds": serial,
+              "phase1_items": items.phase1, "phase2_items": items.phase2, "strategies": items.names,
+              "runner_makespan": p1 + p2, "runner_speedup_bound": serial / (p1 + p2),
+              "longest_first_makespan": p1 + p2lpt, "longest_first_speedup_bound": serial / (p1 + p2lpt),
+              "phase1_makespan": ready1, "ideal_speedup": Double(w)])
         let count = try QuickstartBench.plan().strategies.count
         for s in 0..<count {
             let (r, t, _) = try repeated(qreps) { () -> ((String, Int), Double) in let q = try QuickstartBench.single(s); return ((q.name, q.events), q.seconds) }
