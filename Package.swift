@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Strategies", dependencies: ["FlywheelCore", "Learners", "Monitoring"]),
         .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies"]),
-        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL"]),
+        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL", "Monitoring"]),
         .target(name: "Storage", dependencies: ["FlywheelCore", "Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Plots"),
         .target(name: "Reports", dependencies: ["FlywheelCore", "Analysis", "Plots"]),

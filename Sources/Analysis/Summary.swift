@@ -50,6 +50,7 @@ public struct StrategySummary: Sendable {
     public var labelCost: Interval
     public var retrainCost: Interval
     public var deployCost: Interval
+    public var rollbackCost: Interval
     public var totalCost: Interval
     /// Against the run's reference strategy, when it has one (metric-events).
     public var opportunityCost: Interval?
@@ -94,7 +95,7 @@ public enum RunSummary {
             return StrategySummary(strategy: name, meanMetric: meanMetric, retrains: per(total("trained")),
                                    deployments: per(total("deployed")), labels: per(total("labels")),
                                    errorCost: per(total("cost_error")), labelCost: per(total("cost_label")),
-                                   retrainCost: per(total("cost_retrain")), deployCost: per(total("cost_deploy")),
+                                   retrainCost: per(total("cost_retrain")), deployCost: per(total("cost_deploy")), rollbackCost: per(total("cost_rollback")),
                                    totalCost: per(total("cost_total")), opportunityCost: opp, ticksBelow: below)
         }
     }

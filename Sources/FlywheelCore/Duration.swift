@@ -43,6 +43,11 @@ public enum DurationSpec: Hashable, Sendable, CustomStringConvertible {
     /// Parses `7d` (a span) or `12` / `2.5` (ticks).
     public init?(parsing text: String) {
         if let s = Span(parsing: text) { self = .span(s); return }
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let unit = Span.units.first(where: { t.hasSuffix($0.suffix) }), Double(t.dropLast(unit.suffix.count)) == 0 {
+            self = .ticks(0)
+            return
+        }
         if let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, v >= 0 { self = .ticks(v); return }
         return nil
     }

@@ -103,9 +103,13 @@ public struct RunManifest: Sendable, Hashable {
     /// The strategy opportunity cost is measured against, if the scenario names one.
     public var reference: String?
     public var costs: [String: Double]
+    /// How many ticks after a change point a trigger's firing still counts as detecting it.
+    public var detectionTolerance: Int
 
     public init(scenarioName: String, description: String, scenarioText: String, scenarioFile: String, seed: UInt64,
-                replicates: Int, version: String, clock: Clock, primaryMetric: String, reference: String?, costs: [String: Double]) {
+                replicates: Int, version: String, clock: Clock, primaryMetric: String, reference: String?, costs: [String: Double],
+                detectionTolerance: Int = 10) {
+        self.detectionTolerance = detectionTolerance
         self.scenarioName = scenarioName
         self.description = description
         self.scenarioText = scenarioText

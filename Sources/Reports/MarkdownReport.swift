@@ -31,13 +31,13 @@ public enum MarkdownReport {
 
         let ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
         out += "## Strategies, ranked by total cost\n\n"
-        var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy cost | total cost |"
+        var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy + rollback cost | total cost |"
         var rule = "|---|---|---|---|---|---|---|---|---|---|"
         if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
         out += header + "\n" + rule + "\n"
         for (i, s) in ranked.enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
-            row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean)) | \(moneyCI(s.totalCost)) |"
+            row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean + s.rollbackCost.mean)) | \(moneyCI(s.totalCost)) |"
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
             out += row + "\n"
         }
@@ -45,6 +45,8 @@ public enum MarkdownReport {
             out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
         }
         out += "\n"
+        out += detectionSection(record)
+        out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 
         out += "## Recommendation\n\n"
@@ -67,6 +69,49 @@ public enum MarkdownReport {
         out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
     }
+
+    /// Trigger detection quality against the injected drifts, with the two baselines.
+    static func detectionSection(_ record: RunRecord) -> String {
+        let rows = DetectionAnalysis.score(record)
+        guard rows.contains(where: { !$0.isBaseline }) else { return "" }
+        let points = DetectionAnalysis.changePoints(record)
+        var out = "## Trigger detection quality against the ground truth\n\n"
+        out += "A trigger's alarm is a tick at which it started a training job; it detects a drift when it comes within \(record.manifest.detectionTolerance) ticks after the change point "
+        out += "(ticks \(points.map(String.init).joined(separator: ", "))). Ranked by F1; the two baselines show what firing blindly scores on drifts this dense.\n\n"
+        out += "| trigger of | alarms | detected | missed | false alarms / 1000 ticks | precision | recall | F1 | mean delay (ticks) | MTFA (ticks) | MTR |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        let ranked = rows.sorted { a, b in
+            let fa = a.f1.isNaN ? -1 : a.f1, fb = b.f1.isNaN ? -1 : b.f1
+            return fa != fb ? fa > fb : a.name < b.name
+        }
+        for r in ranked {
+            let name = r.isBaseline ? "*\(r.name)*" : "`\(r.name)`"
+            out += "| \(name) | \(num(r.alarms)) | \(num(r.hits)) | \(num(r.missed)) | \(fixed(r.falseAlarmsPer1000, 1)) | \(fixed(r.precision, 2)) | \(fixed(r.recall, 2)) | **\(fixed(r.f1, 2))** | \(fixed(r.delay, 1)) | \(fixed(r.mtfa, 1)) | \(fixed(r.mtr, 2)) |\n"
+        }
+        return out + "\n"
+    }
+
+    /// Gate verdicts and online rollouts of the strategies that have them (replicate 0's last).
+    static func shippingSection(_ record: RunRecord) -> String {
+        let kinds: Set<String> = ["gate-pass", "reject", "shadow", "canary", "ab", "rollback"]
+        var rows: [String] = []
+        for name in record.strategies {
+            let runs = record.runs(of: name)
+            guard runs.contains(where: { $0.events.contains { kinds.contains($0.kind) } }) else { continue }
+            func mean(_ kind: String) -> String {
+                num(Double(runs.reduce(0) { $0 + $1.events.filter { $0.kind == kind }.count }) / Double(max(runs.count, 1)))
+            }
+            let last = runs.first?.events.last { $0.kind == "reject" || $0.kind == "gate-pass" || $0.kind == "rollback" || ($0.kind == "deploy" && !$0.detail.isEmpty) }
+            let lastText = last.map { "tick \($0.tick), \($0.kind): \($0.detail)" } ?? "–"
+            rows.append("| `\(name)` | \(mean("train")) | \(mean("gate-pass")) | \(mean("reject")) | \(mean("deploy")) | \(mean("rollback")) | \(lastText) |")
+        }
+        guard !rows.isEmpty else { return "" }
+        var out = "## Gates and rollouts\n\nPer replicate on average: candidates trained, passed and rejected by the offline gate, deployed, and rolled back after an online test; the last verdict of replicate 0 with its comparison table.\n\n"
+        out += "| strategy | trained | gate passed | gate rejected | deployed | rolled back | last verdict |\n|---|---|---|---|---|---|---|\n"
+        return out + rows.joined(separator: "\n") + "\n\n"
+    }
+
+    static func fixed(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
 
     static func num(_ v: Double) -> String {
         guard v.isFinite else { return "–" }

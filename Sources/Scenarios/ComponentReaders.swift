@@ -1,6 +1,7 @@
 import FlywheelCore
 import Foundation
 import Learners
+import Monitoring
 import Strategies
 import Streams
 
@@ -11,7 +12,7 @@ enum DriftReader {
     static let types = ["instantaneous", "gradual", "incremental", "periodic", "temporary"]
     static let targets = ["concept", "covariates", "prior", "label_noise", "quality"]
 
-    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema, conceptCount: Int,
+    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema?, conceptCount: Int?,
                      previousConcept: inout Int) -> Drift? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         func need(_ key: String) -> YAMLValue? {
@@ -57,7 +58,7 @@ enum DriftReader {
             m[key]!.fail("'\(key)' does not apply to a \(type) drift", hint: "a \(type) drift takes \(scheduleKeys[type]!.joined(separator: ", "))")
         }
         func feature(_ x: YAMLValue) -> Int? {
-            guard let name = x.string() else { return nil }
+            guard let name = x.string(), let schema else { return nil }
             if let i = schema.features.firstIndex(of: name) { return i }
             x.fail("no feature named '\(name)'", hint: nearest(name, in: schema.features).map { "did you mean '\($0)'?" } ?? "features: \(schema.features.joined(separator: ", "))")
             return nil
@@ -65,11 +66,13 @@ enum DriftReader {
         var target: DriftTarget?
         switch targetName {
         case "concept":
+            guard let conceptCount else { return nil }
             guard conceptCount > 1 else { v.fail("this generator has a single concept: a concept drift needs two"); return nil }
             let to = m["to"]?.int(min: 0, max: conceptCount - 1) ?? (previousConcept + 1) % conceptCount
             target = .concept(to: to)
             if case .temporary = schedule {} else if case .periodic = schedule {} else { previousConcept = to }
         case "covariates":
+            guard schema != nil else { return nil }
             var found = false
             for key in ["shift", "scale"] {
                 guard let s = m[key]?.mapping(allowed: ["feature", "by"]) else { continue }
@@ -80,6 +83,7 @@ enum DriftReader {
             }
             if !found { v.fail("a covariate drift needs shift: {feature, by} or scale: {feature, by}") }
         case "prior":
+            guard let schema else { return nil }
             guard schema.isClassification else { v.fail("a prior drift needs a classification stream"); return nil }
             var cls = 0, share = 1.0
             if let p = m["prior"]?.mapping(allowed: ["class", "share"]) {
@@ -92,6 +96,7 @@ enum DriftReader {
         case "label_noise":
             if let r = need("rate")?.double(min: 0, max: 1) { target = .labelNoise(rate: r) }
         default:
+            guard schema != nil else { return nil }
             if let f = need("fault")?.mapping(allowed: ["feature", "missing", "multiply", "stuck", "dropped"]) {
                 guard let fv = f["feature"], let j = feature(fv) else { m["fault"]!.fail("name the feature: {feature: x1, missing: 0.3}"); return nil }
                 var faults: [QualityFault] = []
@@ -104,7 +109,6 @@ enum DriftReader {
         }
         let amplitude = m["amplitude"]?.double(min: 0, max: 1) ?? 1
         let name = m["name"]?.string() ?? "\(type) \(targetName)"
-        if case .instantaneous(let at) = schedule, at >= horizon { m["at"]!.fail("is after the last tick (\(Int(horizon)))") }
         guard let schedule, let target else { return nil }
         _ = index
         return Drift(name: name, schedule: schedule, target: target, amplitude: amplitude)
@@ -161,55 +165,162 @@ enum Models {
 
 /// Reads a `labels:` mapping over a base policy.
 enum LabelsReader {
+    static let curations = ["random", "stratified", "stratified_slice", "feedback", "least_confidence", "margin", "entropy", "committee"]
+
     static func read(_ v: YAMLValue, tick: Span, base: LabelingPolicy) -> LabelingPolicy? {
-        guard let m = v.mapping(allowed: ["coverage", "budget_per_tick", "delay", "cost"]) else { return nil }
+        guard let m = v.mapping(allowed: ["coverage", "budget_per_tick", "delay", "noise", "cost", "curation"]) else { return nil }
         var l = base
         l.coverage = m["coverage"]?.double(min: 0, max: 1) ?? l.coverage
         if let b = m["budget_per_tick"] { l.budgetPerTick = b.int(min: 0) ?? l.budgetPerTick }
-        if let d = m["delay"]?.duration(tick: tick) {
-            if d != d.rounded() { m["delay"]!.fail("must be a whole number of ticks (\(d) ticks)") }
-            l.delay = Int(d.rounded())
-        }
+        if let d = m["delay"] { l.delay = readDelay(d, tick: tick) ?? l.delay }
+        l.noise = m["noise"]?.double(min: 0, max: 0.5) ?? l.noise
         l.cost = m["cost"]?.double(min: 0) ?? l.cost
+        if let c = m["curation"] { l.curation = readCuration(c) ?? l.curation }
         return l
+    }
+
+    static func wholeTicks(_ x: YAMLValue, _ tick: Span) -> Int? {
+        guard let d = x.duration(tick: tick) else { return nil }
+        if d != d.rounded() { x.fail("must be a whole number of ticks (\(d) ticks)"); return nil }
+        return Int(d)
+    }
+
+    static func readDelay(_ v: YAMLValue, tick: Span) -> LabelDelay? {
+        if v.node.mapping == nil { return wholeTicks(v, tick).map { .fixed($0) } }
+        guard let m = v.mapping(allowed: ["uniform", "geometric"]), m.count == 1 else {
+            v.fail("give one of a duration, {uniform: [1d, 5d]} or {geometric: 3d}")
+            return nil
+        }
+        if let u = m["uniform"] {
+            guard let list = u.sequence(), list.count == 2, let lo = wholeTicks(list[0], tick), let hi = wholeTicks(list[1], tick) else {
+                u.fail("expected [shortest, longest], e.g. [1d, 5d]")
+                return nil
+            }
+            if hi < lo { u.fail("the longest delay is shorter than the shortest"); return nil }
+            return .uniform(lo, hi)
+        }
+        return m["geometric"]?.duration(tick: tick).map { .geometric(mean: $0) }
+    }
+
+    static func readCuration(_ v: YAMLValue) -> Curation? {
+        if let s = v.scalarText, v.node.mapping == nil {
+            switch v.oneOf(curations) {
+            case "random": return .random
+            case "stratified": return .stratified(bySlice: false)
+            case "stratified_slice": return .stratified(bySlice: true)
+            case "feedback": return .feedback(p: 0.3, q: 0.02)
+            case "least_confidence": return .uncertainty(.leastConfidence)
+            case "margin": return .uncertainty(.margin)
+            case "entropy": return .uncertainty(.entropy)
+            case "committee": return .committee(members: 5)
+            default: _ = s; return nil
+            }
+        }
+        guard let m = v.mapping(allowed: ["feedback", "committee"]), m.count == 1 else {
+            v.fail("give one curation: \(curations.joined(separator: ", ")), {feedback: {p: 0.3, q: 0.02}} or {committee: 5}")
+            return nil
+        }
+        if let f = m["feedback"] {
+            guard let fm = f.mapping(allowed: ["p", "q"]) else { return nil }
+            return .feedback(p: fm["p"]?.double(min: 0, max: 1) ?? 0.3, q: fm["q"]?.double(min: 0, max: 1) ?? 0.02)
+        }
+        return m["committee"]?.int(min: 2, max: 50).map { .committee(members: $0) }
     }
 }
 
 /// Reads one entry of `strategies:`.
 enum StrategyReader {
-    static let keys = ["name", "trigger", "dataset", "labels", "model", "gate", "warm_start", "training_latency"]
-    static let triggerKeys = ["never", "online", "every", "volume", "performance", "detector", "any", "all", "cooldown", "min_new_labels"]
+    static let keys = ["name", "trigger", "dataset", "labels", "logging", "model", "gate", "rollout", "warm_start", "training_latency"]
+    static let triggerKeys = ["never", "online", "every", "volume", "performance", "detector", "drift", "any", "all", "cooldown", "min_new_labels"]
 
-    static func read(_ v: YAMLValue, tick: Span, model: any Learner, labels: LabelingPolicy) -> StrategySpec? {
+    /// What reading a strategy needs from the rest of the scenario.
+    struct Context {
+        var tick: Span
+        var schema: FeatureSchema?
+        var seed: UInt64
+    }
+
+    static func read(_ v: YAMLValue, tick: Span, schema: FeatureSchema?, seed: UInt64, model: any Learner, labels: LabelingPolicy) -> StrategySpec? {
+        let context = Context(tick: tick, schema: schema, seed: seed)
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let name = m["name"]?.string() else { v.fail("missing required key 'name'"); return nil }
         var trigger = TriggerConfig(policy: .never)
-        if let t = m["trigger"] { trigger = readTriggerConfig(t, tick: tick) ?? trigger }
+        if let t = m["trigger"] { trigger = readTriggerConfig(t, context) ?? trigger }
         var dataset = DatasetPolicy.all
-        if let d = m["dataset"] {
-            if d.scalarText == "all" { dataset = .all }
-            else if let dm = d.mapping(allowed: ["window", "count"]) {
-                if let w = dm["window"]?.duration(tick: tick, allowZero: false) { dataset = .window(ticks: w) }
-                else if let c = dm["count"]?.int(min: 1) { dataset = .count(c) }
-                if dm.count > 1 { d.fail("give one of window or count") }
-            }
-        }
+        if let d = m["dataset"] { dataset = readDataset(d, tick: tick) ?? dataset }
         let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels) } ?? labels
         let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
         var gate = GatePolicy()
-        if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain"]) {
+        if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain", "slice_margin"]) {
             gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
             gate.minGain = g["min_gain"]?.double(min: -1, max: 1) ?? 0
-            if gate.holdout == 0, g["min_gain"] != nil { g["min_gain"]!.fail("a gate needs a holdout share, e.g. holdout: 0.2") }
+            gate.sliceMargin = g["slice_margin"]?.double(min: 0, max: 1)
+            if gate.holdout == 0, g["min_gain"] != nil || g["slice_margin"] != nil {
+                (g["min_gain"] ?? g["slice_margin"])!.fail("a gate needs a holdout share, e.g. holdout: 0.2")
+            }
         }
+        var logging = LoggingPolicy.all
+        if let l = m["logging"] {
+            if l.scalarText == "all" { logging = .all }
+            else if let lm = l.mapping(allowed: ["sample", "stratified"]), lm.count == 1 {
+                if let r = lm["sample"]?.double(min: 0, max: 1, exclusiveMin: true) { logging = .sample(rate: r) }
+                if let r = lm["stratified"]?.double(min: 0, max: 1, exclusiveMin: true) { logging = .stratified(rate: r) }
+            } else { l.fail("give all, {sample: 0.1} or {stratified: 0.1}") }
+        }
+        var rollout = RolloutPolicy.immediate
+        if let ro = m["rollout"] { rollout = readRollout(ro, tick: tick) ?? rollout }
         let warm = m["warm_start"]?.bool() ?? false
-        let latency = m["training_latency"]?.duration(tick: tick).map { Int($0.rounded()) } ?? 0
-        if latency != 0 { m["training_latency"]!.fail("training latency is not supported yet; remove the key") }
+        let latency = m["training_latency"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? 0
         return StrategySpec(name: name, trigger: trigger, dataset: dataset, labeling: labeling, learner: learner, gate: gate,
-                            warmStart: warm, trainingLatency: latency)
+                            logging: logging, rollout: rollout, warmStart: warm, trainingLatency: latency)
     }
 
-    static func readTriggerConfig(_ v: YAMLValue, tick: Span) -> TriggerConfig? {
+    static func readDataset(_ d: YAMLValue, tick: Span) -> DatasetPolicy? {
+        if let s = d.scalarText, d.node.mapping == nil {
+            switch d.oneOf(["all", "since_last_training"]) {
+            case "all": return .all
+            case "since_last_training": return .sinceLastTraining
+            default: _ = s; return nil
+            }
+        }
+        guard let dm = d.mapping(allowed: ["window", "count", "sample", "half_life", "hardest"]) else { return nil }
+        if let h = dm["hardest"] {
+            guard let size = h.int(min: 1) else { return nil }
+            return .hardest(size: size, window: dm["window"]?.duration(tick: tick, allowZero: false) ?? .infinity)
+        }
+        if let sm = dm["sample"] {
+            guard let size = sm.int(min: 1) else { return nil }
+            if dm["window"] != nil || dm["count"] != nil { d.fail("sample takes half_life, not window or count") }
+            return .sample(size: size, halfLife: dm["half_life"]?.duration(tick: tick, allowZero: false))
+        }
+        if dm["half_life"] != nil { dm["half_life"]!.fail("half_life applies to sample") }
+        if dm.count > 1 { d.fail("give one of window or count") }
+        if let w = dm["window"]?.duration(tick: tick, allowZero: false) { return .window(ticks: w) }
+        if let c = dm["count"]?.int(min: 1) { return .count(c) }
+        return nil
+    }
+
+    static func readRollout(_ v: YAMLValue, tick: Span) -> RolloutPolicy? {
+        if v.scalarText == "immediate" { return .immediate }
+        guard let m = v.mapping(allowed: ["immediate", "shadow", "canary", "ab"]), m.count == 1, let (kind, x) = m.first else {
+            v.fail("give one rollout: immediate, {shadow: {ticks: 7}}, {canary: {fraction: 0.1, ticks: 7}} or {ab: {split: 0.5, ticks: 14}}")
+            return nil
+        }
+        if kind == "immediate" { return .immediate }
+        guard let o = x.mapping(allowed: ["ticks", "margin", "fraction", "split", "alpha"]) else { return nil }
+        let ticks = o["ticks"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? (kind == "ab" ? 14 : 7)
+        if ticks < 1 { o["ticks"]!.fail("must be at least one tick"); return nil }
+        switch kind {
+        case "shadow": return .shadow(ticks: ticks, margin: o["margin"]?.double(min: -1, max: 1) ?? 0)
+        case "canary": return .canary(fraction: o["fraction"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.1, ticks: ticks,
+                                      margin: o["margin"]?.double(min: 0, max: 1) ?? 0.01)
+        default: return .ab(split: o["split"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.5, ticks: ticks,
+                            alpha: o["alpha"]?.double(min: 0, max: 0.5, exclusiveMin: true) ?? 0.05)
+        }
+    }
+
+    static func readTriggerConfig(_ v: YAMLValue, _ context: Context) -> TriggerConfig? {
+        let tick = context.tick
         if let s = v.scalarText, v.node.mapping == nil {
             switch s {
             case "never": return TriggerConfig(policy: .never)
@@ -228,11 +339,12 @@ enum StrategyReader {
                                     : "give one trigger per strategy; combine several with any: [...] or all: [...]")
             return nil
         }
-        guard let policy = readPolicy(key, value, tick: tick) else { return nil }
+        guard let policy = readPolicy(key, value, context) else { return nil }
         return TriggerConfig(policy: policy, cooldown: cooldown, minNewLabels: minNew)
     }
 
-    static func readPolicy(_ key: String, _ v: YAMLValue, tick: Span) -> TriggerPolicy? {
+    static func readPolicy(_ key: String, _ v: YAMLValue, _ context: Context) -> TriggerPolicy? {
+        let tick = context.tick
         switch key {
         case "never": return .never
         case "online": return .online
@@ -246,25 +358,79 @@ enum StrategyReader {
         case "detector":
             guard let m = v.node.mapping else { v.fail("expected {name: adwin, delta: 0.002, …}"); return nil }
             var name: String?
+            var feature: Int?
             var params: [String: Double] = [:]
             for (k, val) in m {
                 let key = k.scalar?.string ?? "?"
                 let x = YAMLValue(node: val, path: v.child(key), diagnostics: v.diagnostics)
-                if key == "name" { name = x.string() } else if let d = x.double() { params[key] = d }
+                switch key {
+                case "name": name = x.string()
+                case "on":
+                    guard let on = x.string(), on != "error" else { continue }
+                    feature = featureIndex(on, x, context.schema)
+                default: if let d = x.double() { params[key] = d }
+                }
             }
             guard let name else { v.fail("missing required key 'name'", hint: "e.g. detector: {name: adwin, delta: 0.002}"); return nil }
-            return .detector(name: name, parameters: params)
+            do { _ = try DetectorCatalog.make(name, parameters: params) } catch let e as FlywheelError {
+                v.fail(e.message, hint: e.hint)
+                return nil
+            } catch { v.fail("\(error)"); return nil }
+            return .detector(name: name, parameters: params, feature: feature)
+        case "drift":
+            return readDrift(v, context)
         case "any", "all":
             guard let list = v.sequence() else { return nil }
             let parts: [TriggerPolicy] = list.compactMap { item in
-                if let s = item.scalarText, item.node.mapping == nil { return readPolicy(s, item, tick: tick) }
+                if let s = item.scalarText, item.node.mapping == nil { return readPolicy(s, item, context) }
                 guard let m = item.mapping(allowed: triggerKeys.filter { $0 != "cooldown" && $0 != "min_new_labels" }), m.count == 1,
                       let (k, x) = m.first else { item.fail("each entry is one trigger, e.g. {every: 7d}"); return nil }
-                return readPolicy(k, x, tick: tick)
+                return readPolicy(k, x, context)
             }
             guard parts.count == list.count, !parts.isEmpty else { return nil }
             return key == "any" ? .any(parts) : .all(parts)
         default: return nil
         }
+    }
+
+    static func featureIndex(_ name: String, _ x: YAMLValue, _ schema: FeatureSchema?) -> Int? {
+        guard let schema else { return nil }
+        if let i = schema.features.firstIndex(of: name) { return i }
+        x.fail("no feature named '\(name)'", hint: nearest(name, in: schema.features).map { "did you mean '\($0)'?" } ?? "features: \(schema.features.joined(separator: ", "))")
+        return nil
+    }
+
+    static func readDrift(_ v: YAMLValue, _ context: Context) -> TriggerPolicy? {
+        guard let m = v.mapping(allowed: ["on", "features", "projection", "dimensions", "metric", "threshold", "window", "reference", "share"]) else { return nil }
+        let on = m["on"]?.oneOf(["output", "features", "projection"]) ?? "output"
+        let metricNames = DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue)
+        let metric = (m["metric"]?.oneOf(metricNames)).flatMap { DistanceMetric(rawValue: $0) } ?? .wasserstein
+        guard let threshold = m["threshold"]?.double(min: 0) else {
+            if m["threshold"] == nil { v.fail("missing required key 'threshold'", hint: "the distance above which to retrain, e.g. threshold: 0.1") }
+            return nil
+        }
+        let window = m["window"]?.duration(tick: context.tick, allowZero: false) ?? 7
+        let reference = (m["reference"]?.oneOf(["training", "first_window"])).flatMap { DriftTriggerSpec.Reference(rawValue: $0) } ?? .training
+        let share = m["share"]?.double(min: 0, max: 1) ?? 0
+        var channel = DriftTriggerSpec.Channel.output
+        let d = context.schema?.dimension ?? 0
+        switch on {
+        case "features":
+            var indices = Array(0..<d)
+            if let list = m["features"]?.sequence() { indices = list.compactMap { x in x.string().flatMap { featureIndex($0, x, context.schema) } } }
+            channel = .inputs(.features(indices))
+        case "projection":
+            switch m["projection"]?.oneOf(["norm", "mean", "random"]) ?? "norm" {
+            case "mean": channel = .inputs(.rowMean)
+            case "random":
+                let k = m["dimensions"]?.int(min: 1, max: 64) ?? 3
+                guard d > 0, let directions = try? RandomDirections(inputDimension: d, outputs: k, stream: RandomStream(seed: context.seed, path: "projection")) else { return nil }
+                channel = .inputs(.random(directions))
+            default: channel = .inputs(.rowNorm)
+            }
+        default: break
+        }
+        if on != "features", m["features"] != nil { m["features"]!.fail("features apply to on: features") }
+        return .drift(DriftTriggerSpec(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share))
     }
 }

@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference"]
+                           "strategies", "reference", "detection"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -101,11 +101,12 @@ public enum ScenarioLoader {
 
         // Drifts.
         var drifts: [Drift] = []
-        if let list = root["drifts"]?.sequence(), let schema, let generator = stream?.generator {
+        if let list = root["drifts"]?.sequence() {
+            // With an invalid stream the drifts are still checked, less the parts that need its schema.
             var lastConcept = stream?.baseConcept ?? 0
             for (i, d) in list.enumerated() {
                 if let drift = DriftReader.read(d, index: i, tick: tick, horizon: Double(clock.ticks), schema: schema,
-                                                conceptCount: generator.conceptCount, previousConcept: &lastConcept) {
+                                                conceptCount: stream?.generator.conceptCount, previousConcept: &lastConcept) {
                     drifts.append(drift)
                 }
             }
@@ -116,7 +117,8 @@ public enum ScenarioLoader {
         let modelDefault = root["model"].flatMap { ModelReader.read($0) } ?? (LogisticRegressionLearner() as any Learner)
         let labelsDefault = root["labels"].flatMap { LabelsReader.read($0, tick: tick, base: LabelingPolicy()) } ?? LabelingPolicy()
         var costs = CostModel()
-        if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy"]) {
+        if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
+            costs.rollback = c["rollback"]?.double(min: 0) ?? costs.rollback
             costs.error = c["error"]?.double(min: 0) ?? costs.error
             costs.retrain = c["retrain"]?.double(min: 0) ?? costs.retrain
             costs.retrainPerSample = c["retrain_per_sample"]?.double(min: 0) ?? costs.retrainPerSample
@@ -129,7 +131,7 @@ public enum ScenarioLoader {
             if list.isEmpty { root["strategies"]!.fail("list at least one strategy") }
             var seen: Set<String> = []
             for s in list {
-                if let spec = StrategyReader.read(s, tick: tick, model: modelDefault, labels: labelsDefault) {
+                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault) {
                     if seen.contains(spec.name) { s.fail("two strategies are named '\(spec.name)'", hint: "strategy names must be unique") }
                     seen.insert(spec.name)
                     strategies.append(spec)
@@ -145,13 +147,17 @@ public enum ScenarioLoader {
             }
         }
         _ = classCount
+        var tolerance = 10
+        if let d = root["detection"]?.mapping(allowed: ["tolerance"]) {
+            if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) { tolerance = max(1, Int(t.rounded(.up))) }
+        }
         guard diags.errors.isEmpty, let stream else { return nil }
         let traffic = SyntheticTraffic(generator: stream.generator, baseConcept: stream.baseConcept, noise: stream.noise,
                                        drifts: drifts, ticks: clock.ticks, volume: stream.volume)
         let manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
                                    seed: seedOverride ?? seed, replicates: replicatesOverride ?? replicates, version: FlywheelVersion.current,
                                    clock: clock, primaryMetric: schema?.isClassification == false ? "mae" : "accuracy",
-                                   reference: reference, costs: costs.dictionary)
+                                   reference: reference, costs: costs.dictionary, detectionTolerance: tolerance)
         return SimulationPlan(manifest: manifest, source: SyntheticSource(traffic: traffic, warmupEvents: stream.warmup),
                               strategies: strategies, initialLearner: modelDefault, costs: costs)
     }

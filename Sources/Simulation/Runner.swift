@@ -46,7 +46,7 @@ public enum Runner {
                                   ticks: [Int32](repeating: -1, count: warmup.count))
             let (model, _) = plan.initialLearner.fit(set, classCount: classCount, warmStart: nil,
                                                      rng: RandomStream(seed: seed, path: "replicate", r, "initial-model"))
-            trafficSlots[r] = ReplicateTraffic(replicate: r, batches: batches, initialModel: model, initialTrainingSize: set.count)
+            trafficSlots[r] = ReplicateTraffic(replicate: r, batches: batches, initialModel: model, initialTraining: set)
         }
         let traffic = trafficSlots.values()
 

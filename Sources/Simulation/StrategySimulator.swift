@@ -1,4 +1,5 @@
 import FlywheelCore
+import Foundation
 import Learners
 import Monitoring
 import Strategies
@@ -6,8 +7,8 @@ import Strategies
 /// The metric series every strategy run records, in this order.
 public enum RunMetric {
     public static let names = [
-        "accuracy", "observed_accuracy", "labels", "labels_arrived", "trained", "deployed", "model_version",
-        "training_samples", "cost_error", "cost_label", "cost_retrain", "cost_deploy", "cost_total",
+        "accuracy", "observed_accuracy", "labels", "labels_arrived", "trained", "deployed", "model_version", "challenger_share",
+        "training_samples", "cost_error", "cost_label", "cost_retrain", "cost_deploy", "cost_rollback", "cost_total",
     ]
 }
 
@@ -17,30 +18,34 @@ public struct ReplicateTraffic: Sendable {
     public var batches: [EventBatch]
     /// The model every strategy starts with, fitted on the replicate's warm-up data.
     public var initialModel: any Model
-    public var initialTrainingSize: Int
+    /// The warm-up data the initial model was fitted on (the drift triggers' first reference).
+    public var initialTraining: TrainingSet
 
-    public init(replicate: Int, batches: [EventBatch], initialModel: any Model, initialTrainingSize: Int) {
+    public init(replicate: Int, batches: [EventBatch], initialModel: any Model, initialTraining: TrainingSet) {
         self.replicate = replicate
         self.batches = batches
         self.initialModel = initialModel
-        self.initialTrainingSize = initialTrainingSize
+        self.initialTraining = initialTraining
     }
 }
 
 /// Observes what a strategy trains on (tests use it to prove no label is used before arrival).
 public protocol TrainingObserver: Sendable {
-    /// Called with the tick of the training job and the served ticks of its rows.
-    func didFit(strategy: String, replicate: Int, atTick tick: Int, rowTicks: [Int32])
+    /// Called with the tick of the training job, the served ticks of its rows and the ticks their
+    /// labels arrived.
+    func didFit(strategy: String, replicate: Int, atTick tick: Int, rowTicks: [Int32], rowArrivals: [Int32])
 }
 
 /// Simulates one strategy on one replicate's traffic, tick by tick.
 ///
-/// At each tick: the champion predicts the tick's batch (one call over the contiguous buffer) and
-/// the true accuracy of what was served is recorded; a random share of events is chosen for
-/// labelling and queued to arrive `delay` ticks later; arrived labels join the strategy's
-/// reservoir and its observed accuracy; the trigger decides from what the strategy can observe;
-/// a training job forms its dataset from arrived labels only, fits a candidate, passes the gate
-/// and is deployed for the next tick. Costs accrue per tick.
+/// At each tick: the champion (and, during a canary or A/B test, the challenger on its share)
+/// predicts the tick's batch in one call over the contiguous buffer, and the true accuracy of what
+/// was served is recorded; the logging policy decides which events are kept; the curation policy
+/// picks logged events to label within the budget, and their labels (possibly wrong) arrive after
+/// a delay; arrived labels join the strategy's reservoir and its observed accuracy; the trigger
+/// decides from what the strategy can observe; a training job forms its dataset from arrived
+/// labels only, fits a candidate (ready after the training latency), passes the offline gate and
+/// rolls out (at once, in shadow, as a canary or an A/B test). Costs accrue per tick.
 public struct StrategySimulator {
     public let spec: StrategySpec
     public let classCount: Int
@@ -56,98 +61,166 @@ public struct StrategySimulator {
         self.observer = observer
     }
 
-    /// A labelled event in the reservoir: a reference into the shared traffic, not a copy.
+    /// A labelled event: a reference into the shared traffic plus what the strategy learned of it.
     struct LabelRef {
         var tick: Int32
         var index: Int32
         var arrival: Int32
+        /// The label as the annotator gave it (possibly wrong).
+        var label: Double
+        /// Whether the prediction served for the event matched that label.
         var correct: Bool
+        /// Which model served it: 0 the champion, 1 the challenger.
+        var arm: Int8
+        /// During a shadow test, whether the challenger's prediction matched (−1: no challenger).
+        var challengerCorrect: Int8
+    }
+
+    /// A candidate in a shadow, canary or A/B test.
+    struct Challenger {
+        var model: any Model
+        var training: TrainingSet
+        var start: Int
+        var end: Int
+        var share: Double
+        var counts = (championCorrect: 0, championN: 0, challengerCorrect: 0, challengerN: 0)
     }
 
     public func run(_ traffic: ReplicateTraffic) throws -> StrategyRun {
         let batches = traffic.batches
         let ticks = batches.count
         let r = traffic.replicate
+        let d = batches.first?.dimension ?? traffic.initialTraining.dimension
         var series = RunMetric.names.map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
         var events: [StrategyEvent] = []
         let labelRNG = RandomStream(seed: seed, path: "replicate", r, "labels", labelingKey)
+        let loggingRNG = RandomStream(seed: seed, path: "replicate", r, "logging", "\(spec.logging)")
+        let rolloutRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "rollout")
         let trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
         var champion = traffic.initialModel
         var version = 0
-        var pending: [LabelRef] = []     // ordered by arrival (fixed delay keeps FIFO order)
-        var pendingHead = 0
-        var reservoir: [LabelRef] = []   // arrived labels, ordered by arrival
+        var arrivals = [[LabelRef]](repeating: [], count: ticks)
+        var reservoir: [LabelRef] = []   // arrived labels, in arrival order
         var lastTrain = 0.0
         var labelsSinceTrain = 0
+        var reservoirAtLastTrain = 0
         var trigger = try TriggerState(spec.trigger.policy)
+        let needsScores = trigger.needsScores
+        trigger.didDeploy(training: traffic.initialTraining,
+                          scores: needsScores ? scores(of: champion, on: traffic.initialTraining.features, count: traffic.initialTraining.count) : [])
         var deployedAt = 0
+        var pendingJob: (ready: Int, model: any Model, training: TrainingSet, holdout: TrainingSet)?
+        var challenger: Challenger?
+        var committee: [any Model] = []
+        if case .committee(let m) = spec.labeling.curation { committee = bootstrapCommittee(m, traffic.initialTraining, r) }
+
         let maxVolume = batches.map(\.count).max() ?? 0
         var predictions = [Double](repeating: 0, count: maxVolume)
+        var challengerPredictions = [Double](repeating: 0, count: maxVolume)
+        var arm = [Int8](repeating: 0, count: maxVolume)
+        var logged = [Int32](repeating: 0, count: maxVolume)
         var chosen = [Int32](repeating: 0, count: maxVolume)
+        var priority = [Double](repeating: 0, count: maxVolume)
+        var served = [Double](repeating: 0, count: needsScores ? maxVolume : 0)
         var arrivedCorrect = [Bool]()
         arrivedCorrect.reserveCapacity(maxVolume)
 
         for t in 0..<ticks {
             let batch = batches[t]
             let n = batch.count
-            // 1. Serve: predict the whole tick at once.
+            // 1. Serve: the champion predicts the whole tick at once; a challenger its share.
             batch.features.withUnsafeBufferPointer { xb in
                 predictions.withUnsafeMutableBufferPointer { pb in champion.predict(xb, count: n, into: pb) }
+                if let c = challenger {
+                    challengerPredictions.withUnsafeMutableBufferPointer { pb in c.model.predict(xb, count: n, into: pb) }
+                }
+            }
+            var challengerServed = 0
+            for i in 0..<n {
+                arm[i] = 0
+                if let c = challenger, c.share > 0, rolloutRNG.uniform() < c.share {
+                    arm[i] = 1
+                    challengerServed += 1
+                }
             }
             var correct = 0
             var absError = 0.0
             for i in 0..<n {
-                if classCount > 0 { if predictions[i] == batch.labels[i] { correct += 1 } }
-                else { absError += abs(predictions[i] - batch.labels[i]) }
+                let p = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
+                if classCount > 0 { if p == batch.labels[i] { correct += 1 } } else { absError += abs(p - batch.labels[i]) }
             }
             let accuracy = classCount > 0 ? Double(correct) / Double(max(n, 1)) : absError / Double(max(n, 1))
             let errorCost = classCount > 0 ? Double(n - correct) * costs.error : absError * costs.error
 
-            // 2–3. Label a random share within the budget; labels arrive after the delay.
-            var quota = Int((spec.labeling.coverage * Double(n)).rounded(.down))
+            // 2. Log: which events the strategy keeps.
+            let loggedCount = logEvents(batch, predictions: predictions, rng: loggingRNG, into: &logged)
+
+            // 3. Curate and label within the budget; labels arrive after their delay.
+            var quota = Int((spec.labeling.coverage * Double(loggedCount)).rounded(.down))
             if let cap = spec.labeling.budgetPerTick { quota = min(quota, cap) }
-            quota = min(quota, n)
-            let picked = sampleWithoutReplacement(quota, from: n, rng: labelRNG, into: &chosen)
+            quota = min(quota, loggedCount)
+            let picked = curate(quota, batch: batch, logged: logged, loggedCount: loggedCount, predictions: predictions,
+                                servingModel: champion, committee: committee, rng: labelRNG, priority: &priority, into: &chosen)
             for c in 0..<picked {
                 let i = Int(chosen[c])
-                let ok = classCount > 0 ? predictions[i] == batch.labels[i] : false
-                pending.append(LabelRef(tick: Int32(t), index: Int32(i), arrival: Int32(t + spec.labeling.delay), correct: ok))
+                let arrival = t + drawDelay(labelRNG)
+                var label = batch.labels[i]
+                if spec.labeling.noise > 0, classCount > 0, labelRNG.uniform() < spec.labeling.noise {
+                    label = classCount == 2 ? 1 - label : Double((Int(label) + 1 + labelRNG.int(below: classCount - 1)) % classCount)
+                }
+                let servedPrediction = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
+                var shadow: Int8 = -1
+                if challenger != nil, challenger!.share == 0 { shadow = challengerPredictions[i] == label ? 1 : 0 }
+                guard arrival < ticks else { continue }
+                arrivals[arrival].append(LabelRef(tick: Int32(t), index: Int32(i), arrival: Int32(arrival), label: label,
+                                                  correct: classCount > 0 && servedPrediction == label, arm: arm[i], challengerCorrect: shadow))
             }
             arrivedCorrect.removeAll(keepingCapacity: true)
-            while pendingHead < pending.count, pending[pendingHead].arrival <= t {
-                reservoir.append(pending[pendingHead])
-                arrivedCorrect.append(pending[pendingHead].correct)
-                pendingHead += 1
+            for ref in arrivals[t] {
+                reservoir.append(ref)
+                arrivedCorrect.append(ref.correct)
+                if var c = challenger, Int(ref.tick) >= c.start, Int(ref.tick) < c.end {
+                    if c.share == 0 {
+                        c.counts.championN += 1; c.counts.championCorrect += ref.correct ? 1 : 0
+                        c.counts.challengerN += 1; c.counts.challengerCorrect += ref.challengerCorrect == 1 ? 1 : 0
+                    } else if ref.arm == 1 {
+                        c.counts.challengerN += 1; c.counts.challengerCorrect += ref.correct ? 1 : 0
+                    } else {
+                        c.counts.championN += 1; c.counts.championCorrect += ref.correct ? 1 : 0
+                    }
+                    challenger = c
+                }
             }
-            if pendingHead > 4096, pendingHead * 2 > pending.count {
-                pending.removeFirst(pendingHead)
-                pendingHead = 0
-            }
+            arrivals[t] = []
             labelsSinceTrain += arrivedCorrect.count
             let observed = arrivedCorrect.isEmpty ? Double.nan
                 : Double(arrivedCorrect.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(arrivedCorrect.count)
 
             // 4. Trigger, from observable signals only.
-            let fires = trigger.update(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                       arrivedCorrect: arrivedCorrect, deployedAt: deployedAt)
-            var trained = 0.0, deployed = 0.0, trainingSamples = 0.0, retrainCost = 0.0, deployCost = 0.0
+            if needsScores { fillScores(champion, batch, into: &served) }
+            let fires = trigger.update(TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
+                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: batch,
+                                                          scores: served[..<(needsScores ? n : 0)]))
+            var trained = 0.0, deployed = 0.0, trainingSamples = 0.0, retrainCost = 0.0, deployCost = 0.0, rollbackCost = 0.0
             let cooled = Double(t) - lastTrain >= spec.trigger.cooldown || version == 0 && lastTrain == 0
-            if fires && cooled && labelsSinceTrain >= spec.trigger.minNewLabels && !reservoir.isEmpty {
+            let busy = pendingJob != nil || challenger != nil
+            if fires && cooled && !busy && labelsSinceTrain >= spec.trigger.minNewLabels && !reservoir.isEmpty {
                 events.append(StrategyEvent(kind: "trigger", tick: t, modelVersion: version))
                 // 5. Form the dataset from arrived labels.
-                let rows = datasetRows(reservoir, now: t)
-                var set = TrainingSet(dimension: batch.dimension)
-                set.features.reserveCapacity(rows.count * batch.dimension)
+                let rows = datasetRows(reservoir, since: reservoirAtLastTrain, now: t, batches: batches, champion: champion, rng: trainRNG)
+                var set = TrainingSet(dimension: d)
+                set.features.reserveCapacity(rows.count * d)
                 for ref in rows {
                     let b = batches[Int(ref.tick)]
-                    let base = Int(ref.index) * b.dimension
-                    set.features.append(contentsOf: b.features[base..<(base + b.dimension)])
-                    set.labels.append(b.labels[Int(ref.index)])
+                    let base = Int(ref.index) * d
+                    set.features.append(contentsOf: b.features[base..<(base + d)])
+                    set.labels.append(ref.label)
                     set.ticks.append(ref.tick)
                 }
                 let (fitSet, holdout) = split(set)
-                observer?.didFit(strategy: spec.name, replicate: r, atTick: t, rowTicks: fitSet.ticks)
-                // 6. Train.
+                // Every row of the dataset (holdout included), with the tick its label arrived.
+                observer?.didFit(strategy: spec.name, replicate: r, atTick: t, rowTicks: set.ticks, rowArrivals: rows.map(\.arrival))
+                // 6. Train (warm-started from the champion when fine-tuning).
                 let (candidate, epochs) = spec.learner.fit(fitSet, classCount: classCount,
                                                            warmStart: spec.warmStart ? champion : nil, rng: trainRNG)
                 trained = 1
@@ -155,34 +228,67 @@ public struct StrategySimulator {
                 retrainCost = costs.retrain + costs.retrainPerSample * Double(fitSet.count * epochs)
                 lastTrain = Double(t)
                 labelsSinceTrain = 0
+                reservoirAtLastTrain = reservoir.count
                 events.append(StrategyEvent(kind: "train", tick: t, modelVersion: version + 1, samples: fitSet.count,
-                                            detail: "epochs=\(epochs)"))
-                // 7. Offline gate.
-                var pass = true
-                if !spec.gate.isOpen, holdout.count > 0 {
-                    let a = holdoutAccuracy(of: candidate, on: holdout), b = holdoutAccuracy(of: champion, on: holdout)
-                    pass = a >= b + spec.gate.minGain
-                    if !pass {
-                        events.append(StrategyEvent(kind: "reject", tick: t, modelVersion: version + 1, samples: holdout.count,
-                                                    detail: "holdout accuracy \(fmt(a)) vs champion \(fmt(b))"))
+                                            detail: "epochs=\(epochs), ready at tick \(t + spec.trainingLatency)"))
+                pendingJob = (t + spec.trainingLatency, candidate, fitSet, holdout)
+            }
+            // 7. Offline gate, once the candidate is ready.
+            if let job = pendingJob, job.ready <= t {
+                pendingJob = nil
+                let verdict = gate(candidate: job.model, champion: champion, holdout: job.holdout, batches: batches)
+                events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
+                                            samples: job.holdout.count, detail: verdict.detail))
+                if verdict.pass {
+                    // 8. Roll out.
+                    switch spec.rollout {
+                    case .immediate:
+                        champion = job.model
+                        version += 1
+                        deployed = 1
+                        deployCost += costs.deploy
+                        deployedAt = t + 1
+                        trigger.didDeploy(training: job.training, scores: needsScores ? scores(of: champion, on: job.training.features, count: job.training.count) : [])
+                        if case .committee(let m) = spec.labeling.curation { committee = bootstrapCommittee(m, job.training, r * 1000 + version) }
+                        events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version))
+                    case .shadow(let k, _):
+                        challenger = Challenger(model: job.model, training: job.training, start: t + 1, end: t + 1 + k, share: 0)
+                        events.append(StrategyEvent(kind: "shadow", tick: t, modelVersion: version + 1, detail: "for \(k) ticks"))
+                    case .canary(let f, let k, _):
+                        challenger = Challenger(model: job.model, training: job.training, start: t + 1, end: t + 1 + k, share: f)
+                        deployCost += costs.deploy
+                        events.append(StrategyEvent(kind: "canary", tick: t, modelVersion: version + 1, detail: "\(f) of traffic for \(k) ticks"))
+                    case .ab(let f, let k, _):
+                        challenger = Challenger(model: job.model, training: job.training, start: t + 1, end: t + 1 + k, share: f)
+                        deployCost += costs.deploy
+                        events.append(StrategyEvent(kind: "ab", tick: t, modelVersion: version + 1, detail: "split \(f) for \(k) ticks"))
                     }
                 }
-                // 8. Roll out: the candidate serves from the next tick.
-                if pass {
-                    champion = candidate
+            }
+            // The online test decides once its period is over and its labels had time to arrive.
+            if let c = challenger, t >= c.end - 1 + spec.labeling.delay.minimum {
+                let promote = decide(c)
+                challenger = nil
+                if promote.yes {
+                    champion = c.model
                     version += 1
                     deployed = 1
-                    deployCost = costs.deploy
+                    if case .shadow = spec.rollout { deployCost += costs.deploy }
                     deployedAt = t + 1
-                    trigger.didDeploy()
-                    events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version))
+                    trigger.didDeploy(training: c.training, scores: needsScores ? scores(of: champion, on: c.training.features, count: c.training.count) : [])
+                    if case .committee(let m) = spec.labeling.curation { committee = bootstrapCommittee(m, c.training, r * 1000 + version) }
+                    events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version, detail: promote.detail))
+                } else {
+                    if case .shadow = spec.rollout {} else { rollbackCost = costs.rollback }
+                    events.append(StrategyEvent(kind: "rollback", tick: t, modelVersion: version, detail: promote.detail))
                 }
             }
             // 9. Account.
             let labelCost = Double(picked) * spec.labeling.cost
             let values: [Double] = [accuracy, observed, Double(picked), Double(arrivedCorrect.count), trained, deployed,
-                                    Double(version), trainingSamples, errorCost, labelCost, retrainCost, deployCost,
-                                    errorCost + labelCost + retrainCost + deployCost]
+                                    Double(version), Double(challengerServed) / Double(max(n, 1)), trainingSamples, errorCost,
+                                    labelCost, retrainCost, deployCost, rollbackCost,
+                                    errorCost + labelCost + retrainCost + deployCost + rollbackCost]
             for m in 0..<values.count { series[m].values[t] = values[m] }
         }
         if classCount == 0 { series[0].name = "mae"; series[1].name = "observed_mae" }
@@ -191,22 +297,190 @@ public struct StrategySimulator {
 
     private var labelingKey: String {
         let l = spec.labeling
-        return "\(l.coverage)/\(l.budgetPerTick ?? -1)"
+        return "\(l.coverage)/\(l.budgetPerTick ?? -1)/\(l.delay)/\(l.noise)/\(l.curation)/\(spec.logging)"
     }
 
-    private func datasetRows(_ reservoir: [LabelRef], now t: Int) -> ArraySlice<LabelRef> {
-        switch spec.dataset {
-        case .all: return reservoir[...]
-        case .count(let c): return reservoir.suffix(c)
-        case .window(let w):
-            let oldest = Double(t) - w
-            // The reservoir is ordered by arrival, and with a fixed delay also by serving tick.
-            var lo = 0, hi = reservoir.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if Double(reservoir[mid].tick) < oldest { lo = mid + 1 } else { hi = mid }
+    private func drawDelay(_ rng: RandomStream) -> Int {
+        switch spec.labeling.delay {
+        case .fixed(let d): return d
+        case .uniform(let lo, let hi): return lo + rng.int(below: hi - lo + 1)
+        case .geometric(let mean):
+            guard mean > 0 else { return 0 }
+            // P(D = k) = (1 − q) q^k with mean q / (1 − q).
+            let q = mean / (1 + mean)
+            return Int((log(1 - rng.uniform()) / log(q)).rounded(.down))
+        }
+    }
+
+    /// Marks the events the strategy logs; returns how many (their indices, increasing, in `out`).
+    private func logEvents(_ batch: EventBatch, predictions: [Double], rng: RandomStream, into out: inout [Int32]) -> Int {
+        let n = batch.count
+        switch spec.logging {
+        case .all:
+            for i in 0..<n { out[i] = Int32(i) }
+            return n
+        case .sample(let rate):
+            var k = 0
+            for i in 0..<n where rng.uniform() < rate { out[k] = Int32(i); k += 1 }
+            return k
+        case .stratified(let rate):
+            let classes = max(classCount, 1)
+            let perClass = Int((rate * Double(n) / Double(classes)).rounded(.up))
+            var counts = [Int](repeating: 0, count: classes)
+            for i in 0..<n { counts[min(max(Int(predictions[i]), 0), classes - 1)] += 1 }
+            var kept = [Int](repeating: 0, count: classes)
+            var k = 0
+            var remaining = counts
+            for i in 0..<n {
+                let c = min(max(Int(predictions[i]), 0), classes - 1)
+                // Selection sampling within the class: keep min(perClass, count) of its events.
+                let need = min(perClass, counts[c]) - kept[c]
+                if need > 0, Double(remaining[c]) * rng.uniform() < Double(need) { out[k] = Int32(i); k += 1; kept[c] += 1 }
+                remaining[c] -= 1
             }
-            return reservoir[lo...]
+            return k
+        }
+    }
+
+    /// Picks `quota` of the logged events for labelling, by the curation policy, into `out`.
+    private func curate(_ quota: Int, batch: EventBatch, logged: [Int32], loggedCount: Int, predictions: [Double],
+                        servingModel: any Model, committee: [any Model], rng: RandomStream,
+                        priority: inout [Double], into out: inout [Int32]) -> Int {
+        guard quota > 0 else { return 0 }
+        switch spec.labeling.curation {
+        case .random:
+            let k = sampleWithoutReplacement(quota, from: loggedCount, rng: rng, into: &out)
+            for c in 0..<k { out[c] = logged[Int(out[c])] }
+            return k
+        case .stratified(let bySlice):
+            // Random priorities, then round-robin over groups (predicted class or slice).
+            var groups: [Int32: [Int32]] = [:]
+            for j in 0..<loggedCount {
+                let i = Int(logged[j])
+                let key = bySlice ? batch.slice[i] : Int32(predictions[i])
+                groups[key, default: []].append(Int32(i))
+            }
+            var lists = groups.sorted { $0.key < $1.key }.map { var l = $0.value; rng.shuffle(&l); return l }
+            var k = 0, round = 0
+            while k < quota {
+                var any = false
+                for g in lists.indices where round < lists[g].count && k < quota { out[k] = lists[g][round]; k += 1; any = true }
+                if !any { break }
+                round += 1
+            }
+            lists.removeAll()
+            out[0..<k].sort()
+            return k
+        case .feedback(let p, let q):
+            for j in 0..<loggedCount {
+                let i = Int(logged[j])
+                let wrong = predictions[i] != batch.labels[i]
+                let complained = rng.uniform() < (wrong ? p : q)
+                priority[j] = complained ? 1 + rng.uniform() : rng.uniform()
+            }
+            return topK(quota, loggedCount, logged, priority, &out)
+        case .uncertainty(let kind):
+            let k = max(servingModel.classCount, 1)
+            var probs = [Double](repeating: 0, count: batch.count * k)
+            let ok = batch.features.withUnsafeBufferPointer { xb in probs.withUnsafeMutableBufferPointer { servingModel.probabilities(xb, count: batch.count, into: $0) } }
+            for j in 0..<loggedCount {
+                let i = Int(logged[j])
+                guard ok else { priority[j] = rng.uniform(); continue }
+                var p1 = 0.0, p2 = 0.0, h = 0.0
+                for c in 0..<k {
+                    let p = probs[i * k + c]
+                    if p > p1 { p2 = p1; p1 = p } else if p > p2 { p2 = p }
+                    if p > 0 { h -= p * Foundation.log(p) }
+                }
+                switch kind {
+                case .leastConfidence: priority[j] = 1 - p1
+                case .margin: priority[j] = -(p1 - p2)
+                case .entropy: priority[j] = h
+                }
+            }
+            return topK(quota, loggedCount, logged, priority, &out)
+        case .committee:
+            var votes = [Double](repeating: 0, count: batch.count * committee.count)
+            for (m, model) in committee.enumerated() {
+                var out = [Double](repeating: 0, count: batch.count)
+                batch.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: batch.count, into: $0) } }
+                for i in 0..<batch.count { votes[i * committee.count + m] = out[i] }
+            }
+            for j in 0..<loggedCount {
+                let i = Int(logged[j])
+                // Vote entropy (Dagan & Engelson 1995), ties broken at random.
+                var counts: [Double: Int] = [:]
+                for m in 0..<committee.count { counts[votes[i * committee.count + m], default: 0] += 1 }
+                var h = 0.0
+                for (_, c) in counts { let p = Double(c) / Double(committee.count); h -= p * Foundation.log(p) }
+                priority[j] = h + 1e-6 * rng.uniform()
+            }
+            return topK(quota, loggedCount, logged, priority, &out)
+        }
+    }
+
+    /// The `quota` logged events with the highest priority (their indices, increasing).
+    private func topK(_ quota: Int, _ count: Int, _ logged: [Int32], _ priority: [Double], _ out: inout [Int32]) -> Int {
+        var order = Array(0..<count)
+        order.sort { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
+        let k = min(quota, count)
+        for c in 0..<k { out[c] = logged[order[c]] }
+        out[0..<k].sort()
+        return k
+    }
+
+    private func bootstrapCommittee(_ members: Int, _ training: TrainingSet, _ salt: Int) -> [any Model] {
+        let rng = RandomStream(seed: seed, path: "committee", spec.name, salt)
+        return (0..<members).map { _ in
+            var set = TrainingSet(dimension: training.dimension)
+            for _ in 0..<training.count {
+                let i = rng.int(below: max(training.count, 1))
+                set.features.append(contentsOf: training.features[(i * training.dimension)..<((i + 1) * training.dimension)])
+                set.labels.append(training.labels[i])
+                set.ticks.append(training.ticks[i])
+            }
+            return spec.learner.fit(set, classCount: classCount, warmStart: nil, rng: rng).model
+        }
+    }
+
+    private func datasetRows(_ reservoir: [LabelRef], since: Int, now t: Int, batches: [EventBatch], champion: any Model,
+                             rng: RandomStream) -> [LabelRef] {
+        func recent(_ w: Double) -> [LabelRef] {
+            let oldest = Double(t) - w
+            return reservoir.filter { Double($0.tick) >= oldest }
+        }
+        switch spec.dataset {
+        case .all: return reservoir
+        case .count(let c): return Array(reservoir.suffix(c))
+        case .window(let w): return recent(w)
+        case .sinceLastTraining: return Array(reservoir[min(since, reservoir.count)...])
+        case .sample(let size, let halfLife):
+            guard reservoir.count > size else { return reservoir }
+            // Efraimidis–Spirakis: keep the `size` largest keys u^(1/w).
+            var keyed = reservoir.enumerated().map { i, ref -> (Double, Int) in
+                let w = halfLife.map { pow(2, -Double(t - Int(ref.tick)) / $0) } ?? 1
+                return (pow(rng.uniform(), 1 / max(w, 1e-300)), i)
+            }
+            keyed.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+            return keyed.prefix(size).map(\.1).sorted().map { reservoir[$0] }
+        case .hardest(let size, let w):
+            let pool = w.isFinite ? recent(w) : reservoir
+            guard pool.count > size, classCount > 0 else { return pool }
+            let k = classCount
+            var losses = [(Double, Int)]()
+            losses.reserveCapacity(pool.count)
+            var x = [Double](repeating: 0, count: batches.first?.dimension ?? 0)
+            var p = [Double](repeating: 0, count: k)
+            for (j, ref) in pool.enumerated() {
+                let b = batches[Int(ref.tick)]
+                let base = Int(ref.index) * b.dimension
+                for c in 0..<b.dimension { x[c] = b.features[base + c] }
+                _ = x.withUnsafeBufferPointer { xb in p.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: 1, into: $0) } }
+                let y = min(max(Int(ref.label), 0), k - 1)
+                losses.append((-Foundation.log(max(p[y], 1e-15)), j))
+            }
+            losses.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+            return losses.prefix(size).map(\.1).sorted().map { pool[$0] }
         }
     }
 
@@ -214,26 +488,121 @@ public struct StrategySimulator {
         guard !spec.gate.isOpen else { return (set, TrainingSet(dimension: set.dimension)) }
         let h = Int((Double(set.count) * spec.gate.holdout).rounded())
         guard h > 0, h < set.count else { return (set, TrainingSet(dimension: set.dimension)) }
-        let cut = set.count - h, d = set.dimension
-        let fit = TrainingSet(dimension: d, features: Array(set.features[..<(cut * d)]), labels: Array(set.labels[..<cut]),
-                              ticks: Array(set.ticks[..<cut]))
-        let hold = TrainingSet(dimension: d, features: Array(set.features[(cut * d)...]), labels: Array(set.labels[cut...]),
-                               ticks: Array(set.ticks[cut...]))
-        return (fit, hold)
+        // The most recent rows (by serving tick) are held out.
+        let order = (0..<set.count).sorted { set.ticks[$0] != set.ticks[$1] ? set.ticks[$0] < set.ticks[$1] : $0 < $1 }
+        func subset(_ idx: ArraySlice<Int>) -> TrainingSet {
+            var s = TrainingSet(dimension: set.dimension)
+            for i in idx {
+                s.features.append(contentsOf: set.features[(i * set.dimension)..<((i + 1) * set.dimension)])
+                s.labels.append(set.labels[i])
+                s.ticks.append(set.ticks[i])
+            }
+            return s
+        }
+        return (subset(order[..<(set.count - h)]), subset(order[(set.count - h)...]))
     }
 
-    private func holdoutAccuracy(of model: any Model, on set: TrainingSet) -> Double {
+    /// The offline gate's verdict and its comparison table (overall and per slice).
+    private func gate(candidate: any Model, champion: any Model, holdout: TrainingSet, batches: [EventBatch]) -> (pass: Bool, detail: String) {
+        guard !spec.gate.isOpen, holdout.count > 0 else { return (true, "no gate") }
+        let a = holdoutCorrect(candidate, holdout), b = holdoutCorrect(champion, holdout)
+        let ca = Double(a.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(holdout.count)
+        let cb = Double(b.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(holdout.count)
+        var pass = ca >= cb + spec.gate.minGain
+        var detail = "holdout \(holdout.count): candidate \(fmt(ca)) vs champion \(fmt(cb)) (min gain \(fmt(spec.gate.minGain)))"
+        if let margin = spec.gate.sliceMargin {
+            // Slices of the holdout rows are looked up in the traffic they came from.
+            var bySlice: [Int32: (Int, Int, Int)] = [:]
+            for i in 0..<holdout.count {
+                let slice = sliceOf(holdout, i, batches)
+                var e = bySlice[slice] ?? (0, 0, 0)
+                e.0 += a[i] ? 1 : 0
+                e.1 += b[i] ? 1 : 0
+                e.2 += 1
+                bySlice[slice] = e
+            }
+            for (slice, e) in bySlice.sorted(by: { $0.key < $1.key }) where slice >= 0 {
+                let sa = Double(e.0) / Double(e.2), sb = Double(e.1) / Double(e.2)
+                let ok = sa >= sb - margin
+                if !ok { pass = false }
+                detail += "; slice \(slice): \(fmt(sa)) vs \(fmt(sb))\(ok ? "" : " (worse than margin \(fmt(margin)))")"
+            }
+        }
+        return (pass, detail)
+    }
+
+    /// The slice of holdout row `i`: rows carry their serving tick; the slice is found by matching
+    /// the row's features in that tick's batch (slices are absent on synthetic streams: −1).
+    private func sliceOf(_ set: TrainingSet, _ i: Int, _ batches: [EventBatch]) -> Int32 {
+        let b = batches[Int(set.ticks[i])]
+        guard b.slice.contains(where: { $0 >= 0 }) else { return -1 }
+        let d = set.dimension
+        let row = set.features[(i * d)..<((i + 1) * d)]
+        for j in 0..<b.count where b.features[(j * d)..<((j + 1) * d)].elementsEqual(row, by: { $0 == $1 || ($0.isNaN && $1.isNaN) }) {
+            return b.slice[j]
+        }
+        return -1
+    }
+
+    private func holdoutCorrect(_ model: any Model, _ set: TrainingSet) -> [Bool] {
         var out = [Double](repeating: 0, count: set.count)
         set.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: set.count, into: $0) } }
-        var ok = 0
-        for i in 0..<set.count where out[i] == set.labels[i] { ok += 1 }
-        return Double(ok) / Double(max(set.count, 1))
+        return (0..<set.count).map { out[$0] == set.labels[$0] }
+    }
+
+    /// Promotion rule of the running online test.
+    private func decide(_ c: Challenger) -> (yes: Bool, detail: String) {
+        let k = c.counts
+        let pa = Double(k.challengerCorrect) / Double(max(k.challengerN, 1)), pb = Double(k.championCorrect) / Double(max(k.championN, 1))
+        let table = "challenger \(fmt(pa)) on \(k.challengerN) labels vs champion \(fmt(pb)) on \(k.championN)"
+        guard k.challengerN > 0, k.championN > 0 else { return (false, "no labels arrived during the test: " + table) }
+        switch spec.rollout {
+        case .immediate: return (true, table)
+        case .shadow(_, let margin): return (pa > pb + margin, "shadow: " + table)
+        case .canary(_, _, let margin): return (pa >= pb - margin, "canary: " + table)
+        case .ab(_, _, let alpha):
+            // One-sided two-proportion z-test with the pooled proportion.
+            let n1 = Double(k.challengerN), n2 = Double(k.championN)
+            let pooled = Double(k.challengerCorrect + k.championCorrect) / (n1 + n2)
+            let se = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)).squareRoot()
+            let z = se > 0 ? (pa - pb) / se : 0
+            let p = 0.5 * erfc(z / 2.0.squareRoot())
+            return (p < alpha, "A/B: " + table + ", z = \(fmt(z)), p = \(fmt(p))")
+        }
+    }
+
+    /// The model's score per row: P(last class) for two classes, else the top probability;
+    /// the prediction itself for regression.
+    private func scores(of model: any Model, on features: [Double], count: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: count)
+        var batch = EventBatch(dimension: features.count / max(count, 1))
+        batch.features = features
+        batch.labels = [Double](repeating: 0, count: count)
+        fillScores(model, batch, into: &out)
+        return out
+    }
+
+    private func fillScores(_ model: any Model, _ batch: EventBatch, into out: inout [Double]) {
+        let n = batch.count, k = model.classCount
+        guard k > 0 else {
+            batch.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: n, into: $0) } }
+            return
+        }
+        var probs = [Double](repeating: 0, count: n * k)
+        _ = batch.features.withUnsafeBufferPointer { xb in probs.withUnsafeMutableBufferPointer { model.probabilities(xb, count: n, into: $0) } }
+        for i in 0..<n {
+            if k == 2 { out[i] = probs[i * 2 + 1] } else {
+                var best = 0.0
+                for c in 0..<k { best = max(best, probs[i * k + c]) }
+                out[i] = best
+            }
+        }
     }
 }
 
-/// Chooses `k` distinct indices of `0..<n` uniformly (Floyd's algorithm on a partial shuffle),
-/// in increasing order, into `out`. Returns `k`.
-/// - Complexity: O(n) when k is a large share of n, no allocation.
+/// Chooses `k` distinct indices of `0..<n` uniformly, in increasing order, into `out`
+/// (selection sampling, Knuth, TAOCP vol. 2, Algorithm S). Returns `k`.
+/// - Complexity: O(n), no allocation.
 @inline(__always)
 func sampleWithoutReplacement(_ k: Int, from n: Int, rng: RandomStream, into out: inout [Int32]) -> Int {
     guard k > 0 else { return 0 }
@@ -241,7 +610,6 @@ func sampleWithoutReplacement(_ k: Int, from n: Int, rng: RandomStream, into out
         for i in 0..<n { out[i] = Int32(i) }
         return n
     }
-    // Selection sampling (Knuth, TAOCP vol. 2, Algorithm S): sorted output in one pass.
     var chosen = 0
     var i = 0
     while chosen < k {

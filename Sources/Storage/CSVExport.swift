@@ -43,12 +43,12 @@ public enum CSVExport {
     /// One row per strategy, in scenario order: means over replicates with 95 % half-widths.
     public static func summary(_ record: RunRecord, _ summaries: [StrategySummary]) -> String {
         let m = record.manifest.primaryMetric
-        var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95\n"
+        var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,cost_rollback,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95\n"
         for s in summaries {
             let cols: [String] = [
                 field(s.strategy), String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean),
                 r(s.deployments.mean), r(s.labels.mean), r(s.errorCost.mean), r(s.labelCost.mean), r(s.retrainCost.mean),
-                r(s.deployCost.mean), r(s.totalCost.mean), r(s.totalCost.halfWidth),
+                r(s.deployCost.mean), r(s.rollbackCost.mean), r(s.totalCost.mean), r(s.totalCost.halfWidth),
                 s.opportunityCost.map { r($0.mean) } ?? "", s.opportunityCost.map { r($0.halfWidth) } ?? "",
             ]
             out += cols.joined(separator: ",") + "\n"

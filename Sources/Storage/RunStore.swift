@@ -77,6 +77,7 @@ public enum RunStore {
                 ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
                 ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
                 ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
+                ("detection_tolerance", String(m.detectionTolerance)),
             ] + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
             for (k, v) in manifest { try db.execute(sql: "INSERT INTO manifest(key, value) VALUES (?, ?)", arguments: [k, v]) }
             for (i, s) in record.strategies.enumerated() {
@@ -134,7 +135,8 @@ public enum RunStore {
                                        scenarioText: try need("scenario_text"), scenarioFile: kv["scenario_file"] ?? "",
                                        seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
                                        version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
-                                       reference: ref.isEmpty ? nil : ref, costs: costs)
+                                       reference: ref.isEmpty ? nil : ref, costs: costs,
+                                       detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10)
             let strategies = try String.fetchAll(db, sql: "SELECT name FROM strategy ORDER BY id")
             let drifts = try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
                 DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],

@@ -54,11 +54,13 @@ public struct SyntheticTraffic: Sendable {
 
     public var schema: FeatureSchema { generator.schema }
 
-    /// The ground truth of every drift, in scenario order.
+    /// The ground truth of every drift that happens within the horizon, in scenario order (the
+    /// id is the drift's position in the scenario).
     public func groundTruth() -> [DriftTruth] {
         let horizon = Double(ticks)
-        return drifts.enumerated().map { i, d in
+        return drifts.enumerated().compactMap { i, d in
             let e = d.schedule.extent(horizon: horizon)
+            guard e.start < horizon else { return nil }   // starts after the run ends: never happens
             return DriftTruth(id: i, type: d.schedule.typeName, target: d.target.name, start: e.start, end: e.end,
                               peak: d.amplitude * d.schedule.peak(horizon: horizon), changePoint: e.changePoint,
                               detail: d.name)

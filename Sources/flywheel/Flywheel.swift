@@ -20,7 +20,7 @@ struct Flywheel: ParsableCommand {
           flywheel report results/quickstart           # rebuild report and figures from run.sqlite
         """,
         version: FlywheelVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self, DetectCommand.self, DistanceCommand.self]
     )
 }
 

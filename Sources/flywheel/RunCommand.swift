@@ -76,8 +76,9 @@ struct RunCommand: ParsableCommand {
                       + "\(Int(events)) events, in \(String(format: "%.2f", outputs.seconds)) s "
                       + "(\(Int(events * Double(outputs.record.strategies.count) / max(outputs.seconds, 1e-9))) strategy-events/s)")
                 _ = runs
+                let width = (outputs.summaries.map(\.strategy.count).max() ?? 0) + 2
                 for s in outputs.summaries {
-                    print("  \(s.strategy.padding(toLength: 16, withPad: " ", startingAt: 0)) \(outputs.record.manifest.primaryMetric) "
+                    print("  \(s.strategy.padding(toLength: width, withPad: " ", startingAt: 0)) \(outputs.record.manifest.primaryMetric) "
                           + String(format: "%.4f", s.meanMetric.mean) + "  retrains " + String(format: "%.0f", s.retrains.mean)
                           + "  total cost " + String(format: "%.1f", s.totalCost.mean))
                 }

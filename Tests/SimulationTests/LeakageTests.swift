@@ -8,10 +8,10 @@ import Testing
 /// Records, for every training job, its tick and the serving ticks of its rows.
 final class FitLog: TrainingObserver, @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var fits: [(strategy: String, tick: Int, rows: [Int32])] = []
-    func didFit(strategy: String, replicate: Int, atTick tick: Int, rowTicks: [Int32]) {
+    private(set) var fits: [(strategy: String, tick: Int, rows: [Int32], arrivals: [Int32])] = []
+    func didFit(strategy: String, replicate: Int, atTick tick: Int, rowTicks: [Int32], rowArrivals: [Int32]) {
         lock.lock()
-        fits.append((strategy, tick, rowTicks))
+        fits.append((strategy, tick, rowTicks, rowArrivals))
         lock.unlock()
     }
 }
@@ -50,6 +50,25 @@ func scenario(delay: String, extra: String = "") throws -> Scenario {
         for fit in daily { #expect(Int(fit.rows.max()!) == fit.tick - delay) }
         // Nothing can be trained before the first labels arrive.
         #expect(log.fits.allSatisfy { $0.tick >= delay })
+    }
+
+    /// With random delays, every row's label arrived at or before the training tick, and its
+    /// arrival is at least the smallest delay after it was served.
+    @Test(arguments: ["{uniform: [1d, 6d]}", "{geometric: 2d}"])
+    func randomDelaysNeverLeakEither(delay: String) throws {
+        let log = FitLog()
+        _ = try Runner.run(scenario(delay: delay).plan, threads: 2, observer: log)
+        #expect(!log.fits.isEmpty)
+        var late = 0
+        for fit in log.fits {
+            #expect(fit.rows.count == fit.arrivals.count)
+            for (served, arrived) in zip(fit.rows, fit.arrivals) {
+                #expect(Int(arrived) <= fit.tick)
+                #expect(arrived >= served)
+                if arrived - served >= 3 { late += 1 }
+            }
+        }
+        #expect(late > 0)   // the delays really vary
     }
 
     @Test func windowKeepsOnlyRecentServingTicks() throws {

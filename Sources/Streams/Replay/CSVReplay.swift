@@ -1,0 +1,465 @@
+import FlywheelCore
+
+/// Replays a real timestamped CSV file (a user's production log or a research dataset) as a
+/// stream of ``EventBatch``es, one per tick, in time order and in constant memory.
+///
+/// The file is read in fixed 64 KiB chunks (RFC 4180 quoting, BOM and CRLF handled, `.gz`
+/// decompressed through `gzip -dc`), never whole. How columns become events is described by a
+/// ``ReplayMapping``.
+///
+/// **Passes.** The schema must be known before the first tick, so a *first pass* reads the
+/// whole file once when something has to be learned from it: the classes (classification
+/// without explicit ``ReplayMapping/classes``), a categorical vocabulary or slice names not given
+/// explicitly, or the sorted order (``TimestampOrder/sort``). The first pass validates every row
+/// (so errors surface before any tick) and keeps only the vocabularies (bounded by
+/// ``ReplayMapping/maxClasses`` and ``ReplayMapping/maxCategories``) and, for sorting, bounded
+/// chunks that go to temporary run files (unlinked at once, so none outlive the process). When everything is given, there is no first pass and
+/// errors surface at the tick that reaches the offending row.
+///
+/// Real data carries no ground truth: every event has `concept = 0` and `bayes = NaN`; `slice`
+/// is the slice code or -1 (no slice column, a missing or unknown slice value).
+///
+/// ```swift
+/// let replay = try CSVReplay(mapping: ReplayMapping(
+///     path: "datasets/elec2.csv", timestamp: "timestamp_reconstructed", label: "class",
+///     numeric: ["nswprice", "nswdemand", "vicprice", "vicdemand", "transfer"], tick: .span(Span(seconds: 86_400))))
+/// while let (tick, start, batch) = try replay.nextTick() { ... }   // 944 ticks of 48 events
+/// ```
+///
+/// Not `Sendable`: create and use it inside one task.
+public final class CSVReplay {
+    public let mapping: ReplayMapping
+    /// Features (numeric, then categorical encoded), classes and slice names.
+    public private(set) var schema: FeatureSchema
+    /// The header's column names.
+    public let columns: [String]
+    /// The number of data rows, when a first pass counted them.
+    public private(set) var rowCount: Int?
+    /// The number of ticks the replay will yield, when a first pass ran (the last tick is the
+    /// one holding the latest row).
+    public private(set) var tickCount: Int?
+    /// Start of tick 0 in seconds since the epoch (grouping by time); nil when grouping by rows.
+    public private(set) var origin: Int64?
+    /// Rows decoded so far in this replay (including a row read ahead of the current tick).
+    public private(set) var rowsRead = 0
+
+    private let delimiter: UInt8
+    private let tsIndex: Int?
+    private let labelIndex: Int
+    private let numericIndex: [Int]
+    private let categoricalIndex: [Int]
+    private let sliceIndex: Int?
+    private let parser: TimestampParser?
+    private var classVocab = ByteVocabulary()
+    private let classesFixed: Bool
+    private var categoryVocabs: [ByteVocabulary]
+    private var categoryLearned: [Bool]
+    private var sliceVocab = ByteVocabulary()
+    private let slicesFixed: Bool
+    private var categoryOffsets: [Int] = []
+    private var dimension = 0
+    private let sortChunkBytes: Int
+
+    private enum Feed {
+        case csv(CSVReader)
+        case sorted(RunMerger)
+    }
+    private var feed: Feed
+    private var sorter: RecordSorter?
+    private var record = CSVRecord()
+    private var rowFeatures: [Double] = []
+    private var rowLabel = 0.0
+    private var rowSlice: Int32 = -1
+    private var rowTime: Int64 = 0
+    private var hasRow = false
+    private var lastTime = Int64.min
+    private var lastTimeLine = 0
+    private var nextTickIndex = 0
+    private var capacityHint = 64
+    private var failure: FlywheelError?
+
+    /// Opens the file, checks the mapping against the header, runs the first pass if one is
+    /// needed (see the type's documentation) and reads the first row.
+    ///
+    /// - Throws: ``FlywheelError`` with the file and line for a missing file or column, an empty
+    ///   file, a ragged row, an unparseable or decreasing timestamp, an empty or NaN label, a
+    ///   label column with one class, or an inconsistent mapping.
+    ///
+    /// - Parameter validateFirst: read the whole file once before the first tick even when
+    ///   nothing has to be learned from it, so that every row is checked up front and
+    ///   ``rowCount`` and ``tickCount`` are known.
+    public convenience init(mapping: ReplayMapping, validateFirst: Bool = false) throws {
+        try self.init(mapping: mapping, sortChunkBytes: 8 << 20, validateFirst: validateFirst)
+    }
+
+    init(mapping m: ReplayMapping, sortChunkBytes: Int, validateFirst: Bool = false) throws {
+        mapping = m
+        self.sortChunkBytes = sortChunkBytes
+        let file = m.path
+        let here = SourceLocation(file: file, line: 1)
+
+        // The mapping itself.
+        guard m.delimiter.utf8.count == 1, let d = m.delimiter.utf8.first, d != 34, d != 10, d != 13 else {
+            throw FlywheelError("delimiter \"\(m.delimiter)\" must be one character other than a quote or a line break", key: "delimiter")
+        }
+        delimiter = d
+        switch m.tick {
+        case .span(let s):
+            guard s.seconds > 0 else { throw FlywheelError("tick span must be positive", key: "tick") }
+            guard m.timestamp != nil else {
+                throw FlywheelError("tick: \(s) groups rows by time but no timestamp column is mapped", key: "tick",
+                                    hint: "name the timestamp column, or group by rows, e.g. tick: 500 rows")
+            }
+        case .rows(let n):
+            guard n > 0 else { throw FlywheelError("tick must hold at least one row", key: "tick") }
+        }
+        guard m.maxCategories >= 1 else { throw FlywheelError("max_categories must be at least 1", key: "max_categories") }
+        if let classes = m.classes {
+            guard m.labelKind == .classification else {
+                throw FlywheelError("classes are given but label_kind is regression", key: "classes")
+            }
+            guard Set(classes).count == classes.count else { throw FlywheelError("classes \(classes) repeat a name", key: "classes") }
+            guard classes.count >= 2 else {
+                throw FlywheelError("classification needs at least two classes; \(classes) has \(classes.count)", key: "classes")
+            }
+        }
+        let featureNames = m.numeric + m.categorical
+        var seen = Set<String>()
+        for f in featureNames {
+            guard seen.insert(f).inserted else { throw FlywheelError("column '\(f)' is listed twice among the features", key: "numeric") }
+        }
+        guard !seen.contains(m.label) else {
+            throw FlywheelError("the label column '\(m.label)' is also listed as a feature", key: "label", hint: "remove it from the features")
+        }
+        for c in m.categories.keys where !m.categorical.contains(c) {
+            throw FlywheelError("categories are given for '\(c)', which is not a categorical column", key: "categories.\(c)")
+        }
+        parser = try m.timestamp.map { _ in try TimestampParser(m.timestampFormat) }
+
+        // The header.
+        let reader = try CSVReader(path: file, delimiter: d)
+        var header = CSVRecord()
+        guard try reader.next(into: &header) else {
+            throw FlywheelError("the file is empty: no header and no rows", at: here,
+                                hint: "a replayed CSV needs a header line naming its columns")
+        }
+        let names = (0..<header.count).map { header.string($0) }
+        columns = names
+        func column(_ name: String, _ key: String) throws -> Int {
+            let hits = names.indices.filter { names[$0] == name }
+            guard let first = hits.first else {
+                let near = nearestColumn(name, in: names)
+                throw FlywheelError("column '\(name)' not found; the header has: \(names.joined(separator: ", "))",
+                                    at: SourceLocation(file: file, line: header.line), key: key,
+                                    hint: near.map { "did you mean '\($0)'?" })
+            }
+            guard hits.count == 1 else {
+                throw FlywheelError("column '\(name)' appears \(hits.count) times in the header (fields \(hits.map { $0 + 1 }))",
+                                    at: SourceLocation(file: file, line: header.line), key: key)
+            }
+            return first
+        }
+        tsIndex = try m.timestamp.map { try column($0, "timestamp") }
+        labelIndex = try column(m.label, "label")
+        numericIndex = try m.numeric.enumerated().map { try column($1, "numeric[\($0)]") }
+        categoricalIndex = try m.categorical.enumerated().map { try column($1, "categorical[\($0)]") }
+        sliceIndex = try m.slice.map { try column($0, "slice") }
+
+        classesFixed = m.classes != nil
+        if let classes = m.classes { classVocab = ByteVocabulary(classes) }
+        categoryVocabs = m.categorical.map { ByteVocabulary(m.categories[$0] ?? []) }
+        categoryLearned = m.categorical.map { m.categories[$0] == nil }
+        slicesFixed = m.slices != nil
+        if let s = m.slices { sliceVocab = ByteVocabulary(s) }
+
+        let needsPass = validateFirst || (m.labelKind == .classification && m.classes == nil) || categoryLearned.contains(true)
+            || (m.slice != nil && m.slices == nil) || (m.order == .sort && m.timestamp != nil)
+        feed = .csv(reader)
+        schema = FeatureSchema(features: [], classes: [])
+        layoutFeatures()
+
+        if needsPass {
+            let sorting = m.order == .sort && m.timestamp != nil
+            if sorting { sorter = RecordSorter(chunkBytes: sortChunkBytes) }
+            var rows = 0
+            var minTime = Int64.max, maxTime = Int64.min
+            do {
+                while try reader.next(into: &record) {
+                    rows += 1
+                    try learn(record)
+                    try decode(record, checkOrder: !sorting, encodeCategories: false)
+                    minTime = min(minTime, rowTime)
+                    maxTime = max(maxTime, rowTime)
+                    if let sorter { try sorter.add(record, time: rowTime) }
+                }
+            } catch {
+                sorter?.removeFiles()
+                throw error
+            }
+            reader.close()
+            guard rows > 0 else {
+                throw FlywheelError("the file has a header but no data rows", at: SourceLocation(file: file, line: reader.line))
+            }
+            rowCount = rows
+            switch m.tick {
+            case .rows(let n): tickCount = (rows + n - 1) / n
+            case .span(let span):
+                let o = m.origin ?? CSVReplay.defaultOrigin(first: minTime, span: span.seconds)
+                tickCount = maxTime >= o ? Int((maxTime - o) / span.seconds) + 1 : nil
+            }
+            if let sorter { try sorter.finish() }
+        }
+        if m.labelKind == .classification && classVocab.count < 2 {
+            let only = classVocab.names.first.map { " ('\($0)')" } ?? ""
+            throw FlywheelError("the label column '\(m.label)' has only \(classVocab.count) class\(only); classification needs at least two",
+                                at: here, key: "label", hint: "check the label column, or use label_kind: regression")
+        }
+        layoutFeatures()
+        try start()
+    }
+
+    /// Feature names and offsets from the current vocabularies.
+    private func layoutFeatures() {
+        var features = mapping.numeric
+        categoryOffsets = []
+        for (k, name) in mapping.categorical.enumerated() {
+            categoryOffsets.append(features.count)
+            switch mapping.encoding {
+            case .ordinal: features.append(name)
+            case .oneHot:
+                features += categoryVocabs[k].names.map { "\(name)=\($0)" }
+                features.append("\(name)=?")
+            }
+        }
+        dimension = features.count
+        schema = FeatureSchema(features: features, classes: mapping.labelKind == .classification ? classVocab.names : [],
+                               slices: mapping.slice == nil ? [] : sliceVocab.names)
+        rowFeatures = Array(repeating: 0, count: dimension)
+    }
+
+    /// (Re)opens the row feed and reads the first row.
+    private func start() throws {
+        if let sorter {
+            feed = .sorted(try RunMerger(runs: sorter.runs))
+        } else {
+            let reader = try CSVReader(path: mapping.path, delimiter: delimiter)
+            var header = CSVRecord()
+            _ = try reader.next(into: &header)
+            feed = .csv(reader)
+        }
+        lastTime = .min
+        lastTimeLine = 0
+        nextTickIndex = 0
+        rowsRead = 0
+        failure = nil
+        hasRow = try readRow()
+        guard hasRow else {
+            throw FlywheelError("the file has a header but no data rows", at: SourceLocation(file: mapping.path, line: 2))
+        }
+        if case .span(let span) = mapping.tick {
+            let s = span.seconds
+            if let o = mapping.origin {
+                guard rowTime >= o else {
+                    throw FlywheelError("the first timestamp \(ISOTime.format(rowTime)) (line \(record.line)) is before the origin \(ISOTime.format(o))",
+                                        at: SourceLocation(file: mapping.path, line: record.line), key: "origin")
+                }
+                origin = o
+            } else {
+                origin = CSVReplay.defaultOrigin(first: rowTime, span: s)
+            }
+        } else {
+            origin = nil
+        }
+    }
+
+    /// The default start of tick 0: midnight (UTC) of the first row's day, advanced by whole
+    /// spans while the next span still starts at or before the first row.
+    public static func defaultOrigin(first: Int64, span: Int64) -> Int64 {
+        let midnight = first - ((first % 86_400) + 86_400) % 86_400
+        return midnight + (first - midnight) / span * span
+    }
+
+    /// Starts the replay again from the first row (the first pass and any sorted runs are reused).
+    public func rewind() throws { try start() }
+
+    /// Learns vocabularies from one row during the first pass.
+    private func learn(_ r: CSVRecord) throws {
+        guard r.count == columns.count else { try ragged(r) }
+        if mapping.labelKind == .classification && !classesFixed {
+            try r.withField(labelIndex) { f in
+                guard !FieldParse.isMissing(f) else { try missingLabel(r, f) }
+                if classVocab.code(of: f) == nil {
+                    guard classVocab.count < ReplayMapping.maxClasses else {
+                        throw FlywheelError("the label column '\(mapping.label)' has more than \(ReplayMapping.maxClasses) distinct values",
+                                            at: SourceLocation(file: mapping.path, line: r.line), key: "label",
+                                            hint: "is it the right column? for a numeric target use label_kind: regression")
+                    }
+                    _ = classVocab.insert(f)
+                }
+            }
+        }
+        for k in categoricalIndex.indices where categoryLearned[k] && categoryVocabs[k].count < mapping.maxCategories {
+            r.withField(categoricalIndex[k]) { f in
+                if !FieldParse.isMissing(f) { _ = categoryVocabs[k].insert(f) }
+            }
+        }
+        if let si = sliceIndex, !slicesFixed, sliceVocab.count < ReplayMapping.maxClasses {
+            r.withField(si) { f in
+                if !FieldParse.isMissing(f) { _ = sliceVocab.insert(f) }
+            }
+        }
+    }
+
+    private func ragged(_ r: CSVRecord) throws -> Never {
+        throw FlywheelError("line \(r.line) has \(r.count) field\(r.count == 1 ? "" : "s") but the header has \(columns.count)",
+                            at: SourceLocation(file: mapping.path, line: r.line),
+                            hint: "a field containing the delimiter or a line break must be quoted")
+    }
+
+    private func missingLabel(_ r: CSVRecord, _ f: UnsafeBufferPointer<UInt8>) throws -> Never {
+        let what = f.isEmpty ? "is empty" : "is missing ('\(String(decoding: f, as: UTF8.self))')"
+        throw FlywheelError("the label '\(mapping.label)' \(what) at line \(r.line)", at: SourceLocation(file: mapping.path, line: r.line),
+                            key: "label", hint: "every replayed row needs a label; remove or fix the row")
+    }
+
+    /// Decodes one record into the row scratch (time, features, label, slice). The first pass
+    /// validates without encoding categories (their vocabularies are still growing).
+    ///
+    /// - Complexity: O(fields); no allocation on success.
+    private func decode(_ r: CSVRecord, checkOrder: Bool, encodeCategories: Bool = true) throws {
+        guard r.count == columns.count else { try ragged(r) }
+        if let ti = tsIndex, let parser {
+            let t: Int64 = try r.withField(ti) { f in
+                guard let t = parser.parse(f) else {
+                    throw FlywheelError("timestamp '\(String(decoding: f, as: UTF8.self))' in column '\(mapping.timestamp!)' does not match the format \(parser.format)",
+                                        at: SourceLocation(file: mapping.path, line: r.line), key: "timestamp_format",
+                                        hint: "set timestamp_format to iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
+                }
+                return t
+            }
+            if checkOrder && t < lastTime {
+                throw FlywheelError("timestamp \(ISOTime.format(t)) at line \(r.line) is earlier than \(ISOTime.format(lastTime)) at line \(lastTimeLine)",
+                                    at: SourceLocation(file: mapping.path, line: r.line), key: "order",
+                                    hint: "timestamps must not decrease; set order: sort to replay the file sorted by time")
+            }
+            lastTime = t
+            lastTimeLine = r.line
+            rowTime = t
+        }
+        rowLabel = try r.withField(labelIndex) { f in
+            guard !FieldParse.isMissing(f) else { try missingLabel(r, f) }
+            switch mapping.labelKind {
+            case .classification:
+                guard let c = classVocab.code(of: f) else {
+                    throw FlywheelError("label '\(String(decoding: f, as: UTF8.self))' at line \(r.line) is not one of the classes \(classVocab.names)",
+                                        at: SourceLocation(file: mapping.path, line: r.line), key: "classes",
+                                        hint: "add it to classes, or leave classes out to take them from the file")
+                }
+                return Double(c)
+            case .regression:
+                guard let v = FieldParse.double(f), !v.isNaN else {
+                    throw FlywheelError("regression label '\(String(decoding: f, as: UTF8.self))' at line \(r.line) is not a number",
+                                        at: SourceLocation(file: mapping.path, line: r.line), key: "label")
+                }
+                return v
+            }
+        }
+        try rowFeatures.withUnsafeMutableBufferPointer { x in
+            for (j, c) in numericIndex.enumerated() {
+                x[j] = try r.withField(c) { f in
+                    if FieldParse.isMissing(f) { return .nan }
+                    guard let v = FieldParse.double(f) else {
+                        throw FlywheelError("'\(String(decoding: f, as: UTF8.self))' in numeric column '\(mapping.numeric[j])' at line \(r.line) is not a number",
+                                            at: SourceLocation(file: mapping.path, line: r.line), key: "numeric[\(j)]",
+                                            hint: "declare the column categorical, or fix the cell")
+                    }
+                    return v
+                }
+            }
+            guard encodeCategories else { return }
+            for (k, c) in categoricalIndex.enumerated() {
+                let base = categoryOffsets[k]
+                r.withField(c) { f in
+                    let missing = FieldParse.isMissing(f)
+                    let code = missing ? -1 : (categoryVocabs[k].code(of: f) ?? -1)
+                    switch mapping.encoding {
+                    case .ordinal:
+                        x[base] = missing ? .nan : Double(code)
+                    case .oneHot:
+                        let width = categoryVocabs[k].count + 1
+                        for j in 0..<width { x[base + j] = missing ? .nan : 0 }
+                        if !missing { x[base + (code < 0 ? width - 1 : Int(code))] = 1 }
+                    }
+                }
+            }
+        }
+        if let si = sliceIndex {
+            rowSlice = r.withField(si) { f in FieldParse.isMissing(f) ? -1 : (sliceVocab.code(of: f) ?? -1) }
+        } else {
+            rowSlice = -1
+        }
+    }
+
+    /// Reads and decodes the next row into the scratch; false at the end.
+    private func readRow() throws -> Bool {
+        let more: Bool
+        switch feed {
+        case .csv(let reader): more = try reader.next(into: &record)
+        case .sorted(let merger): more = try merger.next(into: &record)
+        }
+        guard more else { return false }
+        try decode(record, checkOrder: true)
+        rowsRead += 1
+        return true
+    }
+
+    /// The next tick's events, or nil after the last row.
+    ///
+    /// With time grouping, tick `k` covers `[origin + k·span, origin + (k+1)·span)` and `start`
+    /// is its beginning; spans without rows give empty batches. With row grouping, `start` is the
+    /// first row's timestamp (nil without a timestamp column). After an error, every later call
+    /// throws the same error.
+    ///
+    /// - Complexity: O(rows in the tick × fields); allocates only the batch's arrays.
+    public func nextTick() throws -> (tick: Int, start: Int64?, batch: EventBatch)? {
+        if let failure { throw failure }
+        guard hasRow else { return nil }
+        let k = nextTickIndex
+        var batch = EventBatch(dimension: dimension, capacity: capacityHint)
+        var start: Int64? = nil
+        do {
+            switch mapping.tick {
+            case .span(let span):
+                let o = origin ?? 0
+                start = o + Int64(k) * span.seconds
+                let end = start! + span.seconds
+                while hasRow && rowTime < end {
+                    append(to: &batch)
+                    hasRow = try readRow()
+                }
+            case .rows(let n):
+                if tsIndex != nil { start = rowTime }
+                while hasRow && batch.count < n {
+                    append(to: &batch)
+                    hasRow = try readRow()
+                }
+            }
+        } catch let e as FlywheelError {
+            failure = e
+            hasRow = false
+            throw e
+        }
+        nextTickIndex += 1
+        capacityHint = max(capacityHint, batch.count)
+        return (k, start, batch)
+    }
+
+    @inline(__always)
+    private func append(to batch: inout EventBatch) {
+        batch.features.append(contentsOf: rowFeatures)
+        batch.labels.append(rowLabel)
+        batch.concept.append(0)
+        batch.slice.append(rowSlice)
+        batch.bayes.append(.nan)
+    }
+}

@@ -1,0 +1,32 @@
+import FlywheelCore
+
+/// The replay components for `flywheel list`: the CSV replay stream and its mapping keys.
+public enum ReplayCatalog {
+    /// The `stream: {replay: ...}` source, one parameter per ``ReplayMapping`` key (snake_case).
+    public static let csvReplay = ComponentInfo(
+        family: "stream", name: "replay",
+        summary: "Replays a real timestamped CSV (or .csv.gz) in time order and constant memory, one event batch per tick.",
+        parameters: [
+            ParameterInfo("path", "(required)", "CSV file; a .gz name is decompressed on the fly with gzip -dc"),
+            ParameterInfo("timestamp", "none", "timestamp column; without one, ticks group rows by count"),
+            ParameterInfo("timestamp_format", "iso8601", "iso8601 (also YYYY/MM/DD), epoch_s, epoch_ms, or a pattern with %Y %y %m %d %H %M %S %j %b %f %p %z"),
+            ParameterInfo("label", "(required)", "label column"),
+            ParameterInfo("label_kind", "classification", "classification or regression"),
+            ParameterInfo("classes", "from the file", "class names in index order; default: the file's values in first-seen order (first pass)"),
+            ParameterInfo("numeric", "[]", "numeric feature columns; missing cells (empty, NA, NaN, null, None, ?) are NaN"),
+            ParameterInfo("categorical", "[]", "categorical feature columns, encoded after the numeric ones"),
+            ParameterInfo("categories", "from the file", "fixed vocabulary per categorical column; other values are unknown"),
+            ParameterInfo("encoding", "ordinal", "ordinal (code 0..K-1, unknown -1, missing NaN) or one_hot (K indicators plus column=? for unknown)"),
+            ParameterInfo("max_categories", "64", "largest vocabulary learned per categorical column; later values are unknown"),
+            ParameterInfo("slice", "none", "slice (cohort) column; event slice is its code, or -1"),
+            ParameterInfo("slices", "from the file", "slice names in code order"),
+            ParameterInfo("tick", "(required)", "a span such as 1d (rows grouped by time, empty spans give empty ticks) or a row count such as 500 rows"),
+            ParameterInfo("origin", "midnight of the first day", "start of tick 0 when grouping by time"),
+            ParameterInfo("order", "fail", "fail at the first decreasing timestamp (naming its line), or sort (stable external merge sort)"),
+            ParameterInfo("delimiter", ",", "one-byte field delimiter"),
+        ],
+        reference: "RFC 4180 (CSV); datasets: Harries 1999 (Elec2), Elwell & Polikar 2011 (weather), Souza et al. 2020 (INSECTS)")
+
+    /// Every replay component.
+    public static let all: [ComponentInfo] = [csvReplay]
+}
