@@ -63,6 +63,22 @@ p = np.where(np.arange(N) < N // 2, 0.2, 0.4)
 EOF
 fi
 
+if [ ! -s "$DATA/elec2x10.csv" ]; then
+    log "writing Elec2 x10 (453,120 rows, timestamps continued every 30 minutes)"
+    "$PY" - "${ELEC2:-$(cd "$PEERS/../.." 2>/dev/null && pwd)/datasets/elec2.csv}" "$DATA/elec2x10.csv" <<'EOF'
+import sys, datetime
+lines = open(sys.argv[1]).read().splitlines()
+t0 = datetime.datetime(1996, 5, 7)
+with open(sys.argv[2], "w") as f:
+    f.write(lines[0] + "\n")
+    k = 0
+    for copy in range(10):
+        for r in lines[1:]:
+            f.write((t0 + datetime.timedelta(minutes=30 * k)).strftime("%Y-%m-%dT%H:%M") + "," + r.split(",", 1)[1] + "\n")
+            k += 1
+EOF
+fi
+
 # 4. Peers, one after the other.
 if [ "${SKIP_PEERS:-0}" != 1 ]; then
     : > "$OUT/peers.jsonl"
@@ -78,6 +94,7 @@ if [ "${SKIP_PEERS:-0}" != 1 ]; then
     peer river-gnb "$PY" b_river_prequential.py gnb "$N"
     peer river-adwin "$PY" b3_adwin.py 10000000
     peer numpy-b4 "$PY" b4_periodic_retrain.py --dump-csv "$DATA/b4.csv.gz"
+    peer river-iter-csv "$PY" "$HERE/peer_river_iter_csv.py" "$DATA/elec2x10.csv"
     if [ "$HAVE_MOA" = 1 ]; then
         peer moa-nb "$MOA_PY" b_capymoa_prequential.py nb "$N"
     fi
@@ -92,7 +109,7 @@ log "flywheel-bench (median of $REPS)"
 ORACLE_ARGS=()
 [ -f "$ORACLE" ] && ORACLE_ARGS=(--b4-oracle "$ORACLE")
 $NICE "$BENCH" --reps "$REPS" --threads "$THREADS" --adwin-bits "$DATA/adwin_bits_10M.u8" \
-    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" | tee "$OUT/flywheel.jsonl" >&2
+    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --replay-csv "$DATA/elec2x10.csv" | tee "$OUT/flywheel.jsonl" >&2
 
 # 6. The table.
 "$PY" "$HERE/table.py" "$OUT/peers.jsonl" "$OUT/flywheel.jsonl" | tee "$OUT/table.md"

@@ -98,11 +98,25 @@ for f in [r for r in fly if r.get("workload") == "b4"]:
                   f"max weight rel. diff {f['oracle_max_weight_rel_diff']:.1e}")
     row(f"b4 periodic-retrain backtest, {f['threads']} thread(s)", "NumPy", ps, f["per_s"], "samples/s", notes)
 
+p = peers.get("river-iter-csv")
+for f in [r for r in fly if r.get("workload") == "replay"]:
+    notes = f"{f['rows']:,} rows, {f['bytes'] / 1e6:.1f} MB, {f['ticks']:,} daily ticks, {f['mb_per_s']:.0f} MB/s"
+    if f["first_pass"]:
+        notes += "; classes learned in a first pass (file read twice)"
+    if p and p["up"] != f["up"]:
+        notes += f"; UP count differs: River {p['up']}, Flywheel {f['up']}"
+    row(f"CSV replay, Elec2 ×10{' (first pass)' if f['first_pass'] else ''}", "River iter_csv",
+        p and p["rows_per_s"], f["per_s"], "rows/s", notes)
+
 fl = ours("quickstart-floor")
 if fl:
     row("quickstart floor (generate + predict once)", "—", None, fl["per_s"], "events/s", f"{fl['seconds']:.3f} s, {fl['events']:,} events")
 for f in [r for r in fly if r.get("workload") == "quickstart"]:
     row(f"quickstart, all {f['strategies']} strategies, {f['threads']} thread(s)", "—", None, f["per_s"], "strategy-events/s",
-        f"{f['seconds']:.3f} s wall; speed-up over 1 thread {f['speedup']:.2f}×")
+        f"{f['seconds']:.3f} s wall, {f['cores_used']:.2f} cores busy; speed-up over 1 thread {f['speedup']:.2f}×")
+sc = ours("quickstart-schedule")
+if sc:
+    print(f"| quickstart schedule on {sc['workers']} workers (from 1-thread item costs) | — | | | | "
+          f"Runner's order: speed-up bound {sc['runner_speedup_bound']:.2f}×; longest-first: {sc['longest_first_speedup_bound']:.2f}× |")
 for f in [r for r in fly if r.get("workload") == "quickstart-strategy"]:
     row(f"quickstart, strategy {f['strategy']} alone, 1 thread", "—", None, f["per_s"], "events/s", f"{f['seconds']:.3f} s")

@@ -100,7 +100,7 @@ enum QuickstartSchedule {
                                   ticks: [Int32](repeating: -1, count: warmup.count))
             let (model, _) = p.initialLearner.fit(set, classCount: classCount, warmStart: nil,
                                                   rng: RandomStream(seed: seed, path: "replicate", r, "initial-model"))
-            traffic.append(ReplicateTraffic(replicate: r, batches: batches, initialModel: model, initialTrainingSize: set.count))
+            traffic.append(ReplicateTraffic(replicate: r, batches: batches, initialModel: model, initialTraining: set))
             phase1.append((clock.now - start).seconds)
         }
         var phase2: [Double] = []

@@ -10,7 +10,7 @@ import Scenarios
 //   flywheel-bench [--reps N] [--only w1,w2] [--samples N] [--adwin-bits FILE] [--b4-csv FILE]
 //                  [--b4-oracle FILE] [--threads N]
 //
-// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, quickstart.
+// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart.
 
 struct Options {
     var reps = 5
@@ -23,6 +23,7 @@ struct Options {
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var b4Variant = "all"
     var quickstartFullOnly = false
+    var replayCSV: String? = nil
 
     init(_ args: [String]) throws {
         var i = 1
@@ -48,6 +49,7 @@ struct Options {
             case "--threads": threads = try integer()
             case "--b4-variant": b4Variant = try value()
             case "--quickstart-full-only": quickstartFullOnly = true
+            case "--replay-csv": replayCSV = try value()
             case "--lr-digest":
                 // Newton fits on fixed data, weights as bit patterns (to check that an optimisation changes no bit).
                 for (k, n, l2) in [(2, 700, 1e-4), (2, 5000, 0.0), (3, 2000, 1e-3), (4, 300, 1e-4)] {
@@ -212,6 +214,17 @@ func runAll(_ o: Options) throws {
                 out["oracle_models_compared"] = min(r.weights.count, oracle.w.count)
             }
             emit(out)
+        }
+    }
+    if o.wants("replay"), let path = o.replayCSV {
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        for classesGiven in [true, false] {
+            let (r, t, all) = try repeated(max(1, min(o.reps, 3))) { () -> ((Int, Int, Int), Double) in
+                let r = try ReplayBench.run(path, classesGiven: classesGiven)
+                return ((r.rows, r.ticks, r.up), r.seconds)
+            }
+            emit(["workload": "replay", "first_pass": !classesGiven, "rows": r.0, "ticks": r.1, "up": r.2, "bytes": bytes,
+                  "seconds": t, "per_s": Double(r.0) / t, "mb_per_s": Double(bytes) / t / 1e6, "all_seconds": all])
         }
     }
     if o.wants("quickstart") {
