@@ -67,7 +67,7 @@ if f:
 f2 = ours("logreg-river-order")
 if f2:
     row("… same, River's operation order", "River", p and p["loop_samples_per_s"], f2["per_s"], "samples/s",
-        f"predict then learn, 2 dot products + 2 exp, sigmoid every sample; accuracy {f2['accuracy']:.4f}")
+        f"predict then learn: 2 dot products + 2 exp per sample, and the stream's drift sigmoid every sample; accuracy {f2['accuracy']:.4f}")
 
 p, m, f = peers.get("river-gnb"), peers.get("moa-nb"), ours("gnb")
 if f:
