@@ -15,6 +15,7 @@ let package = Package(
             name: "flywheel-bench",
             dependencies: [.product(name: "Flywheel", package: rootFolder)]
         ),
+        .testTarget(name: "FlywheelBenchTests", dependencies: ["flywheel-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

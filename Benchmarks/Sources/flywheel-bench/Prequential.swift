@@ -60,6 +60,7 @@ final class SEADriftStream {
 /// g = −s / (exp(s·r) + 1) with s = 2y − 1 (River's `optim.losses.Log.gradient`, including its
 /// branches beyond |s·r| > 18); then b ← b − 0.01 g and w ← w − 0.01 g x.
 /// The prediction is class 1 when sigmoid(r) > 1 − sigmoid(r) (River's `predict_one`).
+/// The weights live in manually managed storage: copies share it, and `deallocate()` frees it.
 struct OnlineLogisticRegression {
     let dimension: Int
     private let weights: UnsafeMutablePointer<Double>
