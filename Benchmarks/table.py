@@ -115,6 +115,9 @@ if fl:
 for f in [r for r in fly if r.get("workload") == "quickstart"]:
     row(f"quickstart, all {f['strategies']} strategies, {f['threads']} thread(s)", "—", None, f["per_s"], "strategy-events/s",
         f"{f['seconds']:.3f} s wall, {f['cores_used']:.2f} cores busy; speed-up over 1 thread {f['speedup']:.2f}×")
+for f in [r for r in fly if r.get("workload") == "quickstart-reversed"]:
+    row(f"quickstart, strategies in reverse order (costliest first), {f['threads']} threads", "—", None, f["per_s"], "strategy-events/s",
+        f"{f['seconds']:.3f} s wall, {f['cores_used']:.2f} cores busy; speed-up over 1 thread {f['speedup']:.2f}×")
 sc = ours("quickstart-schedule")
 if sc:
     print(f"| quickstart schedule on {sc['workers']} workers (from 1-thread item costs) | — | | | | "

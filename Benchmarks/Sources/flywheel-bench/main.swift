@@ -251,6 +251,18 @@ func runAll(_ o: Options) throws {
                   "cores_used": median(cpu) / t,
                   "speedup": (byThreads[1] ?? .nan) / t])
         }
+        if o.threads > 1 {
+            var cpu: [Double] = []
+            let (events, t, all) = try repeated(qreps) { () -> (Int, Double) in
+                let f = try QuickstartBench.full(threads: o.threads, reversed: true)
+                cpu.append(f.cpuSeconds)
+                return (f.events, f.seconds)
+            }
+            let strategies = try QuickstartBench.plan().strategies.count
+            emit(["workload": "quickstart-reversed", "threads": o.threads, "events": events, "strategies": strategies, "seconds": t,
+                  "per_s": Double(events * strategies) / t, "all_seconds": all, "cpu_seconds": median(cpu),
+                  "cores_used": median(cpu) / t, "speedup": (byThreads[1] ?? .nan) / t])
+        }
         // Item costs on one thread and the schedules they allow on --threads workers.
         let items = try QuickstartSchedule.measure()
         let w = max(2, o.threads)
