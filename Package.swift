@@ -39,7 +39,8 @@ let package = Package(
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "FlywheelCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore"],
+                    exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
     ],
     swiftLanguageModes: [.v6]

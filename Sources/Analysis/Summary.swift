@@ -54,13 +54,19 @@ public struct StrategySummary: Sendable {
     public var totalCost: Interval
     /// Against the run's reference strategy, when it has one (metric-events).
     public var opportunityCost: Interval?
-    /// Ticks whose metric was below the scenario's threshold (when one is given).
+    /// Ticks whose metric was below the scenario's floor (when one is given).
     public var ticksBelow: Interval?
+    /// Opportunity cost against the Bayes-optimal ceiling (synthetic streams): the errors no
+    /// strategy could have avoided are excluded, so this is the regret of the strategy itself.
+    public var regretToCeiling: Interval?
 }
 
 /// Summaries of every strategy of a run, in scenario order.
 public enum RunSummary {
-    public static func summarize(_ record: RunRecord, belowThreshold: Double? = nil) -> [StrategySummary] {
+    public static func summarize(_ record: RunRecord) -> [StrategySummary] {
+        let belowThreshold = record.manifest.performanceFloor
+        let bayes = Dictionary(uniqueKeysWithValues: record.traffic.map { ($0.replicate, $0.bayes) })
+        let hasCeiling = metricIsAccuracy(record) && record.traffic.contains { $0.bayes.contains { !$0.isNaN } }
         let metric = record.manifest.primaryMetric
         let volumes = Dictionary(uniqueKeysWithValues: record.traffic.map { ($0.replicate, $0.volume) })
         let reference = record.manifest.reference
@@ -96,7 +102,11 @@ public enum RunSummary {
                                    deployments: per(total("deployed")), labels: per(total("labels")),
                                    errorCost: per(total("cost_error")), labelCost: per(total("cost_label")),
                                    retrainCost: per(total("cost_retrain")), deployCost: per(total("cost_deploy")), rollbackCost: per(total("cost_rollback")),
-                                   totalCost: per(total("cost_total")), opportunityCost: opp, ticksBelow: below)
+                                   totalCost: per(total("cost_total")), opportunityCost: opp, ticksBelow: below,
+                                   regretToCeiling: hasCeiling ? per { run in
+                                       opportunityCost(strategy: run.values(metric) ?? [], reference: bayes[run.replicate] ?? [],
+                                                       volume: volumes[run.replicate] ?? []).total
+                                   } : nil)
         }
     }
 
@@ -109,6 +119,8 @@ public enum RunSummary {
         }
     }
 }
+
+func metricIsAccuracy(_ record: RunRecord) -> Bool { record.manifest.primaryMetric == "accuracy" }
 
 /// Per-tick mean and 95 % band of a metric over replicates, for curves with bands.
 public func band(_ runs: [StrategyRun], metric: String) -> (mean: [Double], lower: [Double], upper: [Double]) {

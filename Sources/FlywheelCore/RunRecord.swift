@@ -105,11 +105,14 @@ public struct RunManifest: Sendable, Hashable {
     public var costs: [String: Double]
     /// How many ticks after a change point a trigger's firing still counts as detecting it.
     public var detectionTolerance: Int
+    /// The metric value below which a tick counts as "below the floor" in summaries (nil: none).
+    public var performanceFloor: Double?
 
     public init(scenarioName: String, description: String, scenarioText: String, scenarioFile: String, seed: UInt64,
                 replicates: Int, version: String, clock: Clock, primaryMetric: String, reference: String?, costs: [String: Double],
-                detectionTolerance: Int = 10) {
+                detectionTolerance: Int = 10, performanceFloor: Double? = nil) {
         self.detectionTolerance = detectionTolerance
+        self.performanceFloor = performanceFloor
         self.scenarioName = scenarioName
         self.description = description
         self.scenarioText = scenarioText

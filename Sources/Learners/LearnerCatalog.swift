@@ -37,7 +37,7 @@ public enum LearnerCatalog {
         default:
             let valid = names
             var hint = "valid families: \(valid.joined(separator: ", "))"
-            if let near = nearestName(family, in: valid) { hint = "did you mean \(near)? " + hint }
+            if let near = nearest(family, in: valid) { hint = "did you mean \(near)? " + hint }
             throw FlywheelError("unknown model family '\(family)'", key: "model.family", hint: hint)
         }
     }

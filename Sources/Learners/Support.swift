@@ -54,7 +54,7 @@ public struct ParameterReader {
         for name in parameters.keys.sorted() where !valid.contains(name) {
             let list = valid.isEmpty ? "it takes no parameters" : "valid parameters: \(valid.joined(separator: ", "))"
             var hint = list
-            if let near = nearestName(name, in: valid) { hint = "did you mean \(near)? \(list)" }
+            if let near = nearest(name, in: valid) { hint = "did you mean \(near)? \(list)" }
             throw FlywheelError("model '\(info.name)' has no parameter '\(name)'", key: "model.\(name)", hint: hint)
         }
     }
@@ -83,25 +83,4 @@ public struct ParameterReader {
     }
 }
 
-/// The closest name by edit distance, when it is close enough to be a likely typo.
-func nearestName(_ name: String, in candidates: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            if !b.isEmpty {
-                for j in 1...b.count {
-                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                }
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-    let a = Array(name)
-    let scored = candidates.map { ($0, distance(a, Array($0))) }.min { $0.1 < $1.1 }
-    guard let (best, d) = scored, d <= max(2, name.count / 3) else { return nil }
-    return best
-}
+

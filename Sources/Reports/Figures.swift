@@ -39,11 +39,14 @@ public enum Figures {
         let metric = record.manifest.primaryMetric
         let ticks = record.manifest.clock.ticks
         let x = (0..<ticks).map { Double($0) + 0.5 }
-        var chart = LineChart(title: "\(record.manifest.scenarioName): performance decay and recovery", xLabel: xLabel(record),
-                              yLabel: metricLabel(record))
+        // Long horizons of small ticks are noisy: show a centred rolling mean over ~1 % of the run.
+        let smooth = max(1, ticks / 100)
+        var chart = LineChart(title: "\(record.manifest.scenarioName): performance decay and recovery" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
+                              xLabel: xLabel(record), yLabel: metricLabel(record))
         for (i, name) in record.strategies.enumerated() {
             let runs = record.runs(of: name)
-            let (mean, lo, hi) = band(runs, metric: metric)
+            var (mean, lo, hi) = band(runs, metric: metric)
+            if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
             let markers = (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
             let multi = runs.count > 1
             chart.series.append(LineChart.Series(name: name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
@@ -92,6 +95,15 @@ public enum Figures {
                                      strategyName: subject.strategy, referenceName: reference,
                                      areaLabel: "opportunity cost: \(fmt(value)) \(metric == "accuracy" ? "extra errors" : "extra absolute error")")
         return Figure(file: "opportunity-cost.svg", caption: "Opportunity cost of the cheapest strategy, \(subject.strategy), against \(reference): the area between their curves weighted by traffic", svg: chart.svg())
+    }
+
+    /// Centred rolling mean over `w` values, ignoring NaN.
+    static func rolling(_ v: [Double], _ w: Int) -> [Double] {
+        (0..<v.count).map { i in
+            let lo = max(0, i - w / 2), hi = min(v.count, lo + w)
+            let window = v[lo..<hi].filter { !$0.isNaN }
+            return window.isEmpty ? .nan : window.reduce(0, +) / Double(window.count)
+        }
     }
 
     static func meanBayes(_ record: RunRecord) -> Double? {

@@ -34,17 +34,26 @@ public enum MarkdownReport {
         var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy + rollback cost | total cost |"
         var rule = "|---|---|---|---|---|---|---|---|---|---|"
         if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
+        let hasCeiling = summaries.contains { $0.regretToCeiling != nil }
+        if hasCeiling { header += " regret to the Bayes ceiling |"; rule += "---|" }
+        if let floor = m.performanceFloor { header += " ticks below \(num(floor)) |"; rule += "---|" }
         out += header + "\n" + rule + "\n"
         for (i, s) in ranked.enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
             row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean + s.rollbackCost.mean)) | \(moneyCI(s.totalCost)) |"
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
+            if hasCeiling { row += " \(s.regretToCeiling.map { ci($0, digits: 0) } ?? "") |" }
+            if m.performanceFloor != nil { row += " \(s.ticksBelow.map { ci($0, digits: 1) } ?? "") |" }
             out += row + "\n"
         }
         if m.reference != nil {
-            out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
+            let price = m.costs["error"] ?? 1
+            out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference (× the error cost \(num(price)) in money); negative means better than the reference."
+            if hasCeiling { out += " Regret to the Bayes ceiling: the same sum against the best accuracy any model could reach on this traffic." }
+            out += "\n"
         }
         out += "\n"
+        out += sliceSection(record)
         out += detectionSection(record)
         out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
@@ -68,6 +77,28 @@ public enum MarkdownReport {
         }
         out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
+    }
+
+    /// Mean served accuracy per slice (cohort) and strategy, when the stream has slices.
+    static func sliceSection(_ record: RunRecord) -> String {
+        guard let first = record.runs.first else { return "" }
+        let slices = first.series.map(\.name).filter { $0.hasPrefix("accuracy@") }
+        guard !slices.isEmpty else { return "" }
+        var out = "## Per-slice comparison\n\nMean over ticks of the accuracy served to each slice (ticks where the slice had events), mean over replicates.\n\n"
+        out += "| strategy | " + slices.map { "`\($0.dropFirst("accuracy@".count))`" }.joined(separator: " | ") + " |\n"
+        out += "|---|" + String(repeating: "---|", count: slices.count) + "\n"
+        for name in record.strategies {
+            let runs = record.runs(of: name)
+            let cells = slices.map { metric -> String in
+                let perRun = runs.map { run -> Double in
+                    let v = (run.values(metric) ?? []).filter { !$0.isNaN }
+                    return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
+                }
+                return pct(Interval(perRun).mean)
+            }
+            out += "| `\(name)` | " + cells.joined(separator: " | ") + " |\n"
+        }
+        return out + "\n"
     }
 
     /// Trigger detection quality against the injected drifts, with the two baselines.
@@ -103,7 +134,8 @@ public enum MarkdownReport {
             }
             let last = runs.first?.events.last { $0.kind == "reject" || $0.kind == "gate-pass" || $0.kind == "rollback" || ($0.kind == "deploy" && !$0.detail.isEmpty) }
             let lastText = last.map { "tick \($0.tick), \($0.kind): \($0.detail)" } ?? "–"
-            rows.append("| `\(name)` | \(mean("train")) | \(mean("gate-pass")) | \(mean("reject")) | \(mean("deploy")) | \(mean("rollback")) | \(lastText) |")
+            let gated = runs.contains { $0.events.contains { $0.kind == "gate-pass" || $0.kind == "reject" } }
+            rows.append("| `\(name)` | \(mean("train")) | \(gated ? mean("gate-pass") : "no gate") | \(gated ? mean("reject") : "–") | \(mean("deploy")) | \(mean("rollback")) | \(lastText) |")
         }
         guard !rows.isEmpty else { return "" }
         var out = "## Gates and rollouts\n\nPer replicate on average: candidates trained, passed and rejected by the offline gate, deployed, and rolled back after an online test; the last verdict of replicate 0 with its comparison table.\n\n"
@@ -113,18 +145,4 @@ public enum MarkdownReport {
 
     static func fixed(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "–" }
 
-    static func num(_ v: Double) -> String {
-        guard v.isFinite else { return "–" }
-        if v == v.rounded(), abs(v) < 1e12 { return String(Int64(v)) }
-        return String(format: "%.3g", v)
-    }
-    static func pct(_ v: Double) -> String { v.isFinite ? String(format: "%.2f %%", v * 100) : "–" }
-    static func pctCI(_ i: Interval) -> String { i.halfWidth > 0 ? String(format: "%.2f ± %.2f %%", i.mean * 100, i.halfWidth * 100) : pct(i.mean) }
-    static func ci(_ i: Interval, digits: Int = 3) -> String {
-        guard i.mean.isFinite else { return "–" }
-        let f = "%.\(digits)f"
-        return i.halfWidth > 0 ? String(format: "\(f) ± \(f)", i.mean, i.halfWidth) : String(format: f, i.mean)
-    }
-    static func money(_ v: Double) -> String { v.isFinite ? String(format: "%.1f", v) : "–" }
-    static func moneyCI(_ i: Interval) -> String { i.halfWidth > 0 ? String(format: "%.1f ± %.1f", i.mean, i.halfWidth) : money(i.mean) }
 }

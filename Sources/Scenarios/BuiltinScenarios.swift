@@ -7,10 +7,10 @@ public enum BuiltinScenarios {
 name: quickstart
 description: >-
   How often should a logistic-regression model on SEA traffic be retrained when the world
-  switches abruptly, drifts gradually, oscillates, and suffers a temporary unit-change fault?
+  switches abruptly, drifts gradually, oscillates, and loses half of one input for a week?
 seed: 42
 replicates: 3
-clock: {tick: 1d, ticks: 180, events_per_tick: 500, start: 2024-01-01}
+clock: {tick: 1d, ticks: 180, events_per_tick: 2000, start: 2024-01-01}
 stream:
   generator: sea        # Street & Kim's SEA concepts: class 1 when x0 + x1 <= threshold
   concept: 0            # threshold 8
@@ -20,9 +20,9 @@ drifts:
   - {name: threshold 8 -> 9.5, type: instantaneous, at: 30d, target: concept, to: 3}
   - {name: threshold 9.5 -> 7, type: gradual, center: 75d, width: 20d, target: concept, to: 2}
   - {name: threshold oscillates 7 <-> 9, type: periodic, period: 28d, start: 105d, amplitude: 0.9, target: concept, to: 1}
-  - {name: x1 arrives x1000 for a week, type: temporary, start: 150d, duration: 7d, target: quality, fault: {feature: x1, multiply: 1000}}
+  - {name: half of x1 missing for a week, type: temporary, start: 150d, duration: 7d, target: quality, fault: {feature: x1, missing: 0.5}}
 model: {family: logistic_regression, l2: 1.0e-4}
-labels: {coverage: 0.2, delay: 1d, cost: 0.02}
+labels: {coverage: 0.05, delay: 1d, cost: 0.02}   # 100 labels a day, a day late
 costs: {error: 1.0, retrain: 50, retrain_per_sample: 0.001, deploy: 5}
 strategies:
   - {name: never, trigger: never}

@@ -8,7 +8,7 @@ import Streams
 /// Reads one entry of `drifts:`.
 enum DriftReader {
     static let keys = ["name", "type", "target", "at", "center", "width", "shape", "start", "end", "period", "phase", "duty",
-                       "amplitude", "duration", "ramp", "to", "shift", "scale", "prior", "rate", "fault"]
+                       "amplitude", "duration", "ramp", "to", "shift", "scale", "rotate", "prior", "rate", "fault"]
     static let types = ["instantaneous", "gradual", "incremental", "periodic", "temporary"]
     static let targets = ["concept", "covariates", "prior", "label_noise", "quality"]
 
@@ -81,7 +81,19 @@ enum DriftReader {
                 guard let by = s["by"]?.double() else { m[key]!.fail("give the amount: {feature: x0, by: 1.5}"); continue }
                 if key == "shift" { target = .covariates(feature: f, shift: by, scale: 1) } else { target = .covariates(feature: f, shift: 0, scale: by) }
             }
-            if !found { v.fail("a covariate drift needs shift: {feature, by} or scale: {feature, by}") }
+            if let r = m["rotate"]?.mapping(allowed: ["features", "degrees", "center"]) {
+                found = true
+                let names = r["features"]?.sequence() ?? []
+                let idx = names.compactMap(feature)
+                let centre = r["center"]?.sequence()?.compactMap { $0.double() } ?? [0, 0]
+                if names.count != 2 { m["rotate"]!.fail("name two features: {features: [x0, x1], degrees: 45}") }
+                else if centre.count != 2 { r["center"]!.fail("give two coordinates, e.g. center: [5, 5]") }
+                else if idx.count == 2, idx[0] == idx[1] { r["features"]!.fail("the two features must differ") }
+                else if idx.count == 2, let deg = r["degrees"]?.double() {
+                    target = .rotation(a: idx[0], b: idx[1], degrees: deg, centerA: centre[0], centerB: centre[1])
+                } else if r["degrees"] == nil { m["rotate"]!.fail("give the angle at full intensity: degrees: 45") }
+            }
+            if !found { v.fail("a covariate drift needs shift: {feature, by}, scale: {feature, by} or rotate: {features: [a, b], degrees}") }
         case "prior":
             guard let schema else { return nil }
             guard schema.isClassification else { v.fail("a prior drift needs a classification stream"); return nil }

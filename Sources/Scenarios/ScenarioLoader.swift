@@ -18,7 +18,7 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference", "detection"]
+                           "strategies", "reference", "detection", "analysis", "metrics", "sweep"]
 
     /// Loads a scenario file.
     public static func load(path: String) throws -> Scenario {
@@ -77,10 +77,11 @@ public enum ScenarioLoader {
         let seed = root["seed"]?.int(min: 0).map { UInt64($0) } ?? 42
         let replicates = root["replicates"]?.int(min: 1, max: 10_000) ?? 1
 
-        // Clock.
+        // Clock (a replay's comes from its file: ReplayReader).
+        let isReplay = ReplayReader.isReplay(root["stream"])
         var tick = Span(seconds: 86_400), ticks = 0, eventsPerTick = 0
         var start: Int64 = 1_704_067_200
-        if let c = required("clock")?.mapping(allowed: ["tick", "ticks", "events_per_tick", "start"]) {
+        if !isReplay, let c = required("clock")?.mapping(allowed: ["tick", "ticks", "events_per_tick", "start"]) {
             if let t = c["tick"] {
                 if let s = t.scalarText, let span = Span(parsing: s) { tick = span }
                 else { t.fail("\"\(t.scalarText ?? "…")\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
@@ -92,12 +93,14 @@ public enum ScenarioLoader {
                 else { s.fail("\"\(s.scalarText ?? "…")\" is not a date", hint: "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") }
             }
         }
-        let clock = Clock(tick: tick, ticks: max(ticks, 1), start: start)
+        var clock = Clock(tick: tick, ticks: max(ticks, 1), start: start)
 
         // Stream.
         let streamValue = required("stream")
-        let stream = streamValue.flatMap { StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick, seed: seed) }
-        let schema = stream?.generator.schema
+        let replay = isReplay ? streamValue.flatMap { ReplayReader.read($0, clock: root["clock"], file: file) } : nil
+        if let replay { clock = replay.clock; tick = clock.tick }
+        let stream = isReplay ? nil : streamValue.flatMap { StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick, seed: seed) }
+        let schema = stream?.generator.schema ?? replay?.source.schema
 
         // Drifts.
         var drifts: [Drift] = []
@@ -105,6 +108,7 @@ public enum ScenarioLoader {
             // With an invalid stream the drifts are still checked, less the parts that need its schema.
             var lastConcept = stream?.baseConcept ?? 0
             for (i, d) in list.enumerated() {
+                if isReplay && !ReplayReader.checkDrift(d) { continue }
                 if let drift = DriftReader.read(d, index: i, tick: tick, horizon: Double(clock.ticks), schema: schema,
                                                 conceptCount: stream?.generator.conceptCount, previousConcept: &lastConcept) {
                     drifts.append(drift)
@@ -146,20 +150,38 @@ public enum ScenarioLoader {
                        hint: nearest(ref, in: strategies.map(\.name)).map { "did you mean '\($0)'?" } ?? "name one of \(strategies.map(\.name).joined(separator: ", "))")
             }
         }
+        if let s = root["sweep"] { SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"], tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault) }
         _ = classCount
         var tolerance = 10
         if let d = root["detection"]?.mapping(allowed: ["tolerance"]) {
             if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) { tolerance = max(1, Int(t.rounded(.up))) }
         }
-        guard diags.errors.isEmpty, let stream else { return nil }
-        let traffic = SyntheticTraffic(generator: stream.generator, baseConcept: stream.baseConcept, noise: stream.noise,
-                                       drifts: drifts, ticks: clock.ticks, volume: stream.volume)
+        var extra: [ExtraMetric] = []
+        if let list = root["metrics"]?.sequence() {
+            let valid = ExtraMetric.allCases.filter { $0.forClassification == (schema?.isClassification ?? true) }.map(\.rawValue)
+            for x in list { if let name = x.oneOf(valid), let metric = ExtraMetric(rawValue: name) { extra.append(metric) } }
+        }
+        var floor: Double?
+        if let a = root["analysis"]?.mapping(allowed: ["floor"]) { floor = a["floor"]?.double() }
+        guard diags.errors.isEmpty, stream != nil || replay != nil else { return nil }
+        let source: any TrafficSource
+        if var r = replay?.source {
+            r.drifts = drifts
+            source = r
+        } else {
+            let stream = stream!
+            source = SyntheticSource(traffic: SyntheticTraffic(generator: stream.generator, baseConcept: stream.baseConcept, noise: stream.noise,
+                                                               drifts: drifts, ticks: clock.ticks, volume: stream.volume),
+                                     warmupEvents: stream.warmup)
+        }
         let manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
                                    seed: seedOverride ?? seed, replicates: replicatesOverride ?? replicates, version: FlywheelVersion.current,
                                    clock: clock, primaryMetric: schema?.isClassification == false ? "mae" : "accuracy",
-                                   reference: reference, costs: costs.dictionary, detectionTolerance: tolerance)
-        return SimulationPlan(manifest: manifest, source: SyntheticSource(traffic: traffic, warmupEvents: stream.warmup),
-                              strategies: strategies, initialLearner: modelDefault, costs: costs)
+                                   reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
+                                   performanceFloor: floor)
+        var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)
+        plan.extraMetrics = extra
+        return plan
     }
 }
 

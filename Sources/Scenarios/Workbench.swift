@@ -43,6 +43,7 @@ public enum Workbench {
         try out.write(CSVExport.summary(record, summaries), to: "summary.csv")
         try out.write(CSVExport.traffic(record), to: "traffic.csv")
         try out.write(CSVExport.drifts(record), to: "drifts.csv")
+        try out.write(CSVExport.opportunity(record), to: "opportunity.csv")
         var figures: [(file: String, caption: String)] = []
         for figure in Figures.all(record, summaries: summaries) {
             try out.write(figure.svg, to: figure.file)
@@ -50,7 +51,7 @@ public enum Workbench {
         }
         try out.write(MarkdownReport.render(record, summaries: summaries, figures: figures), to: "report.md")
         try RunStore.write(record, to: out.file("run.sqlite"))
-        return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv"] + figures.map(\.file) + ["report.md", "run.sqlite"]
+        return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv"] + figures.map(\.file) + ["report.md", "run.sqlite"]
     }
 
     /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite`.

@@ -12,6 +12,8 @@ public struct SimulationPlan: Sendable {
     /// The family that fits the initial model every strategy starts with.
     public var initialLearner: any Learner
     public var costs: CostModel
+    /// Metrics recorded per tick beyond accuracy (or MAE).
+    public var extraMetrics: [ExtraMetric] = []
 
     public init(manifest: RunManifest, source: any TrafficSource, strategies: [StrategySpec], initialLearner: any Learner, costs: CostModel) {
         self.manifest = manifest
@@ -54,9 +56,18 @@ public enum Runner {
         let s = plan.strategies.count
         let runSlots = Slots<StrategyRun>(count: s * reps)
         let done = Counter()
-        try parallel(s * reps, workers: workers) { item in
+        // Costliest strategies first (longest-processing-time scheduling), so the last items to
+        // finish are short ones; results are still stored by index.
+        let order = (0..<(s * reps)).sorted { a, b in
+            let ca = estimatedCost(plan.strategies[a / reps]), cb = estimatedCost(plan.strategies[b / reps])
+            return ca != cb ? ca > cb : a < b
+        }
+        try parallel(s * reps, workers: workers) { position in
+            let item = order[position]
             let (si, r) = (item / reps, item % reps)
-            let sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer)
+            var sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer,
+                                        extraMetrics: plan.extraMetrics)
+            sim.sliceNames = schema.slices
             runSlots[item] = try sim.run(traffic[r])
             let n = done.increment()
             progress?(n, s * reps)
@@ -67,6 +78,23 @@ public enum Runner {
         }
         return RunRecord(manifest: plan.manifest, strategies: plan.strategies.map(\.name), runs: runSlots.values(),
                          traffic: records, drifts: plan.source.groundTruth())
+    }
+
+    /// A rough relative cost of simulating a strategy: dominated by how often it trains.
+    static func estimatedCost(_ spec: StrategySpec) -> Double {
+        func trainings(_ p: TriggerPolicy) -> Double {
+            switch p {
+            case .never: return 0
+            case .online: return 1
+            case .periodic(let every): return 1 / max(every, 1)
+            case .any(let list): return list.map(trainings).reduce(0, +)
+            case .all(let list): return list.map(trainings).min() ?? 0
+            default: return 0.1
+            }
+        }
+        var cost = 1 + 20 * trainings(spec.trigger.policy) / max(1, spec.trigger.cooldown)
+        if case .committee(let m) = spec.labeling.curation { cost *= Double(m) }
+        return cost
     }
 
     /// Runs `body(0..<count)` on `workers` threads; rethrows the first error by index.

@@ -12,6 +12,20 @@ public enum RunMetric {
     ]
 }
 
+/// Further per-tick metrics of what was served, beyond accuracy (or MAE), recorded on request.
+public enum ExtraMetric: String, CaseIterable, Sendable {
+    /// Mean negative log-likelihood of the true class (clipped at 1e-15).
+    case logLoss = "log_loss"
+    /// Macro-averaged F1 over classes.
+    case f1
+    /// ROC AUC (binary; one-vs-rest macro for more classes).
+    case auc
+    /// Root mean squared error (regression).
+    case rmse
+
+    public var forClassification: Bool { self != .rmse }
+}
+
 /// One replicate's traffic, shared read-only by every strategy (common random numbers).
 public struct ReplicateTraffic: Sendable {
     public var replicate: Int
@@ -52,13 +66,20 @@ public struct StrategySimulator {
     public let costs: CostModel
     public let seed: UInt64
     public var observer: (any TrainingObserver)?
+    /// Metrics recorded per tick after the standard series.
+    public var extraMetrics: [ExtraMetric]
+    /// Names of the stream's slices: the served accuracy of each is recorded per tick as
+    /// `accuracy@<slice>` (empty: no slices).
+    public var sliceNames: [String] = []
 
-    public init(spec: StrategySpec, classCount: Int, costs: CostModel, seed: UInt64, observer: (any TrainingObserver)? = nil) {
+    public init(spec: StrategySpec, classCount: Int, costs: CostModel, seed: UInt64, observer: (any TrainingObserver)? = nil,
+                extraMetrics: [ExtraMetric] = []) {
         self.spec = spec
         self.classCount = classCount
         self.costs = costs
         self.seed = seed
         self.observer = observer
+        self.extraMetrics = extraMetrics
     }
 
     /// A labelled event: a reference into the shared traffic plus what the strategy learned of it.
@@ -91,7 +112,9 @@ public struct StrategySimulator {
         let ticks = batches.count
         let r = traffic.replicate
         let d = batches.first?.dimension ?? traffic.initialTraining.dimension
-        var series = RunMetric.names.map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
+        let sliceSeries = classCount > 0 ? sliceNames.map { "accuracy@\($0)" } : []
+        var series = (RunMetric.names + extraMetrics.map(\.rawValue) + sliceSeries).map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
+        var sliceCorrect = [Int](repeating: 0, count: sliceSeries.count), sliceTotal = sliceCorrect
         var events: [StrategyEvent] = []
         let labelRNG = RandomStream(seed: seed, path: "replicate", r, "labels", labelingKey)
         let loggingRNG = RandomStream(seed: seed, path: "replicate", r, "logging", "\(spec.logging)")
@@ -122,6 +145,9 @@ public struct StrategySimulator {
         var chosen = [Int32](repeating: 0, count: maxVolume)
         var priority = [Double](repeating: 0, count: maxVolume)
         var served = [Double](repeating: 0, count: needsScores ? maxVolume : 0)
+        var servedPrediction = [Double](repeating: 0, count: extraMetrics.isEmpty ? 0 : maxVolume)
+        var servedProbabilities = [Double](repeating: 0, count: extraMetrics.isEmpty ? 0 : maxVolume * max(classCount, 1))
+        var challengerProbabilities = servedProbabilities
         var arrivedCorrect = [Bool]()
         arrivedCorrect.reserveCapacity(maxVolume)
 
@@ -148,6 +174,19 @@ public struct StrategySimulator {
             for i in 0..<n {
                 let p = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
                 if classCount > 0 { if p == batch.labels[i] { correct += 1 } } else { absError += abs(p - batch.labels[i]) }
+            }
+            if !sliceSeries.isEmpty {
+                for k in sliceCorrect.indices { sliceCorrect[k] = 0; sliceTotal[k] = 0 }
+                for i in 0..<n {
+                    let k = Int(batch.slice[i])
+                    guard k >= 0, k < sliceTotal.count else { continue }
+                    sliceTotal[k] += 1
+                    if (arm[i] == 1 ? challengerPredictions[i] : predictions[i]) == batch.labels[i] { sliceCorrect[k] += 1 }
+                }
+                let first = RunMetric.names.count + extraMetrics.count
+                for k in sliceTotal.indices where sliceTotal[k] > 0 {
+                    series[first + k].values[t] = Double(sliceCorrect[k]) / Double(sliceTotal[k])
+                }
             }
             let accuracy = classCount > 0 ? Double(correct) / Double(max(n, 1)) : absError / Double(max(n, 1))
             let errorCost = classCount > 0 ? Double(n - correct) * costs.error : absError * costs.error
@@ -198,9 +237,24 @@ public struct StrategySimulator {
 
             // 4. Trigger, from observable signals only.
             if needsScores { fillScores(champion, batch, into: &served) }
+            var observedBatch = batch
+            var observedScores = served[..<(needsScores ? n : 0)]
+            if spec.logging != .all, trigger.needsInputs {
+                // Input and output monitors see only what the strategy logged.
+                var kept = EventBatch(dimension: d, capacity: loggedCount)
+                var keptScores: [Double] = []
+                for j in 0..<loggedCount {
+                    let i = Int(logged[j])
+                    kept.features.append(contentsOf: batch.features[(i * d)..<((i + 1) * d)])
+                    kept.labels.append(batch.labels[i])
+                    if needsScores { keptScores.append(served[i]) }
+                }
+                observedBatch = kept
+                observedScores = keptScores[...]
+            }
             let fires = trigger.update(TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: batch,
-                                                          scores: served[..<(needsScores ? n : 0)]))
+                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: observedBatch,
+                                                          scores: observedScores))
             var trained = 0.0, deployed = 0.0, trainingSamples = 0.0, retrainCost = 0.0, deployCost = 0.0, rollbackCost = 0.0
             let cooled = Double(t) - lastTrain >= spec.trigger.cooldown || version == 0 && lastTrain == 0
             let busy = pendingJob != nil || challenger != nil
@@ -237,8 +291,10 @@ public struct StrategySimulator {
             if let job = pendingJob, job.ready <= t {
                 pendingJob = nil
                 let verdict = gate(candidate: job.model, champion: champion, holdout: job.holdout, batches: batches)
-                events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
-                                            samples: job.holdout.count, detail: verdict.detail))
+                if !spec.gate.isOpen {
+                    events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
+                                                samples: job.holdout.count, detail: verdict.detail))
+                }
                 if verdict.pass {
                     // 8. Roll out.
                     switch spec.rollout {
@@ -290,6 +346,38 @@ public struct StrategySimulator {
                                     labelCost, retrainCost, deployCost, rollbackCost,
                                     errorCost + labelCost + retrainCost + deployCost + rollbackCost]
             for m in 0..<values.count { series[m].values[t] = values[m] }
+            if !extraMetrics.isEmpty, n > 0 {
+                // What users were served: each event's prediction and probabilities from its own arm.
+                let k = max(classCount, 1)
+                batch.features.withUnsafeBufferPointer { xb in
+                    if classCount > 0 {
+                        _ = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
+                        if let c = challenger, c.share > 0 {
+                            _ = challengerProbabilities.withUnsafeMutableBufferPointer { c.model.probabilities(xb, count: n, into: $0) }
+                        }
+                    }
+                }
+                for i in 0..<n {
+                    servedPrediction[i] = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
+                    if arm[i] == 1, classCount > 0 { for c in 0..<k { servedProbabilities[i * k + c] = challengerProbabilities[i * k + c] } }
+                }
+                for (e, metric) in extraMetrics.enumerated() {
+                    let value: Double = servedPrediction.withUnsafeBufferPointer { pb in
+                        batch.labels.withUnsafeBufferPointer { lb in
+                            servedProbabilities.withUnsafeBufferPointer { qb in
+                                let p = UnsafeBufferPointer(rebasing: pb[0..<n]), q = UnsafeBufferPointer(rebasing: qb[0..<(n * k)])
+                                switch metric {
+                                case .logLoss: return classCount > 0 ? Metrics.logLoss(probabilities: q, classCount: k, labels: lb) : .nan
+                                case .f1: return classCount > 0 ? Metrics.macroF1(predictions: p, labels: lb, classCount: k) : .nan
+                                case .auc: return classCount > 0 ? Metrics.rocAUC(probabilities: q, classCount: k, labels: lb) : .nan
+                                case .rmse: return Metrics.rmse(predictions: p, labels: lb)
+                                }
+                            }
+                        }
+                    }
+                    series[RunMetric.names.count + e].values[t] = value
+                }
+            }
         }
         if classCount == 0 { series[0].name = "mae"; series[1].name = "observed_mae" }
         return StrategyRun(strategy: spec.name, replicate: r, series: series, events: events)

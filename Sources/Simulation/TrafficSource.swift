@@ -5,7 +5,8 @@ import Streams
 public protocol TrafficSource: Sendable {
     var schema: FeatureSchema { get }
     var ticks: Int { get }
-    /// Ground truth of every drift (empty for replayed data without injected drift).
+    /// Ground truth of every drift: injected ones, and for replayed data the change points the
+    /// scenario declares the data to have (empty for replayed data with neither).
     func groundTruth() -> [DriftTruth]
     /// One replicate's warm-up data (the history the initial model is fitted on) and its
     /// per-tick batches. Must depend only on `seed` and `replicate`.

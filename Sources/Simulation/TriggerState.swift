@@ -37,6 +37,15 @@ struct TriggerState {
         }
     }
 
+    /// Whether some trigger in the tree looks at served inputs or outputs (not only at labels).
+    var needsInputs: Bool {
+        switch policy {
+        case .drift: return true
+        case .detector(_, _, let feature): return feature != nil
+        default: return children.contains { $0.needsInputs }
+        }
+    }
+
     /// Whether some trigger in the tree compares the model's outputs (scores must be computed).
     var needsScores: Bool {
         if case .drift(let spec) = policy, case .output = spec.on { return true }

@@ -43,15 +43,43 @@ public enum CSVExport {
     /// One row per strategy, in scenario order: means over replicates with 95 % half-widths.
     public static func summary(_ record: RunRecord, _ summaries: [StrategySummary]) -> String {
         let m = record.manifest.primaryMetric
-        var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,cost_rollback,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95\n"
+        var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,cost_rollback,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95,regret_to_ceiling,ticks_below_floor\n"
         for s in summaries {
             let cols: [String] = [
                 field(s.strategy), String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean),
                 r(s.deployments.mean), r(s.labels.mean), r(s.errorCost.mean), r(s.labelCost.mean), r(s.retrainCost.mean),
                 r(s.deployCost.mean), r(s.rollbackCost.mean), r(s.totalCost.mean), r(s.totalCost.halfWidth),
                 s.opportunityCost.map { r($0.mean) } ?? "", s.opportunityCost.map { r($0.halfWidth) } ?? "",
+                s.regretToCeiling.map { r($0.mean) } ?? "", s.ticksBelow.map { r($0.mean) } ?? "",
             ]
             out += cols.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Opportunity cost of every strategy against the run's reference, per tick and cumulative,
+    /// averaged over replicates: `tick,time,strategy,opportunity_cost,cumulative`, in
+    /// metric-events (for accuracy: extra wrong predictions). Empty without a reference.
+    public static func opportunity(_ record: RunRecord) -> String {
+        var out = "tick,time,strategy,opportunity_cost,cumulative\n"
+        guard let reference = record.manifest.reference else { return out }
+        let sign = record.manifest.primaryMetric == "accuracy" ? 1.0 : -1.0
+        let refRuns = record.runs(of: reference)
+        for name in record.strategies where name != reference {
+            var mean = [Double](repeating: 0, count: record.manifest.clock.ticks)
+            let runs = record.runs(of: name)
+            for run in runs {
+                guard let ref = refRuns.first(where: { $0.replicate == run.replicate }),
+                      let volume = record.traffic.first(where: { $0.replicate == run.replicate })?.volume else { continue }
+                let per = opportunityCost(strategy: (run.values(record.manifest.primaryMetric) ?? []).map { $0 * sign },
+                                          reference: (ref.values(record.manifest.primaryMetric) ?? []).map { $0 * sign }, volume: volume).perTick
+                for t in 0..<min(per.count, mean.count) { mean[t] += per[t] / Double(runs.count) }
+            }
+            var cumulative = 0.0
+            for t in 0..<mean.count {
+                cumulative += mean[t]
+                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(field(name)),\(r(mean[t])),\(r(cumulative))\n"
+            }
         }
         return out
     }

@@ -14,33 +14,38 @@ import GRDB
 /// - `metric(strategy_id → strategy, replicate, tick, name, value)` — NaN values are omitted;
 /// - `event(strategy_id → strategy, replicate, seq, tick, kind, model_version, samples, detail)`.
 public enum RunStore {
+    /// The tables a run and a sweep database share: `manifest`, `drift` and `traffic`.
+    static func createSharedTables(_ db: Database) throws {
+        try db.create(table: "manifest") { t in
+            t.column("key", .text).primaryKey()
+            t.column("value", .text).notNull()
+        }
+        try db.create(table: "drift") { t in
+            t.column("id", .integer).primaryKey()
+            t.column("type", .text).notNull()
+            t.column("target", .text).notNull()
+            t.column("start", .double).notNull()
+            t.column("end", .double).notNull()
+            t.column("peak", .double).notNull()
+            t.column("change_point", .double).notNull()
+            t.column("detail", .text).notNull()
+        }
+        try db.create(table: "traffic") { t in
+            t.column("replicate", .integer).notNull()
+            t.column("tick", .integer).notNull()
+            t.column("events", .double).notNull()
+            t.column("bayes_accuracy", .double)
+            t.primaryKey(["replicate", "tick"])
+        }
+    }
+
     static func migrator() -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.create(table: "manifest") { t in
-                t.column("key", .text).primaryKey()
-                t.column("value", .text).notNull()
-            }
+            try RunStore.createSharedTables(db)
             try db.create(table: "strategy") { t in
                 t.column("id", .integer).primaryKey()
                 t.column("name", .text).notNull().unique()
-            }
-            try db.create(table: "drift") { t in
-                t.column("id", .integer).primaryKey()
-                t.column("type", .text).notNull()
-                t.column("target", .text).notNull()
-                t.column("start", .double).notNull()
-                t.column("end", .double).notNull()
-                t.column("peak", .double).notNull()
-                t.column("change_point", .double).notNull()
-                t.column("detail", .text).notNull()
-            }
-            try db.create(table: "traffic") { t in
-                t.column("replicate", .integer).notNull()
-                t.column("tick", .integer).notNull()
-                t.column("events", .double).notNull()
-                t.column("bayes_accuracy", .double)
-                t.primaryKey(["replicate", "tick"])
             }
             try db.create(table: "metric") { t in
                 t.column("strategy_id", .integer).notNull().references("strategy")
@@ -77,7 +82,7 @@ public enum RunStore {
                 ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
                 ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
                 ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
-                ("detection_tolerance", String(m.detectionTolerance)),
+                ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(csvNumber) ?? ""),
             ] + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
             for (k, v) in manifest { try db.execute(sql: "INSERT INTO manifest(key, value) VALUES (?, ?)", arguments: [k, v]) }
             for (i, s) in record.strategies.enumerated() {
@@ -136,7 +141,8 @@ public enum RunStore {
                                        seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
                                        version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
                                        reference: ref.isEmpty ? nil : ref, costs: costs,
-                                       detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10)
+                                       detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
+                                       performanceFloor: Double(kv["performance_floor"] ?? ""))
             let strategies = try String.fetchAll(db, sql: "SELECT name FROM strategy ORDER BY id")
             let drifts = try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
                 DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],

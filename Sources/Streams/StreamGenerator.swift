@@ -1,21 +1,41 @@
 import FlywheelCore
 
-/// How the covariates P(x) are transformed at one moment: `x'_j = x_j * scale_j + shift_j`
-/// applied to the clean inputs before they are labelled (P(y|x) is unchanged: a virtual drift).
+/// How the covariates P(x) are transformed at one moment: `x'_j = x_j * scale_j + shift_j`,
+/// then the plane rotations in order, applied to the clean inputs before they are labelled
+/// (P(y|x) is unchanged: a virtual drift).
 public struct CovariateState: Sendable {
     public var shift: [Double]
     public var scale: [Double]
+    /// Plane rotations: features `a` and `b` turned by an angle (its cosine and sine) about a centre.
+    public var rotations: [PlaneRotation]
     public var isIdentity: Bool
+
+    /// A rotation of the plane of features `a` and `b` about `(centerA, centerB)`.
+    public struct PlaneRotation: Sendable, Hashable {
+        public var a: Int, b: Int
+        public var cos: Double, sin: Double
+        public var centerA: Double, centerB: Double
+        public init(a: Int, b: Int, cos: Double, sin: Double, centerA: Double, centerB: Double) {
+            self.a = a; self.b = b; self.cos = cos; self.sin = sin; self.centerA = centerA; self.centerB = centerB
+        }
+    }
 
     public init(dimension: Int) {
         shift = Array(repeating: 0, count: dimension)
         scale = Array(repeating: 1, count: dimension)
+        rotations = []
+        rotations.reserveCapacity(4)
         isIdentity = true
     }
 
     @inline(__always) public func apply(_ x: UnsafeMutableBufferPointer<Double>) {
         guard !isIdentity else { return }
         for j in 0..<x.count { x[j] = x[j] * scale[j] + shift[j] }
+        for r in rotations {
+            let u = x[r.a] - r.centerA, v = x[r.b] - r.centerB
+            x[r.a] = r.centerA + r.cos * u - r.sin * v
+            x[r.b] = r.centerB + r.sin * u + r.cos * v
+        }
     }
 }
 

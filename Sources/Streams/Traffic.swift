@@ -56,30 +56,28 @@ public struct SyntheticTraffic: Sendable {
 
     /// The ground truth of every drift that happens within the horizon, in scenario order (the
     /// id is the drift's position in the scenario).
-    public func groundTruth() -> [DriftTruth] {
-        let horizon = Double(ticks)
-        return drifts.enumerated().compactMap { i, d in
-            let e = d.schedule.extent(horizon: horizon)
-            guard e.start < horizon else { return nil }   // starts after the run ends: never happens
-            return DriftTruth(id: i, type: d.schedule.typeName, target: d.target.name, start: e.start, end: e.end,
-                              peak: d.amplitude * d.schedule.peak(horizon: horizon), changePoint: e.changePoint,
-                              detail: d.name)
-        }
+    public func groundTruth() -> [DriftTruth] { injector.groundTruth(horizon: ticks) }
+
+    /// The per-event drift transformation shared with replayed data.
+    public var injector: DriftInjector {
+        DriftInjector(drifts: drifts, dimension: generator.schema.dimension, classCount: generator.schema.classes.count,
+                      baseConcept: baseConcept, baseNoise: noise)
     }
 
     /// Generates one replicate's traffic: a batch per tick, built once and shared read-only.
     ///
-    /// Per event at time `t = tick + i/n`: the concept is chosen by composing the concept drifts
-    /// in order (each draws `u` and switches to its concept when `u ≤ I(t)`), inputs are drawn and
-    /// transformed by the covariate drifts, the prior drifts accept or redraw the event, label noise
-    /// flips the label, and quality faults corrupt the served inputs last.
+    /// Per event at time `t = tick + i/n` (see ``DriftInjector``): the concept is chosen by
+    /// composing the concept drifts in order (each draws `u` and switches to its concept when
+    /// `u ≤ I(t)`), inputs are drawn and transformed by the covariate drifts, the prior drifts
+    /// accept or redraw the event (at most 1000 redraws), label noise flips the label, and quality
+    /// faults corrupt the served inputs last.
     /// - Complexity: O(events × drifts); no allocation per event.
     public func generate(rng: RandomStream) -> [EventBatch] {
         let d = generator.schema.dimension
         let k = generator.schema.classes.count
+        let injector = self.injector
         let baseShares = k > 0 ? pilotShares(rng: RandomStream(seed: 0x5eed)) : []
-        var covariates = CovariateState(dimension: d)
-        let hasCovariates = drifts.contains { if case .covariates = $0.target { return true }; return false }
+        var state = injector.makeState()
         var batches: [EventBatch] = []
         batches.reserveCapacity(ticks)
         var x = [Double](repeating: 0, count: d)
@@ -89,68 +87,19 @@ public struct SyntheticTraffic: Sendable {
             x.withUnsafeMutableBufferPointer { xb in
                 for i in 0..<n {
                     let t = Double(tick) + Double(i) / Double(n)
-                    var concept = ConceptState(concept: baseConcept)
-                    var eta = noise
-                    var priorClass = -1, priorShare = 0.0
-                    if hasCovariates {
-                        for j in 0..<d { covariates.shift[j] = 0; covariates.scale[j] = 1 }
-                        covariates.isIdentity = true
-                    }
-                    for drift in drifts {
-                        let p = drift.intensity(at: t)
-                        switch drift.target {
-                        case .concept(let to):
-                            if case .incremental = drift.schedule {
-                                if p >= 1 { concept = ConceptState(concept: to) }
-                                else if p > 0 { concept = ConceptState(concept: concept.concept, toward: to, blend: p) }
-                            } else if p > 0, drawsNewWorld(u: rng.uniform(), intensity: p) {
-                                concept = ConceptState(concept: to)
-                            }
-                        case .covariates(let f, let shift, let scale):
-                            if p > 0 {
-                                covariates.scale[f] *= 1 + (scale - 1) * p
-                                covariates.shift[f] = covariates.shift[f] * (1 + (scale - 1) * p) + shift * p
-                                covariates.isIdentity = false
-                            }
-                        case .prior(let c, let share):
-                            if p > 0, c < k { priorClass = c; priorShare = baseShares[c] + p * (share - baseShares[c]) }
-                        case .labelNoise(let rate):
-                            eta += rate * p
-                        case .quality:
-                            break
-                        }
-                    }
-                    var y = generator.draw(into: xb, concept: concept, covariates: covariates, rng: rng)
-                    if priorClass >= 0 {
-                        let b = baseShares[priorClass], s = min(max(priorShare, 1e-6), 1 - 1e-6)
+                    injector.evaluate(at: t, baseShares: baseShares, into: &state, rng: rng)
+                    var y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
+                    if state.priorClass >= 0 {
+                        let c = state.priorClass
                         for _ in 0..<1000 {
-                            let isC = Int(y) == priorClass
-                            let accept: Double
-                            if s >= b { accept = isC ? 1 : b * (1 - s) / (s * (1 - b)) }
-                            else { accept = isC ? s * (1 - b) / (b * (1 - s)) : 1 }
+                            let accept = DriftInjector.priorAcceptance(isClass: Int(y) == c, base: baseShares[c], target: state.priorShare)
                             if rng.uniform() < accept { break }
-                            y = generator.draw(into: xb, concept: concept, covariates: covariates, rng: rng)
+                            y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
                         }
                     }
-                    eta = min(max(eta, 0), 1)
-                    if k > 0 {
-                        if eta > 0, rng.uniform() < eta {
-                            y = k == 2 ? 1 - y : Double((Int(y) + 1 + rng.int(below: k - 1)) % k)
-                        }
-                    } else if eta > 0 {
-                        y += eta * rng.gaussian()
-                    }
-                    for drift in drifts {
-                        guard case .quality(let f, let fault) = drift.target else { continue }
-                        let p = drift.intensity(at: t)
-                        guard p > 0 else { continue }
-                        switch fault {
-                        case .missing(let rate): if rng.uniform() < rate * p { xb[f] = .nan }
-                        case .multiply(let factor): if rng.uniform() < p { xb[f] *= factor }
-                        case .stuck(let value): if rng.uniform() < p { xb[f] = value }
-                        case .dropped: if rng.uniform() < p { xb[f] = .nan }
-                        }
-                    }
+                    y = injector.finish(xb, label: y, drifts: state, at: t, rng: rng)
+                    let eta = state.noise
+                    let concept = state.concept
                     batch.features.append(contentsOf: xb)
                     batch.labels.append(y)
                     batch.concept.append(Int32(concept.blend > 0 && concept.blend >= 0.5 ? concept.toward : concept.concept))

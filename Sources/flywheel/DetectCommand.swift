@@ -60,9 +60,10 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Run a drift detector over a numeric stream and print where it warns and detects.",
         discussion: """
-        Positions are 0-based rows of the stream (the header, if any, is not a row). Detectors
-        follow River's convention: state resets after each detection (ADWIN also takes moa=1 to
-        keep the cut window, as MOA and the paper do).
+        Positions are 0-based rows of the stream (the header, if any, is not a
+        row). Detectors follow River's convention: state resets after each
+        detection (ADWIN also takes moa=1 to keep the cut window, as MOA and the
+        paper do).
 
         Examples:
           flywheel detect --detector adwin errors.csv
@@ -109,11 +110,12 @@ struct DistanceCommand: ParsableCommand {
         commandName: "distance",
         abstract: "Compute a distance (and a p-value where the test has one) between two samples.",
         discussion: """
-        Metrics: \(DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue).joined(separator: ", ")).
-        Frequency metrics (jensen_shannon, chi_square, hellinger, l1, linf) bin both samples into
-        --bins equal-width bins over their pooled range; --categories compares the values as
-        categories instead. Large samples make p-values tiny for trivial shifts: thresholds on
-        distances are the recommended default.
+        Metrics: \(DistanceMetric.allCases.filter { $0 != .mmd
+        }.map(\.rawValue).joined(separator: ", ")). Frequency metrics
+        (jensen_shannon, chi_square, hellinger, l1, linf) bin both samples into
+        --bins equal-width bins over their pooled range; --categories compares the
+        values as categories instead. Large samples make p-values tiny for trivial
+        shifts: thresholds on distances are the recommended default.
 
         Examples:
           flywheel distance --metric wasserstein ref.csv cur.csv

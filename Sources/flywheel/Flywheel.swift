@@ -8,19 +8,23 @@ struct Flywheel: ParsableCommand {
         commandName: "flywheel",
         abstract: "Simulate and backtest retraining strategies for ML models in production.",
         discussion: """
-        Flywheel replays production-like traffic with injected drift, runs competing retraining
-        strategies on exactly the same events, and reports how each one's model decays and
-        recovers, what it spent, and the opportunity cost against a reference.
+        Replays production-like traffic with injected drift, runs competing
+        retraining strategies on exactly the same events, and reports how each
+        model decays and recovers, what it spent, and its opportunity cost.
 
         Examples:
-          flywheel run                                  # the built-in quickstart scenario
-          flywheel run scenarios/quickstart.yaml --out results/quickstart
-          flywheel validate scenarios/my-scenario.yaml
-          flywheel list triggers
-          flywheel report results/quickstart           # rebuild report and figures from run.sqlite
+          flywheel run                         # the built-in quickstart
+          flywheel run scenarios/trigger-shootout.yaml --out results/ts
+          flywheel sweep scenarios/retrain-frequency.yaml
+          flywheel validate scenarios/*.yaml
+          flywheel list trigger
+          flywheel report results/quickstart   # rebuild from run.sqlite
+          flywheel detect --detector adwin --column error errors.csv
+          flywheel dataset describe my-logs.csv --label outcome
         """,
         version: FlywheelVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self, DetectCommand.self, DistanceCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,
+                      PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self]
     )
 }
 
@@ -31,3 +35,15 @@ func printError(_ text: String) {
 
 /// Whether standard error is a terminal (progress is shown only there).
 var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+/// `--data DIR`: the data home for this command (where replayed datasets are looked up),
+/// overriding the FLYWHEEL_DATA environment variable.
+struct DataHomeOption: ParsableArguments {
+    @Option(name: .long, help: "Data home: the folder holding replayed datasets (default: $FLYWHEEL_DATA, else ~/.flywheel/data).")
+    var data: String?
+
+    /// Makes the choice visible to the loader and to any command this one starts.
+    func apply() {
+        if let data { setenv("FLYWHEEL_DATA", data, 1) }
+    }
+}

@@ -10,10 +10,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario: every strategy on the same traffic, then CSV, SVG, SQLite and a report.",
         discussion: """
-        Without a file, runs the built-in quickstart scenario (the same as scenarios/quickstart.yaml).
-        Results go to results/<scenario name>/ unless --out names a folder; they are written to a
-        temporary folder and moved into place only when complete, so an error or Ctrl-C leaves
-        earlier results untouched.
+        Without a file, runs the built-in quickstart scenario (the same as
+        scenarios/quickstart.yaml). Results go to results/<scenario name>/ unless
+        --out names a folder; they are written to a temporary folder and moved
+        into place only when complete, so an error or Ctrl-C leaves earlier
+        results untouched.
 
         Examples:
           flywheel run
@@ -44,7 +45,10 @@ struct RunCommand: ParsableCommand {
         if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
     }
 
+    @OptionGroup var dataHome: DataHomeOption
+
     func run() throws {
+        dataHome.apply()
         let loaded: Scenarios.Scenario
         do {
             if let scenario {
@@ -72,9 +76,10 @@ struct RunCommand: ParsableCommand {
             if !quiet {
                 let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
                 let runs = outputs.record.runs.count
-                print("\(loaded.name): \(outputs.record.strategies.count) strategies × \(outputs.record.manifest.replicates) replicates, "
-                      + "\(Int(events)) events, in \(String(format: "%.2f", outputs.seconds)) s "
-                      + "(\(Int(events * Double(outputs.record.strategies.count) / max(outputs.seconds, 1e-9))) strategy-events/s)")
+                // Timing goes to standard error: standard output stays the same for the same scenario.
+                print("\(loaded.name): \(outputs.record.strategies.count) strategies × \(outputs.record.manifest.replicates) replicates, \(Int(events)) events")
+                printError("simulated in \(String(format: "%.2f", outputs.seconds)) s "
+                           + "(\(Int(events * Double(outputs.record.strategies.count) / max(outputs.seconds, 1e-9))) strategy-events/s)")
                 _ = runs
                 let width = (outputs.summaries.map(\.strategy.count).max() ?? 0) + 2
                 for s in outputs.summaries {
@@ -82,7 +87,7 @@ struct RunCommand: ParsableCommand {
                           + String(format: "%.4f", s.meanMetric.mean) + "  retrains " + String(format: "%.0f", s.retrains.mean)
                           + "  total cost " + String(format: "%.1f", s.totalCost.mean))
                 }
-                print("results: \(outputs.directory)/ (\(outputs.files.joined(separator: ", ")))")
+                print("results: \(dir)/ (\(outputs.files.joined(separator: ", ")))")
             }
         } catch let e as FlywheelErrors {
             printError(e.description)

@@ -18,7 +18,10 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Scenario files.")
     var files: [String]
 
+    @OptionGroup var dataHome: DataHomeOption
+
     func run() throws {
+        dataHome.apply()
         var bad = 0
         for file in files {
             do {

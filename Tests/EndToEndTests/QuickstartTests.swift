@@ -76,6 +76,13 @@ func read(_ url: URL, _ file: String) throws -> Data { try Data(contentsOf: url.
             return sum / n
         }
         #expect(meanAccuracy("every-tick", after: 36) > meanAccuracy("never", after: 36) + 0.04)
+        // The per-tick opportunity cost adds up to the summary's total against the reference.
+        let opportunity = try String(contentsOf: out.appendingPathComponent("opportunity.csv"), encoding: .utf8)
+        for name in ["never", "every-30d", "every-7d"] {
+            let last = try #require(opportunity.split(separator: "\n").last { $0.hasPrefix("44,") && $0.contains(",\(name),") })
+            let cumulative = try #require(Double(last.split(separator: ",")[4]))
+            #expect(abs(cumulative - s[name]!.opportunityCost!.mean) < 1e-6 * max(1, abs(cumulative)))
+        }
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("## Strategies, ranked by total cost"))
         #expect(report.contains("![") && report.contains("decay.svg"))

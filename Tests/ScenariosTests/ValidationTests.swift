@@ -102,6 +102,33 @@ func problems(_ text: String) -> [FlywheelError] {
         let dir = root.appendingPathComponent("scenarios")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(!files.isEmpty)
-        for f in files { _ = try ScenarioLoader.load(path: dir.appendingPathComponent(f).path) }
+        // Replay scenarios read their data from the data home: FLYWHEEL_DATA, else ../shared/datasets.
+        let env = ProcessInfo.processInfo.environment["FLYWHEEL_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        let shared = root.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
+        let data = env ?? (FileManager.default.fileExists(atPath: shared) ? shared : nil)
+        for f in files {
+            let path = dir.appendingPathComponent(f).path
+            if let data {
+                _ = try DataHome.$override.withValue(data) { try ScenarioLoader.load(path: path) }
+            } else {
+                // Without the data, a replay scenario's only problem is the missing file.
+                do { _ = try DataHome.$override.withValue("/nonexistent") { try ScenarioLoader.load(path: path) } } catch let e as FlywheelErrors {
+                    #expect(e.errors.allSatisfy { $0.message.contains("cannot find the data file") }, "\(f): \(e)")
+                }
+            }
+        }
+    }
+}
+
+@Suite struct Documentation {
+    /// The scenario shown in the README is a real, valid scenario.
+    @Test func theReadmeScenarioValidates() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let yaml = String(readme[start.upperBound..<end.lowerBound])
+        let s = try ScenarioLoader.parse(yaml, file: "README.md")
+        #expect(s.plan.strategies.count == 4)
     }
 }

@@ -147,6 +147,29 @@ let oracleDirectory: URL? = {
         #expect(abs(share(20..<40) - 0.8) < 0.02)
     }
 
+    @Test func rotationTurnsThePlaneOfTwoFeaturesAboutItsCentre() {
+        var c = CovariateState(dimension: 3)
+        c.rotations = [.init(a: 0, b: 1, cos: 0, sin: 1, centerA: 5, centerB: 5)]
+        c.isIdentity = false
+        var x = [7.0, 5.0, 1.0]
+        x.withUnsafeMutableBufferPointer { c.apply($0) }
+        #expect(abs(x[0] - 5) < 1e-12 && abs(x[1] - 7) < 1e-12 && x[2] == 1)
+        // A 45° turn of the uniform square about its centre puts corners outside [0, 10].
+        let batches = traffic([Drift(name: "r", schedule: .instantaneous(at: 20), target: .rotation(a: 0, b: 1, degrees: 45, centerA: 5, centerB: 5))])
+        func span(_ r: Range<Int>) -> (Double, Double) {
+            let v = r.flatMap { t in stride(from: 0, to: batches[t].features.count, by: 3).map { batches[t].features[$0] } }
+            return (v.min()!, v.max()!)
+        }
+        let before = span(0..<20), after = span(20..<40)
+        #expect(before.0 >= 0 && before.1 < 10)
+        #expect(after.0 < -1 && after.1 > 11)
+        // Labels still follow the concept on the served inputs.
+        for t in 20..<40 {
+            let b = batches[t]
+            for i in 0..<b.count { #expect(b.labels[i] == (b.features[i * 3] + b.features[i * 3 + 1] <= 8 ? 1 : 0)) }
+        }
+    }
+
     @Test func groundTruthRecordsEveryDrift() {
         let t = SyntheticTraffic(generator: SEAGenerator(), drifts: [
             Drift(name: "a", schedule: .instantaneous(at: 30), target: .concept(to: 3)),

@@ -162,3 +162,39 @@ func kinds(_ r: RunRecord, _ name: String, _ kind: String) -> [StrategyEvent] { 
         #expect(acc >= floor && acc <= 0.91, "\(family): \(acc)")   // the Bayes ceiling is 0.90
     }
 }
+
+@Suite struct ExtraMetrics {
+    @Test func logLossF1AndAUCAreRecordedPerTickOnRequest() throws {
+        let plan = try ScenarioLoader.parse("""
+        name: metrics
+        seed: 4
+        clock: {tick: 1d, ticks: 20, events_per_tick: 500}
+        stream: {generator: sea, noise: 0.1, warmup: 4000}
+        drifts: [{type: instantaneous, at: 10d, target: concept, to: 3}]
+        metrics: [log_loss, f1, auc]
+        strategies: [{name: never, trigger: never}]
+        """, file: "metrics.yaml").plan
+        let run = try Runner.run(plan, threads: 1).runs[0]
+        let auc = try #require(run.values("auc")), f1 = try #require(run.values("f1")), loss = try #require(run.values("log_loss"))
+        // Before the switch the model is right on the Bayes rule: AUC well above chance, log loss
+        // near the noise's entropy (0.325 nats for 10 % noise). The switch moves SEA's threshold,
+        // not the ordering of x0 + x1: the ranking (AUC) survives, the calibration (log loss) not.
+        let before = 0..<10, after = 10..<20
+        func mean(_ v: [Double], _ r: Range<Int>) -> Double { r.map { v[$0] }.reduce(0, +) / Double(r.count) }
+        #expect(mean(auc, before) > 0.85 && mean(auc, after) > 0.8)
+        #expect(mean(loss, before) > 0.3 && mean(loss, before) < 0.45 && mean(loss, after) > mean(loss, before))
+        #expect(f1.allSatisfy { $0 > 0 && $0 <= 1 })
+    }
+
+    @Test func regressionMetricsAreRejectedOnClassificationStreams() {
+        #expect(throws: FlywheelErrors.self) {
+            _ = try ScenarioLoader.parse("""
+            name: m
+            clock: {tick: 1d, ticks: 5}
+            stream: {generator: sea}
+            metrics: [rmse]
+            strategies: [{name: never, trigger: never}]
+            """, file: "m.yaml")
+        }
+    }
+}

@@ -102,3 +102,18 @@ func triggerTicks(_ record: RunRecord, _ name: String) -> [Int] {
         #expect(abs(always.falseAlarmsPer1000 - 1000 * 51 / 60) < 1e-9)   // 9 of 60 ticks fall in [30, 38]
     }
 }
+
+@Suite struct ObservableOnly {
+    /// A drift monitor sees only logged traffic: with 2 % of events logged its windows are small
+    /// and noisy, and its statistic differs from the same monitor on all traffic.
+    @Test func driftMonitorsSeeOnlyLoggedEvents() throws {
+        let r = try triggerScenario("""
+          - {name: all, trigger: {drift: {on: features, metric: ks, threshold: 0.12, window: 2d}, cooldown: 100d}}
+          - {name: sampled, logging: {sample: 0.02}, trigger: {drift: {on: features, metric: ks, threshold: 0.12, window: 2d}, cooldown: 100d}}
+        """, drifts: "  - {type: instantaneous, at: 30d, target: covariates, shift: {feature: x2, by: 4}}")
+        // On all 300 events a tick, KS noise stays below 0.12 until the shift; on 6 a tick, small
+        // samples cross 0.12 by chance long before it.
+        #expect(triggerTicks(r, "all").first.map { $0 >= 30 } ?? false, "\(triggerTicks(r, "all"))")
+        #expect(triggerTicks(r, "sampled").first.map { $0 < 30 } ?? false, "\(triggerTicks(r, "sampled"))")
+    }
+}

@@ -7,6 +7,8 @@ public enum DriftTarget: Hashable, Sendable {
     case concept(to: Int)
     /// P(x): `x_j ← x_j · (1 + (scale − 1)·I) + shift·I` for feature `feature` at intensity I.
     case covariates(feature: Int, shift: Double, scale: Double)
+    /// P(x): the plane of features `a` and `b` turns by `degrees · I` about `(centerA, centerB)`.
+    case rotation(a: Int, b: Int, degrees: Double, centerA: Double, centerB: Double)
     /// P(y): the share of class `classIndex` moves from its base rate toward `share` (by rejection).
     case prior(classIndex: Int, share: Double)
     /// Labels flip to another class with probability `rate · I`.
@@ -17,7 +19,7 @@ public enum DriftTarget: Hashable, Sendable {
     public var name: String {
         switch self {
         case .concept: return "concept"
-        case .covariates: return "covariates"
+        case .covariates, .rotation: return "covariates"
         case .prior: return "prior"
         case .labelNoise: return "label_noise"
         case .quality: return "quality"
@@ -75,9 +77,10 @@ public struct Drift: Hashable, Sendable {
                                    ParameterInfo("ramp", "0", "linear ramp in and out")]),
         ComponentInfo(family: "drift-target", name: "concept", summary: "P(y|x): switch or blend to concept `to` (default: the next concept).",
                       parameters: [ParameterInfo("to", "next", "concept index of the new world")]),
-        ComponentInfo(family: "drift-target", name: "covariates", summary: "P(x): shift and/or scale one feature (labels follow the unchanged concept).",
-                      parameters: [ParameterInfo("feature", "—", "feature name"), ParameterInfo("shift", "0", "added at full intensity"),
-                                   ParameterInfo("scale", "1", "multiplier at full intensity")]),
+        ComponentInfo(family: "drift-target", name: "covariates", summary: "P(x): shift, scale or rotate inputs (labels follow the unchanged concept).",
+                      parameters: [ParameterInfo("shift", "—", "{feature, by}: added at full intensity"),
+                                   ParameterInfo("scale", "—", "{feature, by}: multiplier at full intensity"),
+                                   ParameterInfo("rotate", "—", "{features: [a, b], degrees, center: [ca, cb]}: the plane of two features turns")]),
         ComponentInfo(family: "drift-target", name: "prior", summary: "P(y): the share of one class moves toward `share`.",
                       parameters: [ParameterInfo("class", "—", "class name"), ParameterInfo("share", "—", "target share at full intensity")]),
         ComponentInfo(family: "drift-target", name: "label_noise", summary: "Labels flip with probability rate × intensity.",

@@ -59,25 +59,7 @@ public enum GeneratorCatalog {
 
     /// "did you mean 'x'? " when a candidate is within a small edit distance of `name`.
     static func suggestion(for name: String, among candidates: [String]) -> String {
-        let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.count / 2) else { return "" }
-        return "did you mean '\(best.0)'? "
-    }
-
-    /// Levenshtein distance.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        nearest(name, in: candidates).map { "did you mean '\($0)'? " } ?? ""
     }
 
     /// Checked access to a generator's numeric parameters.

@@ -148,7 +148,7 @@ public final class CSVReplay {
         func column(_ name: String, _ key: String) throws -> Int {
             let hits = names.indices.filter { names[$0] == name }
             guard let first = hits.first else {
-                let near = nearestColumn(name, in: names)
+                let near = nearest(name, in: names)
                 throw FlywheelError("column '\(name)' not found; the header has: \(names.joined(separator: ", "))",
                                     at: SourceLocation(file: file, line: header.line), key: key,
                                     hint: near.map { "did you mean '\($0)'?" })

@@ -166,7 +166,7 @@ public enum DatasetInspector {
             guard let i = names.firstIndex(of: name) else {
                 throw FlywheelError("column '\(name)' not found; the header has: \(names.joined(separator: ", "))",
                                     at: SourceLocation(file: path, line: headerLine), key: key,
-                                    hint: nearestColumn(name, in: names).map { "did you mean '\($0)'?" })
+                                    hint: nearest(name, in: names).map { "did you mean '\($0)'?" })
             }
             return i
         }

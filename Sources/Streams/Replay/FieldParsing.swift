@@ -150,29 +150,4 @@ struct ByteVocabulary {
     }
 }
 
-/// Levenshtein distance (case-insensitive), for "did you mean" suggestions.
-func columnEditDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var prev = Array(0...y.count), cur = Array(repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        cur[0] = i
-        for j in 1...y.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[y.count]
-}
 
-/// The candidate nearest to `name` by edit distance, if it is close enough to be a likely typo.
-func nearestColumn(_ name: String, in candidates: [String]) -> String? {
-    var best: (String, Int)? = nil
-    for c in candidates {
-        let d = columnEditDistance(name, c)
-        if best == nil || d < best!.1 { best = (c, d) }
-    }
-    guard let (c, d) = best, d <= max(2, name.count / 2) else { return nil }
-    return c
-}

@@ -5,7 +5,7 @@ public enum ReplayCatalog {
     /// The `stream: {replay: ...}` source, one parameter per ``ReplayMapping`` key (snake_case).
     public static let csvReplay = ComponentInfo(
         family: "stream", name: "replay",
-        summary: "Replays a real timestamped CSV (or .csv.gz) in time order and constant memory, one event batch per tick.",
+        summary: "Replays a real timestamped CSV (or .csv.gz) in time order and constant memory, one event batch per tick. A relative path is looked up in $FLYWHEEL_DATA (default ~/.flywheel/data), the scenario's folder, then the current directory. Drifts of targets covariates, prior (by thinning), label_noise and quality can be injected; every replicate replays the same data.",
         parameters: [
             ParameterInfo("path", "(required)", "CSV file; a .gz name is decompressed on the fly with gzip -dc"),
             ParameterInfo("timestamp", "none", "timestamp column; without one, ticks group rows by count"),
@@ -24,6 +24,8 @@ public enum ReplayCatalog {
             ParameterInfo("origin", "midnight of the first day", "start of tick 0 when grouping by time"),
             ParameterInfo("order", "fail", "fail at the first decreasing timestamp (naming its line), or sort (stable external merge sort)"),
             ParameterInfo("delimiter", ",", "one-byte field delimiter"),
+            ParameterInfo("known_drifts", "[]", "change points the data is known to have: [{at: row or time, type: instantaneous | gradual, width: rows or duration, name}]; they enter the ground truth as declared concept drifts"),
+            ParameterInfo("warmup_ticks", "7", "(a key of stream:, beside replay:) ticks at the start of the file the initial model is fitted on; not scored"),
         ],
         reference: "RFC 4180 (CSV); datasets: Harries 1999 (Elec2), Elwell & Polikar 2011 (weather), Souza et al. 2020 (INSECTS)")
 

@@ -1,0 +1,426 @@
+import Analysis
+import FlywheelCore
+import Foundation
+import Plots
+
+/// The layout of a sweep: the template strategy, the swept key paths with their values, and every
+/// strategy of the sweep in order (grid cells with their coordinates, fixed comparators without).
+public struct SweepDesign: Sendable, Codable, Equatable {
+    /// One swept key path and its values as written.
+    public struct Parameter: Sendable, Codable, Equatable {
+        public var keyPath: String
+        public var values: [String]
+        public init(keyPath: String, values: [String]) {
+            self.keyPath = keyPath
+            self.values = values
+        }
+    }
+
+    /// One strategy of the sweep.
+    public struct Cell: Sendable, Codable, Equatable {
+        public var name: String
+        /// Value index per parameter; nil for a fixed comparator (a strategy outside the grid).
+        public var coordinates: [Int]?
+        public init(name: String, coordinates: [Int]?) {
+            self.name = name
+            self.coordinates = coordinates
+        }
+    }
+
+    public var template: String
+    public var parameters: [Parameter]
+    public var cells: [Cell]
+
+    public init(template: String, parameters: [Parameter], cells: [Cell]) {
+        self.template = template
+        self.parameters = parameters
+        self.cells = cells
+    }
+
+    /// JSON text with sorted keys (stored in the sweep database).
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    public static func decode(_ json: String) throws -> SweepDesign {
+        do { return try JSONDecoder().decode(SweepDesign.self, from: Data(json.utf8)) } catch {
+            throw FlywheelError("the sweep database's grid design is unreadable: \(error)")
+        }
+    }
+
+    /// A file name for a cell's CSV: characters outside `[A-Za-z0-9._=+-]` become `_`.
+    public static func fileName(_ cell: String) -> String {
+        var out = ""
+        for ch in cell.unicodeScalars {
+            if CharacterSet.alphanumerics.contains(ch) && ch.isASCII || "._=+-".unicodeScalars.contains(ch) { out.unicodeScalars.append(ch) } else { out += "_" }
+        }
+        while out.hasSuffix("_") { out.removeLast() }
+        return out.isEmpty ? "cell" : out
+    }
+
+    /// Unique file names for every cell, in cell order (a numeric suffix resolves collisions).
+    public var fileNames: [String] {
+        var used: Set<String> = []
+        return cells.map { c in
+            var f = SweepDesign.fileName(c.name)
+            var k = 2
+            while used.contains(f) { f = SweepDesign.fileName(c.name) + "-\(k)"; k += 1 }
+            used.insert(f)
+            return f
+        }
+    }
+}
+
+/// Everything the sweep outputs show, computed from the stored results only (no re-simulation).
+///
+/// Totals at another cost ratio: with every retraining price (per job, per sample, per deployment)
+/// multiplied by `k`, a strategy's total on one replicate is
+/// `C(k) = C_error + C_label + k × (C_retrain + C_deploy)`, computed as
+/// `C_total + (k − 1) × (C_retrain + C_deploy)` so that `C(1)` is the stored total exactly.
+/// The ratio on the decision map's axis is `k × retrain / error` (the scenario's per-job
+/// retraining price over its price of one error), or `k` itself when either price is zero.
+public struct SweepAnalysis: Sendable {
+    public let record: RunRecord
+    public let design: SweepDesign
+    /// Per strategy, in sweep order.
+    public let summaries: [StrategySummary]
+    /// Cheapest first (ties: better metric, then name).
+    public let ranked: [StrategySummary]
+    /// The cheapest strategy at the scenario's own costs.
+    public let recommended: StrategySummary
+    /// The cheapest and the most expensive grid cells.
+    public let bestCell: StrategySummary
+    public let worstCell: StrategySummary
+    /// The multipliers `k` of the decision map: 10^(j/8) for j = −24…24 (10⁻³ … 10³, with 1 exact).
+    public let multipliers: [Double]
+    /// The cheapest strategy at each multiplier.
+    public let winners: [String]
+    /// `retrain / error` of the scenario, or nil when either price is zero.
+    public let scenarioRatio: Double?
+
+    /// Fails when a strategy of the design has no results, or the grid has no cell.
+    public init(record: RunRecord, design: SweepDesign) throws {
+        self.record = record
+        self.design = design
+        let present = Set(record.strategies)
+        let missing = design.cells.map(\.name).filter { !present.contains($0) }
+        guard missing.isEmpty else {
+            throw FlywheelError("\(missing.count) of \(design.cells.count) cells have no results yet (first: \(missing[0]))",
+                                hint: "run the remaining shards, merge them, or rerun `flywheel sweep` on this folder to finish")
+        }
+        let all = RunSummary.summarize(record)
+        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.strategy, $0) })
+        summaries = design.cells.map { byName[$0.name]! }
+        let higher = record.manifest.primaryMetric == "accuracy"
+        ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
+        recommended = ranked[0]
+        let grid = Set(design.cells.filter { $0.coordinates != nil }.map(\.name))
+        let gridRanked = ranked.filter { grid.contains($0.strategy) }
+        guard let best = gridRanked.first, let worst = gridRanked.last else { throw FlywheelError("the sweep has no grid cell") }
+        bestCell = best
+        worstCell = worst
+        let costs = record.manifest.costs
+        let retrain = costs["retrain"] ?? 0, error = costs["error"] ?? 0
+        scenarioRatio = retrain > 0 && error > 0 ? retrain / error : nil
+        multipliers = (-24...24).map { $0 == 0 ? 1 : pow(10, Double($0) / 8) }
+        var w: [String] = []
+        let parts = summaries.map { s in SweepAnalysis.parts(record.runs(of: s.strategy)) }
+        for k in multipliers {
+            var bestIndex = 0
+            var bestTotal = Double.infinity
+            for (i, s) in summaries.enumerated() {
+                let total = Interval(parts[i].map { $0.total + (k - 1) * $0.retraining }).mean
+                if total < bestTotal || (total == bestTotal && SweepAnalysis.before(s, summaries[bestIndex], higher: higher)) {
+                    bestTotal = total
+                    bestIndex = i
+                }
+            }
+            w.append(summaries[bestIndex].strategy)
+        }
+        winners = w
+    }
+
+    /// Tie-break of ``RunSummary/ranked(_:higherIsBetter:)`` for equal totals.
+    static func before(_ a: StrategySummary, _ b: StrategySummary, higher: Bool) -> Bool {
+        if a.meanMetric.mean != b.meanMetric.mean { return higher ? a.meanMetric.mean > b.meanMetric.mean : a.meanMetric.mean < b.meanMetric.mean }
+        return a.strategy < b.strategy
+    }
+
+    /// Per replicate: the stored total and the retraining share (retrain + deploy costs).
+    static func parts(_ runs: [StrategyRun]) -> [(total: Double, retraining: Double)] {
+        func sum(_ run: StrategyRun, _ m: String) -> Double { (run.values(m) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } }
+        return runs.map { run in (sum(run, "cost_total"), sum(run, "cost_retrain") + sum(run, "cost_deploy")) }
+    }
+
+    /// The mean total cost of `strategy` with every retraining price multiplied by `k`.
+    public func totalCost(of strategy: String, multiplier k: Double) -> Interval {
+        Interval(SweepAnalysis.parts(record.runs(of: strategy)).map { $0.total + (k - 1) * $0.retraining })
+    }
+
+    /// The x value of multiplier `k` on the decision map.
+    public func ratio(_ k: Double) -> Double { k * (scenarioRatio ?? 1) }
+
+    public var higherIsBetter: Bool { record.manifest.primaryMetric == "accuracy" }
+
+    public func summary(_ name: String) -> StrategySummary? { summaries.first { $0.strategy == name } }
+
+    public func cell(_ name: String) -> SweepDesign.Cell? { design.cells.first { $0.name == name } }
+
+    /// The grid cell with these coordinates.
+    public func cell(at coordinates: [Int]) -> SweepDesign.Cell? { design.cells.first { $0.coordinates == coordinates } }
+
+    /// The decision region (in multipliers) around k = 1 when `strategy` wins there: switch
+    /// points at the geometric means of neighbouring evaluated multipliers, as on the map.
+    public func stableRange(of strategy: String) -> (lo: Double, hi: Double)? {
+        guard let one = multipliers.firstIndex(of: 1), winners[one] == strategy else { return nil }
+        return DecisionMap.regions(ratios: multipliers, winners: winners).first { $0.from <= 1 && 1 <= $0.to }.map { ($0.from, $0.to) }
+    }
+
+    /// A short label for the map's legend: a cell's values by the last part of each key path
+    /// (`every=7d window=30d`); a fixed comparator's name.
+    public func shortLabel(_ name: String) -> String {
+        guard let c = cell(name)?.coordinates else { return name }
+        return zip(design.parameters, c).map { p, i in "\(p.keyPath.split(separator: ".").last.map(String.init) ?? p.keyPath)=\(p.values[i])" }
+            .joined(separator: " ")
+    }
+}
+
+/// The outputs of a sweep: `sweep-summary.csv`, the heatmaps, the best and worst curves, the
+/// decision map and `sweep-report.md`.
+public enum SweepReport {
+    // MARK: Summary CSV
+
+    /// One row per strategy of the sweep, in sweep order: the parameter values (empty for fixed
+    /// comparators), the mean metric, retrains, labels, errors, costs, total with 95 % half-width,
+    /// opportunity cost against the reference, and the rank by total cost.
+    public static func summaryCSV(_ a: SweepAnalysis) -> String {
+        let m = a.record.manifest.primaryMetric
+        var out = "strategy,kind"
+        for p in a.design.parameters { out += "," + field(p.keyPath) }
+        out += ",replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,errors,cost_error,cost_label,cost_retrain,cost_deploy,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95,rank\n"
+        let rank = Dictionary(uniqueKeysWithValues: a.ranked.enumerated().map { ($1.strategy, $0 + 1) })
+        let volumes = Dictionary(uniqueKeysWithValues: a.record.traffic.map { ($0.replicate, $0.volume) })
+        for (cell, s) in zip(a.design.cells, a.summaries) {
+            var cols = [field(s.strategy), cell.coordinates == nil ? "fixed" : "cell"]
+            for (p, param) in a.design.parameters.enumerated() { cols.append(cell.coordinates.map { field(param.values[$0[p]]) } ?? "") }
+            let errors = Interval(a.record.runs(of: s.strategy).map { errorCount($0, metric: m, volume: volumes[$0.replicate] ?? []) })
+            cols += [String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean), r(s.deployments.mean),
+                     r(s.labels.mean), r(errors.mean), r(s.errorCost.mean), r(s.labelCost.mean), r(s.retrainCost.mean), r(s.deployCost.mean),
+                     r(s.totalCost.mean), r(s.totalCost.halfWidth), s.opportunityCost.map { r($0.mean) } ?? "",
+                     s.opportunityCost.map { r($0.halfWidth) } ?? "", String(rank[s.strategy] ?? 0)]
+            out += cols.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Σₜ (1 − accuracy(t)) × events(t), or Σₜ mae(t) × events(t) for regression.
+    static func errorCount(_ run: StrategyRun, metric: String, volume: [Double]) -> Double {
+        let v = run.values(metric) ?? []
+        var e = 0.0
+        for t in 0..<min(v.count, volume.count) where !v[t].isNaN { e += (metric == "accuracy" ? 1 - v[t] : v[t]) * volume[t] }
+        return e
+    }
+
+    // MARK: Figures
+
+    /// The sweep figures: total-cost and metric heatmaps, best and worst curves, decision map.
+    public static func figures(_ a: SweepAnalysis) -> [Figure] {
+        [costHeatmap(a), metricHeatmap(a), bestWorst(a), decisionMap(a)]
+    }
+
+    /// The two parameters a heatmap shows (columns: the first, rows: the second when there is
+    /// one) and the coordinates of the other parameters (fixed at the best cell's values).
+    static func slice(_ a: SweepAnalysis) -> (columns: Int, rows: Int?, fixed: [Int]) {
+        let fixed = a.cell(a.bestCell.strategy)?.coordinates ?? []
+        return (0, a.design.parameters.count > 1 ? 1 : nil, fixed)
+    }
+
+    static func heatValues(_ a: SweepAnalysis, _ value: (StrategySummary) -> Double) -> (rows: [String], columns: [String], values: [[Double]], note: String) {
+        let (c, r, fixed) = slice(a)
+        let params = a.design.parameters
+        let columns = params[c].values
+        let rows = r.map { params[$0].values } ?? [""]
+        var values: [[Double]] = []
+        for ri in rows.indices {
+            var row: [Double] = []
+            for ci in columns.indices {
+                var coords = fixed
+                coords[c] = ci
+                if let r { coords[r] = ri }
+                row.append(a.cell(at: coords).flatMap { a.summary($0.name) }.map(value) ?? .nan)
+            }
+            values.append(row)
+        }
+        let others = params.indices.filter { $0 != c && $0 != r }
+        let note = others.isEmpty ? "" : " (" + others.map { "\(params[$0].keyPath) = \(params[$0].values[fixed[$0]])" }.joined(separator: ", ") + ", as in the best cell)"
+        return (rows, columns, values, note)
+    }
+
+    public static func costHeatmap(_ a: SweepAnalysis) -> Figure {
+        let (rows, columns, values, note) = heatValues(a) { $0.totalCost.mean }
+        let params = a.design.parameters
+        let map = Heatmap(title: "\(a.record.manifest.scenarioName): mean total cost of \(a.design.template)\(note)",
+                          rowAxisLabel: params.count > 1 ? params[1].keyPath : "", columnAxisLabel: params[0].keyPath,
+                          valueLabel: "mean total cost (money)", rowLabels: rows, columnLabels: columns, values: values, best: .min)
+        return Figure(file: "heatmap.svg", caption: "Mean total cost over replicates for each cell of the grid\(note); the cheapest cell is outlined",
+                      svg: map.svg())
+    }
+
+    public static func metricHeatmap(_ a: SweepAnalysis) -> Figure {
+        let higher = a.higherIsBetter
+        let metric = a.record.manifest.primaryMetric
+        let (rows, columns, values, note) = heatValues(a) { $0.meanMetric.mean }
+        let params = a.design.parameters
+        let label = higher ? "mean accuracy (fraction correct)" : "mean absolute error"
+        let map = Heatmap(title: "\(a.record.manifest.scenarioName): mean \(metric) of \(a.design.template)\(note)",
+                          rowAxisLabel: params.count > 1 ? params[1].keyPath : "", columnAxisLabel: params[0].keyPath,
+                          valueLabel: label, rowLabels: rows, columnLabels: columns, values: values, best: higher ? .max : .min)
+        return Figure(file: "heatmap-\(metric).svg", caption: "Mean \(metric) (event-weighted, mean over replicates) for each cell\(note); the best cell is outlined",
+                      svg: map.svg())
+    }
+
+    /// The metric over time of the cheapest and the most expensive grid cells, with the fixed
+    /// comparators dashed, drift periods shaded.
+    public static func bestWorst(_ a: SweepAnalysis) -> Figure {
+        let record = a.record
+        let metric = record.manifest.primaryMetric
+        let x = (0..<record.manifest.clock.ticks).map { Double($0) + 0.5 }
+        var chart = LineChart(title: "\(record.manifest.scenarioName): cheapest and most expensive cells", xLabel: Figures.xLabel(record),
+                              yLabel: Figures.metricLabel(record))
+        var lines: [(String, String, Bool)] = [("cheapest: ", a.bestCell.strategy, false)]
+        if a.worstCell.strategy != a.bestCell.strategy { lines.append(("most expensive: ", a.worstCell.strategy, false)) }
+        for c in a.design.cells where c.coordinates == nil { lines.append(("", c.name, true)) }
+        for (i, (prefix, name, dashed)) in lines.enumerated() {
+            let runs = record.runs(of: name)
+            let (mean, lo, hi) = band(runs, metric: metric)
+            let multi = runs.count > 1 && !dashed
+            let markers = dashed ? [] : (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
+            chart.series.append(LineChart.Series(name: prefix + name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil, dashed: dashed,
+                                                 colorIndex: i, markers: markers.count <= 60 ? markers : []))
+        }
+        chart.spans = Figures.spans(record)
+        if let bayes = Figures.meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(Figures.fmt(bayes))") }
+        return Figure(file: "best-worst.svg", caption: "Performance over time of the cheapest and the most expensive cells (mean over replicates, 95 % band; triangles: deployments in replicate 0), the fixed comparators dashed; shaded: injected drifts",
+                      svg: chart.svg())
+    }
+
+    public static func decisionMap(_ a: SweepAnalysis) -> Figure {
+        let xLabel = a.scenarioRatio != nil ? "retraining price per job / price of one error (log scale; the scenario: \(num(a.scenarioRatio!)))"
+            : "multiple of the scenario's retraining prices (log scale; the scenario: 1)"
+        let map = DecisionMap(title: "\(a.record.manifest.scenarioName): cheapest strategy as retraining gets dearer", xLabel: xLabel,
+                              ratios: a.multipliers.map(a.ratio), winners: a.winners.map(a.shortLabel))
+        return Figure(file: "decision-map.svg", caption: "Which strategy of the sweep is cheapest as every retraining price (per job, per sample, per deployment) is scaled from 10⁻³ to 10³ times the scenario's, recomputed from the stored costs (cells of `\(a.design.template)` by their values)",
+                      svg: map.svg())
+    }
+
+    // MARK: Markdown
+
+    /// The sweep report: what was swept, the recommendation and its reasons, the figures, the
+    /// ranked table and the decision regions.
+    public static func markdown(_ a: SweepAnalysis, figures: [(file: String, caption: String)]) -> String {
+        let m = a.record.manifest
+        let metric = m.primaryMetric
+        let higher = a.higherIsBetter
+        let gridCells = a.design.cells.filter { $0.coordinates != nil }
+        let fixed = a.design.cells.filter { $0.coordinates == nil }
+        var out = "# \(m.scenarioName): sweep of `\(a.design.template)`\n\n"
+        if !m.description.isEmpty { out += "\(m.description)\n\n" }
+        out += "## Sweep\n\n| | |\n|---|---|\n"
+        for p in a.design.parameters { out += "| `\(p.keyPath)` | \(p.values.map { "`\($0)`" }.joined(separator: ", ")) |\n" }
+        out += "| cells | \(gridCells.count), plus \(fixed.count) fixed comparator\(fixed.count == 1 ? "" : "s")\(fixed.isEmpty ? "" : ": " + fixed.map { "`\($0.name)`" }.joined(separator: ", ")) |\n"
+        out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) |\n"
+        let events = a.record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
+        out += "| traffic | \(events) events per replicate, the same for every cell (common random numbers) |\n"
+        out += "| replicates | \(m.replicates) (seed \(m.seed)); intervals are 95 % over replicates |\n"
+        out += "| costs | " + m.costs.sorted { $0.key < $1.key }.map { "\($0.key) \(num($0.value))" }.joined(separator: ", ") + " |\n"
+        if let ref = m.reference { out += "| reference | `\(ref)` (opportunity cost is measured against it) |\n" }
+        out += "| version | Flywheel \(m.version) |\n\n"
+
+        // Recommendation and reasons.
+        let rec = a.recommended
+        out += "## Recommendation\n\n"
+        out += "At the scenario's costs, **`\(rec.strategy)`** is the cheapest: total cost \(moneyCI(rec.totalCost)) per replicate, "
+        out += "mean \(metric) \(higher ? pct(rec.meanMetric.mean) : num(rec.meanMetric.mean)), \(num(rec.retrains.mean)) retrains.\n\n"
+        out += "Why:\n\n"
+        out += "- Its cost splits into errors \(money(rec.errorCost.mean)), labels \(money(rec.labelCost.mean)), retraining \(money(rec.retrainCost.mean)) and deployments \(money(rec.deployCost.mean)).\n"
+        if a.ranked.count > 1 {
+            let second = a.ranked[1]
+            let gap = second.totalCost.mean - rec.totalCost.mean
+            out += "- The runner-up, `\(second.strategy)`, costs \(money(gap)) more"
+            if m.replicates < 2 { out += "; with a single replicate there is no interval, so run more replicates before signing off.\n" }
+            else if rec.totalCost.upper >= second.totalCost.lower { out += "; their 95 % intervals overlap, so on this evidence the two are not distinguishable: prefer the simpler or cheaper-to-operate one, or run more replicates.\n" }
+            else { out += "; their 95 % intervals do not overlap.\n" }
+        }
+        if rec.strategy != a.bestCell.strategy {
+            out += "- `\(rec.strategy)` is a fixed comparator, not a cell of the grid: no retraining schedule in the grid pays for itself here. The cheapest cell is `\(a.bestCell.strategy)` at \(moneyCI(a.bestCell.totalCost)).\n"
+        }
+        if let c = a.cell(a.bestCell.strategy)?.coordinates {
+            for (p, param) in a.design.parameters.enumerated() where param.values.count > 1 {
+                let items: [String] = param.values.indices.compactMap { i in
+                    var coords = c
+                    coords[p] = i
+                    guard let cell = a.cell(at: coords), let s = a.summary(cell.name) else { return nil }
+                    let text = "\(param.values[i]): \(money(s.totalCost.mean))"
+                    return i == c[p] ? "**\(text)**" : text
+                }
+                let others = a.design.parameters.indices.filter { $0 != p }.map { "\(a.design.parameters[$0].keyPath) = \(a.design.parameters[$0].values[c[$0]])" }
+                out += "- Along `\(param.keyPath)`\(others.isEmpty ? "" : " (with " + others.joined(separator: ", ") + ")"): " + items.joined(separator: ", ") + ".\n"
+            }
+        }
+        if a.bestCell.strategy != a.worstCell.strategy {
+            let w = a.worstCell
+            out += "- The most expensive cell, `\(w.strategy)`, costs \(money(w.totalCost.mean)) (errors \(money(w.errorCost.mean)), retraining and deployments \(money(w.retrainCost.mean + w.deployCost.mean)), \(num(w.retrains.mean)) retrains).\n"
+        }
+        if let range = a.stableRange(of: rec.strategy) {
+            let unit = a.scenarioRatio != nil ? "retraining price / error price from \(num(a.ratio(range.lo))) to \(num(a.ratio(range.hi)))" : "retraining prices from \(num(range.lo)) to \(num(range.hi)) times the scenario's"
+            out += "- It stays the cheapest for \(unit) (the evaluated range is 10⁻³ to 10³ times the scenario's; see the decision map).\n"
+        }
+        out += "\n"
+
+        for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
+
+        out += "## Decision regions\n\nThe cheapest strategy as every retraining price is multiplied by k (totals recomputed from the stored costs: C_error + C_label + k × (C_retrain + C_deploy)):\n\n"
+        out += "| from k | to k |\(a.scenarioRatio != nil ? " from ratio | to ratio |" : "") cheapest |\n|---|---|\(a.scenarioRatio != nil ? "---|---|" : "")---|\n"
+        for reg in DecisionMap.regions(ratios: a.multipliers, winners: a.winners) {
+            out += "| \(num(reg.from)) | \(num(reg.to)) |\(a.scenarioRatio != nil ? " \(num(a.ratio(reg.from))) | \(num(a.ratio(reg.to))) |" : "") `\(reg.option)` |\n"
+        }
+        out += "\n"
+
+        out += "## All strategies, ranked by total cost\n\n"
+        var header = "| rank | strategy | mean \(metric) | retrains | error cost | label cost | retrain cost | deploy cost | total cost |"
+        var rule = "|---|---|---|---|---|---|---|---|---|"
+        if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
+        out += header + "\n" + rule + "\n"
+        for (i, s) in a.ranked.enumerated() {
+            var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | "
+            row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean)) | \(moneyCI(s.totalCost)) |"
+            if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
+            out += row + "\n"
+        }
+        if m.reference != nil {
+            out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
+        }
+        out += "\nPer-cell metrics over time are in `cells/` (tidy long form); one row per strategy in `sweep-summary.csv`; everything comes from `sweep.sqlite` in this folder (`flywheel plot` redraws the figures from it).\n"
+        return out
+    }
+
+    // MARK: Formatting
+
+
+    /// Ten significant digits, shortest round-trip text (as in the run's summary CSV).
+    static func r(_ v: Double) -> String {
+        guard v.isFinite else { return "" }
+        if v == 0 { return "0" }
+        let digits = 10 - Int(log10(abs(v)).rounded(.up))
+        let scale = pow(10, Double(max(min(digits, 15), -15)))
+        let x = (v * scale).rounded() / scale
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return x.description
+    }
+
+    static func field(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

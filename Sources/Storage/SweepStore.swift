@@ -1,0 +1,404 @@
+import Analysis
+import FlywheelCore
+import Foundation
+import GRDB
+
+/// The SQLite database of a sweep (`sweep.sqlite`): what the sweep is (manifest, the cells in
+/// order, the grid design), the shared traffic and drift ground truth, and one row per
+/// cell × replicate with the cell's per-tick metrics and summary. Cells are committed one by one,
+/// so an interrupted sweep resumes where it stopped; shard databases merge into one.
+///
+/// Schema (migration `v1`):
+/// - `manifest(key TEXT PRIMARY KEY, value TEXT)` — as in `run.sqlite`, plus `design` (the grid,
+///   JSON);
+/// - `cell(id INTEGER PRIMARY KEY, name TEXT UNIQUE)` — every strategy of the sweep, in order;
+/// - `drift(…)`, `traffic(replicate, tick, events, bayes_accuracy)` — as in `run.sqlite`;
+/// - `run(cell_id → cell, replicate, mean_metric, errors, retrains, deployments, labels,
+///   training_samples, cost_error, cost_label, cost_retrain, cost_deploy, cost_total,
+///   series_names, series)` — `series` holds the per-tick values of each named series as
+///   little-endian IEEE-754 doubles, series after series (NaN where a tick has no value);
+///   `errors` is Σₜ (1 − accuracy(t)) × events(t) (for regression Σₜ mae(t) × events(t));
+/// - `event(cell_id, replicate, seq, tick, kind, model_version, samples, detail)`.
+public final class SweepStore {
+    public let url: URL
+    let queue: DatabaseQueue
+    public let manifest: RunManifest
+    public let cells: [String]
+    public let design: String
+
+    /// What a sweep database holds, read back.
+    public struct Contents: Sendable {
+        public var manifest: RunManifest
+        /// Every cell of the sweep, in order.
+        public var cells: [String]
+        /// The grid design (JSON, as given when the database was created).
+        public var design: String
+        /// The runs of the complete cells (all replicates present), in cell order; `strategies`
+        /// lists those cells. Empty traffic when no cell has run yet.
+        public var record: RunRecord
+        /// Cells without results.
+        public var missing: [String]
+    }
+
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try RunStore.createSharedTables(db)
+            try db.create(table: "cell") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("name", .text).notNull().unique()
+            }
+            try db.create(table: "run") { t in
+                t.column("cell_id", .integer).notNull().references("cell")
+                t.column("replicate", .integer).notNull()
+                for c in ["mean_metric", "errors", "retrains", "deployments", "labels", "training_samples", "cost_error", "cost_label",
+                          "cost_retrain", "cost_deploy", "cost_total"] {
+                    t.column(c, .double)
+                }
+                t.column("series_names", .text).notNull()
+                t.column("series", .blob).notNull()
+                t.primaryKey(["cell_id", "replicate"])
+            }
+            try db.create(table: "event") { t in
+                t.column("cell_id", .integer).notNull().references("cell")
+                t.column("replicate", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("tick", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("model_version", .integer).notNull()
+                t.column("samples", .integer).notNull()
+                t.column("detail", .text).notNull()
+                t.primaryKey(["cell_id", "replicate", "seq"])
+            }
+        }
+        return m
+    }
+
+    static func manifestRows(_ m: RunManifest, design: String) -> [(String, String)] {
+        [
+            ("scenario_name", m.scenarioName), ("description", m.description), ("scenario_text", m.scenarioText),
+            ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
+            ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
+            ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
+            ("design", design),
+        ] + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
+    }
+
+    private init(url: URL, queue: DatabaseQueue, manifest: RunManifest, cells: [String], design: String) {
+        self.url = url
+        self.queue = queue
+        self.manifest = manifest
+        self.cells = cells
+        self.design = design
+    }
+
+    /// Opens the sweep database at `url`, creating it when absent. An existing database must hold
+    /// the same sweep: the same scenario text, seed, replicates, tool version and cells; otherwise
+    /// this throws, naming what differs.
+    public static func open(_ url: URL, manifest: RunManifest, cells: [String], design: String) throws -> SweepStore {
+        let fm = FileManager.default
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let existed = fm.fileExists(atPath: url.path)
+        let queue = try DatabaseQueue(path: url.path)
+        if existed {
+            let stored = try readHeader(queue, url: url)
+            if let difference = difference(stored.manifest, stored.cells, manifest, cells) {
+                try queue.close()
+                throw FlywheelError("this folder holds the results of a different sweep (\(difference))", at: SourceLocation(file: url.path, line: 0),
+                                    hint: "choose another --out folder, or delete it to start afresh")
+            }
+            return SweepStore(url: url, queue: queue, manifest: stored.manifest, cells: cells, design: stored.design)
+        }
+        try migrator().migrate(queue)
+        try queue.write { db in
+            for (k, v) in manifestRows(manifest, design: design) {
+                try db.execute(sql: "INSERT INTO manifest(key, value) VALUES (?, ?)", arguments: [k, v])
+            }
+            for (i, c) in cells.enumerated() { try db.execute(sql: "INSERT INTO cell(id, name) VALUES (?, ?)", arguments: [i, c]) }
+        }
+        return SweepStore(url: url, queue: queue, manifest: manifest, cells: cells, design: design)
+    }
+
+    /// What makes two sweeps different, or nil when they are the same sweep.
+    static func difference(_ a: RunManifest, _ aCells: [String], _ b: RunManifest, _ bCells: [String]) -> String? {
+        if a.seed != b.seed { return "seed \(a.seed), not \(b.seed)" }
+        if a.replicates != b.replicates { return "\(a.replicates) replicates, not \(b.replicates)" }
+        if a.version != b.version { return "written by Flywheel \(a.version), not \(b.version)" }
+        if a.scenarioText != b.scenarioText { return "the scenario text differs" }
+        if aCells != bCells { return "its cells differ" }
+        return nil
+    }
+
+    /// Closes the database file.
+    public func close() throws { try queue.close() }
+
+    /// Whether the shared traffic has been stored.
+    public func hasTraffic() throws -> Bool {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! > 0 }
+    }
+
+    /// Stores the traffic and drift ground truth shared by every cell (once).
+    public func storeTraffic(_ traffic: [TrafficRecord], drifts: [DriftTruth]) throws {
+        try queue.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! == 0 else { return }
+            try Self.insert(traffic: traffic, drifts: drifts, db)
+        }
+    }
+
+    static func insert(traffic: [TrafficRecord], drifts: [DriftTruth], _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM drift")
+        for d in drifts {
+            try db.execute(sql: "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [d.id, d.type, d.target, d.start, d.end, d.peak, d.changePoint, d.detail])
+        }
+        let st = try db.makeStatement(sql: "INSERT INTO traffic VALUES (?, ?, ?, ?)")
+        for tr in traffic {
+            for t in 0..<tr.volume.count {
+                try st.execute(arguments: [tr.replicate, t, tr.volume[t], tr.bayes[t].isNaN ? nil : tr.bayes[t]])
+            }
+        }
+    }
+
+    /// Cells whose every replicate is stored.
+    public func completedCells() throws -> Set<String> {
+        let reps = manifest.replicates
+        return try queue.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT cell.name FROM cell JOIN run ON run.cell_id = cell.id GROUP BY cell.id HAVING COUNT(*) = ?
+                """, arguments: [reps]))
+        }
+    }
+
+    /// Stores every replicate of one cell in one transaction. `volumes[r]` are replicate r's events
+    /// per tick (for the event-weighted summary).
+    public func commit(cell: String, runs: [StrategyRun], volumes: [Int: [Double]]) throws {
+        guard let id = cells.firstIndex(of: cell) else {
+            throw FlywheelError("'\(cell)' is not a cell of this sweep", at: SourceLocation(file: url.path, line: 0))
+        }
+        let metric = manifest.primaryMetric
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM run WHERE cell_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM event WHERE cell_id = ?", arguments: [id])
+            for run in runs {
+                try Self.insert(run: run, id: id, metric: metric, volume: volumes[run.replicate] ?? [], db)
+            }
+        }
+    }
+
+    static func insert(run: StrategyRun, id: Int, metric: String, volume: [Double], _ db: Database) throws {
+        func total(_ name: String) -> Double { (run.values(name) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } }
+        let m = run.values(metric) ?? []
+        var weighted = 0.0, weight = 0.0, errors = 0.0
+        for t in 0..<min(m.count, volume.count) where !m[t].isNaN {
+            weighted += m[t] * volume[t]
+            weight += volume[t]
+            errors += (metric == "accuracy" ? 1 - m[t] : m[t]) * volume[t]
+        }
+        let names = run.series.map(\.name).joined(separator: ",")
+        let values: [(any DatabaseValueConvertible)?] = [id, run.replicate, weight > 0 ? weighted / weight : nil, errors, total("trained"), total("deployed"),
+                              total("labels"), total("training_samples"), total("cost_error"), total("cost_label"),
+                              total("cost_retrain"), total("cost_deploy"), total("cost_total"), names, encode(run.series)]
+        try db.execute(sql: "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: StatementArguments(values))
+        for (seq, e) in run.events.enumerated() {
+            try db.execute(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, run.replicate, seq, e.tick, e.kind, e.modelVersion, e.samples, e.detail])
+        }
+    }
+
+    /// The series as little-endian doubles, one after the other.
+    static func encode(_ series: [MetricSeries]) -> Data {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(series.reduce(0) { $0 + $1.values.count } * 8)
+        for s in series {
+            for v in s.values {
+                withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            }
+        }
+        return Data(bytes)
+    }
+
+    static func decode(_ data: Data, names: [String], ticks: Int) -> [MetricSeries] {
+        let bytes = [UInt8](data)
+        return names.enumerated().map { (i, name) in
+            var values = [Double](repeating: .nan, count: ticks)
+            for t in 0..<ticks {
+                let base = (i * ticks + t) * 8
+                guard base + 8 <= bytes.count else { break }
+                var bits: UInt64 = 0
+                for b in 0..<8 { bits |= UInt64(bytes[base + b]) << (8 * UInt64(b)) }
+                values[t] = Double(bitPattern: bits)
+            }
+            return MetricSeries(name: name, values: values)
+        }
+    }
+
+    // MARK: - Reading
+
+    struct Header {
+        var manifest: RunManifest
+        var cells: [String]
+        var design: String
+    }
+
+    static func readHeader(_ queue: DatabaseQueue, url: URL) throws -> Header {
+        try queue.read { db in
+            guard try db.tableExists("manifest"), try db.tableExists("run") else {
+                throw FlywheelError("\(url.path) is not a sweep database", at: SourceLocation(file: url.path, line: 0),
+                                    hint: "a sweep database is the sweep.sqlite that `flywheel sweep` writes")
+            }
+            var kv: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM manifest") { kv[row["key"]] = row["value"] }
+            func need(_ k: String) throws -> String {
+                guard let v = kv[k] else { throw FlywheelError("sweep database lacks manifest key '\(k)'", at: SourceLocation(file: url.path, line: 0)) }
+                return v
+            }
+            let clock = Clock(tick: Span(seconds: Int64(try need("tick_seconds")) ?? 86_400), ticks: Int(try need("ticks")) ?? 0,
+                              start: Int64(try need("start")) ?? 0)
+            var costs: [String: Double] = [:]
+            for (k, v) in kv where k.hasPrefix("cost.") { costs[String(k.dropFirst(5))] = Double(v) }
+            let ref = try need("reference")
+            let manifest = RunManifest(scenarioName: try need("scenario_name"), description: kv["description"] ?? "",
+                                       scenarioText: try need("scenario_text"), scenarioFile: kv["scenario_file"] ?? "",
+                                       seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
+                                       version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
+                                       reference: ref.isEmpty ? nil : ref, costs: costs)
+            let cells = try String.fetchAll(db, sql: "SELECT name FROM cell ORDER BY id")
+            return Header(manifest: manifest, cells: cells, design: try need("design"))
+        }
+    }
+
+    static func openReadOnly(_ url: URL) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw FlywheelError("no sweep database", at: SourceLocation(file: url.path, line: 0), hint: "run `flywheel sweep` first")
+        }
+        var config = Configuration()
+        config.readonly = true
+        return try DatabaseQueue(path: url.path, configuration: config)
+    }
+
+    /// Reads a sweep database back (for outputs and plots without re-simulating).
+    public static func read(_ url: URL) throws -> Contents {
+        let queue = try openReadOnly(url)
+        defer { try? queue.close() }
+        return try read(queue, url: url)
+    }
+
+    static func read(_ queue: DatabaseQueue, url: URL) throws -> Contents {
+        let header = try readHeader(queue, url: url)
+        let m = header.manifest
+        return try queue.read { db in
+            let drifts = try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
+                DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],
+                           changePoint: r["change_point"], detail: r["detail"])
+            }
+            var traffic: [TrafficRecord] = []
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! > 0 {
+                for rep in 0..<m.replicates {
+                    var vol = [Double](repeating: 0, count: m.clock.ticks), bayes = [Double](repeating: .nan, count: m.clock.ticks)
+                    for r in try Row.fetchAll(db, sql: "SELECT tick, events, bayes_accuracy FROM traffic WHERE replicate = ?", arguments: [rep]) {
+                        let t: Int = r["tick"]
+                        guard t < m.clock.ticks else { continue }
+                        vol[t] = r["events"]
+                        bayes[t] = (r["bayes_accuracy"] as Double?) ?? .nan
+                    }
+                    traffic.append(TrafficRecord(replicate: rep, volume: vol, bayes: bayes))
+                }
+            }
+            var runs: [StrategyRun] = []
+            var present: [String] = []
+            var missing: [String] = []
+            for (id, name) in header.cells.enumerated() {
+                let rows = try Row.fetchAll(db, sql: "SELECT replicate, series_names, series FROM run WHERE cell_id = ? ORDER BY replicate", arguments: [id])
+                guard rows.count == m.replicates else { missing.append(name); continue }
+                present.append(name)
+                for r in rows {
+                    let rep: Int = r["replicate"]
+                    let names = (r["series_names"] as String).split(separator: ",").map(String.init)
+                    let events = try Row.fetchAll(db, sql: "SELECT * FROM event WHERE cell_id = ? AND replicate = ? ORDER BY seq", arguments: [id, rep]).map { e in
+                        StrategyEvent(kind: e["kind"], tick: e["tick"], modelVersion: e["model_version"], samples: e["samples"], detail: e["detail"])
+                    }
+                    runs.append(StrategyRun(strategy: name, replicate: rep, series: decode(r["series"], names: names, ticks: m.clock.ticks), events: events))
+                }
+            }
+            let record = RunRecord(manifest: m, strategies: present, runs: runs, traffic: traffic, drifts: drifts)
+            return Contents(manifest: m, cells: header.cells, design: header.design, record: record, missing: missing)
+        }
+    }
+
+    // MARK: - Merging
+
+    /// The outcome of a merge.
+    public struct MergeResult: Sendable {
+        public var contents: Contents
+        /// How many cells each input contributed (in input order).
+        public var contributed: [Int]
+    }
+
+    /// Joins shard databases of one sweep into a new database at `output`. Every input must hold
+    /// the same sweep (scenario text, seed, replicates, version, cells); a cell present in
+    /// several inputs must have identical rows there. Cells missing from every input stay missing.
+    public static func merge(_ inputs: [URL], into output: URL) throws -> MergeResult {
+        guard !inputs.isEmpty else { throw FlywheelError("give at least one sweep database to merge") }
+        let queues = try inputs.map { try openReadOnly($0) }
+        defer { for q in queues { try? q.close() } }
+        let headers = try zip(queues, inputs).map { try readHeader($0, url: $1) }
+        let first = headers[0]
+        for (h, url) in zip(headers, inputs).dropFirst() {
+            if let d = difference(first.manifest, first.cells, h.manifest, h.cells) {
+                throw FlywheelError("\(url.path) is not a shard of the same sweep as \(inputs[0].path) (\(d))", at: SourceLocation(file: url.path, line: 0))
+            }
+        }
+        try? FileManager.default.removeItem(at: output)
+        let out = try open(output, manifest: first.manifest, cells: first.cells, design: first.design)
+        defer { try? out.close() }
+        var contributed = [Int](repeating: 0, count: inputs.count)
+        let reps = first.manifest.replicates
+        try out.queue.write { odb in
+            var trafficDone = false
+            for q in queues where !trafficDone {
+                try q.read { db in
+                    guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! > 0 else { return }
+                    for r in try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id") {
+                        try odb.execute(sql: "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?, ?)", arguments: StatementArguments(Array(r.databaseValues)))
+                    }
+                    for r in try Row.fetchAll(db, sql: "SELECT * FROM traffic ORDER BY replicate, tick") {
+                        try odb.execute(sql: "INSERT INTO traffic VALUES (?, ?, ?, ?)", arguments: StatementArguments(Array(r.databaseValues)))
+                    }
+                    trafficDone = true
+                }
+            }
+            for id in first.cells.indices {
+                var chosen: [Row]?
+                var chosenEvents: [Row] = []
+                for (i, q) in queues.enumerated() {
+                    let (rows, events) = try q.read { db in
+                        (try Row.fetchAll(db, sql: "SELECT * FROM run WHERE cell_id = ? ORDER BY replicate", arguments: [id]),
+                         try Row.fetchAll(db, sql: "SELECT * FROM event WHERE cell_id = ? ORDER BY replicate, seq", arguments: [id]))
+                    }
+                    guard rows.count == reps else { continue }
+                    if let chosen {
+                        if chosen != rows || chosenEvents != events {
+                            throw FlywheelError("cell \(first.cells[id]) differs between the inputs; they cannot be merged",
+                                                at: SourceLocation(file: inputs[i].path, line: 0))
+                        }
+                    } else {
+                        chosen = rows
+                        chosenEvents = events
+                        contributed[i] += 1
+                    }
+                }
+                guard let chosen else { continue }
+                for r in chosen {
+                    try odb.execute(sql: "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                    arguments: StatementArguments(Array(r.databaseValues)))
+                }
+                for e in chosenEvents {
+                    try odb.execute(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)", arguments: StatementArguments(Array(e.databaseValues)))
+                }
+            }
+        }
+        let contents = try read(out.queue, url: output)
+        return MergeResult(contents: contents, contributed: contributed)
+    }
+}

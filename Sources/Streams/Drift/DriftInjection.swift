@@ -1,0 +1,176 @@
+import Foundation
+import FlywheelCore
+
+/// The drifts in force on one event, evaluated at the event's time by ``DriftInjector/evaluate(at:baseShares:into:rng:)``.
+public struct EventDrifts: Sendable {
+    /// Which concept labels the event (synthetic streams only; replayed data keeps its labels).
+    public var concept: ConceptState
+    /// The covariate transform `x_j ← x_j·scale_j + shift_j` in force.
+    public var covariates: CovariateState
+    /// The label-flip probability η in [0, 1]: the stream's base noise plus `rate·I` of every label-noise drift.
+    public var noise: Double
+    /// The class a prior drift acts on, or -1 when none is in force.
+    public var priorClass: Int
+    /// The share of ``priorClass`` wanted at this moment: `b + I·(share − b)` for base share `b`.
+    public var priorShare: Double
+
+    public init(dimension: Int, concept: Int = 0) {
+        self.concept = ConceptState(concept: concept)
+        covariates = CovariateState(dimension: dimension)
+        noise = 0
+        priorClass = -1
+        priorShare = 0
+    }
+}
+
+/// Applies a list of injected drifts to events, one event at a time: the per-event
+/// transformation shared by synthetic streams (``SyntheticTraffic``) and replayed data.
+///
+/// For an event at time `t` (in ticks; event `i` of `n` in tick `k` is at `k + i/n`):
+/// 1. ``evaluate(at:baseShares:into:rng:)`` computes every drift's intensity `I = amplitude · schedule(t)`
+///    and composes them in scenario order: concept drifts pick the labelling concept (each draws
+///    `u` and switches when `u ≤ I`, River's rule; an incremental one blends the parameters),
+///    covariate drifts compose `x_j ← x_j·(1 + (scale − 1)·I) + shift·I`, a prior drift sets the
+///    wanted class share, label-noise drifts add `rate·I` to the base noise.
+/// 2. The caller produces the clean event: a generator draws it under the concept and covariate
+///    transform; a replay applies the covariate transform to the real inputs. A prior drift is
+///    realised by accepting the event with ``priorAcceptance(isClass:base:target:)``.
+/// 3. ``finish(_:label:drifts:at:rng:)`` flips the label with probability η (to another class
+///    uniformly; a regression target gets `η·N(0, 1)` added) and then applies the quality faults to
+///    the served inputs (the label stays the one of the clean input).
+///
+/// Random draws happen in a fixed order (concept draws in drift order, then the caller's, then
+/// the noise draw, then one draw per active quality fault), so a seeded run is reproducible.
+public struct DriftInjector: Sendable {
+    public let drifts: [Drift]
+    public let dimension: Int
+    /// Number of classes (0 for regression).
+    public let classCount: Int
+    /// Concept in force before any concept drift.
+    public let baseConcept: Int
+    /// Label noise present throughout.
+    public let baseNoise: Double
+    public let hasCovariates: Bool
+    public let hasPrior: Bool
+
+    public init(drifts: [Drift], dimension: Int, classCount: Int, baseConcept: Int = 0, baseNoise: Double = 0) {
+        self.drifts = drifts
+        self.dimension = dimension
+        self.classCount = classCount
+        self.baseConcept = baseConcept
+        self.baseNoise = baseNoise
+        hasCovariates = drifts.contains {
+            switch $0.target { case .covariates, .rotation: return true; default: return false }
+        }
+        hasPrior = drifts.contains { if case .prior = $0.target { return true }; return false }
+    }
+
+    /// A state to reuse across events (its covariate arrays are allocated once).
+    public func makeState() -> EventDrifts { EventDrifts(dimension: dimension, concept: baseConcept) }
+
+    /// Evaluates every drift at time `t` into `s`. `baseShares[c]` is the share of class `c` a
+    /// prior drift moves away from (unused without one).
+    ///
+    /// - Complexity: O(drifts + dimension when a covariate drift exists); no allocation.
+    @inline(__always)
+    public func evaluate(at t: Double, baseShares: [Double], into s: inout EventDrifts, rng: RandomStream) {
+        s.concept = ConceptState(concept: baseConcept)
+        var eta = baseNoise
+        s.priorClass = -1
+        s.priorShare = 0
+        if hasCovariates {
+            for j in 0..<dimension { s.covariates.shift[j] = 0; s.covariates.scale[j] = 1 }
+            s.covariates.rotations.removeAll(keepingCapacity: true)
+            s.covariates.isIdentity = true
+        }
+        for drift in drifts {
+            let p = drift.intensity(at: t)
+            switch drift.target {
+            case .concept(let to):
+                if case .incremental = drift.schedule {
+                    if p >= 1 { s.concept = ConceptState(concept: to) }
+                    else if p > 0 { s.concept = ConceptState(concept: s.concept.concept, toward: to, blend: p) }
+                } else if p > 0, drawsNewWorld(u: rng.uniform(), intensity: p) {
+                    s.concept = ConceptState(concept: to)
+                }
+            case .covariates(let f, let shift, let scale):
+                if p > 0 {
+                    s.covariates.scale[f] *= 1 + (scale - 1) * p
+                    s.covariates.shift[f] = s.covariates.shift[f] * (1 + (scale - 1) * p) + shift * p
+                    s.covariates.isIdentity = false
+                }
+            case .rotation(let a, let b, let degrees, let ca, let cb):
+                if p > 0 {
+                    let angle = degrees * p * Double.pi / 180
+                    s.covariates.rotations.append(CovariateState.PlaneRotation(a: a, b: b, cos: Foundation.cos(angle), sin: Foundation.sin(angle),
+                                                                               centerA: ca, centerB: cb))
+                    s.covariates.isIdentity = false
+                }
+            case .prior(let c, let share):
+                if p > 0, c < classCount, c < baseShares.count {
+                    s.priorClass = c
+                    s.priorShare = baseShares[c] + p * (share - baseShares[c])
+                }
+            case .labelNoise(let rate):
+                eta += rate * p
+            case .quality:
+                break
+            }
+        }
+        s.noise = min(max(eta, 0), 1)
+    }
+
+    /// The probability of keeping an event under a prior drift, so that thinning a stream whose
+    /// class `c` has share `base` leaves it with share `target` (both clamped to `[1e-6, 1 − 1e-6]`):
+    /// events of class `c` are kept with probability `min(1, s(1 − b) / (b(1 − s)))`, the others
+    /// with `min(1, b(1 − s) / (s(1 − b)))`. Then `P(y = c | kept) = s` and `P(x | y)` is unchanged.
+    @inline(__always)
+    public static func priorAcceptance(isClass: Bool, base: Double, target: Double) -> Double {
+        let b = min(max(base, 1e-6), 1 - 1e-6), s = min(max(target, 1e-6), 1 - 1e-6)
+        if s >= b { return isClass ? 1 : b * (1 - s) / (s * (1 - b)) }
+        return isClass ? s * (1 - b) / (b * (1 - s)) : 1
+    }
+
+    /// Flips the label with probability η and applies the quality faults to `x`, returning the
+    /// (possibly flipped) label.
+    ///
+    /// - Complexity: O(drifts); no allocation.
+    @inline(__always)
+    public func finish(_ x: UnsafeMutableBufferPointer<Double>, label: Double, drifts s: EventDrifts, at t: Double,
+                       rng: RandomStream) -> Double {
+        var y = label
+        let eta = s.noise, k = classCount
+        if k > 0 {
+            if eta > 0, rng.uniform() < eta {
+                y = k == 2 ? 1 - y : Double((Int(y) + 1 + rng.int(below: k - 1)) % k)
+            }
+        } else if eta > 0 {
+            y += eta * rng.gaussian()
+        }
+        for drift in drifts {
+            guard case .quality(let f, let fault) = drift.target else { continue }
+            let p = drift.intensity(at: t)
+            guard p > 0 else { continue }
+            switch fault {
+            case .missing(let rate): if rng.uniform() < rate * p { x[f] = .nan }
+            case .multiply(let factor): if rng.uniform() < p { x[f] *= factor }
+            case .stuck(let value): if rng.uniform() < p { x[f] = value }
+            case .dropped: if rng.uniform() < p { x[f] = .nan }
+            }
+        }
+        return y
+    }
+
+    /// The ground truth of every drift that starts within `horizon` ticks, in scenario order;
+    /// ids count from `firstID`.
+    public func groundTruth(horizon ticks: Int, firstID: Int = 0) -> [DriftTruth] {
+        let horizon = Double(ticks)
+        return drifts.enumerated().compactMap { i, d in
+            let e = d.schedule.extent(horizon: horizon)
+            guard e.start < horizon else { return nil }   // starts after the run ends: never happens
+            return DriftTruth(id: firstID + i, type: d.schedule.typeName, target: d.target.name, start: e.start, end: e.end,
+                              peak: d.amplitude * d.schedule.peak(horizon: horizon), changePoint: e.changePoint,
+                              detail: d.name)
+        }
+    }
+}

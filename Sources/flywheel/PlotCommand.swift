@@ -1,0 +1,33 @@
+import ArgumentParser
+import FlywheelCore
+import Foundation
+import Scenarios
+
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Redraw the figures of a run or sweep folder from its database, without re-simulating.",
+        discussion: """
+        A run folder (run.sqlite) gets its decay, cost and opportunity-cost
+        figures; a sweep folder (sweep.sqlite) its heatmaps, best/worst curves and
+        decision map. Other files are left as they are; `flywheel report` rebuilds
+        a run folder's CSVs and report too.
+
+        Examples:
+          flywheel plot results/quickstart
+          flywheel plot results/retrain-frequency-sweep
+        """)
+
+    @Argument(help: "A run or sweep folder.")
+    var directory: String
+
+    func run() throws {
+        do {
+            let files = try Workbench.plot(directory: directory)
+            print("redrew \(directory)/ (\(files.joined(separator: ", ")))")
+        } catch let e as FlywheelError {
+            printError("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}

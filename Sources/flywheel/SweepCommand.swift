@@ -1,0 +1,97 @@
+import ArgumentParser
+import FlywheelCore
+import Foundation
+import Scenarios
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Backtest a grid of strategy parameters (e.g. retraining interval × window) on the same traffic.",
+        discussion: """
+        The scenario's sweep: section names a strategy and a grid of its
+        parameters by key path:
+          sweep: {strategy: periodic, grid: {trigger.every: [1d, 7d, 30d], dataset.window: [14d, 90d]}}
+        Every cell runs on the same traffic and replicates as the scenario's other
+        strategies (the fixed comparators). Each finished cell is committed to
+        OUT/sweep.sqlite, so an interrupted sweep resumes where it stopped when
+        run again with the same --out. Once every cell is present, OUT gets
+        cells/<cell>.csv, sweep-summary.csv, heatmap.svg, best-worst.svg,
+        decision-map.svg and sweep-report.md (written atomically).
+
+        --shard i/n runs only the cells whose index k satisfies k % n == i-1, into
+        its own database (default folder results/<name>-sweep-shard-i-of-n); join
+        the shards with `flywheel merge`.
+
+        Examples:
+          flywheel sweep scenarios/retrain-frequency.yaml
+          flywheel sweep scenarios/retrain-frequency.yaml --out results/rf --threads 4
+          flywheel sweep s.yaml --shard 3/8 --out shards/3 && flywheel merge results/s shards/*
+        """)
+
+    @Argument(help: "Scenario file (YAML) with a sweep: section.")
+    var scenario: String
+
+    @Option(name: .long, help: "Output folder (default: results/<scenario name>-sweep).")
+    var out: String?
+
+    @Option(name: .long, help: "Run only shard i of n (1-based), e.g. 3/8.")
+    var shard: String?
+
+    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let shard { do { _ = try SweepShard(parsing: shard) } catch let e as FlywheelError { throw ValidationError(e.description) } }
+    }
+
+    @OptionGroup var dataHome: DataHomeOption
+
+    func run() throws {
+        dataHome.apply()
+        let loaded: SweepScenario
+        do { loaded = try SweepLoader.load(path: scenario) } catch let e as FlywheelErrors {
+            printError(e.description)
+            throw ExitCode(2)
+        }
+        let part = try shard.map { try SweepShard(parsing: $0) }
+        let dir = out ?? (part.map { "results/\(loaded.name)-sweep-shard-\($0.index)-of-\($0.count)" } ?? "results/\(loaded.name)-sweep")
+        let showProgress = !quiet && stderrIsTerminal
+        let interrupt = InterruptCleanup.shared
+        defer { interrupt.watch(nil) }
+        do {
+            let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: threads, progress: { p in
+                guard showProgress else { return }
+                let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
+                FileHandle.standardError.write(Data((String(format: "\r  cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate) + left + "   ").utf8))
+            }, staging: { interrupt.watch($0) })
+            if showProgress { printError("") }
+            if quiet { return }
+            let total = loaded.plan.strategies.count
+            print("\(loaded.name): ran \(outputs.cellsRun) of \(total) sweep strategies\(part.map { " (shard \($0))" } ?? "")"
+                  + (outputs.cellsSkipped > 0 ? ", \(outputs.cellsSkipped) already done" : "")
+                  + String(format: ", in %.2f s", outputs.seconds))
+            if let a = outputs.analysis {
+                let r = a.recommended
+                print("  recommended: \(r.strategy), total cost " + String(format: "%.1f", r.totalCost.mean)
+                      + (r.totalCost.halfWidth > 0 ? String(format: " ± %.1f", r.totalCost.halfWidth) : "")
+                      + ", \(a.record.manifest.primaryMetric) " + String(format: "%.4f", r.meanMetric.mean))
+                print("results: \(outputs.directory)/ (\(outputs.files.joined(separator: ", ")))")
+            } else {
+                print("database: \(outputs.database)")
+                if !outputs.missing.isEmpty {
+                    print("  \(outputs.missing.count) of \(total) strategies are in other shards; join the shard databases with `flywheel merge OUT DB...`")
+                }
+            }
+        } catch let e as FlywheelErrors {
+            printError(e.description)
+            throw ExitCode(1)
+        } catch let e as FlywheelError {
+            printError("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}
