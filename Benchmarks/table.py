@@ -116,11 +116,12 @@ for f in [r for r in fly if r.get("workload") == "quickstart"]:
     row(f"quickstart, all {f['strategies']} strategies, {f['threads']} thread(s)", "—", None, f["per_s"], "strategy-events/s",
         f"{f['seconds']:.3f} s wall, {f['cores_used']:.2f} cores busy; speed-up over 1 thread {f['speedup']:.2f}×")
 for f in [r for r in fly if r.get("workload") == "quickstart-reversed"]:
-    row(f"quickstart, strategies in reverse order (costliest first), {f['threads']} threads", "—", None, f["per_s"], "strategy-events/s",
+    row(f"quickstart, strategies listed in reverse order, {f['threads']} threads", "—", None, f["per_s"], "strategy-events/s",
         f"{f['seconds']:.3f} s wall, {f['cores_used']:.2f} cores busy; speed-up over 1 thread {f['speedup']:.2f}×")
 sc = ours("quickstart-schedule")
 if sc:
     print(f"| quickstart schedule on {sc['workers']} workers (from 1-thread item costs) | — | | | | "
-          f"Runner's order: speed-up bound {sc['runner_speedup_bound']:.2f}×; longest-first: {sc['longest_first_speedup_bound']:.2f}× |")
+          f"items in index order (the runner before main's b71907b): speed-up bound {sc['runner_speedup_bound']:.2f}×; "
+          f"longest-first (the runner since): {sc['longest_first_speedup_bound']:.2f}× |")
 for f in [r for r in fly if r.get("workload") == "quickstart-strategy"]:
     row(f"quickstart, strategy {f['strategy']} alone, 1 thread", "—", None, f["per_s"], "events/s", f"{f['seconds']:.3f} s")
