@@ -92,33 +92,54 @@ public struct LogisticRegressionLearner: Learner {
     }
 
     /// Objective value, gradient and Hessian at theta.
+    ///
+    /// The per-row loops run on unsafe buffers (the Hessian is moved out of its optional for the
+    /// duration), with the same operations in the same order as the plain array version, so the
+    /// results are bit for bit the same; what is gone is a uniqueness check and a bounds check per
+    /// Hessian element and row.
+    /// - Complexity: O(n · ((K−1)·d + (K−1)² · (d+1)²)) with the Hessian, O(n · (K−1) · d) without;
+    ///   no allocation beyond stack scratch for K probabilities.
     private func objective(_ theta: [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int,
                            grad: inout [Double], hess: inout [Double]?) -> Double {
         let p1 = d + 1, m = (k - 1) * p1
+        let wantsHessian = hess != nil
+        var h = hess.take() ?? []
+        defer { if wantsHessian { hess = h } }
         for i in 0..<grad.count { grad[i] = 0 }
-        if hess != nil { for i in 0..<(m * m) { hess![i] = 0 } }
+        if wantsHessian { for i in 0..<(m * m) { h[i] = 0 } }
         var loss = 0.0
-        var prob = [Double](repeating: 0, count: k)
-        for i in 0..<n {
-            let row = i * d
-            softmax(theta, z, row: row, d: d, k: k, into: &prob)
-            let yi = min(max(Int(y[i]), 0), k - 1)
-            loss -= _log(max(prob[yi], 1e-300))
-            for c in 0..<(k - 1) {
-                let r = prob[c] - (yi == c ? 1 : 0)
-                grad[c * p1] += r
-                for j in 0..<d { grad[c * p1 + 1 + j] += r * z[row + j] }
-            }
-            if hess != nil {
-                for a in 0..<(k - 1) {
-                    for b in a..<(k - 1) {
-                        let w = (a == b ? prob[a] * (1 - prob[a]) : -prob[a] * prob[b])
-                        if w == 0 { continue }
-                        for u in 0..<p1 {
-                            let zu = u == 0 ? 1 : z[row + u - 1]
-                            let wu = w * zu
-                            let ra = (a * p1 + u) * m + b * p1
-                            for v in 0..<p1 { hess![ra + v] += wu * (v == 0 ? 1 : z[row + v - 1]) }
+        withScratch(k) { prob in
+            theta.withUnsafeBufferPointer { theta in
+                z.withUnsafeBufferPointer { z in
+                    y.withUnsafeBufferPointer { y in
+                        grad.withUnsafeMutableBufferPointer { grad in
+                            h.withUnsafeMutableBufferPointer { hess in
+                                for i in 0..<n {
+                                    let row = i * d
+                                    softmax(theta, z, row: row, d: d, k: k, into: prob)
+                                    let yi = min(max(Int(y[i]), 0), k - 1)
+                                    loss -= _log(max(prob[yi], 1e-300))
+                                    for c in 0..<(k - 1) {
+                                        let r = prob[c] - (yi == c ? 1 : 0)
+                                        grad[c * p1] += r
+                                        for j in 0..<d { grad[c * p1 + 1 + j] += r * z[row + j] }
+                                    }
+                                    if wantsHessian {
+                                        for a in 0..<(k - 1) {
+                                            for b in a..<(k - 1) {
+                                                let w = (a == b ? prob[a] * (1 - prob[a]) : -prob[a] * prob[b])
+                                                if w == 0 { continue }
+                                                for u in 0..<p1 {
+                                                    let zu = u == 0 ? 1 : z[row + u - 1]
+                                                    let wu = w * zu
+                                                    let ra = (a * p1 + u) * m + b * p1
+                                                    for v in 0..<p1 { hess[ra + v] += wu * (v == 0 ? 1 : z[row + v - 1]) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -134,15 +155,15 @@ public struct LogisticRegressionLearner: Learner {
                 grad[c * p1 + 1 + j] += l2 * t
             }
         }
-        if hess != nil {
+        if wantsHessian {
             // Scale the accumulated blocks (a ≤ b; diagonal blocks are complete), then mirror a < b.
             for a in 0..<(k - 1) {
                 for b in a..<(k - 1) {
                     for u in 0..<p1 {
                         for v in 0..<p1 {
                             let i = (a * p1 + u) * m + b * p1 + v
-                            hess![i] *= inv
-                            if a != b { hess![(b * p1 + v) * m + a * p1 + u] = hess![i] }
+                            h[i] *= inv
+                            if a != b { h[(b * p1 + v) * m + a * p1 + u] = h[i] }
                         }
                     }
                 }
@@ -150,13 +171,13 @@ public struct LogisticRegressionLearner: Learner {
             for c in 0..<(k - 1) {
                 for j in 0..<d {
                     let q: Int = c * p1 + 1 + j
-                    hess![q * m + q] += l2
+                    h[q * m + q] += l2
                 }
             }
             // A tiny ridge on the intercepts keeps the system positive definite on separable data.
             for c in 0..<(k - 1) {
                 let q: Int = c * p1
-                hess![q * m + q] += 1e-10
+                h[q * m + q] += 1e-10
             }
         }
         return loss
@@ -165,6 +186,24 @@ public struct LogisticRegressionLearner: Learner {
     /// Class probabilities of standardised row `row` of `z` under `theta` (reference class K−1).
     @inline(__always)
     private func softmax(_ theta: [Double], _ z: [Double], row: Int, d: Int, k: Int, into prob: inout [Double]) {
+        let p1 = d + 1
+        var mx = 0.0
+        for c in 0..<(k - 1) {
+            var s = theta[c * p1]
+            for j in 0..<d { s += theta[c * p1 + 1 + j] * z[row + j] }
+            prob[c] = s
+            mx = max(mx, s)
+        }
+        prob[k - 1] = 0
+        var tot = 0.0
+        for c in 0..<k { prob[c] = _exp(prob[c] - mx); tot += prob[c] }
+        for c in 0..<k { prob[c] /= tot }
+    }
+
+    /// ``softmax(_:_:row:d:k:into:)`` on buffers, the same operations in the same order.
+    @inline(__always)
+    private func softmax(_ theta: UnsafeBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>, row: Int, d: Int, k: Int,
+                         into prob: UnsafeMutableBufferPointer<Double>) {
         let p1 = d + 1
         var mx = 0.0
         for c in 0..<(k - 1) {
