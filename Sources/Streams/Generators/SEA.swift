@@ -4,7 +4,9 @@ import FlywheelCore
 /// classification", KDD 2001).
 ///
 /// Three inputs uniform on [0, 10); only the first two matter. The label is
-/// `x0 + x1 ≤ θ` (class 1) with θ = 8, 9, 7, 9.5 for concepts 0–3 (River's variants 0–3).
+/// `x0 + x1 ≤ θ` (class 1) with θ = 8, 9, 7, 9.5 for concepts 0–3, as in Street & Kim's paper
+/// (the thresholds of River's variants 0–3; River and MOA code the other side as class 1,
+/// which changes no accuracy of a model that treats the classes alike).
 /// Deterministic concepts: the Bayes-optimal accuracy is 1, and `1 − η` under label noise η.
 public struct SEAGenerator: StreamGenerator {
     public static let thresholds: [Double] = [8, 9, 7, 9.5]
