@@ -10,7 +10,8 @@ import Scenarios
 //   flywheel-bench [--reps N] [--only w1,w2] [--samples N] [--adwin-bits FILE] [--b4-csv FILE]
 //                  [--b4-oracle FILE] [--threads N]
 //
-// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart.
+// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart; and, without
+// a peer: detectors, distances, training, full-loop.
 
 struct Options {
     var reps = 5
@@ -113,6 +114,14 @@ func repeated<R>(_ reps: Int, _ body: () throws -> (R, Double)) rethrows -> (R, 
 
 func runAll(_ o: Options) throws {
     let n = o.samples
+    if o.wants("detectors") { try ComponentBench.detectors(reps: o.reps) }
+    if o.wants("distances") { try ComponentBench.distances(reps: o.reps) }
+    if o.wants("training") { try ComponentBench.training(reps: min(o.reps, 3)) }
+    if o.wants("full-loop") {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scenarios/full-loop.yaml").path
+        try ComponentBench.fullLoop(reps: min(o.reps, 3), scenarioPath: path)
+    }
     if o.wants("stream") {
         let (r, t, all) = repeated(o.reps) { let r = Prequential.streamOnly(n: n); return (r.positives, r.seconds) }
         emit(["workload": "stream", "n": n, "positives": r, "seconds": t, "per_s": Double(n) / t, "all_seconds": all])
