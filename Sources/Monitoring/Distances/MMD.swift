@@ -128,11 +128,16 @@ public enum MMD {
             let a = row(i)
             for j in (i + 1)..<max(total, i + 1) { sq.append(squaredDistance(a, row(j), d)) }
         }
-        SampleCheck.sortInPlace(&sq)
         let count = sq.count
         let useDistance: Bool
         if case .medianDistance = bandwidth { useDistance = true } else { useDistance = false }
-        let lo = sq[(count - 1) / 2], hi = sq[count / 2]
+        // The two middle order statistics by selection (O(N) expected), not a full sort.
+        let lo = select(&sq, (count - 1) / 2)
+        var hi = lo
+        if count % 2 == 0 {
+            hi = sq[count / 2]
+            for v in sq[(count / 2)...] where v < hi { hi = v }
+        }
         var median = useDistance ? (lo.squareRoot() + hi.squareRoot()) / 2 : (lo + hi) / 2
         if median == 0 {
             var s = 0.0
@@ -140,6 +145,28 @@ public enum MMD {
             median = s / Double(count)
         }
         return useDistance ? median : (median / 2).squareRoot()
+    }
+
+    /// The `k`-th smallest value (0-based) of `a`, leaving every smaller value before index `k` and
+    /// every larger one after it (Hoare's selection with a median-of-three pivot).
+    static func select(_ a: inout [Double], _ k: Int) -> Double {
+        var lo = 0, hi = a.count - 1
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            // Median of three as the pivot.
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+        }
+        return a[k]
     }
 
     static func estimate(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, m: Int, n: Int, d: Int, sigma: Double, unbiased: Bool) -> Double {
