@@ -282,9 +282,14 @@ enum StrategyReader {
         if let l = m["logging"] {
             if l.scalarText == "all" { logging = .all }
             else if l.scalarText == "profiles" { logging = .profiles }
-            else if let lm = l.mapping(allowed: ["sample", "stratified"]), lm.count == 1 {
-                if let r = lm["sample"]?.double(min: 0, max: 1, exclusiveMin: true) { logging = .sample(rate: r) }
-                if let r = lm["stratified"]?.double(min: 0, max: 1, exclusiveMin: true) { logging = .stratified(rate: r) }
+            else if let lm = l.mapping(allowed: ["sample", "stratified", "by"]), lm.count == 1 || (lm.count == 2 && lm["by"] != nil) {
+                if let r = lm["sample"]?.double(min: 0, max: 1, exclusiveMin: true) {
+                    logging = .sample(rate: r)
+                    if lm["by"] != nil { lm["by"]!.fail("'by' applies to stratified logging") }
+                }
+                if let r = lm["stratified"]?.double(min: 0, max: 1, exclusiveMin: true) {
+                    logging = .stratified(rate: r, bySlice: (lm["by"]?.oneOf(["class", "slice"]) ?? "class") == "slice")
+                }
             } else { l.fail("give all, profiles, {sample: 0.1} or {stratified: 0.1}") }
             if logging == .profiles, !profilesCompatible(trigger.policy) {
                 l.fail("with profiles-only logging there are no raw rows: drift triggers use ks, wasserstein or psi on sketches, and detectors run only on the error stream")

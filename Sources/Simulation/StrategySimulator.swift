@@ -412,16 +412,21 @@ public struct StrategySimulator {
             var k = 0
             for i in 0..<n where rng.uniform() < rate { out[k] = Int32(i); k += 1 }
             return k
-        case .stratified(let rate):
-            let classes = max(classCount, 1)
+        case .stratified(let rate, let bySlice):
+            // Groups: predicted classes, or slices (events without a slice form one more group).
+            let slices = Int(batch.slice.max() ?? -1) + 1
+            let classes = bySlice ? slices + 1 : max(classCount, 1)
+            @inline(__always) func group(_ i: Int) -> Int {
+                bySlice ? (batch.slice[i] >= 0 ? Int(batch.slice[i]) : slices) : min(max(Int(predictions[i]), 0), classes - 1)
+            }
             let perClass = Int((rate * Double(n) / Double(classes)).rounded(.up))
             var counts = [Int](repeating: 0, count: classes)
-            for i in 0..<n { counts[min(max(Int(predictions[i]), 0), classes - 1)] += 1 }
+            for i in 0..<n { counts[group(i)] += 1 }
             var kept = [Int](repeating: 0, count: classes)
             var k = 0
             var remaining = counts
             for i in 0..<n {
-                let c = min(max(Int(predictions[i]), 0), classes - 1)
+                let c = group(i)
                 // Selection sampling within the class: keep min(perClass, count) of its events.
                 let need = min(perClass, counts[c]) - kept[c]
                 if need > 0, Double(remaining[c]) * rng.uniform() < Double(need) { out[k] = Int32(i); k += 1; kept[c] += 1 }

@@ -154,9 +154,10 @@ public enum LoggingPolicy: Hashable, Sendable {
     case all
     /// A uniform random share of events.
     case sample(rate: Double)
-    /// A share of each predicted class (observable at serving time), so rare predictions are kept
-    /// as often as common ones: each class keeps `rate × n / classes` events at most.
-    case stratified(rate: Double)
+    /// A share of each predicted class (observable at serving time) or, `bySlice`, of each slice,
+    /// so rare groups are kept as often as common ones: each group keeps `rate × n / groups`
+    /// events at most.
+    case stratified(rate: Double, bySlice: Bool)
     /// No raw rows: only mergeable quantile sketches of each monitored input and output per tick.
     /// Drift triggers compare sketches (KS, Wasserstein-1, PSI within the sketches' rank-error
     /// bound); training data is limited to the events sent for labelling, which carry their
@@ -167,8 +168,8 @@ public enum LoggingPolicy: Hashable, Sendable {
         ComponentInfo(family: "logging", name: "all", summary: "Keep every served event (curation and drift triggers see all of them)."),
         ComponentInfo(family: "logging", name: "sample", summary: "Keep a uniform random share of events (`{sample: 0.1}`); only kept events can be labelled or monitored.",
                       parameters: [ParameterInfo("sample", "—", "share kept")]),
-        ComponentInfo(family: "logging", name: "stratified", summary: "Keep an equal share per predicted class (`{stratified: 0.1}`).",
-                      parameters: [ParameterInfo("stratified", "—", "share kept overall")]),
+        ComponentInfo(family: "logging", name: "stratified", summary: "Keep an equal share per predicted class (`{stratified: 0.1}`) or per slice (`{stratified: 0.1, by: slice}`).",
+                      parameters: [ParameterInfo("stratified", "—", "share kept overall"), ParameterInfo("by", "class", "class (the predicted class) or slice")]),
         ComponentInfo(family: "logging", name: "profiles", summary: "Keep no rows, only quantile sketches of inputs and outputs: drift triggers compare sketches (ks, wasserstein, psi); training uses only labelled events.",
                       reference: "Karnin, Lang & Liberty, FOCS 2016 (mergeable quantile sketches)"),
     ]

@@ -31,6 +31,7 @@ import Testing
         strategies:
           - {name: never, trigger: never}
           - {name: every-3, trigger: {every: 3}, dataset: {window: 3}}
+          - {name: per-slice-log, trigger: never, logging: {stratified: 0.1, by: slice}, labels: {coverage: 1}}
         """, file: "sliced.yaml")
         let out = dir.appendingPathComponent("out")
         let outputs = try Workbench.run(scenario, outDirectory: out.path, threads: 2)
@@ -46,5 +47,9 @@ import Testing
         #expect(late.map { north[$0] }.reduce(0, +) / 10 > 0.9)
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("## Per-slice comparison") && report.contains("`south`"))
+        // Logging stratified by slice keeps ⌈0.1 × 200 / 3⌉ = 7 events of each slice a tick (the
+        // third group, events without a slice, is empty here): 14 labels a tick.
+        let perSlice = try #require(outputs.record.runs(of: "per-slice-log").first?.values("labels"))
+        #expect(perSlice.allSatisfy { $0 == 14 }, "\(perSlice.prefix(5))")
     }
 }
