@@ -47,3 +47,16 @@ struct DataHomeOption: ParsableArguments {
         if let data { setenv("FLYWHEEL_DATA", data, 1) }
     }
 }
+
+/// `--threads` and `--quiet`, shared by the commands that simulate.
+struct ExecutionOptions: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+}

@@ -34,14 +34,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's number of replicates.")
     var replicates: Int?
 
-    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(name: .long, help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var execution: ExecutionOptions
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
     }
 
@@ -65,15 +60,15 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let dir = out ?? "results/\(loaded.name)"
-        let showProgress = !quiet && stderrIsTerminal
+        let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
         do {
-            let outputs = try Workbench.run(loaded, outDirectory: dir, threads: threads, progress: { done, total in
+            let outputs = try Workbench.run(loaded, outDirectory: dir, threads: execution.threads, progress: { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\r  simulated \(done)/\(total) strategy × replicate runs".utf8)) }
             }, staging: { interrupt.watch($0) })
             interrupt.watch(nil)
             if showProgress { printError("") }
-            if !quiet {
+            if !execution.quiet {
                 let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
                 let runs = outputs.record.runs.count
                 // Timing goes to standard error: standard output stays the same for the same scenario.

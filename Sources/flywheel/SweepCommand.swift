@@ -37,14 +37,9 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Run only shard i of n (1-based), e.g. 3/8.")
     var shard: String?
 
-    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Flag(name: .long, help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var execution: ExecutionOptions
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let shard { do { _ = try SweepShard(parsing: shard) } catch let e as FlywheelError { throw ValidationError(e.description) } }
     }
 
@@ -59,17 +54,17 @@ struct SweepCommand: ParsableCommand {
         }
         let part = try shard.map { try SweepShard(parsing: $0) }
         let dir = out ?? (part.map { "results/\(loaded.name)-sweep-shard-\($0.index)-of-\($0.count)" } ?? "results/\(loaded.name)-sweep")
-        let showProgress = !quiet && stderrIsTerminal
+        let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
         defer { interrupt.watch(nil) }
         do {
-            let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: threads, progress: { p in
+            let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: execution.threads, progress: { p in
                 guard showProgress else { return }
                 let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
                 FileHandle.standardError.write(Data((String(format: "\r  cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate) + left + "   ").utf8))
             }, staging: { interrupt.watch($0) })
             if showProgress { printError("") }
-            if quiet { return }
+            if execution.quiet { return }
             let total = loaded.plan.strategies.count
             print("\(loaded.name): ran \(outputs.cellsRun) of \(total) sweep strategies\(part.map { " (shard \($0))" } ?? "")"
                   + (outputs.cellsSkipped > 0 ? ", \(outputs.cellsSkipped) already done" : "")
