@@ -70,8 +70,8 @@ struct DatasetPathCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "path",
         abstract: "Print where a known dataset is in the data home (FLYWHEEL_DATA, default ~/.flywheel/data).",
-        discussion: "Known datasets:\n" + DataHome.known.map { "  \($0.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \($0.file): \($0.about)" }
-            .joined(separator: "\n"))
+        discussion: "Known datasets:\n" + DataHome.known.map { "  \($0.name): \($0.file)\n      \($0.about)" }
+            .joined(separator: "\n") + "\n\nExamples:\n  flywheel dataset path elec2\n  flywheel dataset path elec2 --data ../shared/datasets")
 
     @Argument(help: "Dataset name, e.g. elec2.")
     var name: String

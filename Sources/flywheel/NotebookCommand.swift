@@ -6,6 +6,11 @@ struct NotebookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebook",
         abstract: "Executable Markdown notebooks: re-run their flywheel blocks and refresh their outputs.",
+        discussion: """
+        Examples:
+          flywheel notebook run notebooks-md/trigger-shootout.md
+          flywheel notebook run --check notebooks-md/*.md
+        """,
         subcommands: [NotebookRun.self])
 }
 
