@@ -53,6 +53,7 @@ public enum MarkdownReport {
             out += "\n"
         }
         out += "\n"
+        out += notesSection(record)
         out += sliceSection(record)
         out += detectionSection(record)
         out += shippingSection(record)
@@ -77,6 +78,17 @@ public enum MarkdownReport {
         }
         out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
+    }
+
+    /// What a reader must know about how some strategies observe the traffic.
+    static func notesSection(_ record: RunRecord) -> String {
+        var lines: [String] = []
+        for name in record.strategies {
+            for note in Set(record.runs(of: name).flatMap { $0.events.filter { $0.kind == "note" }.map(\.detail) }).sorted() {
+                lines.append("- `\(name)`: \(note).")
+            }
+        }
+        return lines.isEmpty ? "" : "## Notes on strategies\n\n" + lines.joined(separator: "\n") + "\n\n"
     }
 
     /// Mean served accuracy per slice (cohort) and strategy, when the stream has slices.

@@ -131,6 +131,10 @@ public struct StrategySimulator {
         let needsScores = trigger.needsScores
         trigger.didDeploy(training: traffic.initialTraining,
                           scores: needsScores ? scores(of: champion, on: traffic.initialTraining.features, count: traffic.initialTraining.count) : [])
+        if spec.logging == .profiles {
+            events.append(StrategyEvent(kind: "note", tick: 0, modelVersion: 0,
+                                        detail: "profiles-only logging: no raw rows are kept; drift triggers compare mergeable quantile sketches, and retraining uses only the events sent for labelling"))
+        }
         var deployedAt = 0
         var pendingJob: (ready: Int, model: any Model, training: TrainingSet, holdout: TrainingSet)?
         var challenger: Challenger?

@@ -133,6 +133,8 @@ func triggerTicks(_ record: RunRecord, _ name: String) -> [Int] {
         #expect((30...33).contains(triggerTicks(r, "sketched-w1").first ?? -1))
         // Labels are still bought: profiles keep no rows, but labelled events carry their inputs.
         #expect(r.runs(of: "sketched")[0].values("labels")!.allSatisfy { $0 == 90 })
+        // The report will say what profiles-only logging means for this strategy.
+        #expect(r.runs(of: "sketched")[0].events.contains { $0.kind == "note" && $0.detail.contains("no raw rows") })
     }
 
     @Test func triggersThatNeedRawRowsAreRejected() {
