@@ -186,21 +186,12 @@ public struct LogisticRegressionLearner: Learner {
     /// Class probabilities of standardised row `row` of `z` under `theta` (reference class K−1).
     @inline(__always)
     private func softmax(_ theta: [Double], _ z: [Double], row: Int, d: Int, k: Int, into prob: inout [Double]) {
-        let p1 = d + 1
-        var mx = 0.0
-        for c in 0..<(k - 1) {
-            var s = theta[c * p1]
-            for j in 0..<d { s += theta[c * p1 + 1 + j] * z[row + j] }
-            prob[c] = s
-            mx = max(mx, s)
+        theta.withUnsafeBufferPointer { t in
+            z.withUnsafeBufferPointer { zb in prob.withUnsafeMutableBufferPointer { p in softmax(t, zb, row: row, d: d, k: k, into: p) } }
         }
-        prob[k - 1] = 0
-        var tot = 0.0
-        for c in 0..<k { prob[c] = _exp(prob[c] - mx); tot += prob[c] }
-        for c in 0..<k { prob[c] /= tot }
     }
 
-    /// ``softmax(_:_:row:d:k:into:)`` on buffers, the same operations in the same order.
+    /// Class probabilities on buffers (the array form above calls this).
     @inline(__always)
     private func softmax(_ theta: UnsafeBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>, row: Int, d: Int, k: Int,
                          into prob: UnsafeMutableBufferPointer<Double>) {
