@@ -130,21 +130,8 @@ public struct AreaBetweenChart: Sendable, Equatable {
         let items = legendItems()
         let legend = LegendLayout(items, width: W, height: H)
         let top = 46.0, bottom = H - 52 - legend.reservedBottom
-        let yScale = NiceScale(lo: yExt.0, hi: yExt.1, targetCount: Swift.max(2, Swift.min(8, Int((bottom - top) / 55))))
-        var yDomain = (yScale.lower, yScale.upper)
-        if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite { yDomain = NiceScale.padded(r.lowerBound, r.upperBound) }
-        let yTicks = yScale.ticks.filter { $0 >= yDomain.0 - yScale.step * 1e-6 && $0 <= yDomain.1 + yScale.step * 1e-6 }
-        let yLabels = yTicks.map { yScale.label($0) }
-        let yLabelW = yLabels.map { textWidth($0, fontSize: Layout.tickSize) }.max() ?? 10
-        let left = Layout.outerMargin + 20 + yLabelW + 10
-        let right = W - Layout.outerMargin - legend.reservedRight
-        let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
-        // The x axis (time) ends where the data ends; ticks are the nice values inside it.
-        let xDomain = NiceScale.padded(Swift.max(xExt.0, -1e300), Swift.min(xExt.1, 1e300))
-        let (xScale, xTicks, xAxis) = NiceScale.inside(lo: xDomain.0, hi: xDomain.1,
-                                                       targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
-        let xMap = LinearMap(d0: xAxis.0, d1: xAxis.1, p0: plot.left, p1: plot.right)
-        let yMap = LinearMap(d0: yDomain.0, d1: yDomain.1, p0: plot.bottom, p1: plot.top)
+        let axes = TimeAxesLayout(xExt: xExt, yExt: yExt, yRange: yRange, top: top, bottom: bottom, width: W, legend: legend)
+        let (plot, xScale, xTicks, yTicks, yLabels, xMap, yMap) = (axes.plot, axes.xScale, axes.xTicks, axes.yTicks, axes.yLabels, axes.xMap, axes.yMap)
         let clip = "clip-" + Layout.identifier(title, "area", "\(width)x\(height)")
 
         Layout.drawTitle(title, into: &doc, width: W)

@@ -241,6 +241,41 @@ func m4Decimate(_ pts: [(Double, Double)], threshold: Int) -> [(Double, Double)]
 
 /// Where the legend goes: a column to the right of the plot on wide canvases, rows of columns
 /// below the x axis label on narrow ones (under 600 px), never over the data.
+/// The plot area and both axes of a chart whose x axis is time, laid out the same way by
+/// ``LineChart`` and ``AreaBetweenChart``: nice y ticks (or the caller's range), a y-label
+/// margin wide enough for them, and an x axis that ends where the data ends.
+struct TimeAxesLayout {
+    let plot: PlotRect
+    let xScale: NiceScale
+    let xTicks: [Double]
+    let yTicks: [Double]
+    let yLabels: [String]
+    let xMap: LinearMap
+    let yMap: LinearMap
+
+    init(xExt: (Double, Double), yExt: (Double, Double), yRange: ClosedRange<Double>?, top: Double, bottom: Double,
+         width W: Double, legend: LegendLayout) {
+        let plotH = Swift.max(bottom - top, 10)
+        let yScale = NiceScale(lo: yExt.0, hi: yExt.1, targetCount: Swift.max(2, Swift.min(8, Int(plotH / 55))))
+        var yDomain = (yScale.lower, yScale.upper)
+        if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite {
+            yDomain = NiceScale.padded(r.lowerBound, r.upperBound)
+        }
+        yTicks = yScale.ticks.filter { $0 >= yDomain.0 - yScale.step * 1e-6 && $0 <= yDomain.1 + yScale.step * 1e-6 }
+        yLabels = yTicks.map { yScale.label($0) }
+        let yLabelW = yLabels.map { textWidth($0, fontSize: Layout.tickSize) }.max() ?? 10
+        let left = Layout.outerMargin + 20 + yLabelW + 10
+        let right = W - Layout.outerMargin - legend.reservedRight
+        plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
+        let xDomain = NiceScale.padded(Swift.max(xExt.0, -1e300), Swift.min(xExt.1, 1e300))
+        let x = NiceScale.inside(lo: xDomain.0, hi: xDomain.1, targetCount: Swift.max(2, Swift.min(10, Int(plot.width / 90))))
+        xScale = x.scale
+        xTicks = x.ticks
+        xMap = LinearMap(d0: x.domain.0, d1: x.domain.1, p0: plot.left, p1: plot.right)
+        yMap = LinearMap(d0: yDomain.0, d1: yDomain.1, p0: plot.bottom, p1: plot.top)
+    }
+}
+
 struct LegendLayout {
     enum Placement { case right, below }
     let placement: Placement
