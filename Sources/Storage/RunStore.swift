@@ -30,17 +30,7 @@ public enum RunStore {
                 t.column("value", .double).notNull()
                 t.primaryKey(["strategy_id", "replicate", "name", "tick"])
             }
-            try db.create(table: "event") { t in
-                t.column("strategy_id", .integer).notNull().references("strategy")
-                t.column("replicate", .integer).notNull()
-                t.column("seq", .integer).notNull()
-                t.column("tick", .integer).notNull()
-                t.column("kind", .text).notNull()
-                t.column("model_version", .integer).notNull()
-                t.column("samples", .integer).notNull()
-                t.column("detail", .text).notNull()
-                t.primaryKey(["strategy_id", "replicate", "seq"])
-            }
+            try SharedTables.createEvents(db, owner: "strategy_id", references: "strategy")
         }
         return m
     }
@@ -100,9 +90,7 @@ public enum RunStore {
                     for r in try Row.fetchAll(db, sql: "SELECT tick, name, value FROM metric WHERE strategy_id = ? AND replicate = ?", arguments: [id, rep]) {
                         series[index[r["name"]]!].values[r["tick"]] = r["value"]
                     }
-                    let events = try Row.fetchAll(db, sql: "SELECT * FROM event WHERE strategy_id = ? AND replicate = ? ORDER BY seq", arguments: [id, rep]).map { r in
-                        StrategyEvent(kind: r["kind"], tick: r["tick"], modelVersion: r["model_version"], samples: r["samples"], detail: r["detail"])
-                    }
+                    let events = try SharedTables.readEvents(db, owner: "strategy_id", id: id, replicate: rep)
                     runs.append(StrategyRun(strategy: s, replicate: rep, series: series, events: events))
                 }
             }

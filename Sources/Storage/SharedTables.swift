@@ -29,6 +29,29 @@ enum SharedTables {
         }
     }
 
+    /// The `event` table: what each strategy did, per replicate, in order; `owner` is the column
+    /// naming the strategy (`strategy_id` in a run, `cell_id` in a sweep) and `table` what it references.
+    static func createEvents(_ db: Database, owner: String, references table: String) throws {
+        try db.create(table: "event") { t in
+            t.column(owner, .integer).notNull().references(table)
+            t.column("replicate", .integer).notNull()
+            t.column("seq", .integer).notNull()
+            t.column("tick", .integer).notNull()
+            t.column("kind", .text).notNull()
+            t.column("model_version", .integer).notNull()
+            t.column("samples", .integer).notNull()
+            t.column("detail", .text).notNull()
+            t.primaryKey([owner, "replicate", "seq"])
+        }
+    }
+
+    /// The events of one strategy (by its `owner` column) on one replicate, in order.
+    static func readEvents(_ db: Database, owner: String, id: Int, replicate: Int) throws -> [StrategyEvent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM event WHERE \(owner) = ? AND replicate = ? ORDER BY seq", arguments: [id, replicate]).map { r in
+            StrategyEvent(kind: r["kind"], tick: r["tick"], modelVersion: r["model_version"], samples: r["samples"], detail: r["detail"])
+        }
+    }
+
     /// The manifest as key–value rows (costs as `cost.<name>`), plus any `extra` rows.
     static func manifestRows(_ m: RunManifest, extra: [(String, String)] = []) -> [(String, String)] {
         [

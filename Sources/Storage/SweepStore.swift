@@ -59,17 +59,7 @@ public final class SweepStore {
                 t.column("series", .blob).notNull()
                 t.primaryKey(["cell_id", "replicate"])
             }
-            try db.create(table: "event") { t in
-                t.column("cell_id", .integer).notNull().references("cell")
-                t.column("replicate", .integer).notNull()
-                t.column("seq", .integer).notNull()
-                t.column("tick", .integer).notNull()
-                t.column("kind", .text).notNull()
-                t.column("model_version", .integer).notNull()
-                t.column("samples", .integer).notNull()
-                t.column("detail", .text).notNull()
-                t.primaryKey(["cell_id", "replicate", "seq"])
-            }
+            try SharedTables.createEvents(db, owner: "cell_id", references: "cell")
         }
         return m
     }
@@ -271,9 +261,7 @@ public final class SweepStore {
                 for r in rows {
                     let rep: Int = r["replicate"]
                     let names = (r["series_names"] as String).split(separator: ",").map(String.init)
-                    let events = try Row.fetchAll(db, sql: "SELECT * FROM event WHERE cell_id = ? AND replicate = ? ORDER BY seq", arguments: [id, rep]).map { e in
-                        StrategyEvent(kind: e["kind"], tick: e["tick"], modelVersion: e["model_version"], samples: e["samples"], detail: e["detail"])
-                    }
+                    let events = try SharedTables.readEvents(db, owner: "cell_id", id: id, replicate: rep)
                     runs.append(StrategyRun(strategy: name, replicate: rep, series: decode(r["series"], names: names, ticks: m.clock.ticks), events: events))
                 }
             }
