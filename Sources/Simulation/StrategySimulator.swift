@@ -166,9 +166,10 @@ public struct StrategySimulator {
                 }
             }
             var challengerServed = 0
+            let share = challenger?.share ?? 0
             for i in 0..<n {
                 arm[i] = 0
-                if let c = challenger, c.share > 0, rolloutRNG.uniform() < c.share {
+                if share > 0, rolloutRNG.uniform() < share {
                     arm[i] = 1
                     challengerServed += 1
                 }
@@ -222,16 +223,16 @@ public struct StrategySimulator {
             for ref in arrivals[t] {
                 reservoir.append(ref)
                 arrivedCorrect.append(ref.correct)
-                if var c = challenger, Int(ref.tick) >= c.start, Int(ref.tick) < c.end {
+                if let c = challenger, Int(ref.tick) >= c.start, Int(ref.tick) < c.end {
+                    // Tally the online test's labels in place (no copy of the challenger per label).
                     if c.share == 0 {
-                        c.counts.championN += 1; c.counts.championCorrect += ref.correct ? 1 : 0
-                        c.counts.challengerN += 1; c.counts.challengerCorrect += ref.challengerCorrect == 1 ? 1 : 0
+                        challenger!.counts.championN += 1; challenger!.counts.championCorrect += ref.correct ? 1 : 0
+                        challenger!.counts.challengerN += 1; challenger!.counts.challengerCorrect += ref.challengerCorrect == 1 ? 1 : 0
                     } else if ref.arm == 1 {
-                        c.counts.challengerN += 1; c.counts.challengerCorrect += ref.correct ? 1 : 0
+                        challenger!.counts.challengerN += 1; challenger!.counts.challengerCorrect += ref.correct ? 1 : 0
                     } else {
-                        c.counts.championN += 1; c.counts.championCorrect += ref.correct ? 1 : 0
+                        challenger!.counts.championN += 1; challenger!.counts.championCorrect += ref.correct ? 1 : 0
                     }
-                    challenger = c
                 }
             }
             arrivals[t] = []
