@@ -76,7 +76,9 @@ public enum MarkdownReport {
                 }
             }
         }
-        out += "\n---\nRegenerate with `flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)`; every figure above comes from `run.sqlite` in this folder.\n"
+        // The built-in quickstart is run without a file argument.
+        let command = m.scenarioFile.hasSuffix("(built in)") ? "flywheel run" : "flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)"
+        out += "\n---\nRegenerate with `\(command)`; every figure above comes from `run.sqlite` in this folder.\n"
         return out
     }
 
