@@ -39,16 +39,16 @@ public struct DeclaredDrift: Sendable, Hashable {
 /// ``warmupTicks`` ticks forming the warm-up history the initial model is fitted on (not scored),
 /// the next ``ticks`` ticks the scored run, with optional injected drifts.
 ///
-/// **One realisation.** Real data happened once: ``generate(replicate:seed:)`` returns the same
+/// **One realisation.** Real data happened once: ``open(replicate:seed:)`` returns the same
 /// batches for every replicate (injected drifts draw from a stream named by the seed only, never
 /// by the replicate). Replicates of a replay therefore differ only by the strategies' own
 /// randomness (e.g. which events get labelled, holdout splits, stochastic learners).
 ///
-/// **Memory.** The engine shares one replicate's traffic read-only between every strategy, so
-/// the replayed batches (the scored ticks, plus the warm-up) are held in memory once, whatever
-/// the number of replicates: a cache computes them on the first request and hands the same
-/// copy-on-write arrays to every replicate. Decoding itself is streaming (``CSVReplay`` never
-/// holds the file), so only the decoded events (`8·dimension + 32` bytes each) cost memory.
+/// **Memory.** Decoding is streaming (``CSVReplay`` never holds the file) and the engine reads
+/// the replay once for all replicates (``replicatesShareTraffic``), in chunks of ticks that every
+/// strategy simulates before the next chunk is read: only the warm-up, the chunk in flight
+/// (`8·dimension + 32` bytes an event) and each strategy's labelled rows are held, so a file
+/// larger than memory replays.
 ///
 /// **Injected drift on real data** (time `t` in scored ticks; event `i` of `n` in tick `k` is at
 /// `k + i/n`), through the same ``DriftInjector`` as synthetic streams:
@@ -87,7 +87,6 @@ public struct ReplaySource: TrafficSource {
     public var drifts: [Drift]
     public let declared: [DeclaredDrift]
     private let declaredTruth: [DriftTruth]
-    private let cache = ReplayCache()
 
     /// Scans the file once (validating every row) and resolves the declared drifts.
     ///
@@ -159,12 +158,6 @@ public struct ReplaySource: TrafficSource {
         }
     }
 
-    /// The warm-up history and the scored batches; the same for every replicate (see the type's
-    /// documentation), computed once and cached per seed.
-    public func generate(replicate: Int, seed: UInt64) throws -> (warmup: EventBatch, batches: [EventBatch]) {
-        try cache.value(seed: seed) { try replay(seed: seed) }
-    }
-
     /// Position of a 0-based row in file ticks: `k + i/n` for the `i`-th of the `n` rows of tick `k`.
     static func position(ofRow r: Int, cumulative: [Int]) -> Double {
         // The last tick k with cumulative[k] <= r and a row at r.
@@ -234,38 +227,45 @@ public struct ReplaySource: TrafficSource {
         return out
     }
 
-    /// Replays the file: the warm-up ticks concatenated, then the scored ticks with the injected drifts.
+    /// Replays the file: the warm-up ticks concatenated, then a cursor over the scored ticks with
+    /// the injected drifts, read from the file as the engine asks for them.
     ///
-    /// - Complexity: O(rows × (fields + drifts)); no allocation per event beyond the batches.
-    func replay(seed: UInt64) throws -> (warmup: EventBatch, batches: [EventBatch]) {
+    /// - Complexity: O(rows × (fields + drifts)); memory holds the warm-up and one tick.
+    public func open(replicate: Int, seed: UInt64) throws -> TrafficCursor {
         let replay = try CSVReplay(mapping: mapping)
         let d = schema.dimension, k = schema.classes.count
         var warmup = EventBatch(dimension: d, capacity: rowsPerTick[0..<warmupTicks].reduce(0, +))
-        var batches: [EventBatch] = []
-        batches.reserveCapacity(ticks)
+        var first: (Int, EventBatch)?
+        while let (tick, _, b) = try replay.nextTick() {
+            if tick >= warmupTicks { first = (tick, b); break }
+            warmup.features.append(contentsOf: b.features)
+            warmup.labels.append(contentsOf: b.labels)
+            warmup.concept.append(contentsOf: b.concept)
+            warmup.slice.append(contentsOf: b.slice)
+            warmup.bayes.append(contentsOf: b.bayes)
+        }
         let injector = DriftInjector(drifts: drifts, dimension: d, classCount: k)
         let rng = RandomStream(seed: seed, path: "replay", "drifts")
-        var state = injector.makeState()
-        var shares = [Double](repeating: 0, count: k)
-        while let (tick, _, b) = try replay.nextTick() {
-            if tick < warmupTicks {
-                warmup.features.append(contentsOf: b.features)
-                warmup.labels.append(contentsOf: b.labels)
-                warmup.concept.append(contentsOf: b.concept)
-                warmup.slice.append(contentsOf: b.slice)
-                warmup.bayes.append(contentsOf: b.bayes)
-                continue
-            }
+        let state = Box(injector.makeState())
+        let shares = Box([Double](repeating: 0, count: k))
+        let pending = Box(first)
+        let (ticks, warmupTicks, drifts) = (self.ticks, self.warmupTicks, self.drifts)
+        return TrafficCursor(warmup: warmup) {
+            let next: (Int, EventBatch)?
+            if let p = pending.value { next = p; pending.value = nil } else { next = try replay.nextTick().map { ($0.0, $0.2) } }
+            guard let (tick, b) = next else { return nil }
             let scored = tick - warmupTicks
-            guard scored < ticks else { break }
+            guard scored < ticks else { return nil }
             var batch = b
             if !drifts.isEmpty {
-                inject(into: &batch, tick: scored, injector: injector, state: &state, shares: &shares, rng: rng)
+                self.inject(into: &batch, tick: scored, injector: injector, state: &state.value, shares: &shares.value, rng: rng)
             }
-            batches.append(batch)
+            return batch
         }
-        return (warmup, batches)
     }
+
+    /// Replayed data happened once: every replicate reads the same events.
+    public var replicatesShareTraffic: Bool { true }
 
     /// Applies the injected drifts to one tick's events in place; rows a prior drift rejects are removed.
     private func inject(into batch: inout EventBatch, tick: Int, injector: DriftInjector, state: inout EventDrifts,
@@ -310,22 +310,5 @@ public struct ReplaySource: TrafficSource {
             batch.slice.removeLast(n - kept)
             batch.bayes.removeLast(n - kept)
         }
-    }
-}
-
-/// The replayed traffic, computed once per seed and shared by every replicate.
-final class ReplayCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var seed: UInt64?
-    private var stored: (warmup: EventBatch, batches: [EventBatch])?
-
-    func value(seed: UInt64, _ make: () throws -> (warmup: EventBatch, batches: [EventBatch])) throws -> (warmup: EventBatch, batches: [EventBatch]) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored, self.seed == seed { return stored }
-        let v = try make()
-        stored = v
-        self.seed = seed
-        return v
     }
 }

@@ -26,35 +26,50 @@ public struct SimulationPlan: Sendable {
 
 /// Runs every strategy on every replicate, in parallel, and assembles the run record.
 ///
+/// **Streaming.** Traffic is read in chunks of ticks (at most ``defaultChunkBytes`` of events
+/// across replicates at once): every strategy × replicate simulation consumes the chunk, then the
+/// next chunk is read. A simulation keeps no past traffic (only its labelled rows), so a horizon
+/// or a replayed file larger than memory runs in memory bounded by the chunk; a short run is a
+/// single chunk.
+///
 /// Determinism by construction: each replicate's traffic depends only on the seed and the
 /// replicate index and is generated once, then shared read-only by all strategies; each
 /// strategy × replicate simulation is single-threaded and draws only from its own named streams;
-/// results are stored by index, never in completion order. Any thread count gives the same bytes.
+/// results are stored by index, never in completion order. Any thread count and any chunk size
+/// give the same bytes.
 public enum Runner {
+    /// Bytes of events held at once by default (all replicates together).
+    public static let defaultChunkBytes = 256 << 20
+
     public static func run(_ plan: SimulationPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                           observer: (any TrainingObserver)? = nil,
+                           observer: (any TrainingObserver)? = nil, chunkBytes: Int = defaultChunkBytes,
                            progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> RunRecord {
         let reps = plan.manifest.replicates
         let schema = plan.source.schema
         let classCount = schema.classes.count
         let seed = plan.manifest.seed
         let workers = max(1, threads)
+        let ticks = plan.source.ticks
+        // Replayed data is read once and shared by every replicate.
+        let streams = plan.source.replicatesShareTraffic ? 1 : reps
+        @Sendable func stream(of r: Int) -> Int { streams == 1 ? 0 : r }
 
-        // Phase 1: traffic and the initial model, one replicate per work item.
-        let trafficSlots = Slots<ReplicateTraffic>(count: reps)
+        // Phase 1: open each replicate's traffic and fit the initial model on its warm-up.
+        let cursors = Slots<TrafficCursor>(count: streams)
+        try parallel(streams, workers: workers) { i in cursors[i] = try plan.source.open(replicate: i, seed: seed) }
+        let starts = Slots<(model: any Model, training: TrainingSet)>(count: reps)
         try parallel(reps, workers: workers) { r in
-            let (warmup, batches) = try plan.source.generate(replicate: r, seed: seed)
+            let warmup = cursors[stream(of: r)].warmup
             let set = TrainingSet(dimension: warmup.dimension, features: warmup.features, labels: warmup.labels,
                                   ticks: [Int32](repeating: -1, count: warmup.count))
             let (model, _) = plan.initialLearner.fit(set, classCount: classCount, warmStart: nil,
                                                      rng: RandomStream(seed: seed, path: "replicate", r, "initial-model"))
-            trafficSlots[r] = ReplicateTraffic(replicate: r, batches: batches, initialModel: model, initialTraining: set)
+            starts[r] = (model, set)
         }
-        let traffic = trafficSlots.values()
 
-        // Phase 2: strategy × replicate simulations.
+        // Phase 2: chunk by chunk, every strategy × replicate simulation consumes the chunk.
         let s = plan.strategies.count
-        let runSlots = Slots<StrategyRun>(count: s * reps)
+        let simulations = Slots<StrategySimulation>(count: s * reps)
         let done = Counter()
         // Costliest strategies first (longest-processing-time scheduling), so the last items to
         // finish are short ones; results are still stored by index.
@@ -62,21 +77,58 @@ public enum Runner {
             let ca = estimatedCost(plan.strategies[a / reps]), cb = estimatedCost(plan.strategies[b / reps])
             return ca != cb ? ca > cb : a < b
         }
-        try parallel(s * reps, workers: workers) { position in
-            let item = order[position]
-            let (si, r) = (item / reps, item % reps)
-            var sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed, observer: observer,
-                                        extraMetrics: plan.extraMetrics)
-            sim.sliceNames = schema.slices
-            runSlots[item] = try sim.run(traffic[r])
-            let n = done.increment()
-            progress?(n, s * reps)
+        var volume = [[Double]](repeating: [], count: reps), bayes = volume
+        let budget = max(1, chunkBytes / streams)
+        var read = 0
+        while read < ticks {
+            let chunks = Slots<[EventBatch]>(count: streams)
+            let wanted = ticks - read
+            try parallel(streams, workers: workers) { i in
+                var cursor = cursors[i]
+                var chunk: [EventBatch] = [], bytes = 0
+                while chunk.count < wanted, bytes < budget, let batch = try cursor.next() {
+                    bytes += batch.count * (8 * batch.dimension + 32)
+                    chunk.append(batch)
+                }
+                cursors[i] = cursor
+                chunks[i] = chunk
+            }
+            let length = chunks[0].count
+            for i in 1..<streams where chunks[i].count != length {
+                throw FlywheelError("replicate \(i)'s traffic gave \(chunks[i].count) ticks where replicate 0's gave \(length)")
+            }
+            guard length > 0 else { break }
+            for r in 0..<reps {
+                let chunk = chunks[stream(of: r)]
+                volume[r] += chunk.map { Double($0.count) }
+                bayes[r] += chunk.map { b in b.bayes.isEmpty ? .nan : b.bayes.reduce(0, +) / Double(b.bayes.count) }
+            }
+            let first = read
+            read += length
+            let last = read >= ticks
+            try parallel(s * reps, workers: workers) { position in
+                let item = order[position]
+                let (si, r) = (item / reps, item % reps)
+                var simulation: StrategySimulation
+                if first == 0 {
+                    var sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed,
+                                                observer: observer, extraMetrics: plan.extraMetrics)
+                    sim.sliceNames = schema.slices
+                    simulation = try StrategySimulation(sim, replicate: r, ticks: ticks, initialModel: starts[r].model,
+                                                        initialTraining: starts[r].training)
+                } else {
+                    simulation = simulations.take(item)
+                }
+                for batch in chunks[stream(of: r)] { try simulation.step(batch) }
+                simulations[item] = simulation
+                if last { progress?(done.increment(), s * reps) }
+            }
         }
-        let records = traffic.map { t in
-            TrafficRecord(replicate: t.replicate, volume: t.batches.map { Double($0.count) },
-                          bayes: t.batches.map { b in b.bayes.isEmpty ? .nan : b.bayes.reduce(0, +) / Double(b.bayes.count) })
+        guard read == ticks else {
+            throw FlywheelError("the traffic ended after \(read) of its \(ticks) ticks (a replayed file changed during the run?)")
         }
-        return RunRecord(manifest: plan.manifest, strategies: plan.strategies.map(\.name), runs: runSlots.values(),
+        let records = (0..<reps).map { TrafficRecord(replicate: $0, volume: volume[$0], bayes: bayes[$0]) }
+        return RunRecord(manifest: plan.manifest, strategies: plan.strategies.map(\.name), runs: simulations.values().map { $0.result() },
                          traffic: records, drifts: plan.source.groundTruth())
     }
 
@@ -122,6 +174,8 @@ final class Slots<T>: @unchecked Sendable {
         get { lock.lock(); defer { lock.unlock() }; return storage[i]! }
         set { lock.lock(); storage[i] = newValue; lock.unlock() }
     }
+    /// The value at `i`, leaving the slot empty (so the caller mutates it without a copy).
+    func take(_ i: Int) -> T { lock.lock(); defer { lock.unlock() }; let v = storage[i]!; storage[i] = nil; return v }
     func values() -> [T] { lock.lock(); defer { lock.unlock() }; return storage.map { $0! } }
     func optionalValues() -> [T?] { lock.lock(); defer { lock.unlock() }; return storage }
 }

@@ -82,10 +82,12 @@ public struct StrategySimulator {
         self.extraMetrics = extraMetrics
     }
 
-    /// A labelled event: a reference into the shared traffic plus what the strategy learned of it.
+    /// A labelled event: where its row is kept, plus what the strategy learned of it.
     struct LabelRef {
+        /// The tick the event was served at.
         var tick: Int32
-        var index: Int32
+        /// Its row in the strategy's ``LabelledRows``.
+        var row: Int32
         var arrival: Int32
         /// The label as the annotator gave it (possibly wrong).
         var label: Double
@@ -107,293 +109,20 @@ public struct StrategySimulator {
         var counts = (championCorrect: 0, championN: 0, challengerCorrect: 0, challengerN: 0)
     }
 
+    /// Simulates the strategy over one replicate's traffic held in memory.
     public func run(_ traffic: ReplicateTraffic) throws -> StrategyRun {
-        let batches = traffic.batches
-        let ticks = batches.count
-        let r = traffic.replicate
-        let d = batches.first?.dimension ?? traffic.initialTraining.dimension
-        let sliceSeries = classCount > 0 ? sliceNames.map { "accuracy@\($0)" } : []
-        var series = (RunMetric.names + extraMetrics.map(\.rawValue) + sliceSeries).map { MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks)) }
-        var sliceCorrect = [Int](repeating: 0, count: sliceSeries.count), sliceTotal = sliceCorrect
-        var events: [StrategyEvent] = []
-        let labelRNG = RandomStream(seed: seed, path: "replicate", r, "labels", labelingKey)
-        let loggingRNG = RandomStream(seed: seed, path: "replicate", r, "logging", "\(spec.logging)")
-        let rolloutRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "rollout")
-        let trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
-        var champion = traffic.initialModel
-        var version = 0
-        var arrivals = [[LabelRef]](repeating: [], count: ticks)
-        var reservoir: [LabelRef] = []   // arrived labels, in arrival order
-        var lastTrain = 0.0
-        var labelsSinceTrain = 0
-        var reservoirAtLastTrain = 0
-        var trigger = try TriggerState(spec.trigger.policy, profiles: spec.logging == .profiles)
-        let needsScores = trigger.needsScores
-        trigger.didDeploy(training: traffic.initialTraining,
-                          scores: needsScores ? scores(of: champion, on: traffic.initialTraining.features, count: traffic.initialTraining.count) : [])
-        if spec.logging == .profiles {
-            events.append(StrategyEvent(kind: "note", tick: 0, modelVersion: 0,
-                                        detail: "profiles-only logging: no raw rows are kept; drift triggers compare mergeable quantile sketches, and retraining uses only the events sent for labelling"))
-        }
-        var deployedAt = 0
-        var pendingJob: (ready: Int, model: any Model, training: TrainingSet, holdout: TrainingSet)?
-        var challenger: Challenger?
-        var committee: [any Model] = []
-        if case .committee(let m) = spec.labeling.curation { committee = bootstrapCommittee(m, traffic.initialTraining, r) }
-
-        let maxVolume = batches.map(\.count).max() ?? 0
-        var predictions = [Double](repeating: 0, count: maxVolume)
-        var challengerPredictions = [Double](repeating: 0, count: maxVolume)
-        var arm = [Int8](repeating: 0, count: maxVolume)
-        var logged = [Int32](repeating: 0, count: maxVolume)
-        var chosen = [Int32](repeating: 0, count: maxVolume)
-        var priority = [Double](repeating: 0, count: maxVolume)
-        var served = [Double](repeating: 0, count: needsScores ? maxVolume : 0)
-        var servedPrediction = [Double](repeating: 0, count: extraMetrics.isEmpty ? 0 : maxVolume)
-        var servedProbabilities = [Double](repeating: 0, count: extraMetrics.isEmpty ? 0 : maxVolume * max(classCount, 1))
-        var challengerProbabilities = servedProbabilities
-        var arrivedCorrect = [Bool]()
-        arrivedCorrect.reserveCapacity(maxVolume)
-
-        for t in 0..<ticks {
-            let batch = batches[t]
-            let n = batch.count
-            // 1. Serve: the champion predicts the whole tick at once; a challenger its share.
-            batch.features.withUnsafeBufferPointer { xb in
-                predictions.withUnsafeMutableBufferPointer { pb in champion.predict(xb, count: n, into: pb) }
-                if let c = challenger {
-                    challengerPredictions.withUnsafeMutableBufferPointer { pb in c.model.predict(xb, count: n, into: pb) }
-                }
-            }
-            var challengerServed = 0
-            let share = challenger?.share ?? 0
-            for i in 0..<n {
-                arm[i] = 0
-                if share > 0, rolloutRNG.uniform() < share {
-                    arm[i] = 1
-                    challengerServed += 1
-                }
-            }
-            var correct = 0
-            var absError = 0.0
-            for i in 0..<n {
-                let p = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
-                if classCount > 0 { if p == batch.labels[i] { correct += 1 } } else { absError += abs(p - batch.labels[i]) }
-            }
-            if !sliceSeries.isEmpty {
-                for k in sliceCorrect.indices { sliceCorrect[k] = 0; sliceTotal[k] = 0 }
-                for i in 0..<n {
-                    let k = Int(batch.slice[i])
-                    guard k >= 0, k < sliceTotal.count else { continue }
-                    sliceTotal[k] += 1
-                    if (arm[i] == 1 ? challengerPredictions[i] : predictions[i]) == batch.labels[i] { sliceCorrect[k] += 1 }
-                }
-                let first = RunMetric.names.count + extraMetrics.count
-                for k in sliceTotal.indices where sliceTotal[k] > 0 {
-                    series[first + k].values[t] = Double(sliceCorrect[k]) / Double(sliceTotal[k])
-                }
-            }
-            let accuracy = classCount > 0 ? Double(correct) / Double(max(n, 1)) : absError / Double(max(n, 1))
-            let errorCost = classCount > 0 ? Double(n - correct) * costs.error : absError * costs.error
-
-            // 2. Log: which events the strategy keeps.
-            let loggedCount = logEvents(batch, predictions: predictions, rng: loggingRNG, into: &logged)
-
-            // 3. Curate and label within the budget; labels arrive after their delay.
-            var quota = Int((spec.labeling.coverage * Double(loggedCount)).rounded(.down))
-            if let cap = spec.labeling.budgetPerTick { quota = min(quota, cap) }
-            quota = min(quota, loggedCount)
-            let picked = curate(quota, batch: batch, logged: logged, loggedCount: loggedCount, predictions: predictions,
-                                servingModel: champion, committee: committee, rng: labelRNG, priority: &priority, into: &chosen)
-            for c in 0..<picked {
-                let i = Int(chosen[c])
-                let arrival = t + drawDelay(labelRNG)
-                var label = batch.labels[i]
-                if spec.labeling.noise > 0, classCount > 0, labelRNG.uniform() < spec.labeling.noise {
-                    label = classCount == 2 ? 1 - label : Double((Int(label) + 1 + labelRNG.int(below: classCount - 1)) % classCount)
-                }
-                let servedPrediction = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
-                var shadow: Int8 = -1
-                if challenger != nil, challenger!.share == 0 { shadow = challengerPredictions[i] == label ? 1 : 0 }
-                guard arrival < ticks else { continue }
-                arrivals[arrival].append(LabelRef(tick: Int32(t), index: Int32(i), arrival: Int32(arrival), label: label,
-                                                  correct: classCount > 0 && servedPrediction == label, arm: arm[i], challengerCorrect: shadow))
-            }
-            arrivedCorrect.removeAll(keepingCapacity: true)
-            for ref in arrivals[t] {
-                reservoir.append(ref)
-                arrivedCorrect.append(ref.correct)
-                if let c = challenger, Int(ref.tick) >= c.start, Int(ref.tick) < c.end {
-                    // Tally the online test's labels in place (no copy of the challenger per label).
-                    if c.share == 0 {
-                        challenger!.counts.championN += 1; challenger!.counts.championCorrect += ref.correct ? 1 : 0
-                        challenger!.counts.challengerN += 1; challenger!.counts.challengerCorrect += ref.challengerCorrect == 1 ? 1 : 0
-                    } else if ref.arm == 1 {
-                        challenger!.counts.challengerN += 1; challenger!.counts.challengerCorrect += ref.correct ? 1 : 0
-                    } else {
-                        challenger!.counts.championN += 1; challenger!.counts.championCorrect += ref.correct ? 1 : 0
-                    }
-                }
-            }
-            arrivals[t] = []
-            labelsSinceTrain += arrivedCorrect.count
-            let observed = arrivedCorrect.isEmpty ? Double.nan
-                : Double(arrivedCorrect.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(arrivedCorrect.count)
-
-            // 4. Trigger, from observable signals only.
-            if needsScores { fillScores(champion, batch, into: &served) }
-            var observedBatch = batch
-            var observedScores = served[..<(needsScores ? n : 0)]
-            if spec.logging != .all, spec.logging != .profiles, trigger.needsInputs {
-                // Input and output monitors see only what the strategy logged.
-                var kept = EventBatch(dimension: d, capacity: loggedCount)
-                var keptScores: [Double] = []
-                for j in 0..<loggedCount {
-                    let i = Int(logged[j])
-                    kept.features.append(contentsOf: batch.features[(i * d)..<((i + 1) * d)])
-                    kept.labels.append(batch.labels[i])
-                    if needsScores { keptScores.append(served[i]) }
-                }
-                observedBatch = kept
-                observedScores = keptScores[...]
-            }
-            let fires = trigger.update(TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                                          arrivedCorrect: arrivedCorrect, deployedAt: deployedAt, batch: observedBatch,
-                                                          scores: observedScores))
-            var trained = 0.0, deployed = 0.0, trainingSamples = 0.0, retrainCost = 0.0, deployCost = 0.0, rollbackCost = 0.0
-            let cooled = Double(t) - lastTrain >= spec.trigger.cooldown || version == 0 && lastTrain == 0
-            let busy = pendingJob != nil || challenger != nil
-            if fires && cooled && !busy && labelsSinceTrain >= spec.trigger.minNewLabels && !reservoir.isEmpty {
-                events.append(StrategyEvent(kind: "trigger", tick: t, modelVersion: version))
-                // 5. Form the dataset from arrived labels.
-                let rows = datasetRows(reservoir, since: reservoirAtLastTrain, now: t, batches: batches, champion: champion, rng: trainRNG)
-                var set = TrainingSet(dimension: d)
-                set.features.reserveCapacity(rows.count * d)
-                for ref in rows {
-                    let b = batches[Int(ref.tick)]
-                    let base = Int(ref.index) * d
-                    set.features.append(contentsOf: b.features[base..<(base + d)])
-                    set.labels.append(ref.label)
-                    set.ticks.append(ref.tick)
-                }
-                let (fitSet, holdout) = split(set)
-                // Every row of the dataset (holdout included), with the tick its label arrived.
-                observer?.didFit(strategy: spec.name, replicate: r, atTick: t, rowTicks: set.ticks, rowArrivals: rows.map(\.arrival))
-                // 6. Train (warm-started from the champion when fine-tuning).
-                let (candidate, epochs) = spec.learner.fit(fitSet, classCount: classCount,
-                                                           warmStart: spec.warmStart ? champion : nil, rng: trainRNG)
-                trained = 1
-                trainingSamples = Double(fitSet.count)
-                retrainCost = costs.retrain + costs.retrainPerSample * Double(fitSet.count * epochs)
-                lastTrain = Double(t)
-                labelsSinceTrain = 0
-                reservoirAtLastTrain = reservoir.count
-                events.append(StrategyEvent(kind: "train", tick: t, modelVersion: version + 1, samples: fitSet.count,
-                                            detail: "epochs=\(epochs), ready at tick \(t + spec.trainingLatency)"))
-                pendingJob = (t + spec.trainingLatency, candidate, fitSet, holdout)
-            }
-            // 7. Offline gate, once the candidate is ready.
-            if let job = pendingJob, job.ready <= t {
-                pendingJob = nil
-                let verdict = gate(candidate: job.model, champion: champion, holdout: job.holdout, batches: batches)
-                if !spec.gate.isOpen {
-                    events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
-                                                samples: job.holdout.count, detail: verdict.detail))
-                }
-                if verdict.pass {
-                    // 8. Roll out.
-                    switch spec.rollout {
-                    case .immediate:
-                        champion = job.model
-                        version += 1
-                        deployed = 1
-                        deployCost += costs.deploy
-                        deployedAt = t + 1
-                        trigger.didDeploy(training: job.training, scores: needsScores ? scores(of: champion, on: job.training.features, count: job.training.count) : [])
-                        if case .committee(let m) = spec.labeling.curation { committee = bootstrapCommittee(m, job.training, r * 1000 + version) }
-                        events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version))
-                    case .shadow(let k, _):
-                        challenger = Challenger(model: job.model, training: job.training, start: t + 1, end: t + 1 + k, share: 0)
-                        events.append(StrategyEvent(kind: "shadow", tick: t, modelVersion: version + 1, detail: "for \(k) ticks"))
-                    case .canary(let f, let k, _):
-                        challenger = Challenger(model: job.model, training: job.training, start: t + 1, end: t + 1 + k, share: f)
-                        deployCost += costs.deploy
-                        events.append(StrategyEvent(kind: "canary", tick: t, modelVersion: version + 1, detail: "\(f) of traffic for \(k) ticks"))
-                    case .ab(let f, let k, _):
-                        challenger = Challenger(model: job.model, training: job.training, start: t + 1, end: t + 1 + k, share: f)
-                        deployCost += costs.deploy
-                        events.append(StrategyEvent(kind: "ab", tick: t, modelVersion: version + 1, detail: "split \(f) for \(k) ticks"))
-                    }
-                }
-            }
-            // The online test decides once its period is over and its labels had time to arrive.
-            if let c = challenger, t >= c.end - 1 + spec.labeling.delay.minimum {
-                let promote = decide(c)
-                challenger = nil
-                if promote.yes {
-                    champion = c.model
-                    version += 1
-                    deployed = 1
-                    if case .shadow = spec.rollout { deployCost += costs.deploy }
-                    deployedAt = t + 1
-                    trigger.didDeploy(training: c.training, scores: needsScores ? scores(of: champion, on: c.training.features, count: c.training.count) : [])
-                    if case .committee(let m) = spec.labeling.curation { committee = bootstrapCommittee(m, c.training, r * 1000 + version) }
-                    events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version, detail: promote.detail))
-                } else {
-                    if case .shadow = spec.rollout {} else { rollbackCost = costs.rollback }
-                    events.append(StrategyEvent(kind: "rollback", tick: t, modelVersion: version, detail: promote.detail))
-                }
-            }
-            // 9. Account.
-            let labelCost = Double(picked) * spec.labeling.cost
-            let values: [Double] = [accuracy, observed, Double(picked), Double(arrivedCorrect.count), trained, deployed,
-                                    Double(version), Double(challengerServed) / Double(max(n, 1)), trainingSamples, errorCost,
-                                    labelCost, retrainCost, deployCost, rollbackCost,
-                                    errorCost + labelCost + retrainCost + deployCost + rollbackCost]
-            for m in 0..<values.count { series[m].values[t] = values[m] }
-            if !extraMetrics.isEmpty, n > 0 {
-                // What users were served: each event's prediction and probabilities from its own arm.
-                let k = max(classCount, 1)
-                batch.features.withUnsafeBufferPointer { xb in
-                    if classCount > 0 {
-                        _ = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
-                        if let c = challenger, c.share > 0 {
-                            _ = challengerProbabilities.withUnsafeMutableBufferPointer { c.model.probabilities(xb, count: n, into: $0) }
-                        }
-                    }
-                }
-                for i in 0..<n {
-                    servedPrediction[i] = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
-                    if arm[i] == 1, classCount > 0 { for c in 0..<k { servedProbabilities[i * k + c] = challengerProbabilities[i * k + c] } }
-                }
-                for (e, metric) in extraMetrics.enumerated() {
-                    let value: Double = servedPrediction.withUnsafeBufferPointer { pb in
-                        batch.labels.withUnsafeBufferPointer { lb in
-                            servedProbabilities.withUnsafeBufferPointer { qb in
-                                let p = UnsafeBufferPointer(rebasing: pb[0..<n]), q = UnsafeBufferPointer(rebasing: qb[0..<(n * k)])
-                                switch metric {
-                                case .logLoss: return classCount > 0 ? Metrics.logLoss(probabilities: q, classCount: k, labels: lb) : .nan
-                                case .f1: return classCount > 0 ? Metrics.macroF1(predictions: p, labels: lb, classCount: k) : .nan
-                                case .auc: return classCount > 0 ? Metrics.rocAUC(probabilities: q, classCount: k, labels: lb) : .nan
-                                case .rmse: return Metrics.rmse(predictions: p, labels: lb)
-                                }
-                            }
-                        }
-                    }
-                    series[RunMetric.names.count + e].values[t] = value
-                }
-            }
-        }
-        if classCount == 0 { series[0].name = "mae"; series[1].name = "observed_mae" }
-        return StrategyRun(strategy: spec.name, replicate: r, series: series, events: events)
+        var simulation = try StrategySimulation(self, replicate: traffic.replicate, ticks: traffic.batches.count,
+                                                initialModel: traffic.initialModel, initialTraining: traffic.initialTraining)
+        for batch in traffic.batches { try simulation.step(batch) }
+        return simulation.result()
     }
 
-    private var labelingKey: String {
+    var labelingKey: String {
         let l = spec.labeling
         return "\(l.coverage)/\(l.budgetPerTick ?? -1)/\(l.delay)/\(l.noise)/\(l.curation)/\(spec.logging)"
     }
 
-    private func drawDelay(_ rng: RandomStream) -> Int {
+    func drawDelay(_ rng: RandomStream) -> Int {
         switch spec.labeling.delay {
         case .fixed(let d): return d
         case .uniform(let lo, let hi): return lo + rng.int(below: hi - lo + 1)
@@ -406,7 +135,7 @@ public struct StrategySimulator {
     }
 
     /// Marks the events the strategy logs; returns how many (their indices, increasing, in `out`).
-    private func logEvents(_ batch: EventBatch, predictions: [Double], rng: RandomStream, into out: inout [Int32]) -> Int {
+    func logEvents(_ batch: EventBatch, predictions: [Double], rng: RandomStream, into out: inout [Int32]) -> Int {
         let n = batch.count
         switch spec.logging {
         case .all, .profiles:
@@ -442,7 +171,7 @@ public struct StrategySimulator {
     }
 
     /// Picks `quota` of the logged events for labelling, by the curation policy, into `out`.
-    private func curate(_ quota: Int, batch: EventBatch, logged: [Int32], loggedCount: Int, predictions: [Double],
+    func curate(_ quota: Int, batch: EventBatch, logged: [Int32], loggedCount: Int, predictions: [Double],
                         servingModel: any Model, committee: [any Model], rng: RandomStream,
                         priority: inout [Double], into out: inout [Int32]) -> Int {
         guard quota > 0 else { return 0 }
@@ -519,7 +248,7 @@ public struct StrategySimulator {
     }
 
     /// The `quota` logged events with the highest priority (their indices, increasing).
-    private func topK(_ quota: Int, _ count: Int, _ logged: [Int32], _ priority: [Double], _ out: inout [Int32]) -> Int {
+    func topK(_ quota: Int, _ count: Int, _ logged: [Int32], _ priority: [Double], _ out: inout [Int32]) -> Int {
         var order = Array(0..<count)
         order.sort { priority[$0] != priority[$1] ? priority[$0] > priority[$1] : $0 < $1 }
         let k = min(quota, count)
@@ -528,7 +257,7 @@ public struct StrategySimulator {
         return k
     }
 
-    private func bootstrapCommittee(_ members: Int, _ training: TrainingSet, _ salt: Int) -> [any Model] {
+    func bootstrapCommittee(_ members: Int, _ training: TrainingSet, _ salt: Int) -> [any Model] {
         let rng = RandomStream(seed: seed, path: "committee", spec.name, salt)
         return (0..<members).map { _ in
             var set = TrainingSet(dimension: training.dimension)
@@ -542,8 +271,8 @@ public struct StrategySimulator {
         }
     }
 
-    private func datasetRows(_ reservoir: [LabelRef], since: Int, now t: Int, batches: [EventBatch], champion: any Model,
-                             rng: RandomStream) -> [LabelRef] {
+    func datasetRows(_ reservoir: [LabelRef], since: Int, now t: Int, rows store: LabelledRows, champion: any Model,
+                     rng: RandomStream) -> [LabelRef] {
         func recent(_ w: Double) -> [LabelRef] {
             let oldest = Double(t) - w
             return reservoir.filter { Double($0.tick) >= oldest }
@@ -568,12 +297,11 @@ public struct StrategySimulator {
             let k = classCount
             var losses = [(Double, Int)]()
             losses.reserveCapacity(pool.count)
-            var x = [Double](repeating: 0, count: batches.first?.dimension ?? 0)
+            var x = [Double](repeating: 0, count: store.dimension)
             var p = [Double](repeating: 0, count: k)
             for (j, ref) in pool.enumerated() {
-                let b = batches[Int(ref.tick)]
-                let base = Int(ref.index) * b.dimension
-                for c in 0..<b.dimension { x[c] = b.features[base + c] }
+                let base = Int(ref.row) * store.dimension
+                for c in 0..<store.dimension { x[c] = store.features[base + c] }
                 _ = x.withUnsafeBufferPointer { xb in p.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: 1, into: $0) } }
                 let y = min(max(Int(ref.label), 0), k - 1)
                 losses.append((-Foundation.log(max(p[y], 1e-15)), j))
@@ -583,11 +311,12 @@ public struct StrategySimulator {
         }
     }
 
-    private func split(_ set: TrainingSet) -> (TrainingSet, TrainingSet) {
-        guard !spec.gate.isOpen else { return (set, TrainingSet(dimension: set.dimension)) }
+    /// Splits a dataset into the rows to fit and the gate's holdout (the most recent rows by
+    /// serving tick), with the holdout rows' slices.
+    func split(_ set: TrainingSet, slices: [Int32]) -> (fit: TrainingSet, holdout: TrainingSet, holdoutSlices: [Int32]) {
+        guard !spec.gate.isOpen else { return (set, TrainingSet(dimension: set.dimension), []) }
         let h = Int((Double(set.count) * spec.gate.holdout).rounded())
-        guard h > 0, h < set.count else { return (set, TrainingSet(dimension: set.dimension)) }
-        // The most recent rows (by serving tick) are held out.
+        guard h > 0, h < set.count else { return (set, TrainingSet(dimension: set.dimension), []) }
         let order = (0..<set.count).sorted { set.ticks[$0] != set.ticks[$1] ? set.ticks[$0] < set.ticks[$1] : $0 < $1 }
         func subset(_ idx: ArraySlice<Int>) -> TrainingSet {
             var s = TrainingSet(dimension: set.dimension)
@@ -598,11 +327,12 @@ public struct StrategySimulator {
             }
             return s
         }
-        return (subset(order[..<(set.count - h)]), subset(order[(set.count - h)...]))
+        let held = order[(set.count - h)...]
+        return (subset(order[..<(set.count - h)]), subset(held), held.map { slices[$0] })
     }
 
     /// The offline gate's verdict and its comparison table (overall and per slice).
-    private func gate(candidate: any Model, champion: any Model, holdout: TrainingSet, batches: [EventBatch]) -> (pass: Bool, detail: String) {
+    func gate(candidate: any Model, champion: any Model, holdout: TrainingSet, slices: [Int32]) -> (pass: Bool, detail: String) {
         guard !spec.gate.isOpen, holdout.count > 0 else { return (true, "no gate") }
         let a = holdoutCorrect(candidate, holdout), b = holdoutCorrect(champion, holdout)
         let ca = Double(a.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(holdout.count)
@@ -610,10 +340,9 @@ public struct StrategySimulator {
         var pass = ca >= cb + spec.gate.minGain
         var detail = "holdout \(holdout.count): candidate \(fmt(ca)) vs champion \(fmt(cb)) (min gain \(fmt(spec.gate.minGain)))"
         if let margin = spec.gate.sliceMargin {
-            // Slices of the holdout rows are looked up in the traffic they came from.
             var bySlice: [Int32: (Int, Int, Int)] = [:]
             for i in 0..<holdout.count {
-                let slice = sliceOf(holdout, i, batches)
+                let slice = slices[i]
                 var e = bySlice[slice] ?? (0, 0, 0)
                 e.0 += a[i] ? 1 : 0
                 e.1 += b[i] ? 1 : 0
@@ -643,27 +372,14 @@ public struct StrategySimulator {
         return (pass, detail)
     }
 
-    /// The slice of holdout row `i`: rows carry their serving tick; the slice is found by matching
-    /// the row's features in that tick's batch (slices are absent on synthetic streams: −1).
-    private func sliceOf(_ set: TrainingSet, _ i: Int, _ batches: [EventBatch]) -> Int32 {
-        let b = batches[Int(set.ticks[i])]
-        guard b.slice.contains(where: { $0 >= 0 }) else { return -1 }
-        let d = set.dimension
-        let row = set.features[(i * d)..<((i + 1) * d)]
-        for j in 0..<b.count where b.features[(j * d)..<((j + 1) * d)].elementsEqual(row, by: { $0 == $1 || ($0.isNaN && $1.isNaN) }) {
-            return b.slice[j]
-        }
-        return -1
-    }
-
-    private func holdoutCorrect(_ model: any Model, _ set: TrainingSet) -> [Bool] {
+    func holdoutCorrect(_ model: any Model, _ set: TrainingSet) -> [Bool] {
         var out = [Double](repeating: 0, count: set.count)
         set.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: set.count, into: $0) } }
         return (0..<set.count).map { out[$0] == set.labels[$0] }
     }
 
     /// Promotion rule of the running online test.
-    private func decide(_ c: Challenger) -> (yes: Bool, detail: String) {
+    func decide(_ c: Challenger) -> (yes: Bool, detail: String) {
         let k = c.counts
         let pa = Double(k.challengerCorrect) / Double(max(k.challengerN, 1)), pb = Double(k.championCorrect) / Double(max(k.championN, 1))
         let table = "challenger \(fmt(pa)) on \(k.challengerN) labels vs champion \(fmt(pb)) on \(k.championN)"
@@ -685,7 +401,7 @@ public struct StrategySimulator {
 
     /// The model's score per row: P(last class) for two classes, else the top probability;
     /// the prediction itself for regression.
-    private func scores(of model: any Model, on features: [Double], count: Int) -> [Double] {
+    func scores(of model: any Model, on features: [Double], count: Int) -> [Double] {
         var out = [Double](repeating: 0, count: count)
         var batch = EventBatch(dimension: features.count / max(count, 1))
         batch.features = features
@@ -694,7 +410,7 @@ public struct StrategySimulator {
         return out
     }
 
-    private func fillScores(_ model: any Model, _ batch: EventBatch, into out: inout [Double]) {
+    func fillScores(_ model: any Model, _ batch: EventBatch, into out: inout [Double]) {
         let n = batch.count, k = model.classCount
         guard k > 0 else {
             batch.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: n, into: $0) } }

@@ -8,9 +8,42 @@ public protocol TrafficSource: Sendable {
     /// Ground truth of every drift: injected ones, and for replayed data the change points the
     /// scenario declares the data to have (empty for replayed data with neither).
     func groundTruth() -> [DriftTruth]
-    /// One replicate's warm-up data (the history the initial model is fitted on) and its
-    /// per-tick batches. Must depend only on `seed` and `replicate`.
-    func generate(replicate: Int, seed: UInt64) throws -> (warmup: EventBatch, batches: [EventBatch])
+    /// Opens one replicate's traffic: its warm-up data (the history the initial model is fitted
+    /// on) and a cursor over its scored ticks, in order. Must depend only on `seed` and
+    /// `replicate` (and not on `replicate` when ``replicatesShareTraffic``).
+    func open(replicate: Int, seed: UInt64) throws -> TrafficCursor
+    /// Whether every replicate sees the same events (replayed data happened once): the engine
+    /// then reads the traffic once and shares it between replicates.
+    var replicatesShareTraffic: Bool { get }
+}
+
+extension TrafficSource {
+    public var replicatesShareTraffic: Bool { false }
+
+    /// One replicate's warm-up and all its ticks, in memory.
+    public func generate(replicate: Int, seed: UInt64) throws -> (warmup: EventBatch, batches: [EventBatch]) {
+        var cursor = try open(replicate: replicate, seed: seed)
+        var batches: [EventBatch] = []
+        batches.reserveCapacity(ticks)
+        while let batch = try cursor.next() { batches.append(batch) }
+        return (cursor.warmup, batches)
+    }
+}
+
+/// One replicate's traffic, read tick by tick: the engine holds only the ticks it is simulating.
+public struct TrafficCursor: @unchecked Sendable {
+    /// The history before tick 0 that the initial model is fitted on.
+    public let warmup: EventBatch
+    private let read: () throws -> EventBatch?
+
+    /// - Parameter next: returns the next tick's batch, or nil after the last tick.
+    public init(warmup: EventBatch, next: @escaping () throws -> EventBatch?) {
+        self.warmup = warmup
+        read = next
+    }
+
+    /// The next tick's events, or nil after the last tick.
+    public mutating func next() throws -> EventBatch? { try read() }
 }
 
 /// A synthetic source: the scenario engine's stream with its drifts, plus warm-up history drawn
@@ -28,13 +61,19 @@ public struct SyntheticSource: TrafficSource {
     public var ticks: Int { traffic.ticks }
     public func groundTruth() -> [DriftTruth] { traffic.groundTruth() }
 
-    public func generate(replicate: Int, seed: UInt64) throws -> (warmup: EventBatch, batches: [EventBatch]) {
+    public func open(replicate: Int, seed: UInt64) throws -> TrafficCursor {
         var history = traffic
         history.drifts = []
         history.ticks = 1
         history.volume = VolumeProfile(base: warmupEvents)
         let warmup = history.generate(rng: RandomStream(seed: seed, path: "replicate", replicate, "warmup"))[0]
-        let batches = traffic.generate(rng: RandomStream(seed: seed, path: "replicate", replicate, "traffic"))
-        return (warmup, batches)
+        let box = Box(traffic.ticks(rng: RandomStream(seed: seed, path: "replicate", replicate, "traffic")))
+        return TrafficCursor(warmup: warmup) { box.value.next() }
     }
+}
+
+/// A mutable value behind a reference, for cursors that carry their state in a closure.
+final class Box<T> {
+    var value: T
+    init(_ value: T) { self.value = value }
 }

@@ -73,50 +73,19 @@ public struct SyntheticTraffic: Sendable {
     /// faults corrupt the served inputs last.
     /// - Complexity: O(events × drifts); no allocation per event.
     public func generate(rng: RandomStream) -> [EventBatch] {
-        let d = generator.schema.dimension
-        let k = generator.schema.classes.count
-        let injector = self.injector
-        let baseShares = k > 0 ? pilotShares(rng: RandomStream(seed: 0x5eed)) : []
-        var state = injector.makeState()
+        var cursor = ticks(rng: rng)
         var batches: [EventBatch] = []
         batches.reserveCapacity(ticks)
-        var x = [Double](repeating: 0, count: d)
-        for tick in 0..<ticks {
-            let n = volume.volume(atTick: tick)
-            var batch = EventBatch(dimension: d, capacity: n)
-            x.withUnsafeMutableBufferPointer { xb in
-                for i in 0..<n {
-                    let t = Double(tick) + Double(i) / Double(n)
-                    injector.evaluate(at: t, baseShares: baseShares, into: &state, rng: rng)
-                    var y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
-                    if state.priorClass >= 0 {
-                        let c = state.priorClass
-                        for _ in 0..<1000 {
-                            let accept = DriftInjector.priorAcceptance(isClass: Int(y) == c, base: baseShares[c], target: state.priorShare)
-                            if rng.uniform() < accept { break }
-                            y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
-                        }
-                    }
-                    y = injector.finish(xb, label: y, drifts: state, at: t, rng: rng)
-                    let eta = state.noise
-                    let concept = state.concept
-                    batch.features.append(contentsOf: xb)
-                    batch.labels.append(y)
-                    batch.concept.append(Int32(concept.blend > 0 && concept.blend >= 0.5 ? concept.toward : concept.concept))
-                    batch.slice.append(-1)
-                    let bayes = generator.bayesAccuracy
-                    if k == 2 { batch.bayes.append(bayes * (1 - eta) + (1 - bayes) * eta) }
-                    else if k > 2 { batch.bayes.append(bayes * (1 - eta) + (1 - bayes) * eta / Double(k - 1)) }
-                    else { batch.bayes.append(.nan) }
-                }
-            }
-            batches.append(batch)
-        }
+        while let batch = cursor.next() { batches.append(batch) }
         return batches
     }
 
+    /// The same traffic as ``generate(rng:)``, one tick at a time: the engine streams long
+    /// horizons through this without holding every tick.
+    public func ticks(rng: RandomStream) -> SyntheticTicks { SyntheticTicks(self, rng: rng) }
+
     /// Class shares of the base concept, estimated from 20,000 draws of a fixed pilot stream.
-    private func pilotShares(rng: RandomStream) -> [Double] {
+    fileprivate func pilotShares(rng: RandomStream) -> [Double] {
         let k = generator.schema.classes.count, d = generator.schema.dimension
         var counts = [Double](repeating: 0, count: k)
         var x = [Double](repeating: 0, count: d)
@@ -130,3 +99,67 @@ public struct SyntheticTraffic: Sendable {
         return counts.map { max($0 / 20_000, 1e-4) }
     }
 }
+
+/// A synthetic stream's ticks in order (see ``SyntheticTraffic/generate(rng:)`` for what each
+/// event goes through). The drift state carries over from tick to tick, so reading every tick
+/// gives exactly the batches ``SyntheticTraffic/generate(rng:)`` returns.
+public struct SyntheticTicks: IteratorProtocol {
+    private let traffic: SyntheticTraffic
+    private let injector: DriftInjector
+    private let baseShares: [Double]
+    private let rng: RandomStream
+    private var state: EventDrifts
+    private var x: [Double]
+    private var tick = 0
+
+    init(_ traffic: SyntheticTraffic, rng: RandomStream) {
+        self.traffic = traffic
+        self.rng = rng
+        injector = traffic.injector
+        baseShares = traffic.schema.classes.isEmpty ? [] : traffic.pilotShares(rng: RandomStream(seed: 0x5eed))
+        state = injector.makeState()
+        x = [Double](repeating: 0, count: traffic.schema.dimension)
+    }
+
+    public mutating func next() -> EventBatch? {
+        guard tick < traffic.ticks else { return nil }
+        let generator = traffic.generator
+        let d = generator.schema.dimension
+        let k = generator.schema.classes.count
+        let n = traffic.volume.volume(atTick: tick)
+        var batch = EventBatch(dimension: d, capacity: n)
+        let tick = self.tick
+        let (injector, baseShares, rng) = (self.injector, self.baseShares, self.rng)
+        var state = self.state
+        x.withUnsafeMutableBufferPointer { xb in
+            for i in 0..<n {
+                let t = Double(tick) + Double(i) / Double(n)
+                injector.evaluate(at: t, baseShares: baseShares, into: &state, rng: rng)
+                var y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
+                if state.priorClass >= 0 {
+                    let c = state.priorClass
+                    for _ in 0..<1000 {
+                        let accept = DriftInjector.priorAcceptance(isClass: Int(y) == c, base: baseShares[c], target: state.priorShare)
+                        if rng.uniform() < accept { break }
+                        y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
+                    }
+                }
+                y = injector.finish(xb, label: y, drifts: state, at: t, rng: rng)
+                let eta = state.noise
+                let concept = state.concept
+                batch.features.append(contentsOf: xb)
+                batch.labels.append(y)
+                batch.concept.append(Int32(concept.blend > 0 && concept.blend >= 0.5 ? concept.toward : concept.concept))
+                batch.slice.append(-1)
+                let bayes = generator.bayesAccuracy
+                if k == 2 { batch.bayes.append(bayes * (1 - eta) + (1 - bayes) * eta) }
+                else if k > 2 { batch.bayes.append(bayes * (1 - eta) + (1 - bayes) * eta / Double(k - 1)) }
+                else { batch.bayes.append(.nan) }
+            }
+        }
+        self.state = state
+        self.tick += 1
+        return batch
+    }
+}
+
