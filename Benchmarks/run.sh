@@ -63,21 +63,29 @@ p = np.where(np.arange(N) < N // 2, 0.2, 0.4)
 EOF
 fi
 
-if [ ! -s "$DATA/elec2x10.csv" ]; then
-    log "writing Elec2 x10 (453,120 rows, timestamps continued every 30 minutes)"
-    "$PY" - "${ELEC2:-$(cd "$PEERS/../.." 2>/dev/null && pwd)/datasets/elec2.csv}" "$DATA/elec2x10.csv" <<'EOF'
-import sys, datetime
+# Elec2 repeated N times, the timestamps continued every 30 minutes (x10 for the replay rows;
+# x1, x10 and x100 for the whole-run memory rows).
+elec2x() {  # copies
+    local out="$DATA/elec2x$1.csv"
+    [ -s "$out" ] && return
+    log "writing Elec2 x$1 ($((45312 * $1)) rows, timestamps continued every 30 minutes)"
+    "$PY" - "${ELEC2:-$(cd "$PEERS/../.." 2>/dev/null && pwd)/datasets/elec2.csv}" "$out" "$1" <<'EOF'
+import os, sys, datetime
 lines = open(sys.argv[1]).read().splitlines()
 t0 = datetime.datetime(1996, 5, 7)
-with open(sys.argv[2], "w") as f:
+with open(sys.argv[2] + ".tmp", "w") as f:
     f.write(lines[0] + "\n")
     k = 0
-    for copy in range(10):
+    for copy in range(int(sys.argv[3])):
         for r in lines[1:]:
             f.write((t0 + datetime.timedelta(minutes=30 * k)).strftime("%Y-%m-%dT%H:%M") + "," + r.split(",", 1)[1] + "\n")
             k += 1
+os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 EOF
-fi
+}
+elec2x 1
+elec2x 10
+[ "${QUICK:-0}" = 1 ] || elec2x 100
 
 # 4. Peers, one after the other.
 if [ "${SKIP_PEERS:-0}" != 1 ]; then
@@ -110,6 +118,11 @@ ORACLE_ARGS=()
 [ -f "$ORACLE" ] && ORACLE_ARGS=(--b4-oracle "$ORACLE")
 $NICE "$BENCH" --reps "$REPS" --threads "$THREADS" --adwin-bits "$DATA/adwin_bits_10M.u8" \
     --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --replay-csv "$DATA/elec2x10.csv" | tee "$OUT/flywheel.jsonl" >&2
+# Whole runs on replayed files of growing size, one process each (peak memory is per process).
+for copies in 1 10 100; do
+    [ -s "$DATA/elec2x$copies.csv" ] || continue
+    $NICE "$BENCH" --threads "$THREADS" --replay-run "$DATA/elec2x$copies.csv" | tee -a "$OUT/flywheel.jsonl" >&2
+done
 
 # 6. The table.
 "$PY" "$HERE/table.py" "$OUT/peers.jsonl" "$OUT/flywheel.jsonl" | tee "$OUT/table.md"

@@ -81,6 +81,7 @@ extension Workbench {
     ///   stops the sweep there (as an interruption would).
     public static func sweep(_ s: SweepScenario, outDirectory: String, shard: SweepShard? = nil,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                             chunkBytes: Int = Runner.defaultChunkBytes,
                              progress: (@Sendable (SweepProgress) -> Void)? = nil,
                              afterCell: ((Int) throws -> Void)? = nil,
                              staging: ((OutputDirectory) -> Void)? = nil) throws -> SweepOutputs {
@@ -112,7 +113,7 @@ extension Workbench {
             if batch.isEmpty && !needTraffic { break }
             let before = Double(done)
             let total = pending.count
-            let record = try Runner.run(plan, threads: workers, progress: { n, _ in
+            let record = try Runner.run(plan, threads: workers, chunkBytes: chunkBytes, progress: { n, _ in
                 progress?(SweepProgress(cellsDone: before + Double(n) / Double(reps), cellsToRun: total, cellsSkipped: skipped,
                                         seconds: Date().timeIntervalSince(started)))
             })

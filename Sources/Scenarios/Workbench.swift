@@ -19,10 +19,11 @@ public enum Workbench {
     /// Runs a scenario and writes its results atomically into `outDirectory`:
     /// `metrics.csv`, `summary.csv`, `traffic.csv`, `drifts.csv`, `decay.svg`, `report.md`, `run.sqlite`.
     public static func run(_ scenario: Scenario, outDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                           chunkBytes: Int = Runner.defaultChunkBytes,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
                            staging: ((OutputDirectory) -> Void)? = nil) throws -> RunOutputs {
         let started = Date()
-        let record = try Runner.run(scenario.plan, threads: threads, progress: progress)
+        let record = try Runner.run(scenario.plan, threads: threads, chunkBytes: chunkBytes, progress: progress)
         let out = try OutputDirectory(outDirectory)
         staging?(out)
         do {

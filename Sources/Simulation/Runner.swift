@@ -39,7 +39,7 @@ public struct SimulationPlan: Sendable {
 /// give the same bytes.
 public enum Runner {
     /// Bytes of events held at once by default (all replicates together).
-    public static let defaultChunkBytes = 256 << 20
+    public static let defaultChunkBytes = 64 << 20
 
     public static func run(_ plan: SimulationPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                            observer: (any TrainingObserver)? = nil, chunkBytes: Int = defaultChunkBytes,

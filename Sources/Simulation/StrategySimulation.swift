@@ -39,6 +39,8 @@ public struct StrategySimulation {
     let sim: StrategySimulator
     let replicate: Int
     let ticks: Int
+    /// Rows of labelled events held (the memory a simulation keeps beyond its series).
+    public var labelledRowsHeld: Int { rows.count }
     /// The next tick to simulate.
     public private(set) var tick = 0
     private var d: Int
@@ -55,6 +57,8 @@ public struct StrategySimulation {
     /// Arrived labels the dataset policy can still use, in arrival order.
     private var reservoir: [LabelRef] = []
     private var rows: LabelledRows
+    /// A strategy that never trains keeps no labelled rows (its labels still score it).
+    private let keepsRows: Bool
     /// Rows kept after the last compaction (the next one happens when the store doubles).
     private var liveRows = 0
     private var everArrived = 0
@@ -96,6 +100,7 @@ public struct StrategySimulation {
         champion = initialModel
         arrivals = [[LabelRef]](repeating: [], count: ticks)
         rows = LabelledRows(dimension: d)
+        if case .never = spec.trigger.policy { keepsRows = false } else { keepsRows = true }
         trigger = try TriggerState(spec.trigger.policy, profiles: spec.logging == .profiles)
         needsScores = trigger.needsScores
         trigger.didDeploy(training: initialTraining,
@@ -191,14 +196,14 @@ public struct StrategySimulation {
             var shadow: Int8 = -1
             if challenger != nil, challenger!.share == 0 { shadow = challengerPredictions[i] == label ? 1 : 0 }
             guard arrival < ticks else { continue }
-            let row = rows.append(batch, i)
+            let row = keepsRows ? rows.append(batch, i) : -1
             arrivals[arrival].append(LabelRef(tick: Int32(t), row: row, arrival: Int32(arrival), label: label,
                                               correct: classCount > 0 && servedPrediction == label, arm: arm[i], challengerCorrect: shadow))
             inFlight += 1
         }
         arrivedCorrect.removeAll(keepingCapacity: true)
         for ref in arrivals[t] {
-            reservoir.append(ref)
+            if keepsRows { reservoir.append(ref) }
             arrivedCorrect.append(ref.correct)
             if let c = challenger, Int(ref.tick) >= c.start, Int(ref.tick) < c.end {
                 // Tally the online test's labels in place (no copy of the challenger per label).

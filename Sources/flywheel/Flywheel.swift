@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlywheelCore
 import Foundation
+import Simulation
 
 @main
 struct Flywheel: ParsableCommand {
@@ -56,7 +57,13 @@ struct ExecutionOptions: ParsableArguments {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(name: .long, help: "MiB of traffic held at once: longer runs and larger files stream through the strategies in chunks of this size. Results do not depend on it.")
+    var trafficMemory: Int = Runner.defaultChunkBytes >> 20
+
+    var chunkBytes: Int { trafficMemory << 20 }
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if trafficMemory < 1 { throw ValidationError("--traffic-memory must be at least 1 (MiB)") }
     }
 }

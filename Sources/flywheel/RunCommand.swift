@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
         do {
-            let outputs = try Workbench.run(loaded, outDirectory: dir, threads: execution.threads, progress: { done, total in
+            let outputs = try Workbench.run(loaded, outDirectory: dir, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\r  simulated \(done)/\(total) strategy × replicate runs".utf8)) }
             }, staging: { interrupt.watch($0) })
             interrupt.watch(nil)

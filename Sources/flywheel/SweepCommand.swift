@@ -58,7 +58,7 @@ struct SweepCommand: ParsableCommand {
         let interrupt = InterruptCleanup.shared
         defer { interrupt.watch(nil) }
         do {
-            let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: execution.threads, progress: { p in
+            let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { p in
                 guard showProgress else { return }
                 let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
                 FileHandle.standardError.write(Data((String(format: "\r  cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate) + left + "   ").utf8))

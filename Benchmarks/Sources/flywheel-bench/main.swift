@@ -11,7 +11,8 @@ import Scenarios
 //                  [--b4-oracle FILE] [--threads N]
 //
 // Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart; and, without
-// a peer: detectors, distances, training, full-loop.
+// a peer: detectors, distances, training, full-loop. `--replay-run FILE [--traffic-memory MiB]`
+// runs a whole replayed scenario on FILE alone and reports its peak memory.
 
 struct Options {
     var reps = 5
@@ -25,6 +26,8 @@ struct Options {
     var b4Variant = "all"
     var quickstartFullOnly = false
     var replayCSV: String? = nil
+    var replayRun: String? = nil
+    var trafficMiB = 64
 
     init(_ args: [String]) throws {
         var i = 1
@@ -51,6 +54,8 @@ struct Options {
             case "--b4-variant": b4Variant = try value()
             case "--quickstart-full-only": quickstartFullOnly = true
             case "--replay-csv": replayCSV = try value()
+            case "--replay-run": replayRun = try value()
+            case "--traffic-memory": trafficMiB = try integer()
             case "--lr-digest":
                 // Newton fits on fixed data, weights as bit patterns (to check that an optimisation changes no bit).
                 for (k, n, l2) in [(2, 700, 1e-4), (2, 5000, 0.0), (3, 2000, 1e-3), (4, 300, 1e-4)] {
@@ -113,6 +118,10 @@ func repeated<R>(_ reps: Int, _ body: () throws -> (R, Double)) rethrows -> (R, 
 }
 
 func runAll(_ o: Options) throws {
+    if let path = o.replayRun {   // alone in its process: it reports the process's peak memory
+        emit(try ReplayRunBench.run(path, threads: o.threads, trafficMiB: o.trafficMiB))
+        return
+    }
     let n = o.samples
     if o.wants("detectors") { try ComponentBench.detectors(reps: o.reps) }
     if o.wants("distances") { try ComponentBench.distances(reps: o.reps) }
