@@ -149,7 +149,7 @@ struct DatasetFetchCommand: ParsableCommand {
     @Flag(name: .long, help: "Fetch every known dataset.")
     var all = false
 
-    @Option(name: .long, help: "Mirror: a folder, or an http(s) address, holding the dataset files.")
+    @Option(name: .long, help: ArgumentHelp("Mirror: a folder, or an http(s) address, holding the dataset files.", valueName: "dir|url"))
     var from: String
 
     @Flag(name: .long, help: "Copy again even if the data home already holds the file.")
