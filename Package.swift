@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "Scenarios", dependencies: [
             "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "flywheel", dependencies: [
             "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots",

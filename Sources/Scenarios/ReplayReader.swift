@@ -6,8 +6,9 @@ import Streams
 /// Where datasets live: the folder named by the environment variable `FLYWHEEL_DATA`, else
 /// `~/.flywheel/data`. A scenario's relative replay `path` is looked up there first.
 ///
-/// There is no download command: datasets are placed there by hand (the research datasets the
-/// project knows are listed in ``known``, with their authors).
+/// The research datasets the project knows are listed in ``known``, each with its authors and the
+/// SHA-256 of the file Flywheel expects; `flywheel dataset fetch` copies them from a mirror (a
+/// folder or an HTTP server holding those files) and accepts only a file with that checksum.
 public enum DataHome {
     /// The environment variable naming the data folder.
     public static let variable = "FLYWHEEL_DATA"
@@ -18,22 +19,65 @@ public enum DataHome {
         /// The file name expected in the data home.
         public var file: String
         public var about: String
+        /// The SHA-256 (lowercase hex) of the file as Flywheel's scenarios expect it.
+        public var sha256: String
+        /// The work to cite when reporting a result on it.
+        public var citation: String
+        /// Where the original is published, and how Flywheel's file differs from it.
+        public var origin: String
     }
 
-    /// The research datasets of the concept-drift literature that `flywheel dataset path` knows.
+    /// The research datasets of the concept-drift literature that `flywheel dataset` knows.
     public static let known: [KnownDataset] = [
         KnownDataset(name: "elec2", file: "elec2.csv",
-                     about: "NSW electricity market, half-hourly, 1996–1998 (Harries 1999; MOA's elecNormNew)"),
+                     about: "NSW electricity market, half-hourly, 1996–1998 (Harries 1999; MOA's elecNormNew)",
+                     sha256: "c6dbe190afbfda8c040c4da90067bd4723812464bed0f9091665077e0aa4339b",
+                     citation: "M. Harries, SPLICE-2 comparative evaluation: Electricity pricing, technical report, "
+                         + "University of New South Wales, 1999",
+                     origin: "MOA's elecNormNew.arff (also OpenML dataset 151, electricity) as CSV, with an added column "
+                         + "timestamp_reconstructed = 1996-05-07T00:00 + 30 min × row"),
         KnownDataset(name: "weather-offutt", file: "weather-offutt.csv",
-                     about: "daily weather at Offutt AFB, 1949–1999 (Elwell & Polikar 2011)"),
-        KnownDataset(name: "seattle-weather", file: "seattle-weather.csv", about: "daily Seattle weather, 2012–2015 (NOAA, vega-datasets)"),
+                     about: "daily weather at Offutt AFB, 1949–1999 (Elwell & Polikar 2011)",
+                     sha256: "5e2eccc40186ba25fa354ed9a29a91bcaa3095d7118ddf4fa404ee68cb4c7632",
+                     citation: "R. Elwell and R. Polikar, Incremental learning of concept drift in nonstationary environments, "
+                         + "IEEE Transactions on Neural Networks 22(10), 2011",
+                     origin: "Polikar's NSE weather data (NOAA, Offutt Air Force Base, Nebraska) as one CSV: a day_index "
+                         + "column, the eight features named from the source's description, and the rain label"),
+        KnownDataset(name: "seattle-weather", file: "seattle-weather.csv",
+                     about: "daily Seattle weather, 2012–2015 (NOAA, vega-datasets)",
+                     sha256: "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b",
+                     citation: "NOAA daily weather summaries for Seattle, distributed with the vega-datasets package (MIT licence)",
+                     origin: "vega-datasets' data/seattle-weather.csv; releases of that package differ in this file "
+                         + "(number formatting, some weather labels), so only the checksummed copy is accepted"),
         KnownDataset(name: "insects-gradual-balanced", file: "insects-gradual-balanced.csv.gz",
-                     about: "INSECTS, gradual, balanced (Souza, Reis, Maletzke & Batista 2020)"),
+                     about: "INSECTS, gradual, balanced (Souza, Reis, Maletzke & Batista 2020)",
+                     sha256: "d0e921bdaa59c03c8441030bc2000cf5f158742feda919c8d35a71a564c85d54",
+                     citation: "V. M. A. Souza, D. M. dos Reis, A. G. Maletzke and G. E. A. P. A. Batista, Challenges in "
+                         + "benchmarking stream learning algorithms with real-world data, Data Mining and Knowledge Discovery 34, 2020",
+                     origin: "the authors' INSECTS files (gradual, balanced) as gzip-compressed CSV with columns Att1…Att33, class"),
         KnownDataset(name: "sea-abrupt-noise20", file: "sea-abrupt-noise20.csv",
-                     about: "SEA concepts, 20 % noise, abrupt changes at rows 10,000 / 20,000 / 30,000 (López Lobo 2020)"),
+                     about: "SEA concepts, 20 % noise, abrupt changes at rows 10,000 / 20,000 / 30,000 (López Lobo 2020)",
+                     sha256: "cc0d43e011db0b0dfc898128b106f1bafba30f63affa1a3bc6099d0d88e2a703",
+                     citation: "J. López Lobo, Synthetic datasets for concept drift detection purposes, Harvard Dataverse, "
+                         + "doi:10.7910/DVN/5OWRGB, 2020 (SEA concepts: Street & Kim 2001)",
+                     origin: "Harvard Dataverse doi:10.7910/DVN/5OWRGB, the abrupt SEA file with 20 % noise"),
         KnownDataset(name: "sea-gradual-noise20", file: "sea-gradual-noise20.csv",
-                     about: "SEA concepts, 20 % noise, gradual changes near rows 10,000 / 20,000 / 30,000 (López Lobo 2020)"),
+                     about: "SEA concepts, 20 % noise, gradual changes near rows 10,000 / 20,000 / 30,000 (López Lobo 2020)",
+                     sha256: "9b1c8e696cab0a729e609fa85c80e780f220bbbc446fb0e9c39470a450ec5b39",
+                     citation: "J. López Lobo, Synthetic datasets for concept drift detection purposes, Harvard Dataverse, "
+                         + "doi:10.7910/DVN/5OWRGB, 2020 (SEA concepts: Street & Kim 2001)",
+                     origin: "Harvard Dataverse doi:10.7910/DVN/5OWRGB, the gradual SEA file with 20 % noise"),
     ]
+
+    /// The known dataset called `name`.
+    /// - Throws: ``FlywheelError`` naming the nearest known name, if any, and every known name.
+    public static func dataset(named name: String) throws -> KnownDataset {
+        if let d = known.first(where: { $0.name == name }) { return d }
+        let names = known.map(\.name)
+        let all = "known datasets: \(names.joined(separator: ", "))"
+        throw FlywheelError("'\(name)' is not a known dataset",
+                            hint: nearest(name, in: names).map { "did you mean '\($0)'? \(all)" } ?? all)
+    }
 
     /// A data folder that replaces the environment's within a task (for programs embedding the
     /// loader, and tests): `DataHome.$override.withValue("/data") { try ScenarioLoader.load(path: p) }`.
@@ -51,18 +95,14 @@ public enum DataHome {
     /// - Throws: ``FlywheelError`` for an unknown name (with the nearest known one) or a file that
     ///   is not there (saying how to set the data home).
     public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        guard let d = known.first(where: { $0.name == name }) else {
-            throw FlywheelError("'\(name)' is not a known dataset",
-                                hint: nearest(name, in: known.map(\.name)).map { "did you mean '\($0)'?" }
-                                    ?? "known datasets: \(known.map(\.name).joined(separator: ", "))")
-        }
+        let d = try dataset(named: name)
         let dir = directory(environment: environment)
         let path = (dir as NSString).appendingPathComponent(d.file)
         guard FileManager.default.fileExists(atPath: path) else {
             let source = environment[variable].map { !$0.isEmpty } == true ? " (from \(variable))" : " (the default; \(variable) is not set)"
             throw FlywheelError("\(d.name) is not in the data home \(dir)\(source): \(path) does not exist",
-                                hint: "place \(d.file) in that folder, or set \(variable) to the folder that holds it, "
-                                    + "e.g. export \(variable)=/path/to/datasets (this machine has no network: there is no download command)")
+                                hint: "copy it there from a mirror with `flywheel dataset fetch \(d.name) --from DIR|URL`, or set \(variable) "
+                                    + "to the folder that holds it, e.g. export \(variable)=/path/to/datasets")
         }
         return path
     }

@@ -3,22 +3,23 @@ import FlywheelCore
 import Foundation
 import Scenarios
 
-/// `flywheel dataset`: inspect CSV files for replay and find known datasets in the data home.
+/// `flywheel dataset`: inspect CSV files for replay, and list, fetch and find known datasets in the data home.
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Inspect a CSV file for replay, or find a known research dataset in the data home.",
+        abstract: "Inspect a CSV file for replay, or list, fetch and find the known research datasets in the data home.",
         discussion: """
-        The data home is the folder named by FLYWHEEL_DATA, else ~/.flywheel/data.
-        A scenario's relative replay path is looked up there first. There is no
-        download command: place the files there yourself.
+        The data home is the folder named by --data, else FLYWHEEL_DATA, else
+        ~/.flywheel/data. A scenario's relative replay path is looked up there first.
 
         Examples:
           flywheel dataset describe data/orders.csv --label churned --tick 1d
           flywheel dataset describe elec2.csv --json
+          flywheel dataset list
+          flywheel dataset fetch --all --from /mnt/datasets
           flywheel dataset path elec2
         """,
-        subcommands: [DatasetDescribeCommand.self, DatasetPathCommand.self])
+        subcommands: [DatasetDescribeCommand.self, DatasetListCommand.self, DatasetFetchCommand.self, DatasetPathCommand.self])
 }
 
 struct DatasetDescribeCommand: ParsableCommand {
@@ -86,5 +87,111 @@ struct DatasetPathCommand: ParsableCommand {
             printError("error: \(e)")
             throw ExitCode(1)
         }
+    }
+}
+
+struct DatasetListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Show the known research datasets, where they come from, what to cite, and whether the data home holds each, verified.",
+        discussion: """
+        A dataset is "verified" when the data home holds its file with the SHA-256
+        Flywheel pins for it.
+
+        Examples:
+          flywheel dataset list
+          flywheel dataset list --data ../shared/datasets
+        """)
+
+    @OptionGroup var dataHome: DataHomeOption
+
+    func run() throws {
+        dataHome.apply()
+        let directory = DataHome.directory()
+        print("data home: \(directory)")
+        for d in DataHome.known {
+            let status: String
+            switch DatasetFetch.status(of: d, in: directory) {
+            case .absent: status = "absent"
+            case .verified: status = "present, verified"
+            case .differs(let actual): status = "present, but its SHA-256 is \(actual), not the published file's"
+            }
+            print("\n  \(d.name) — \(d.about)")
+            print("      file: \(d.file) (\(status))")
+            print("      sha256: \(d.sha256)")
+            print("      source: \(d.origin)")
+            print("      cite: \(d.citation)")
+        }
+    }
+}
+
+struct DatasetFetchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Copy known research datasets into the data home from a mirror, accepting only files with the pinned SHA-256.",
+        discussion: """
+        A mirror is a folder, or an http(s) address, holding the dataset files under
+        their names in `flywheel dataset list` (elec2.csv, ...). Each file is checked
+        against the SHA-256 Flywheel pins for it before it is written; it is written
+        to a temporary file and renamed into place, so an interruption or a failed
+        check leaves the data home as it was. A dataset already in the data home and
+        verified is not copied again unless --force is given.
+
+        Examples:
+          flywheel dataset fetch elec2 --from /mnt/team/datasets
+          flywheel dataset fetch --all --from https://data.example.org/flywheel/
+          flywheel dataset fetch sea-abrupt-noise20 --from ../shared/datasets --data /tmp/data --force
+        """)
+
+    @Argument(help: "Dataset names (see `flywheel dataset list`).")
+    var names: [String] = []
+
+    @Flag(name: .long, help: "Fetch every known dataset.")
+    var all = false
+
+    @Option(name: .long, help: ArgumentHelp("Mirror: a folder, or an http(s) address, holding the dataset files.", valueName: "dir|url"))
+    var from: String
+
+    @Flag(name: .long, help: "Copy again even if the data home already holds the file.")
+    var force = false
+
+    @Option(name: .long, help: "Seconds an HTTP transfer may stall before it is abandoned.")
+    var timeout: Double = 30
+
+    @OptionGroup var dataHome: DataHomeOption
+
+    func validate() throws {
+        if names.isEmpty && !all { throw ValidationError("name a dataset, or pass --all") }
+        if !names.isEmpty && all { throw ValidationError("give dataset names or --all, not both") }
+        if !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() throws {
+        dataHome.apply()
+        let directory = DataHome.directory()
+        var failed = false
+        do {
+            let mirror = try DatasetFetch.Mirror(from)
+            for name in all ? DataHome.known.map(\.name) : names {
+                do {
+                    let start = Date()
+                    switch try DatasetFetch.fetch(name, from: mirror, into: directory, force: force, timeout: timeout) {
+                    case .alreadyPresent(let path):
+                        print("\(name): already in the data home and verified: \(path)")
+                    case .fetched(let path, let source, let bytes):
+                        let seconds = Date().timeIntervalSince(start)
+                        print("\(name): fetched \(bytes) bytes from \(source) in \(String(format: "%.2f", seconds)) s, "
+                              + "SHA-256 verified: \(path)")
+                    }
+                } catch let e as FlywheelError {
+                    printError("error: \(name): \(e)")
+                    failed = true
+                }
+            }
+        } catch let e as FlywheelError {
+            printError("error: \(e)")
+            failed = true
+        }
+        if failed { throw ExitCode(1) }
     }
 }
