@@ -99,7 +99,7 @@ struct RunCommand: ParsableCommand {
 final class InterruptCleanup: @unchecked Sendable {
     static let shared = InterruptCleanup()
     private let lock = NSLock()
-    private var current: OutputDirectory?
+    private var current: StagedOutput?
     private var sources: [DispatchSourceSignal] = []
 
     private init() {
@@ -118,7 +118,7 @@ final class InterruptCleanup: @unchecked Sendable {
         }
     }
 
-    func watch(_ out: OutputDirectory?) {
+    func watch(_ out: StagedOutput?) {
         lock.lock()
         current = out
         lock.unlock()
