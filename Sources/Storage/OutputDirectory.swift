@@ -17,11 +17,7 @@ public final class OutputDirectory: StagedOutput, @unchecked Sendable {
     private var committed = false
 
     public init(_ path: String) throws {
-        destination = URL(fileURLWithPath: path).standardizedFileURL
-        let parent = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.removeItem(at: staging)
+        (destination, staging) = try stagedSibling(path)
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
     }
 
@@ -72,13 +68,9 @@ public final class AtomicFile: StagedOutput, @unchecked Sendable {
     private var closed = false
 
     public init(_ path: String) throws {
-        destination = URL(fileURLWithPath: path).standardizedFileURL
-        let parent = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.removeItem(at: staging)
+        (destination, staging) = try stagedSibling(path)
         guard FileManager.default.createFile(atPath: staging.path, contents: nil) else {
-            throw FlywheelError("cannot create \(staging.path)", hint: "check that \(parent.path) is writable")
+            throw FlywheelError("cannot create \(staging.path)", hint: "check that \(staging.deletingLastPathComponent().path) is writable")
         }
         handle = try FileHandle(forWritingTo: staging)
         buffer.reserveCapacity(1 << 20)
@@ -115,4 +107,15 @@ public final class AtomicFile: StagedOutput, @unchecked Sendable {
         if !closed { closed = true; try? handle.close() }
         try? FileManager.default.removeItem(at: staging)
     }
+}
+
+/// The destination of `path` and its hidden staging sibling (`.<name>.tmp-<pid>`, anything left
+/// there by an earlier interrupted write removed); the parent folder is created.
+private func stagedSibling(_ path: String) throws -> (destination: URL, staging: URL) {
+    let destination = URL(fileURLWithPath: path).standardizedFileURL
+    let parent = destination.deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.removeItem(at: staging)
+    return (destination, staging)
 }

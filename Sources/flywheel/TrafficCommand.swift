@@ -61,20 +61,7 @@ struct TrafficCommand: ParsableCommand {
 
     func run() throws {
         dataHome.apply()
-        let loaded: Scenarios.Scenario
-        do {
-            if let scenario {
-                guard let data = FileManager.default.contents(atPath: scenario), let text = String(data: data, encoding: .utf8) else {
-                    throw ValidationError("cannot read scenario file '\(scenario)'")
-                }
-                loaded = try ScenarioLoader.parse(text, file: scenario, seedOverride: seed)
-            } else {
-                loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)", seedOverride: seed)
-            }
-        } catch let e as FlywheelErrors {
-            printError(e.description)
-            throw ExitCode(2)
-        }
+        let loaded = try loadScenario(scenario, seed: seed)
         let span = loaded.plan.manifest.clock.tick
         let first = try Self.tick(from, option: "--from", span: span) ?? 0
         let last = try Self.tick(to, option: "--to", span: span)

@@ -86,6 +86,50 @@ import Testing
         #expect(throws: FlywheelError.self) { try export(to: 31) }
     }
 
+    @Test func replayedRowsThinnedByASubpopulationDriftKeepTheirTimes() throws {
+        // 8 days of 100 rows: `a` cycles 0…9 (a ≤ 2 is 30 % of each day), `i` is the row's index in its day.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flywheel-export-replay-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var csv = "t,a,i,y\n"
+        for d in 0..<8 {
+            for i in 0..<100 {
+                let minute = i * 14
+                csv += "2024-02-\(String(format: "%02d", d + 1))T\(String(format: "%02d:%02d", minute / 60, minute % 60)),\((i * 7) % 10),\(i),\(i % 2 == 0 ? "p" : "q")\n"
+            }
+        }
+        try csv.write(to: dir.appendingPathComponent("rows.csv"), atomically: true, encoding: .utf8)
+        let text = """
+        name: replay-export
+        stream:
+          warmup_ticks: 1
+          replay: {path: \(dir.path)/rows.csv, timestamp: t, label: y, numeric: [a, i], tick: 1d}
+        drifts:
+          - {name: fewer small a, type: instantaneous, at: 3d, target: covariates, subpopulation: {where: {a: [0, 2]}, share: 0.1}}
+        strategies: [{name: never, trigger: never}]
+        """
+        var out = ""
+        try TrafficExport.write(try ScenarioLoader.parse(text, file: "replay-export.yaml"), replicate: 0) { out += $0 }
+        let (header, rows) = rows(out)
+        #expect(header == ["tick", "event", "time", "a", "i", "label", "concept", "bayes", "slice", "drift_0", "active"])
+        var small = [Int](repeating: 0, count: 7), kept = [Int](repeating: 0, count: 7)
+        for r in rows {
+            let tick = Int(r[0])!, t = Double(r[2])!, a = Double(r[3])!, i = Double(r[4])!
+            // Each kept row at its own place among the day's 100 rows; the intensity at that time.
+            #expect(t == Double(tick) + i / 100)
+            #expect(r[9] == (t >= 3 ? "1" : "0") && r[10] == r[9])
+            #expect(r[6] == "0" && r[7] == "" && r[5] == (Int(i) % 2 == 0 ? "p" : "q"))
+            kept[tick] += 1
+            if a <= 2 { small[tick] += 1 }
+        }
+        #expect(kept[0..<3].allSatisfy { $0 == 100 } && small[0..<3].allSatisfy { $0 == 30 })
+        // From day 3 the 70 rows with a > 2 all stay and each row with a ≤ 2 stays with
+        // probability 0.1 · 0.7 / (0.9 · 0.3) = 0.259: about 7.8 of 30 a day.
+        #expect(kept[3...].allSatisfy { $0 < 100 } && small[3...].allSatisfy { $0 < 30 })
+        let total = small[3...].reduce(0, +), p = 0.07 / 0.27
+        #expect(abs(Double(total) - 120 * p) < 4 * (120 * p * (1 - p)).squareRoot(), "\(total) small rows kept of 120")
+    }
+
     @Test func theFileIsWrittenAtomically() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flywheel-export-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: dir) }
