@@ -22,14 +22,14 @@ struct TrafficCommand: ParsableCommand {
 
         Examples:
           flywheel traffic -o quickstart-traffic.csv
-          flywheel traffic scenarios/subpopulation.yaml --from 40d --to 60d -o shift.csv
+          flywheel traffic my.yaml --from 40d --to 60d -o shift.csv
           flywheel traffic my.yaml --replicate 2 | head
         """)
 
     @Argument(help: "Scenario file (YAML). Omit for the built-in quickstart.")
     var scenario: String?
 
-    @Option(name: .long, help: "Replicate to write (0-based; default 0).")
+    @Option(name: .long, help: "Replicate to write (0-based).")
     var replicate: Int = 0
 
     @Option(name: .long, help: "First tick to write: a tick number or a duration such as 40d (default: 0).")
