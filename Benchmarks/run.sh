@@ -8,7 +8,8 @@
 #
 # Environment: PEERS (folder of the peer scripts, default /work/shared/bench/peers),
 # ORACLE (b4 oracle JSON), REPS (Flywheel repetitions, default 5), THREADS (default: all cores),
-# NICE (prefix for every command, default "nice").
+# NICE (prefix for every command, default "nice"), GEN_N (samples per generator for River's
+# generators, default 200,000; Flywheel generates 1M per generator).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,7 +19,8 @@ REPS="${REPS:-5}"
 THREADS="${THREADS:-$(nproc)}"
 NICE="${NICE:-nice}"
 N=1000000
-[ "${QUICK:-0}" = 1 ] && N=100000
+GEN_N="${GEN_N:-200000}"
+[ "${QUICK:-0}" = 1 ] && N=100000 && GEN_N=50000
 OUT="$HERE/last-run"
 DATA="$OUT/data"
 mkdir -p "$OUT" "$DATA"
@@ -103,6 +105,7 @@ if [ "${SKIP_PEERS:-0}" != 1 ]; then
     peer river-adwin "$PY" b3_adwin.py 10000000
     peer numpy-b4 "$PY" b4_periodic_retrain.py --dump-csv "$DATA/b4.csv.gz"
     peer river-iter-csv "$PY" "$HERE/peer_river_iter_csv.py" "$DATA/elec2x10.csv"
+    peer river-generators "$PY" "$HERE/peer_river_generators.py" "$GEN_N"
     if [ "$HAVE_MOA" = 1 ]; then
         peer moa-nb "$MOA_PY" b_capymoa_prequential.py nb "$N"
     fi

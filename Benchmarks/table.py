@@ -125,3 +125,17 @@ if sc:
           f"longest-first (the runner since): {sc['longest_first_speedup_bound']:.2f}× |")
 for f in [r for r in fly if r.get("workload") == "quickstart-strategy"]:
     row(f"quickstart, strategy {f['strategy']} alone, 1 thread", "—", None, f["per_s"], "events/s", f"{f['seconds']:.3f} s")
+
+p = peers.get("river-generators")
+pg = (p or {}).get("generators", {})
+for f in [r for r in fly if r.get("workload") == "generator"]:
+    name, q = f["generator"], pg.get(f["generator"])
+    key = "share_class_1" if "share_class_1" in f else "mean_target"
+    what = "share of class 1" if key == "share_class_1" else "mean target"
+    notes = f"{f['features']} features; bare draw loop {rate(f['draw_per_s'], 'events/s')}; {what} {f[key]:.4f}"
+    if q:
+        notes += f" (River {q[key]:.4f}"
+        if q["features"] != f["features"]:
+            notes += f", {q['features']} features"
+        notes += ")"
+    row(f"generator {name}, defaults, batches of 1,000", "River" if q else "—", q and q["samples_per_s"], f["per_s"], "events/s", notes)

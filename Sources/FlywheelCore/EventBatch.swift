@@ -33,6 +33,12 @@ public struct EventBatch: Sendable {
     /// Probability that the label is right under the Bayes-optimal rule of the producing world
     /// (1 − label-noise rate), per event; the mean over a tick is the Bayes ceiling.
     public var bayes: [Double]
+    /// Each event's time within its tick, where it is not the default: empty when event `i` of the
+    /// tick's `count` events happened at `tick + i/count` (every synthetic tick, and every replayed
+    /// tick that no drift thinned); otherwise one offset in [0, 1) per event (a replayed tick that a
+    /// prior or subpopulation drift thinned keeps each kept row's place `r/n` among the tick's `n`
+    /// rows). Drift schedules are evaluated at these times; see ``time(ofEvent:tick:)``.
+    public var offsets: [Double]
 
     public init(dimension: Int, capacity: Int = 0) {
         self.dimension = dimension
@@ -41,6 +47,7 @@ public struct EventBatch: Sendable {
         concept = []
         slice = []
         bayes = []
+        offsets = []
         features.reserveCapacity(capacity * dimension)
         labels.reserveCapacity(capacity)
         concept.reserveCapacity(capacity)
@@ -49,4 +56,9 @@ public struct EventBatch: Sendable {
     }
 
     public var count: Int { labels.count }
+
+    /// The time in ticks of event `i` of this batch, the batch being tick `tick`.
+    @inline(__always) public func time(ofEvent i: Int, tick: Int) -> Double {
+        Double(tick) + (offsets.isEmpty ? Double(i) / Double(count) : offsets[i])
+    }
 }

@@ -8,12 +8,16 @@ import Streams
 /// Reads one entry of `drifts:`.
 enum DriftReader {
     static let keys = ["name", "type", "target", "at", "center", "width", "shape", "start", "end", "period", "phase", "duty",
-                       "amplitude", "duration", "ramp", "to", "shift", "scale", "rotate", "prior", "rate", "fault"]
+                       "amplitude", "duration", "ramp", "to", "shift", "scale", "rotate", "subpopulation", "prior", "rate", "fault"]
     static let types = ["instantaneous", "gradual", "incremental", "periodic", "temporary"]
     static let targets = ["concept", "covariates", "prior", "label_noise", "quality"]
 
+    /// - Parameters:
+    ///   - edgeCases: the scenario's named regions, which a subpopulation drift may name.
+    ///   - baseShare: the share of a region in the undrifted stream, for a synthetic stream (nil
+    ///     for replayed data, whose share is taken per tick).
     static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema?, conceptCount: Int?,
-                     previousConcept: inout Int) -> Drift? {
+                     previousConcept: inout Int, edgeCases: [EdgeCase] = [], baseShare: ((Region) -> Double)? = nil) -> Drift? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         func need(_ key: String) -> YAMLValue? {
             if let x = m[key] { return x }
@@ -93,7 +97,15 @@ enum DriftReader {
                     target = .rotation(a: idx[0], b: idx[1], degrees: deg, centerA: centre[0], centerB: centre[1])
                 } else if r["degrees"] == nil { m["rotate"]!.fail("give the angle at full intensity: degrees: 45") }
             }
-            if !found { v.fail("a covariate drift needs shift: {feature, by}, scale: {feature, by} or rotate: {features: [a, b], degrees}") }
+            if let sp = m["subpopulation"] {
+                if found { sp.fail("a subpopulation drift takes no shift, scale or rotate: give them as separate drifts") }
+                found = true
+                target = readSubpopulation(sp, schema: schema!, edgeCases: edgeCases, baseShare: baseShare)
+            }
+            if !found {
+                v.fail("a covariate drift needs shift: {feature, by}, scale: {feature, by}, rotate: {features: [a, b], degrees} "
+                       + "or subpopulation: {where: {x1: [0, 3]}, share: 0.6}")
+            }
         case "prior":
             guard let schema else { return nil }
             guard schema.isClassification else { v.fail("a prior drift needs a classification stream"); return nil }
@@ -124,6 +136,121 @@ enum DriftReader {
         guard let schedule, let target else { return nil }
         _ = index
         return Drift(name: name, schedule: schedule, target: target, amplitude: amplitude)
+    }
+}
+
+extension DriftReader {
+    /// Reads `subpopulation: {where: {x1: [0, 3]} | region: <edge case>, share: s | factor: f}`.
+    /// On a synthetic stream the region's base share is checked: some traffic must fall inside and
+    /// some outside, and `factor × base` must stay below 1.
+    static func readSubpopulation(_ v: YAMLValue, schema: FeatureSchema, edgeCases: [EdgeCase],
+                                  baseShare: ((Region) -> Double)?) -> DriftTarget? {
+        guard let m = v.mapping(allowed: ["where", "region", "share", "factor"]) else { return nil }
+        var region: Region?
+        let regionNode: YAMLValue
+        switch (m["where"], m["region"]) {
+        case (let w?, nil):
+            regionNode = w
+            if let bounds = RegionReader.box(w, schema: schema) { region = Region(name: Region.describe(bounds, features: schema.features), bounds: bounds) }
+        case (nil, let r?):
+            regionNode = r
+            if let name = r.string() {
+                if let e = edgeCases.first(where: { $0.name == name }) { region = e }
+                else {
+                    r.fail("no edge case named '\(name)'", hint: nearest(name, in: edgeCases.map(\.name)).map { "did you mean '\($0)'?" }
+                                                            ?? "define it under edge_cases: at the top of the scenario, or give where: {x1: [0, 3]}")
+                }
+            }
+        case (nil, nil):
+            v.fail("name the subpopulation's region: where: {x1: [0, 3]} or region: <a name from edge_cases>")
+            return nil
+        default:
+            m["region"]!.fail("give where or region, not both")
+            return nil
+        }
+        var goal: SubpopulationGoal?
+        switch (m["share"], m["factor"]) {
+        case (let s?, nil):
+            if let x = s.double(min: 0, max: 1, exclusiveMin: true) {
+                if x >= 1 { s.fail("1 is out of range: must be < 1 (a share of 1 leaves no traffic outside the region)") } else { goal = .share(x) }
+            }
+        case (nil, let f?):
+            goal = f.double(min: 0, exclusiveMin: true).map { .factor($0) }
+        case (nil, nil):
+            v.fail("give the region's share of traffic at full intensity (share: 0.6) or the factor its share is multiplied by (factor: 2)")
+        default:
+            m["factor"]!.fail("give share or factor, not both")
+        }
+        guard let region, let goal else { return nil }
+        if let baseShare {
+            let b = baseShare(region)
+            if b <= 0 {
+                regionNode.fail("no event of the stream falls in the region \(region.name) (none of \(SyntheticTraffic.pilotDraws) draws of the undrifted stream): there is no subpopulation to grow",
+                                hint: "widen the region to where the stream's inputs lie")
+                return nil
+            }
+            if b >= 1 {
+                regionNode.fail("every event of the stream falls in the region \(region.name): its share of traffic cannot move",
+                                hint: "narrow the region")
+                return nil
+            }
+            if case .factor(let f) = goal, f * b >= 1 {
+                m["factor"]!.fail("factor \(f) would take the region's share from \(fmt3(b)) to \(fmt3(f * b)); a share must stay below 1",
+                                  hint: "use a factor below \(fmt3(1 / b)), or give the share directly, e.g. share: 0.9")
+                return nil
+            }
+        }
+        return .subpopulation(region: region, goal: goal)
+    }
+
+    private static func fmt3(_ v: Double) -> String { String(format: "%.3f", v) }
+}
+
+/// Reads regions of input space, shared by `edge_cases:` and subpopulation drifts.
+enum RegionReader {
+    /// A box `{x1: [0, 3], x2: [5, null]}`: each named feature in its closed interval, `null`
+    /// (or `.inf`, `-.inf`) for an open end. Reports an unknown feature (with the nearest name), a
+    /// feature named twice, a malformed interval, an empty one (low above high) and an empty mapping.
+    static func box(_ v: YAMLValue, schema: FeatureSchema?) -> [Region.Bound]? {
+        guard let m = v.node.mapping else {
+            v.fail("expected a mapping of feature names to [low, high], e.g. {x1: [0, 3]}")
+            return nil
+        }
+        guard m.count > 0 else {
+            v.fail("the region names no feature", hint: "bound at least one feature, e.g. {x1: [0, 3]}")
+            return nil
+        }
+        var bounds: [Region.Bound] = []
+        var ok = true
+        for (k, val) in m {
+            let name = k.scalar?.string ?? "?"
+            let key = YAMLValue(node: k, path: v.child(name), diagnostics: v.diagnostics)
+            let x = YAMLValue(node: val, path: v.child(name), diagnostics: v.diagnostics)
+            guard let f = StrategyReader.featureIndex(name, key, schema) else { ok = false; continue }
+            if bounds.contains(where: { $0.feature == f }) { key.fail("feature '\(name)' is bounded twice"); ok = false; continue }
+            guard let pair = x.node.sequence, pair.count == 2 else {
+                x.fail("expected [low, high], e.g. [0, 3]", hint: "write null for an open end, e.g. [5, null]")
+                ok = false
+                continue
+            }
+            let ends = pair.enumerated().map { i, node -> Double? in
+                let end = YAMLValue(node: node, path: "\(x.path)[\(i)]", diagnostics: v.diagnostics)
+                if end.isNull { return i == 0 ? -.infinity : .infinity }
+                switch end.scalarText?.lowercased() {
+                case ".inf", "+.inf", "inf", "+inf": return .infinity
+                case "-.inf", "-inf": return -.infinity
+                default: return end.double()
+                }
+            }
+            guard let low = ends[0], let high = ends[1] else { ok = false; continue }
+            if low > high {
+                x.fail("the interval [\(low), \(high)] is empty: its low end is above its high end", hint: "write [low, high], e.g. [\(high), \(low)]")
+                ok = false
+                continue
+            }
+            bounds.append(Region.Bound(feature: f, low: low, high: high))
+        }
+        return ok ? bounds : nil
     }
 }
 
@@ -473,15 +600,21 @@ enum StrategyReader {
     }
 }
 
-/// Reads the scenario's `edge_cases:` mapping: `{name: {feature: x0, above: 9, below: 10}}`.
+/// Reads the scenario's `edge_cases:` mapping: `{name: {feature: x0, above: 9, below: 10}}`, or a
+/// box on several features, `{name: {where: {x0: [3, 6], x1: [8, null]}}}` (see ``RegionReader``).
 enum EdgeCaseReader {
     static func read(_ v: YAMLValue, schema: FeatureSchema?) -> [EdgeCase] {
-        guard let m = v.node.mapping else { v.fail("expected a mapping of names to {feature, above, below}"); return [] }
+        guard let m = v.node.mapping else { v.fail("expected a mapping of names to {feature, above, below} or {where: {x1: [0, 3]}}"); return [] }
         var out: [EdgeCase] = []
         for (k, val) in m {
             let name = k.scalar?.string ?? "?"
             let x = YAMLValue(node: val, path: v.child(name), diagnostics: v.diagnostics)
-            guard let e = x.mapping(allowed: ["feature", "above", "below"]) else { continue }
+            guard let e = x.mapping(allowed: ["feature", "above", "below", "where"]) else { continue }
+            if let w = e["where"] {
+                if e.count > 1 { x.fail("give either where: {…} or feature, above and below") ; continue }
+                if let bounds = RegionReader.box(w, schema: schema) { out.append(EdgeCase(name: name, bounds: bounds)) }
+                continue
+            }
             guard let fv = e["feature"], let fname = fv.string() else { x.fail("name the feature: {feature: x0, above: 9}"); continue }
             guard let f = StrategyReader.featureIndex(fname, fv, schema) else { continue }
             let low = e["above"]?.double() ?? -.infinity, high = e["below"]?.double() ?? .infinity

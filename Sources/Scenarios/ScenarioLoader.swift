@@ -102,15 +102,24 @@ public enum ScenarioLoader {
         let stream = isReplay ? nil : streamValue.flatMap { StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick, seed: seed) }
         let schema = stream?.generator.schema ?? replay?.source.schema
 
+        // Named regions (edge cases), which the gate and subpopulation drifts name.
+        let edgeCases = root["edge_cases"].map { EdgeCaseReader.read($0, schema: schema) } ?? []
+
         // Drifts.
         var drifts: [Drift] = []
+        // A synthetic stream's regions are checked against their share of the undrifted stream.
+        let baseShare: ((Region) -> Double)? = stream.map { st in
+            let undrifted = SyntheticTraffic(generator: st.generator, baseConcept: st.baseConcept, drifts: [], ticks: 1, volume: st.volume)
+            return { undrifted.regionShares(of: [$0])[0] }
+        }
         if let list = root["drifts"]?.sequence() {
             // With an invalid stream the drifts are still checked, less the parts that need its schema.
             var lastConcept = stream?.baseConcept ?? 0
             for (i, d) in list.enumerated() {
                 if isReplay && !ReplayReader.checkDrift(d) { continue }
                 if let drift = DriftReader.read(d, index: i, tick: tick, horizon: Double(clock.ticks), schema: schema,
-                                                conceptCount: stream?.generator.conceptCount, previousConcept: &lastConcept) {
+                                                conceptCount: stream?.generator.conceptCount, previousConcept: &lastConcept,
+                                                edgeCases: edgeCases, baseShare: baseShare) {
                     drifts.append(drift)
                 }
             }
@@ -130,7 +139,6 @@ public enum ScenarioLoader {
         }
 
         // Strategies.
-        let edgeCases = root["edge_cases"].map { EdgeCaseReader.read($0, schema: schema) } ?? []
         var strategies: [StrategySpec] = []
         if let list = required("strategies")?.sequence() {
             if list.isEmpty { root["strategies"]!.fail("list at least one strategy") }

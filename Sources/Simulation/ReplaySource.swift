@@ -62,6 +62,11 @@ public struct DeclaredDrift: Sendable, Hashable {
 ///   ``DriftInjector/priorAcceptance(isClass:base:target:)``; the kept rows have share `s` in
 ///   expectation and an unchanged `P(x | y)`. Volume drops accordingly (a tick without the class
 ///   stays unchanged);
+/// - a subpopulation (covariates, `subpopulation:`): by thinning the same way, with `b` the share
+///   of the tick's rows whose recorded inputs lie in the region; the kept rows have share
+///   `b + I·(goal − b)` in the region in expectation, and the rows inside and outside keep their
+///   distributions (and their real labels). A tick with no row in the region, or only such rows,
+///   stays unchanged. A thinned tick records each kept row's place (``EventBatch/offsets``);
 /// - concept drifts cannot be injected (a real label cannot be recomputed under another concept);
 ///   the scenario loader rejects them.
 ///
@@ -248,6 +253,7 @@ public struct ReplaySource: TrafficSource {
         let rng = RandomStream(seed: seed, path: "replay", "drifts")
         let state = Box(injector.makeState())
         let shares = Box([Double](repeating: 0, count: k))
+        let regionShares = Box([Double](repeating: 0, count: injector.regions.count))
         let pending = Box(first)
         let (ticks, warmupTicks, drifts) = (self.ticks, self.warmupTicks, self.drifts)
         return TrafficCursor(warmup: warmup) {
@@ -258,7 +264,8 @@ public struct ReplaySource: TrafficSource {
             guard scored < ticks else { return nil }
             var batch = b
             if !drifts.isEmpty {
-                self.inject(into: &batch, tick: scored, injector: injector, state: &state.value, shares: &shares.value, rng: rng)
+                self.inject(into: &batch, tick: scored, injector: injector, state: &state.value, shares: &shares.value,
+                            regionShares: &regionShares.value, rng: rng)
             }
             return batch
         }
@@ -267,9 +274,9 @@ public struct ReplaySource: TrafficSource {
     /// Replayed data happened once: every replicate reads the same events.
     public var replicatesShareTraffic: Bool { true }
 
-    /// Applies the injected drifts to one tick's events in place; rows a prior drift rejects are removed.
+    /// Applies the injected drifts to one tick's events in place; rows a thinning drift rejects are removed.
     private func inject(into batch: inout EventBatch, tick: Int, injector: DriftInjector, state: inout EventDrifts,
-                        shares: inout [Double], rng: RandomStream) {
+                        shares: inout [Double], regionShares: inout [Double], rng: RandomStream) {
         let n = batch.count, d = batch.dimension
         guard n > 0 else { return }
         if injector.hasPrior {
@@ -277,20 +284,31 @@ public struct ReplaySource: TrafficSource {
             for y in batch.labels { let c = Int(y); if c >= 0 && c < shares.count { shares[c] += 1 } }
             for c in shares.indices { shares[c] /= Double(n) }
         }
-        var kept = 0
+        for r in regionShares.indices {
+            let region = injector.regions[r]
+            var inside = 0
+            for i in 0..<n where region.contains(batch.features[(i * d)..<(i * d + d)]) { inside += 1 }
+            regionShares[r] = Double(inside) / Double(n)
+        }
+        var kept = 0, placed = false
         batch.features.withUnsafeMutableBufferPointer { features in
             for i in 0..<n {
                 let t = Double(tick) + Double(i) / Double(n)
-                injector.evaluate(at: t, baseShares: shares, into: &state, rng: rng)
+                // A tick holding only one class (or none of it), or only rows in a region (or none),
+                // cannot be rebalanced by thinning: the injector leaves such a drift out.
+                injector.evaluate(at: t, baseShares: shares, regionShares: regionShares, into: &state, rng: rng)
                 let y = batch.labels[i]
-                if state.priorClass >= 0 {
-                    let b = shares[state.priorClass]
-                    // A tick holding only one class (or none of it) cannot be rebalanced by thinning.
-                    if b > 0 && b < 1 {
-                        let accept = DriftInjector.priorAcceptance(isClass: Int(y) == state.priorClass, base: b, target: state.priorShare)
-                        if !(rng.uniform() < accept) { continue }
-                    }
+                if state.thins {
+                    let row = UnsafeMutableBufferPointer(rebasing: features[(i * d)..<(i * d + d)])
+                    let accept = injector.acceptance(row, label: y, drifts: state, classShares: shares, regionShares: regionShares)
+                    if !(rng.uniform() < accept) { continue }
                 }
+                if kept != i, !placed {   // the first row kept after a drop: record places from now on
+                    placed = true
+                    batch.offsets.reserveCapacity(n)
+                    for j in 0..<kept { batch.offsets.append(Double(j) / Double(n)) }
+                }
+                if placed { batch.offsets.append(Double(i) / Double(n)) }
                 if kept != i {
                     for j in 0..<d { features[kept * d + j] = features[i * d + j] }
                     batch.concept[kept] = batch.concept[i]

@@ -102,7 +102,8 @@ public enum CSVExport {
         return csvNumber((v * scale).rounded() / scale)
     }
 
-    static func field(_ s: String) -> String {
+    /// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a newline.
+    public static func field(_ s: String) -> String {
         s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -251,24 +251,9 @@ public struct LabelingPolicy: Hashable, Sendable {
     ]
 }
 
-/// A named edge case: the rows whose `feature` lies in `[low, high]` (an open end is infinite).
-public struct EdgeCase: Hashable, Sendable {
-    public var name: String
-    public var feature: Int
-    public var low: Double
-    public var high: Double
-    public init(name: String, feature: Int, low: Double = -.infinity, high: Double = .infinity) {
-        self.name = name
-        self.feature = feature
-        self.low = low
-        self.high = high
-    }
-
-    @inline(__always) public func contains(_ row: ArraySlice<Double>) -> Bool {
-        let v = row[row.startIndex + feature]
-        return v >= low && v <= high
-    }
-}
+/// A named edge case: a region of input space (see ``Region``) whose holdout rows the gate
+/// judges separately.
+public typealias EdgeCase = Region
 
 /// The offline gate: does the candidate go out?
 public struct GatePolicy: Hashable, Sendable {

@@ -68,9 +68,15 @@ public struct SyntheticTraffic: Sendable {
     ///
     /// Per event at time `t = tick + i/n` (see ``DriftInjector``): the concept is chosen by
     /// composing the concept drifts in order (each draws `u` and switches to its concept when
-    /// `u ≤ I(t)`), inputs are drawn and transformed by the covariate drifts, the prior drifts
-    /// accept or redraw the event (at most 1000 redraws), label noise flips the label, and quality
-    /// faults corrupt the served inputs last.
+    /// `u ≤ I(t)`), inputs are drawn and transformed by the covariate drifts, the prior and
+    /// subpopulation drifts accept or redraw the event (at most 1000 redraws; see
+    /// ``DriftInjector/acceptance(_:label:drifts:classShares:regionShares:)``), label noise flips
+    /// the label, and quality faults corrupt the served inputs last.
+    ///
+    /// A subpopulation drift's base share is its region's share in the undrifted stream
+    /// (``regionShares()``). Its region is tested on the input after the covariate drifts, so a
+    /// shift or rotation that moves traffic into or out of the region at the same time moves the
+    /// share reached by as much.
     /// - Complexity: O(events × drifts); no allocation per event.
     public func generate(rng: RandomStream) -> [EventBatch] {
         var cursor = ticks(rng: rng)
@@ -83,6 +89,32 @@ public struct SyntheticTraffic: Sendable {
     /// The same traffic as ``generate(rng:)``, one tick at a time: the engine streams long
     /// horizons through this without holding every tick.
     public func ticks(rng: RandomStream) -> SyntheticTicks { SyntheticTicks(self, rng: rng) }
+
+    /// Draws of the pilot stream that estimates the regions' base shares.
+    public static let pilotDraws = 100_000
+
+    /// The share of traffic in each subpopulation drift's region (``DriftInjector/regions``) in the
+    /// undrifted stream; see ``regionShares(of:)``.
+    public func regionShares() -> [Double] { regionShares(of: injector.regions) }
+
+    /// The share of traffic in each region in the undrifted stream (base concept, no covariate
+    /// drift), estimated from ``pilotDraws`` draws of a fixed pilot stream (standard error at most
+    /// 0.0016); exactly 0 when no draw falls in a region.
+    public func regionShares(of regions: [Region]) -> [Double] {
+        guard !regions.isEmpty else { return [] }
+        let n = SyntheticTraffic.pilotDraws
+        let rng = RandomStream(seed: 0x5eed, path: "regions")
+        var counts = [Double](repeating: 0, count: regions.count)
+        var x = [Double](repeating: 0, count: generator.schema.dimension)
+        let cov = CovariateState(dimension: generator.schema.dimension)
+        x.withUnsafeMutableBufferPointer { xb in
+            for _ in 0..<n {
+                _ = generator.draw(into: xb, concept: ConceptState(concept: baseConcept), covariates: cov, rng: rng)
+                for r in regions.indices where regions[r].contains(xb) { counts[r] += 1 }
+            }
+        }
+        return counts.map { $0 / Double(n) }
+    }
 
     /// Class shares of the base concept, estimated from 20,000 draws of a fixed pilot stream.
     fileprivate func pilotShares(rng: RandomStream) -> [Double] {
@@ -107,6 +139,7 @@ public struct SyntheticTicks: IteratorProtocol {
     private let traffic: SyntheticTraffic
     private let injector: DriftInjector
     private let baseShares: [Double]
+    private let regionShares: [Double]
     private let rng: RandomStream
     private var state: EventDrifts
     private var x: [Double]
@@ -117,6 +150,7 @@ public struct SyntheticTicks: IteratorProtocol {
         self.rng = rng
         injector = traffic.injector
         baseShares = traffic.schema.classes.isEmpty ? [] : traffic.pilotShares(rng: RandomStream(seed: 0x5eed))
+        regionShares = injector.regions.isEmpty ? [] : traffic.regionShares()
         state = injector.makeState()
         x = [Double](repeating: 0, count: traffic.schema.dimension)
     }
@@ -129,17 +163,16 @@ public struct SyntheticTicks: IteratorProtocol {
         let n = traffic.volume.volume(atTick: tick)
         var batch = EventBatch(dimension: d, capacity: n)
         let tick = self.tick
-        let (injector, baseShares, rng) = (self.injector, self.baseShares, self.rng)
+        let (injector, baseShares, regionShares, rng) = (self.injector, self.baseShares, self.regionShares, self.rng)
         var state = self.state
         x.withUnsafeMutableBufferPointer { xb in
             for i in 0..<n {
                 let t = Double(tick) + Double(i) / Double(n)
-                injector.evaluate(at: t, baseShares: baseShares, into: &state, rng: rng)
+                injector.evaluate(at: t, baseShares: baseShares, regionShares: regionShares, into: &state, rng: rng)
                 var y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
-                if state.priorClass >= 0 {
-                    let c = state.priorClass
+                if state.thins {
                     for _ in 0..<1000 {
-                        let accept = DriftInjector.priorAcceptance(isClass: Int(y) == c, base: baseShares[c], target: state.priorShare)
+                        let accept = injector.acceptance(xb, label: y, drifts: state, classShares: baseShares, regionShares: regionShares)
                         if rng.uniform() < accept { break }
                         y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
                     }

@@ -22,10 +22,11 @@ struct Flywheel: ParsableCommand {
           flywheel report results/quickstart   # rebuild from run.sqlite
           flywheel detect --detector adwin --column error errors.csv
           flywheel dataset describe my-logs.csv --label outcome
+          flywheel traffic -o traffic.csv      # every event with its drift intensities
         """,
         version: FlywheelVersion.current,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,
-                      PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self]
+                      PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self, TrafficCommand.self]
     )
 }
 

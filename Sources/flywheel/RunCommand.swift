@@ -44,21 +44,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         dataHome.apply()
-        let loaded: Scenarios.Scenario
-        do {
-            if let scenario {
-                guard let data = FileManager.default.contents(atPath: scenario), let text = String(data: data, encoding: .utf8) else {
-                    throw ValidationError("cannot read scenario file '\(scenario)'")
-                }
-                loaded = try ScenarioLoader.parse(text, file: scenario, seedOverride: seed, replicatesOverride: replicates)
-            } else {
-                loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
-                                                  seedOverride: seed, replicatesOverride: replicates)
-            }
-        } catch let e as FlywheelErrors {
-            printError(e.description)
-            throw ExitCode(2)
-        }
+        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates)
         let dir = out ?? "results/\(loaded.name)"
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
@@ -94,12 +80,30 @@ struct RunCommand: ParsableCommand {
     }
 }
 
+/// Loads a scenario file, or the built-in quickstart without one; a scenario with problems prints
+/// them all and exits with status 2.
+func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil) throws -> Scenarios.Scenario {
+    do {
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read scenario file '\(path)'")
+            }
+            return try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates)
+        }
+        return try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
+                                        seedOverride: seed, replicatesOverride: replicates)
+    } catch let e as FlywheelErrors {
+        printError(e.description)
+        throw ExitCode(2)
+    }
+}
+
 /// Removes a run's staging folder when the user presses Ctrl-C, so nothing half-written remains
 /// and the earlier results stay as they were.
 final class InterruptCleanup: @unchecked Sendable {
     static let shared = InterruptCleanup()
     private let lock = NSLock()
-    private var current: OutputDirectory?
+    private var current: StagedOutput?
     private var sources: [DispatchSourceSignal] = []
 
     private init() {
@@ -118,7 +122,7 @@ final class InterruptCleanup: @unchecked Sendable {
         }
     }
 
-    func watch(_ out: OutputDirectory?) {
+    func watch(_ out: StagedOutput?) {
         lock.lock()
         current = out
         lock.unlock()

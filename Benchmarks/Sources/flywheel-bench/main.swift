@@ -10,9 +10,10 @@ import Scenarios
 //   flywheel-bench [--reps N] [--only w1,w2] [--samples N] [--adwin-bits FILE] [--b4-csv FILE]
 //                  [--b4-oracle FILE] [--threads N]
 //
-// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart; and, without
-// a peer: detectors, distances, training, full-loop. `--replay-run FILE [--traffic-memory MiB]`
-// runs a whole replayed scenario on FILE alone and reports its peak memory.
+// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart, generators
+// (River's peer for seven of the eight); and, without a peer: detectors, distances, training,
+// full-loop. `--replay-run FILE [--traffic-memory MiB]` runs a whole replayed scenario on FILE
+// alone and reports its peak memory.
 
 struct Options {
     var reps = 5
@@ -83,7 +84,7 @@ struct Options {
                 print("exp4 max relative error vs Foundation.exp on [-708, 708]: \(exp4MaxRelativeError(lower: -708, upper: 708, count: 2_000_001)); on [-40, 40]: \(exp4MaxRelativeError(lower: -40, upper: 40, count: 2_000_001))")
                 exit(0)
             case "-h", "--help":
-                print("usage: flywheel-bench [--reps N] [--only stream,logreg,logreg-river-order,gnb,adwin,b4,quickstart] [--samples N] [--adwin-bits FILE] [--adwin-n N] [--b4-csv FILE] [--b4-oracle FILE] [--threads N]")
+                print("usage: flywheel-bench [--reps N] [--only stream,logreg,logreg-river-order,gnb,adwin,b4,replay,quickstart,generators,detectors,distances,training,full-loop] [--samples N] [--adwin-bits FILE] [--adwin-n N] [--b4-csv FILE] [--b4-oracle FILE] [--threads N]")
                 exit(0)
             default: throw BenchError("unknown option '\(args[i])' (try --help)")
             }
@@ -131,6 +132,7 @@ func runAll(_ o: Options) throws {
             .deletingLastPathComponent().appendingPathComponent("scenarios/full-loop.yaml").path
         try ComponentBench.fullLoop(reps: min(o.reps, 3), scenarioPath: path)
     }
+    if o.wants("generators") { try GeneratorBench.run(reps: o.reps, events: n) }
     if o.wants("stream") {
         let (r, t, all) = repeated(o.reps) { let r = Prequential.streamOnly(n: n); return (r.positives, r.seconds) }
         emit(["workload": "stream", "n": n, "positives": r, "seconds": t, "per_s": Double(n) / t, "all_seconds": all])

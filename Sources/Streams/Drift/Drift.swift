@@ -9,6 +9,10 @@ public enum DriftTarget: Hashable, Sendable {
     case covariates(feature: Int, shift: Double, scale: Double)
     /// P(x): the plane of features `a` and `b` turns by `degrees · I` about `(centerA, centerB)`.
     case rotation(a: Int, b: Int, degrees: Double, centerA: Double, centerB: Double)
+    /// P(x): a subpopulation grows or shrinks. The share of traffic in `region` moves from its
+    /// base share `b` to `b + I·(goal − b)` by thinning, so that `P(x | in region)` and
+    /// `P(x | outside)` are unchanged (and labels still follow the concept).
+    case subpopulation(region: Region, goal: SubpopulationGoal)
     /// P(y): the share of class `classIndex` moves from its base rate toward `share` (by rejection).
     case prior(classIndex: Int, share: Double)
     /// Labels flip to another class with probability `rate · I`.
@@ -19,10 +23,35 @@ public enum DriftTarget: Hashable, Sendable {
     public var name: String {
         switch self {
         case .concept: return "concept"
-        case .covariates, .rotation: return "covariates"
+        case .covariates, .rotation, .subpopulation: return "covariates"
         case .prior: return "prior"
         case .labelNoise: return "label_noise"
         case .quality: return "quality"
+        }
+    }
+}
+
+/// Where a subpopulation drift takes its region's share at full intensity.
+public enum SubpopulationGoal: Hashable, Sendable {
+    /// To this share of traffic, in (0, 1).
+    case share(Double)
+    /// To `factor` times its base share (at most 1).
+    case factor(Double)
+
+    /// The share at full intensity for a region whose base share is `base`.
+    @inline(__always) public func target(base: Double) -> Double {
+        switch self {
+        case .share(let s): return s
+        case .factor(let f): return min(f * base, 1)
+        }
+    }
+
+    /// `share 0.6` or `factor 2`.
+    public var description: String {
+        func num(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
+        switch self {
+        case .share(let s): return "share \(num(s))"
+        case .factor(let f): return "factor \(num(f))"
         }
     }
 }
@@ -77,10 +106,11 @@ public struct Drift: Hashable, Sendable {
                                    ParameterInfo("ramp", "0", "linear ramp in and out")]),
         ComponentInfo(family: "drift-target", name: "concept", summary: "P(y|x): switch or blend to concept `to` (default: the next concept).",
                       parameters: [ParameterInfo("to", "next", "concept index of the new world")]),
-        ComponentInfo(family: "drift-target", name: "covariates", summary: "P(x): shift, scale or rotate inputs (labels follow the unchanged concept).",
+        ComponentInfo(family: "drift-target", name: "covariates", summary: "P(x): shift, scale or rotate inputs, or grow or shrink a subpopulation (labels follow the unchanged concept).",
                       parameters: [ParameterInfo("shift", "—", "{feature, by}: added at full intensity"),
                                    ParameterInfo("scale", "—", "{feature, by}: multiplier at full intensity"),
-                                   ParameterInfo("rotate", "—", "{features: [a, b], degrees, center: [ca, cb]}: the plane of two features turns")]),
+                                   ParameterInfo("rotate", "—", "{features: [a, b], degrees, center: [ca, cb]}: the plane of two features turns"),
+                                   ParameterInfo("subpopulation", "—", "{where: {x1: [0, 3]} or region: <edge case>, share: 0.6 or factor: 2}: the region's share of traffic moves from its base share to share (or factor × base) by thinning; P(x | in region) and P(x | outside) are unchanged")]),
         ComponentInfo(family: "drift-target", name: "prior", summary: "P(y): the share of one class moves toward `share`.",
                       parameters: [ParameterInfo("class", "—", "class name"), ParameterInfo("share", "—", "target share at full intensity")]),
         ComponentInfo(family: "drift-target", name: "label_noise", summary: "Labels flip with probability rate × intensity.",

@@ -1,7 +1,7 @@
 import Foundation
 import FlywheelCore
 
-/// The drifts in force on one event, evaluated at the event's time by ``DriftInjector/evaluate(at:baseShares:into:rng:)``.
+/// The drifts in force on one event, evaluated at the event's time by ``DriftInjector/evaluate(at:baseShares:regionShares:into:rng:)``.
 public struct EventDrifts: Sendable {
     /// Which concept labels the event (synthetic streams only; replayed data keeps its labels).
     public var concept: ConceptState
@@ -13,13 +13,21 @@ public struct EventDrifts: Sendable {
     public var priorClass: Int
     /// The share of ``priorClass`` wanted at this moment: `b + I·(share − b)` for base share `b`.
     public var priorShare: Double
+    /// For each subpopulation drift (in scenario order, see ``DriftInjector/regions``), the share
+    /// of traffic wanted in its region at this moment, `b + I·(goal − b)`; -1 when it is not in force.
+    public var regionShare: [Double]
+    /// Whether a prior or subpopulation drift thins events at this moment
+    /// (see ``DriftInjector/acceptance(_:label:drifts:classShares:regionShares:)``).
+    public var thins: Bool
 
-    public init(dimension: Int, concept: Int = 0) {
+    public init(dimension: Int, concept: Int = 0, regions: Int = 0) {
         self.concept = ConceptState(concept: concept)
         covariates = CovariateState(dimension: dimension)
         noise = 0
         priorClass = -1
         priorShare = 0
+        regionShare = Array(repeating: -1, count: regions)
+        thins = false
     }
 }
 
@@ -31,10 +39,13 @@ public struct EventDrifts: Sendable {
 ///    and composes them in scenario order: concept drifts pick the labelling concept (each draws
 ///    `u` and switches when `u ≤ I`, River's rule; an incremental one blends the parameters),
 ///    covariate drifts compose `x_j ← x_j·(1 + (scale − 1)·I) + shift·I`, a prior drift sets the
-///    wanted class share, label-noise drifts add `rate·I` to the base noise.
+///    wanted class share, a subpopulation drift the wanted share of its region, label-noise drifts
+///    add `rate·I` to the base noise.
 /// 2. The caller produces the clean event: a generator draws it under the concept and covariate
-///    transform; a replay applies the covariate transform to the real inputs. A prior drift is
-///    realised by accepting the event with ``priorAcceptance(isClass:base:target:)``.
+///    transform; a replay applies the covariate transform to the real inputs. Prior and
+///    subpopulation drifts are realised by thinning: the event is kept with probability
+///    ``acceptance(_:label:drifts:classShares:regionShares:)`` (a generator draws again until one
+///    is kept; a replay drops the row).
 /// 3. ``finish(_:label:drifts:at:rng:)`` flips the label with probability η (to another class
 ///    uniformly; a regression target gets `η·N(0, 1)` added) and then applies the quality faults to
 ///    the served inputs (the label stays the one of the clean input).
@@ -52,6 +63,8 @@ public struct DriftInjector: Sendable {
     public let baseNoise: Double
     public let hasCovariates: Bool
     public let hasPrior: Bool
+    /// The regions of the subpopulation drifts, in scenario order.
+    public let regions: [Region]
 
     public init(drifts: [Drift], dimension: Int, classCount: Int, baseConcept: Int = 0, baseNoise: Double = 0) {
         self.drifts = drifts
@@ -63,21 +76,26 @@ public struct DriftInjector: Sendable {
             switch $0.target { case .covariates, .rotation: return true; default: return false }
         }
         hasPrior = drifts.contains { if case .prior = $0.target { return true }; return false }
+        regions = drifts.compactMap { if case .subpopulation(let r, _) = $0.target { return r }; return nil }
     }
 
     /// A state to reuse across events (its covariate arrays are allocated once).
-    public func makeState() -> EventDrifts { EventDrifts(dimension: dimension, concept: baseConcept) }
+    public func makeState() -> EventDrifts { EventDrifts(dimension: dimension, concept: baseConcept, regions: regions.count) }
 
     /// Evaluates every drift at time `t` into `s`. `baseShares[c]` is the share of class `c` a
-    /// prior drift moves away from (unused without one).
+    /// prior drift moves away from, `regionShares[r]` the share of ``regions``[r] a subpopulation
+    /// drift moves away from (unused without them). A thinning drift whose base share is 0 or 1
+    /// is not in force: thinning cannot create what is absent nor remove what is everything.
     ///
     /// - Complexity: O(drifts + dimension when a covariate drift exists); no allocation.
     @inline(__always)
-    public func evaluate(at t: Double, baseShares: [Double], into s: inout EventDrifts, rng: RandomStream) {
+    public func evaluate(at t: Double, baseShares: [Double], regionShares: [Double] = [], into s: inout EventDrifts, rng: RandomStream) {
         s.concept = ConceptState(concept: baseConcept)
         var eta = baseNoise
         s.priorClass = -1
         s.priorShare = 0
+        s.thins = false
+        var region = 0
         if hasCovariates {
             for j in 0..<dimension { s.covariates.shift[j] = 0; s.covariates.scale[j] = 1 }
             s.covariates.rotations.removeAll(keepingCapacity: true)
@@ -106,10 +124,21 @@ public struct DriftInjector: Sendable {
                                                                                centerA: ca, centerB: cb))
                     s.covariates.isIdentity = false
                 }
+            case .subpopulation(_, let goal):
+                s.regionShare[region] = -1
+                if p > 0, region < regionShares.count {
+                    let b = regionShares[region]
+                    if b > 0 && b < 1 {
+                        s.regionShare[region] = b + p * (goal.target(base: b) - b)
+                        s.thins = true
+                    }
+                }
+                region += 1
             case .prior(let c, let share):
-                if p > 0, c < classCount, c < baseShares.count {
+                if p > 0, c < classCount, c < baseShares.count, baseShares[c] > 0, baseShares[c] < 1 {
                     s.priorClass = c
                     s.priorShare = baseShares[c] + p * (share - baseShares[c])
+                    s.thins = true
                 }
             case .labelNoise(let rate):
                 eta += rate * p
@@ -129,6 +158,27 @@ public struct DriftInjector: Sendable {
         let b = min(max(base, 1e-6), 1 - 1e-6), s = min(max(target, 1e-6), 1 - 1e-6)
         if s >= b { return isClass ? 1 : b * (1 - s) / (s * (1 - b)) }
         return isClass ? s * (1 - b) / (b * (1 - s)) : 1
+    }
+
+    /// The probability of keeping an event under the thinning drifts in force (1 when none is):
+    /// the product of ``priorAcceptance(isClass:base:target:)`` for the prior drift (on the
+    /// event's class) and for each subpopulation drift (on whether `x` lies in its region, with the
+    /// region's base share). One thinning drift alone reaches its wanted share exactly, with
+    /// `P(x | class)` or `P(x | in region)` and `P(x | outside)` unchanged; several together reach
+    /// theirs exactly when their classes and regions are independent under the stream.
+    ///
+    /// - Complexity: O(regions × bounds); no allocation.
+    @inline(__always)
+    public func acceptance(_ x: UnsafeMutableBufferPointer<Double>, label y: Double, drifts s: EventDrifts,
+                           classShares: [Double], regionShares: [Double]) -> Double {
+        var a = 1.0
+        if s.priorClass >= 0 {
+            a = DriftInjector.priorAcceptance(isClass: Int(y) == s.priorClass, base: classShares[s.priorClass], target: s.priorShare)
+        }
+        for r in 0..<regions.count where s.regionShare[r] >= 0 {
+            a *= DriftInjector.priorAcceptance(isClass: regions[r].contains(x), base: regionShares[r], target: s.regionShare[r])
+        }
+        return a
     }
 
     /// Flips the label with probability η and applies the quality faults to `x`, returning the
@@ -162,15 +212,18 @@ public struct DriftInjector: Sendable {
     }
 
     /// The ground truth of every drift that starts within `horizon` ticks, in scenario order;
-    /// ids count from `firstID`.
+    /// ids count from `firstID`. The detail is the drift's name; a subpopulation drift's also
+    /// names its region and goal (`…; subpopulation x1 in [0, 3] to share 0.6`).
     public func groundTruth(horizon ticks: Int, firstID: Int = 0) -> [DriftTruth] {
         let horizon = Double(ticks)
         return drifts.enumerated().compactMap { i, d in
             let e = d.schedule.extent(horizon: horizon)
             guard e.start < horizon else { return nil }   // starts after the run ends: never happens
+            var detail = d.name
+            if case .subpopulation(let region, let goal) = d.target { detail += "; subpopulation \(region.name) to \(goal.description)" }
             return DriftTruth(id: firstID + i, type: d.schedule.typeName, target: d.target.name, start: e.start, end: e.end,
                               peak: d.amplitude * d.schedule.peak(horizon: horizon), changePoint: e.changePoint,
-                              detail: d.name)
+                              detail: detail)
         }
     }
 }

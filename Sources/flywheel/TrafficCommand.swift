@@ -1,0 +1,89 @@
+import ArgumentParser
+import FlywheelCore
+import Foundation
+import Scenarios
+import Storage
+
+struct TrafficCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "traffic",
+        abstract: "Write a scenario's traffic as CSV: every event with its features, label, concept and each drift's intensity.",
+        discussion: """
+        The events are exactly those a run serves for the replicate (the same seed
+        gives the same bytes). Without a file, writes the built-in quickstart's
+        traffic. Without -o, writes to standard output; with -o, the file is
+        written to a temporary file and moved into place only when complete.
+
+        Columns: tick, event (index in the tick), time (in ticks: tick + i/n, where
+        the drift schedules are evaluated), the features, label, concept, bayes
+        (empty where undefined), slice, then drift_<id> for each drift of the
+        ground truth (drifts.csv of a run: its intensity at the event), and active
+        (1 when any drift is in force).
+
+        Examples:
+          flywheel traffic -o quickstart-traffic.csv
+          flywheel traffic my.yaml --from 40d --to 60d -o shift.csv
+          flywheel traffic my.yaml --replicate 2 | head
+        """)
+
+    @Argument(help: "Scenario file (YAML). Omit for the built-in quickstart.")
+    var scenario: String?
+
+    @Option(name: .long, help: "Replicate to write (0-based).")
+    var replicate: Int = 0
+
+    @Option(name: .long, help: "First tick to write: a tick number or a duration such as 40d (default: 0).")
+    var from: String?
+
+    @Option(name: .long, help: "Tick to stop before: a tick number or a duration such as 60d (default: the end of the run).")
+    var to: String?
+
+    @Option(name: [.customShort("o"), .long], help: "CSV file to write (default: standard output).")
+    var output: String?
+
+    @Option(name: .long, help: "Override the scenario's seed.")
+    var seed: UInt64?
+
+    @OptionGroup var dataHome: DataHomeOption
+
+    /// A tick given as a number of ticks or a duration, which must come to a whole tick.
+    static func tick(_ text: String?, option: String, span: Span) throws -> Int? {
+        guard let text else { return nil }
+        guard let d = DurationSpec(parsing: text) else {
+            throw ValidationError("\(option) \(text): expected a tick number or a duration such as 40d")
+        }
+        let t = d.ticks(per: span)
+        guard t == t.rounded(), t < 1e15 else {
+            throw ValidationError("\(option) \(text): \(t) ticks of \(span) is not a whole tick")
+        }
+        return Int(t)
+    }
+
+    func run() throws {
+        dataHome.apply()
+        let loaded = try loadScenario(scenario, seed: seed)
+        let span = loaded.plan.manifest.clock.tick
+        let first = try Self.tick(from, option: "--from", span: span) ?? 0
+        let last = try Self.tick(to, option: "--to", span: span)
+        do {
+            if let output {
+                let file = try AtomicFile(output)
+                InterruptCleanup.shared.watch(file)
+                do {
+                    try TrafficExport.write(loaded, replicate: replicate, from: first, to: last) { try file.write($0) }
+                    try file.commit()
+                    InterruptCleanup.shared.watch(nil)
+                } catch {
+                    file.abandon()
+                    throw error
+                }
+            } else {
+                let out = FileHandle.standardOutput
+                try TrafficExport.write(loaded, replicate: replicate, from: first, to: last) { try out.write(contentsOf: Data($0.utf8)) }
+            }
+        } catch let e as FlywheelError {
+            printError("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}
