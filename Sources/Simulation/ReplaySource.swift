@@ -35,7 +35,7 @@ public struct DeclaredDrift: Sendable, Hashable {
     }
 }
 
-/// Replayed data as a run's traffic: a CSV file (``CSVReplay``) streamed tick by tick, the first
+/// Replayed data as a run's traffic: a CSV file or SQLite table (``TableReplay``) streamed tick by tick, the first
 /// ``warmupTicks`` ticks forming the warm-up history the initial model is fitted on (not scored),
 /// the next ``ticks`` ticks the scored run, with optional injected drifts.
 ///
@@ -47,7 +47,7 @@ public struct DeclaredDrift: Sendable, Hashable {
 /// **Memory.** The engine shares one replicate's traffic read-only between every strategy, so
 /// the replayed batches (the scored ticks, plus the warm-up) are held in memory once, whatever
 /// the number of replicates: a cache computes them on the first request and hands the same
-/// copy-on-write arrays to every replicate. Decoding itself is streaming (``CSVReplay`` never
+/// copy-on-write arrays to every replicate. Decoding itself is streaming (``TableReplay`` never
 /// holds the file), so only the decoded events (`8·dimension + 32` bytes each) cost memory.
 ///
 /// **Injected drift on real data** (time `t` in scored ticks; event `i` of `n` in tick `k` is at
@@ -86,6 +86,8 @@ public struct ReplaySource: TrafficSource {
     /// Injected drifts (covariates, prior, label noise, quality), in scenario order; times in scored ticks.
     public var drifts: [Drift]
     public let declared: [DeclaredDrift]
+    /// Opens the mapping's rows: ``ReplayOpener/csv``, or one that also reads SQLite databases.
+    public let opener: ReplayOpener
     private let declaredTruth: [DriftTruth]
     private let cache = ReplayCache()
 
@@ -93,18 +95,20 @@ public struct ReplaySource: TrafficSource {
     ///
     /// - Parameters:
     ///   - ticks: scored ticks to replay (the first ones after the warm-up); nil replays them all.
-    /// - Throws: ``FlywheelError`` for any problem of the file or mapping (see ``CSVReplay``), a
+    ///   - opener: opens the mapping's rows (CSV files by default).
+    /// - Throws: ``FlywheelError`` for any problem of the file or mapping (see ``TableReplay``), a
     ///   warm-up that leaves no tick to score, more `ticks` than the file has, or a declared drift
     ///   outside the file (key `known_drifts[i]…`).
     public init(mapping: ReplayMapping, warmupTicks: Int, ticks: Int? = nil, drifts: [Drift] = [],
-                declared: [DeclaredDrift] = []) throws {
-        let replay = try CSVReplay(mapping: mapping)
+                declared: [DeclaredDrift] = [], opener: ReplayOpener = .csv) throws {
+        let replay = try opener.replay(mapping)
         var counts: [Int] = [], starts: [Int64?] = []
         while let (_, start, batch) = try replay.nextTick() {
             counts.append(batch.count)
             starts.append(start)
         }
         self.mapping = mapping
+        self.opener = opener
         schema = replay.schema
         origin = replay.origin
         rowsPerTick = counts
@@ -238,7 +242,7 @@ public struct ReplaySource: TrafficSource {
     ///
     /// - Complexity: O(rows × (fields + drifts)); no allocation per event beyond the batches.
     func replay(seed: UInt64) throws -> (warmup: EventBatch, batches: [EventBatch]) {
-        let replay = try CSVReplay(mapping: mapping)
+        let replay = try opener.replay(mapping)
         let d = schema.dimension, k = schema.classes.count
         var warmup = EventBatch(dimension: d, capacity: rowsPerTick[0..<warmupTicks].reduce(0, +))
         var batches: [EventBatch] = []

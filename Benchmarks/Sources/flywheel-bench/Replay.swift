@@ -2,7 +2,7 @@ import Foundation
 import FlywheelCore
 import Streams
 
-/// Replaying a timestamped CSV (Elec2's columns) through ``CSVReplay``: every tick of one day,
+/// Replaying a timestamped CSV (Elec2's columns) through ``TableReplay``: every tick of one day,
 /// every row decoded into an ``EventBatch`` (timestamps parsed, seven numeric features, the class).
 enum ReplayBench {
     static func mapping(_ path: String, classesGiven: Bool) -> ReplayMapping {
@@ -16,7 +16,7 @@ enum ReplayBench {
     static func run(_ path: String, classesGiven: Bool) throws -> (rows: Int, ticks: Int, up: Int, seconds: Double) {
         let clock = ContinuousClock()
         let start = clock.now
-        let replay = try CSVReplay(mapping: mapping(path, classesGiven: classesGiven))
+        let replay = try TableReplay(mapping: mapping(path, classesGiven: classesGiven))
         var rows = 0, ticks = 0, up = 0
         let upIndex = Double(replay.schema.classes.firstIndex(of: "UP") ?? -1)
         while let (_, _, batch) = try replay.nextTick() {
