@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "flywheel", targets: ["flywheel"]),
-        .library(name: "Flywheel", targets: ["Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots"]),
+        .library(name: "Flywheel", targets: ["Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots", "SQLiteReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,11 +24,16 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies"]),
         .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL", "Monitoring"]),
         .target(name: "Storage", dependencies: ["FlywheelCore", "Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Replaying SQLite tables: the row source that keeps GRDB out of Streams and Simulation.
+        .target(name: "SQLiteReplay", dependencies: [
+            "FlywheelCore", "Streams",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         .target(name: "Plots"),
         .target(name: "Reports", dependencies: ["FlywheelCore", "Analysis", "Plots"]),
         .target(name: "Scenarios", dependencies: [
             "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots",
-            .product(name: "Yams", package: "Yams"),
+            "SQLiteReplay", .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "flywheel", dependencies: [
@@ -41,7 +46,8 @@ let package = Package(
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "FlywheelCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore"],
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore",
+                                                      "Streams", "SQLiteReplay", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
     ],

@@ -89,6 +89,21 @@ elec2x 1
 elec2x 10
 [ "${QUICK:-0}" = 1 ] || elec2x 100
 
+if [ ! -s "$DATA/elec2x10.sqlite" ]; then
+    log "copying Elec2 x10 into SQLite (table elec2x10: timestamp and class TEXT, day INTEGER, the rest REAL)"
+    "$PY" - "$DATA/elec2x10.csv" "$DATA/elec2x10.sqlite" <<'EOF'
+import sys, csv, sqlite3
+db = sqlite3.connect(sys.argv[2])
+db.execute("CREATE TABLE elec2x10 (timestamp_reconstructed TEXT, date REAL, day INTEGER, period REAL, nswprice REAL,"
+           " nswdemand REAL, vicprice REAL, vicdemand REAL, transfer REAL, class TEXT)")
+rows = csv.reader(open(sys.argv[1]))
+next(rows)
+db.executemany("INSERT INTO elec2x10 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               ([r[0], float(r[1]), int(r[2])] + [float(v) for v in r[3:9]] + [r[9]] for r in rows))
+db.commit()
+EOF
+fi
+
 # 4. Peers, one after the other.
 if [ "${SKIP_PEERS:-0}" != 1 ]; then
     : > "$OUT/peers.jsonl"
@@ -120,7 +135,7 @@ log "flywheel-bench (median of $REPS)"
 ORACLE_ARGS=()
 [ -f "$ORACLE" ] && ORACLE_ARGS=(--b4-oracle "$ORACLE")
 $NICE "$BENCH" --reps "$REPS" --threads "$THREADS" --adwin-bits "$DATA/adwin_bits_10M.u8" \
-    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --replay-csv "$DATA/elec2x10.csv" | tee "$OUT/flywheel.jsonl" >&2
+    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --replay-csv "$DATA/elec2x10.csv" --replay-sqlite "$DATA/elec2x10.sqlite" | tee "$OUT/flywheel.jsonl" >&2
 # Whole runs on replayed files of growing size, one process each (peak memory is per process).
 for copies in 1 10 100; do
     [ -s "$DATA/elec2x$copies.csv" ] || continue

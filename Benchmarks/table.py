@@ -108,6 +108,14 @@ for f in [r for r in fly if r.get("workload") == "replay"]:
         notes += f"; UP count differs: River {p['up']}, Flywheel {f['up']}"
     row(f"CSV replay, Elec2 ×10{' (first pass)' if f['first_pass'] else ''}", "River iter_csv",
         p and p["rows_per_s"], f["per_s"], "rows/s", notes)
+csv_rate = {r["first_pass"]: r["per_s"] for r in fly if r.get("workload") == "replay"}
+for f in [r for r in fly if r.get("workload") == "replay-sqlite"]:
+    notes = f"{f['rows']:,} rows, {f['bytes'] / 1e6:.1f} MB database, {f['ticks']:,} daily ticks"
+    if f["first_pass"] in csv_rate:
+        notes += f"; {f['per_s'] / csv_rate[f['first_pass']]:.2f}× the CSV replay's rate"
+    if f["first_pass"]:
+        notes += "; classes learned in a first pass (table read twice)"
+    row(f"SQLite replay, Elec2 ×10{' (first pass)' if f['first_pass'] else ''}", "—", None, f["per_s"], "rows/s", notes)
 
 fl = ours("quickstart-floor")
 if fl:

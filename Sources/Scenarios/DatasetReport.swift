@@ -1,5 +1,6 @@
 import FlywheelCore
 import Foundation
+import SQLiteReplay
 import Streams
 
 /// What `flywheel dataset describe` prints: a ``DatasetDescription`` as text or JSON, with the
@@ -7,6 +8,7 @@ import Streams
 public enum DatasetReport {
     /// `flywheel dataset describe`: finds `file` (a relative one in the data home, then the
     /// current directory), describes it with ``DatasetInspector`` and renders it as text or JSON.
+    /// An SQLite database (``SQLiteRows/claims(path:)``) is described from its `table` or `query`.
     ///
     /// - Parameters:
     ///   - tick: a span such as `1d` or a row count such as `500 rows`; nil guesses it.
@@ -14,7 +16,8 @@ public enum DatasetReport {
     /// - Throws: ``FlywheelError`` for a bad tick or format, a file not found (naming where it
     ///   looked), or any problem ``DatasetInspector`` reports.
     public static func describe(file: String, label: String? = nil, timestamp: String? = nil, timestampFormat: String? = nil,
-                                tick: String? = nil, delimiter: String = ",", json: Bool = false) throws -> String {
+                                tick: String? = nil, delimiter: String = ",", table: String? = nil, query: String? = nil,
+                                json: Bool = false) throws -> String {
         var grouping: TickGrouping?
         if let tick {
             guard let g = TickGrouping(parsing: tick) else {
@@ -36,7 +39,7 @@ public enum DatasetReport {
                                 hint: "set \(DataHome.variable) to the folder holding your datasets, or give the file's path")
         }
         let d = try DatasetInspector.describe(path: path, label: label, timestamp: timestamp, timestampFormat: format,
-                                              tick: grouping, delimiter: delimiter)
+                                              tick: grouping, delimiter: delimiter, table: table, query: query, opener: .files)
         let shown = file.hasPrefix("/") || file.hasPrefix("~") ? nil : file
         return json ? try self.json(d, scenarioPath: shown) : text(d, scenarioPath: shown)
     }

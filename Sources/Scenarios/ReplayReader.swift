@@ -1,6 +1,7 @@
 import FlywheelCore
 import Foundation
 import Simulation
+import SQLiteReplay
 import Streams
 
 /// Where datasets live: the folder named by the environment variable `FLYWHEEL_DATA`, else
@@ -152,9 +153,11 @@ public enum DataHome {
 /// (`tick: 500 rows`) a tick has no length in time: `clock.tick` may name a nominal length (default
 /// `1d`) by which durations such as `every: 7d` convert to ticks; bare numbers are ticks.
 enum ReplayReader {
+    /// The keys of `replay:`; on equally near misspellings the earlier key is suggested (so
+    /// `lable` suggests `label`, not `table`).
     static let mappingKeys = ["path", "timestamp", "timestamp_format", "label", "label_kind", "classes", "numeric", "categorical",
                               "categories", "encoding", "max_categories", "slice", "slices", "tick", "origin", "order", "delimiter",
-                              "known_drifts"]
+                              "known_drifts", "table", "query"]
     static let streamKeys = ["replay", "warmup_ticks"]
     static let clockKeys = ["tick", "ticks", "start", "events_per_tick"]
     static let knownDriftKeys = ["at", "type", "width", "name"]
@@ -232,7 +235,7 @@ enum ReplayReader {
             categorical: strings(m["categorical"]) ?? [], categories: categories, encoding: encoding,
             maxCategories: m["max_categories"]?.int(min: 1, max: 1_000_000) ?? 64, slice: m["slice"]?.string(),
             slices: strings(m["slices"]), tick: tick ?? .rows(1), origin: origin, order: order,
-            delimiter: m["delimiter"]?.string() ?? ",")
+            delimiter: m["delimiter"]?.string() ?? ",", table: m["table"]?.string(), query: m["query"]?.string())
         if mapping.numeric.isEmpty && mapping.categorical.isEmpty && m["numeric"] == nil && m["categorical"] == nil {
             r.fail("no feature columns: list them under numeric: [...] and/or categorical: [...]",
                    hint: "flywheel dataset describe <file> suggests a mapping")
@@ -289,7 +292,7 @@ enum ReplayReader {
         // Open and scan the file: report its problems at the scenario key they come from.
         let source: ReplaySource
         do {
-            source = try ReplaySource(mapping: mapping, warmupTicks: warmup, ticks: ticks, declared: declared)
+            source = try ReplaySource(mapping: mapping, warmupTicks: warmup, ticks: ticks, declared: declared, opener: .files)
         } catch let e as FlywheelError {
             let at = node(for: e.keyPath, replay: m, replayValue: r, stream: s, clock: clock)
             var message = e.message

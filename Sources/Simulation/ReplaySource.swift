@@ -35,7 +35,7 @@ public struct DeclaredDrift: Sendable, Hashable {
     }
 }
 
-/// Replayed data as a run's traffic: a CSV file (``CSVReplay``) streamed tick by tick, the first
+/// Replayed data as a run's traffic: a CSV file or SQLite table (``TableReplay``) streamed tick by tick, the first
 /// ``warmupTicks`` ticks forming the warm-up history the initial model is fitted on (not scored),
 /// the next ``ticks`` ticks the scored run, with optional injected drifts.
 ///
@@ -44,7 +44,7 @@ public struct DeclaredDrift: Sendable, Hashable {
 /// by the replicate). Replicates of a replay therefore differ only by the strategies' own
 /// randomness (e.g. which events get labelled, holdout splits, stochastic learners).
 ///
-/// **Memory.** Decoding is streaming (``CSVReplay`` never holds the file) and the engine reads
+/// **Memory.** Decoding is streaming (``TableReplay`` never holds the file) and the engine reads
 /// the replay once for all replicates (``replicatesShareTraffic``), in chunks of ticks that every
 /// strategy simulates before the next chunk is read: only the warm-up, the chunk in flight
 /// (`8·dimension + 32` bytes an event) and each strategy's labelled rows are held, so a file
@@ -91,24 +91,28 @@ public struct ReplaySource: TrafficSource {
     /// Injected drifts (covariates, prior, label noise, quality), in scenario order; times in scored ticks.
     public var drifts: [Drift]
     public let declared: [DeclaredDrift]
+    /// Opens the mapping's rows: ``ReplayOpener/csv``, or one that also reads SQLite databases.
+    public let opener: ReplayOpener
     private let declaredTruth: [DriftTruth]
 
     /// Scans the file once (validating every row) and resolves the declared drifts.
     ///
     /// - Parameters:
     ///   - ticks: scored ticks to replay (the first ones after the warm-up); nil replays them all.
-    /// - Throws: ``FlywheelError`` for any problem of the file or mapping (see ``CSVReplay``), a
+    ///   - opener: opens the mapping's rows (CSV files by default).
+    /// - Throws: ``FlywheelError`` for any problem of the file or mapping (see ``TableReplay``), a
     ///   warm-up that leaves no tick to score, more `ticks` than the file has, or a declared drift
     ///   outside the file (key `known_drifts[i]…`).
     public init(mapping: ReplayMapping, warmupTicks: Int, ticks: Int? = nil, drifts: [Drift] = [],
-                declared: [DeclaredDrift] = []) throws {
-        let replay = try CSVReplay(mapping: mapping)
+                declared: [DeclaredDrift] = [], opener: ReplayOpener = .csv) throws {
+        let replay = try opener.replay(mapping)
         var counts: [Int] = [], starts: [Int64?] = []
         while let (_, start, batch) = try replay.nextTick() {
             counts.append(batch.count)
             starts.append(start)
         }
         self.mapping = mapping
+        self.opener = opener
         schema = replay.schema
         origin = replay.origin
         rowsPerTick = counts
@@ -237,7 +241,7 @@ public struct ReplaySource: TrafficSource {
     ///
     /// - Complexity: O(rows × (fields + drifts)); memory holds the warm-up and one tick.
     public func open(replicate: Int, seed: UInt64) throws -> TrafficCursor {
-        let replay = try CSVReplay(mapping: mapping)
+        let replay = try opener.replay(mapping)
         let d = schema.dimension, k = schema.classes.count
         var warmup = EventBatch(dimension: d, capacity: rowsPerTick[0..<warmupTicks].reduce(0, +))
         var first: (Int, EventBatch)?

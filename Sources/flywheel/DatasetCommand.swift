@@ -3,11 +3,11 @@ import FlywheelCore
 import Foundation
 import Scenarios
 
-/// `flywheel dataset`: inspect CSV files for replay, and list, fetch and find known datasets in the data home.
+/// `flywheel dataset`: inspect CSV files and SQLite tables for replay, and list, fetch and find known datasets in the data home.
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
-        abstract: "Inspect a CSV file for replay, or list, fetch and find the known research datasets in the data home.",
+        abstract: "Inspect a CSV file or SQLite table for replay, or list, fetch and find the known research datasets in the data home.",
         discussion: """
         The data home is the folder named by --data, else FLYWHEEL_DATA, else
         ~/.flywheel/data. A scenario's relative replay path is looked up there first.
@@ -15,6 +15,7 @@ struct DatasetCommand: ParsableCommand {
         Examples:
           flywheel dataset describe data/orders.csv --label churned --tick 1d
           flywheel dataset describe elec2.csv --json
+          flywheel dataset describe shop.sqlite --table orders --timestamp created_at --timestamp-format epoch_s
           flywheel dataset list
           flywheel dataset fetch --all --from /mnt/datasets
           flywheel dataset path elec2
@@ -25,18 +26,27 @@ struct DatasetCommand: ParsableCommand {
 struct DatasetDescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Print a CSV file's inferred schema, rows, time span, class balance, events per tick and a scenario stream block.",
+        abstract: "Print a CSV file's or SQLite table's inferred schema, rows, time span, class balance, events per tick and a scenario stream block.",
         discussion: """
         A relative FILE is looked up in the data home, then in the current
-        directory.
+        directory. An SQLite database (by its header, or a .sqlite, .sqlite3 or
+        .db name) is described from --table or --query.
 
         Examples:
           flywheel dataset describe elec2.csv --timestamp timestamp_reconstructed --label class --tick 1d
           flywheel dataset describe sea-abrupt-noise20.csv --tick "500 rows" --json
+          flywheel dataset describe elec2.sqlite --table elec2 --tick 1d
+          flywheel dataset describe shop.db --query "SELECT * FROM orders WHERE region = 'EU'"
         """)
 
-    @Argument(help: "CSV file (.csv or .csv.gz).")
+    @Argument(help: "CSV file (.csv or .csv.gz) or SQLite database.")
     var file: String
+
+    @Option(name: .long, help: "SQLite table to describe.")
+    var table: String?
+
+    @Option(name: .long, help: "Instead of --table: a single SELECT over the SQLite database.")
+    var query: String?
 
     @Option(name: .long, help: "Label column (default: guessed: class, label or target, else the last column).")
     var label: String?
@@ -50,7 +60,7 @@ struct DatasetDescribeCommand: ParsableCommand {
     @Option(name: .long, help: "Tick grouping: a span such as 1d, or a row count such as \"500 rows\" (default: guessed).")
     var tick: String?
 
-    @Option(name: .long, help: "One-byte field delimiter.")
+    @Option(name: .long, help: "One-byte field delimiter of a CSV file.")
     var delimiter: String = ","
 
     @Flag(name: .long, help: "Print JSON instead of text.")
@@ -59,7 +69,7 @@ struct DatasetDescribeCommand: ParsableCommand {
     func run() throws {
         do {
             print(try DatasetReport.describe(file: file, label: label, timestamp: timestamp, timestampFormat: timestampFormat,
-                                             tick: tick, delimiter: delimiter, json: json), terminator: "")
+                                             tick: tick, delimiter: delimiter, table: table, query: query, json: json), terminator: "")
         } catch let e as FlywheelError {
             printError("error: \(e)")
             throw ExitCode(1)

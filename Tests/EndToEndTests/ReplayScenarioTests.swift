@@ -18,7 +18,7 @@ enum RealData {
 }
 
 /// Independent truth: a plain CSV's data rows split by string operations (no quoting in these files).
-private func plainRows(_ path: String) throws -> [[Substring]] {
+func plainRows(_ path: String) throws -> [[Substring]] {
     try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).dropFirst()
         .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
 }

@@ -35,11 +35,11 @@ func smallSweep(seed: Int = 11) throws -> SweepScenario {
     try SweepLoader.parse(smallSweepText.replacingOccurrences(of: "seed: 11", with: "seed: \(seed)"), file: "scenarios/small-sweep.yaml")
 }
 
-/// Every output file of a sweep folder (relative path → bytes), the database excluded.
-func outputs(_ dir: URL) throws -> [String: Data] {
+/// Every output file of a sweep (or run) folder (relative path → bytes), the database excluded.
+func outputs(_ dir: URL, database: String = "sweep.sqlite") throws -> [String: Data] {
     var out: [String: Data] = [:]
     let fm = FileManager.default
-    for name in try fm.subpathsOfDirectory(atPath: dir.path) where name != "sweep.sqlite" && name != "cells" {
+    for name in try fm.subpathsOfDirectory(atPath: dir.path) where name != database && name != "cells" {
         out[name] = try Data(contentsOf: dir.appendingPathComponent(name))
     }
     return out

@@ -11,7 +11,7 @@ import Scenarios
 //                  [--b4-oracle FILE] [--threads N]
 //
 // Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart, generators
-// (River's peer for seven of the eight); and, without a peer: detectors, distances, training,
+// (River's peer for seven of the eight); and, without a peer: replay-sqlite, detectors, distances, training,
 // full-loop. `--replay-run FILE [--traffic-memory MiB]` runs a whole replayed scenario on FILE
 // alone and reports its peak memory.
 
@@ -29,6 +29,7 @@ struct Options {
     var replayCSV: String? = nil
     var replayRun: String? = nil
     var trafficMiB = 64
+    var replaySQLite: String? = nil
 
     init(_ args: [String]) throws {
         var i = 1
@@ -57,6 +58,7 @@ struct Options {
             case "--replay-csv": replayCSV = try value()
             case "--replay-run": replayRun = try value()
             case "--traffic-memory": trafficMiB = try integer()
+            case "--replay-sqlite": replaySQLite = try value()
             case "--lr-digest":
                 // Newton fits on fixed data, weights as bit patterns (to check that an optimisation changes no bit).
                 for (k, n, l2) in [(2, 700, 1e-4), (2, 5000, 0.0), (3, 2000, 1e-3), (4, 300, 1e-4)] {
@@ -236,14 +238,16 @@ func runAll(_ o: Options) throws {
             emit(out)
         }
     }
-    if o.wants("replay"), let path = o.replayCSV {
+    // The same rows from a CSV file, and from table elec2x10 of an SQLite database.
+    for (workload, path, table) in [("replay", o.replayCSV, nil), ("replay-sqlite", o.replaySQLite, "elec2x10")] {
+        guard o.wants(workload), let path else { continue }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         for classesGiven in [true, false] {
             let (r, t, all) = try repeated(max(1, min(o.reps, 3))) { () -> ((Int, Int, Int), Double) in
-                let r = try ReplayBench.run(path, classesGiven: classesGiven)
+                let r = try ReplayBench.run(path, table: table, classesGiven: classesGiven)
                 return ((r.rows, r.ticks, r.up), r.seconds)
             }
-            emit(["workload": "replay", "first_pass": !classesGiven, "rows": r.0, "ticks": r.1, "up": r.2, "bytes": bytes,
+            emit(["workload": workload, "first_pass": !classesGiven, "rows": r.0, "ticks": r.1, "up": r.2, "bytes": bytes,
                   "seconds": t, "per_s": Double(r.0) / t, "mb_per_s": Double(bytes) / t / 1e6, "all_seconds": all])
         }
     }

@@ -1,44 +1,5 @@
 import FlywheelCore
 
-/// One CSV record: the bytes of its fields laid end to end and where each field ends, with the
-/// physical line on which the record starts. Reused from record to record (no allocation once
-/// its buffers have grown to the longest record).
-struct CSVRecord {
-    var bytes: [UInt8] = []
-    /// `ends[i]` is the end offset of field `i` in `bytes`; field `i` starts at `ends[i - 1]` (or 0).
-    var ends: [Int] = []
-    var line: Int = 0
-
-    var count: Int { ends.count }
-
-    init() {
-        bytes.reserveCapacity(4096)
-        ends.reserveCapacity(64)
-    }
-
-    mutating func reset(line: Int) {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        self.line = line
-    }
-
-    /// Calls `body` with field `i`'s bytes, leading and trailing spaces and tabs removed.
-    @inline(__always)
-    func withField<T>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        let start = i == 0 ? 0 : ends[i - 1]
-        let end = ends[i]
-        return try bytes.withUnsafeBufferPointer { all in
-            var a = start, b = end
-            while a < b, all[a] == 32 || all[a] == 9 { a += 1 }
-            while b > a, all[b - 1] == 32 || all[b - 1] == 9 { b -= 1 }
-            return try body(UnsafeBufferPointer(rebasing: all[a..<b]))
-        }
-    }
-
-    /// Field `i` as a string (spaces trimmed); allocates, so not for the per-row path.
-    func string(_ i: Int) -> String { withField(i) { String(decoding: $0, as: UTF8.self) } }
-}
-
 /// A streaming RFC 4180 CSV tokenizer over a ``ByteSource``, reading fixed 64 KiB chunks.
 ///
 /// - Fields are separated by a one-byte delimiter (`,` by default) and records by LF, CRLF or a
@@ -102,7 +63,7 @@ final class CSVReader {
     /// the record in one piece; the reader's state lives in locals while scanning.
     ///
     /// - Complexity: O(bytes of the record); allocation-free once `record` has grown.
-    func next(into record: inout CSVRecord) throws -> Bool {
+    func next(into record: inout ReplayRecord) throws -> Bool {
         record.reset(line: line)
         var state = State.fieldStart
         let delim = delimiter
@@ -199,7 +160,7 @@ final class CSVReader {
         }
     }
 
-    private func tooLong(_ record: CSVRecord) throws -> Never {
+    private func tooLong(_ record: ReplayRecord) throws -> Never {
         throw FlywheelError("record longer than \(CSVReader.maxRecordBytes) bytes", at: SourceLocation(file: path, line: record.line),
                             hint: "probably an unterminated quoted field")
     }

@@ -1,9 +1,10 @@
 import FlywheelCore
 import Foundation
 
-/// What a column of a CSV file holds, as ``DatasetInspector`` inferred it.
+/// What a column of a CSV file or SQLite table holds, as ``DatasetInspector`` inferred it.
 public struct ColumnDescription: Sendable, Hashable {
-    /// `numeric` when every non-missing cell is a number, `timestamp` when every non-missing
+    /// `numeric` when every non-missing cell is a number (an SQLite INTEGER or REAL, or text that
+    /// reads as a number), `timestamp` when every non-missing
     /// cell is an ISO 8601 date or time (or matches the format given for the timestamp column),
     /// `categorical` otherwise, `empty` when every cell is missing.
     public enum Kind: String, Sendable, Hashable {
@@ -12,7 +13,7 @@ public struct ColumnDescription: Sendable, Hashable {
 
     public var name: String
     public var kind: Kind
-    /// Cells that are empty or a missing-value token (`NA`, `N/A`, `NaN`, `null`, `None`, `?`).
+    /// Cells that are empty, NULL or a missing-value token (`NA`, `N/A`, `NaN`, `null`, `None`, `?`).
     public var missing: Int
     /// Distinct non-missing values, counted up to ``DatasetInspector/distinctLimit``.
     public var distinct: Int
@@ -42,7 +43,9 @@ public struct TickStatistics: Sendable, Hashable {
 /// A dataset's inferred shape and a suggested replay mapping (see ``DatasetInspector``).
 public struct DatasetDescription: Sendable {
     public var path: String
-    /// Data rows (the header excluded).
+    /// The SQLite table or query described, as the summary names it (nil for a CSV file).
+    public var within: String?
+    /// Data rows (a CSV header excluded).
     public var rows: Int
     public var columns: [ColumnDescription]
     public var timestampColumn: String?
@@ -50,8 +53,11 @@ public struct DatasetDescription: Sendable {
     /// Earliest and latest timestamp, seconds since the epoch.
     public var firstTime: Int64?
     public var lastTime: Int64?
-    /// The first line whose timestamp is earlier than the one before; nil when in order.
+    /// The first line (an SQLite row's rowid or row number) whose timestamp is earlier than the
+    /// one before; nil when in order.
     public var firstOutOfOrderLine: Int?
+    /// That row as messages name it: `line 12`, `rowid 12`, `row 12`.
+    public var firstOutOfOrder: String?
     public var labelColumn: String
     public var labelKind: LabelKind
     /// Rows per class in first-seen order (classification only).
@@ -67,10 +73,10 @@ public struct DatasetDescription: Sendable {
 
     /// A plain-text report for the command line.
     public var summary: String {
-        var s = "\(path): \(rows) rows, \(columns.count) columns\n"
+        var s = "\(path)\(within.map { ", \($0)" } ?? ""): \(rows) rows, \(columns.count) columns\n"
         if let ts = timestampColumn, let a = firstTime, let b = lastTime {
             s += "time: \(ts) (\(timestampFormat?.description ?? "iso8601")), \(ISOTime.format(a)) to \(ISOTime.format(b))"
-            s += firstOutOfOrderLine.map { ", out of order from line \($0)\n" } ?? ", in order\n"
+            s += firstOutOfOrder.map { ", out of order from \($0)\n" } ?? ", in order\n"
         } else {
             s += "time: no timestamp column (ticks group rows by count)\n"
         }
@@ -100,11 +106,12 @@ public struct DatasetDescription: Sendable {
     }
 }
 
-/// Infers a CSV file's schema and suggests how to replay it.
+/// Infers a CSV file's or SQLite table's schema from its values and suggests how to replay it.
 ///
-/// Reads the file once (twice when it has a timestamp column: the second pass counts events
+/// Reads the rows once (twice when they have a timestamp column: the second pass counts events
 /// per tick) in constant memory: per column it keeps counts, a numeric range and at most
-/// ``distinctLimit`` distinct values.
+/// ``distinctLimit`` distinct values. The rows come from a ``ReplayRows`` source, so a CSV file
+/// and an SQLite table with the same values are described alike.
 ///
 /// Guesses, each overridable by an argument:
 /// - **label**: a column named `class`, `label` or `target` (any case), else the last column.
@@ -138,7 +145,8 @@ public enum DatasetInspector {
         var firstDecrease: Int? = nil
     }
 
-    /// Describes the CSV file at `path` (a `.gz` file is decompressed on the fly).
+    /// Describes the CSV file at `path` (a `.gz` file is decompressed on the fly), or the table
+    /// or query of an SQLite database when `opener` reads them.
     ///
     /// - Parameters:
     ///   - label: the label column; nil guesses it.
@@ -146,27 +154,23 @@ public enum DatasetInspector {
     ///   - timestampFormat: the format of the `timestamp` column (default `iso8601`); a guessed
     ///     timestamp column is always ISO 8601.
     ///   - tick: the tick grouping for the events-per-tick figures; nil guesses it.
-    ///   - delimiter: the field delimiter, `,` by default.
-    /// - Throws: ``FlywheelError`` with the file and line for a missing file or column, an empty
-    ///   file, a ragged row or an unparseable timestamp in a named timestamp column.
+    ///   - delimiter: the field delimiter of a CSV file, `,` by default.
+    ///   - table: the SQLite table to describe; `query`: a single SELECT to describe instead.
+    ///   - opener: opens the rows (``ReplayOpener/csv`` by default: CSV files only).
+    /// - Throws: ``FlywheelError`` located in the source for a missing file, table or column, an
+    ///   empty table, a ragged row or an unparseable timestamp in a named timestamp column.
     public static func describe(path: String, label: String? = nil, timestamp: String? = nil,
                                 timestampFormat: TimestampFormat? = nil, tick: TickGrouping? = nil,
-                                delimiter: String = ",") throws -> DatasetDescription {
-        guard delimiter.utf8.count == 1, let d = delimiter.utf8.first, d != 34, d != 10, d != 13 else {
-            throw FlywheelError("delimiter \"\(delimiter)\" must be one character other than a quote or a line break")
-        }
-        let reader = try CSVReader(path: path, delimiter: d)
-        var record = CSVRecord()
-        guard try reader.next(into: &record) else {
-            throw FlywheelError("the file is empty: no header and no rows", at: SourceLocation(file: path, line: 1))
-        }
-        let names = (0..<record.count).map { record.string($0) }
-        let headerLine = record.line
+                                delimiter: String = ",", table: String? = nil, query: String? = nil,
+                                opener: ReplayOpener = .csv) throws -> DatasetDescription {
+        let source = try opener.rows(ReplayMapping(path: path, label: "", tick: .rows(1), delimiter: delimiter, table: table, query: query))
+        defer { source.close() }
+        var record = ReplayRecord()
+        let names = source.columns
         func column(_ name: String, _ key: String) throws -> Int {
             guard let i = names.firstIndex(of: name) else {
-                throw FlywheelError("column '\(name)' not found; the header has: \(names.joined(separator: ", "))",
-                                    at: SourceLocation(file: path, line: headerLine), key: key,
-                                    hint: nearest(name, in: names).map { "did you mean '\($0)'?" })
+                throw source.error("column '\(name)' not found; \(source.columnOwner) has: \(names.joined(separator: ", "))", key: key,
+                                 hint: nearest(name, in: names).map { "did you mean '\($0)'?" })
             }
             return i
         }
@@ -178,18 +182,13 @@ public enum DatasetInspector {
 
         var stats = Array(repeating: ColumnStats(), count: names.count)
         var rows = 0
-        while try reader.next(into: &record) {
-            guard record.count == names.count else {
-                throw FlywheelError("line \(record.line) has \(record.count) fields but the header has \(names.count)",
-                                    at: SourceLocation(file: path, line: record.line),
-                                    hint: "a field containing the delimiter or a line break must be quoted")
-            }
+        while try source.next(into: &record) {
             rows += 1
             for c in 0..<names.count {
                 try record.withField(c) { f in
                     if FieldParse.isMissing(f) { stats[c].missing += 1; return }
                     if stats[c].numeric {
-                        if let v = FieldParse.double(f) {
+                        if let v = record.number(c) {
                             stats[c].minimum = min(stats[c].minimum, v)
                             stats[c].maximum = max(stats[c].maximum, v)
                             if v != v.rounded() { stats[c].integral = false }
@@ -198,16 +197,15 @@ public enum DatasetInspector {
                         }
                     }
                     if stats[c].isTime {
-                        let parsed = c == givenTime ? givenParser.parse(f) : isoParser.parse(f)
-                        if let t = parsed {
+                        if let t = record.time(c, c == givenTime ? givenParser : isoParser) {
                             if t < stats[c].tLast && stats[c].firstDecrease == nil { stats[c].firstDecrease = record.line }
                             stats[c].tLast = t
                             stats[c].tMin = min(stats[c].tMin, t)
                             stats[c].tMax = max(stats[c].tMax, t)
                         } else if c == givenTime {
-                            throw FlywheelError("timestamp '\(String(decoding: f, as: UTF8.self))' in column '\(names[c])' does not match the format \(format)",
-                                                at: SourceLocation(file: path, line: record.line), key: "timestamp_format",
-                                                hint: "give the timestamp format: iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
+                            throw source.error("timestamp '\(String(decoding: f, as: UTF8.self))' in column '\(names[c])' at \(source.position(record.line)) does not match the format \(format)",
+                                             row: record.line, key: "timestamp_format",
+                                             hint: "give the timestamp format: iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
                         } else {
                             stats[c].isTime = false
                         }
@@ -223,10 +221,7 @@ public enum DatasetInspector {
                 }
             }
         }
-        reader.close()
-        guard rows > 0 else {
-            throw FlywheelError("the file has a header but no data rows", at: SourceLocation(file: path, line: reader.line))
-        }
+        guard rows > 0 else { throw source.error(source.noRowsMessage) }
 
         var columns: [ColumnDescription] = []
         for (c, s) in stats.enumerated() {
@@ -261,13 +256,12 @@ public enum DatasetInspector {
         if let ti = timeIndex {
             let s = stats[ti]
             guard s.tMin <= s.tMax else {
-                throw FlywheelError("the timestamp column '\(names[ti])' has no values", at: SourceLocation(file: path, line: headerLine),
-                                    key: "timestamp")
+                throw source.error("the timestamp column '\(names[ti])' has no values", key: "timestamp")
             }
             firstTime = s.tMin
             lastTime = s.tMax
             outOfOrder = s.firstDecrease
-            if let line = outOfOrder { notes.append("timestamps decrease first at line \(line); replay with order: sort") }
+            if let line = outOfOrder { notes.append("timestamps decrease first at \(source.position(line)); replay with order: sort") }
             if s.missing > 0 { notes.append("\(s.missing) rows have no timestamp; replay stops at the first of them") }
         }
         for (c, col) in columns.enumerated() where col.kind == .timestamp && c != timeIndex {
@@ -278,13 +272,13 @@ public enum DatasetInspector {
         let grouping: TickGrouping
         if let tick {
             if case .span = tick, timeIndex == nil {
-                throw FlywheelError("tick: \(tick) groups rows by time but the file has no timestamp column", key: "tick",
+                throw FlywheelError("tick: \(tick) groups rows by time but there is no timestamp column", key: "tick",
                                     hint: "name the timestamp column, or group by rows, e.g. 500 rows")
             }
             grouping = tick
         } else if let a = firstTime, let b = lastTime {
             let candidates = [3_600, 86_400, 604_800, 2_592_000].map { Span(seconds: Int64($0)) }
-            grouping = .span(candidates.first { (b - CSVReplay.defaultOrigin(first: a, span: $0.seconds)) / $0.seconds + 1 <= Int64(maxGuessedTicks) }
+            grouping = .span(candidates.first { (b - TableReplay.defaultOrigin(first: a, span: $0.seconds)) / $0.seconds + 1 <= Int64(maxGuessedTicks) }
                              ?? candidates.last!)
         } else {
             grouping = .rows(niceRowCount(rows / 500))
@@ -298,8 +292,8 @@ public enum DatasetInspector {
             perTick = TickStatistics(ticks: ticks, empty: 0, minimum: rows - n * (ticks - 1), maximum: min(n, rows),
                                      mean: Double(rows) / Double(ticks))
         case .span(let span):
-            perTick = try countPerTick(path: path, delimiter: d, column: timeIndex!, parser: timeIndex == givenTime ? givenParser : isoParser,
-                                       origin: CSVReplay.defaultOrigin(first: firstTime!, span: span.seconds), span: span.seconds,
+            perTick = try countPerTick(source, column: timeIndex!, parser: timeIndex == givenTime ? givenParser : isoParser,
+                                       origin: TableReplay.defaultOrigin(first: firstTime!, span: span.seconds), span: span.seconds,
                                        sorted: outOfOrder == nil)
         }
 
@@ -317,12 +311,14 @@ public enum DatasetInspector {
         var mapping = ReplayMapping(path: path, timestamp: timeIndex.map { names[$0] }, label: names[labelIndex], labelKind: labelKind,
                                     classes: labelKind == .classification && !ls.capped && ls.values.count >= 2 ? ls.values.names : nil,
                                     numeric: numeric, categorical: categorical, tick: grouping,
-                                    order: outOfOrder == nil ? .fail : .sort, delimiter: delimiter)
+                                    order: outOfOrder == nil ? .fail : .sort, delimiter: delimiter, table: table, query: query)
         if timeIndex != nil { mapping.timestampFormat = timeIndex == givenTime ? format : .iso8601 }
 
-        return DatasetDescription(path: path, rows: rows, columns: columns, timestampColumn: mapping.timestamp,
+        let within = table.map { "table '\($0)'" } ?? query.map { _ in "the query" }
+        return DatasetDescription(path: path, within: within, rows: rows, columns: columns, timestampColumn: mapping.timestamp,
                                   timestampFormat: mapping.timestamp == nil ? nil : mapping.timestampFormat,
                                   firstTime: firstTime, lastTime: lastTime, firstOutOfOrderLine: outOfOrder,
+                                  firstOutOfOrder: outOfOrder.map(source.position),
                                   labelColumn: names[labelIndex], labelKind: labelKind, classBalance: classBalance,
                                   tick: grouping, eventsPerTick: perTick, notes: notes, mapping: mapping, yaml: yaml(mapping))
     }
@@ -343,11 +339,10 @@ public enum DatasetInspector {
     }
 
     /// Second pass: events per tick of `span` from `origin`.
-    private static func countPerTick(path: String, delimiter: UInt8, column: Int, parser: TimestampParser,
+    private static func countPerTick(_ source: any ReplayRows, column: Int, parser: TimestampParser,
                                      origin: Int64, span: Int64, sorted: Bool) throws -> TickStatistics {
-        let reader = try CSVReader(path: path, delimiter: delimiter)
-        var record = CSVRecord()
-        _ = try reader.next(into: &record)
+        try source.rewind()
+        var record = ReplayRecord()
         var ticks = 0, empty = 0, lo = Int.max, hi = 0, total = 0
         func close(_ count: Int) {
             ticks += 1
@@ -357,8 +352,8 @@ public enum DatasetInspector {
         }
         if sorted {
             var current: Int64 = 0, count = 0
-            while try reader.next(into: &record) {
-                guard let t = record.withField(column, { parser.parse($0) }) else { continue }
+            while try source.next(into: &record) {
+                guard let t = record.time(column, parser) else { continue }
                 let k = (t - origin) / span
                 while current < k { close(count); count = 0; current += 1 }
                 count += 1
@@ -368,8 +363,8 @@ public enum DatasetInspector {
         } else {
             var counts: [Int64: Int] = [:]
             var last: Int64 = 0
-            while try reader.next(into: &record) {
-                guard let t = record.withField(column, { parser.parse($0) }) else { continue }
+            while try source.next(into: &record) {
+                guard let t = record.time(column, parser) else { continue }
                 let k = (t - origin) / span
                 counts[k, default: 0] += 1
                 last = max(last, k)
@@ -377,7 +372,6 @@ public enum DatasetInspector {
             }
             for k in 0...last { close(counts[k] ?? 0) }
         }
-        reader.close()
         return TickStatistics(ticks: ticks, empty: empty, minimum: ticks == 0 ? 0 : lo, maximum: hi,
                               mean: ticks == 0 ? 0 : Double(total) / Double(ticks))
     }
@@ -396,6 +390,8 @@ public enum DatasetInspector {
         func list(_ xs: [String]) -> String { "[" + xs.map(scalar).joined(separator: ", ") + "]" }
         var y = "stream:\n  replay:\n"
         y += "    path: \(scalar(m.path))\n"
+        if let t = m.table { y += "    table: \(scalar(t))\n" }
+        if let q = m.query { y += "    query: \(scalar(q))\n" }
         if let t = m.timestamp {
             y += "    timestamp: \(scalar(t))\n"
             y += "    timestamp_format: \(scalar(m.timestampFormat.description))\n"

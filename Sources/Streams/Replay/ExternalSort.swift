@@ -41,7 +41,7 @@ final class RecordSorter {
     }
 
     /// Adds one record with its time.
-    func add(_ record: CSVRecord, time: Int64) throws {
+    func add(_ record: ReplayRecord, time: Int64) throws {
         let offset = arena.count
         appendRaw(time)
         appendRaw(Int64(record.line))
@@ -141,7 +141,7 @@ final class RunReader {
     }
 
     /// Reads the next record; returns its time, or nil at the end.
-    func next(into record: inout CSVRecord) throws -> Int64? {
+    func next(into record: inout ReplayRecord) throws -> Int64? {
         guard let time = try readValue(Int64.self) else { return nil }
         guard let line = try readValue(Int64.self), let n = try readValue(UInt32.self) else {
             throw FlywheelError("temporary sort file is truncated")
@@ -164,13 +164,13 @@ final class RunReader {
 /// Merges the sorted runs of a ``RecordSorter`` into one stream ordered by (time, line).
 final class RunMerger {
     private var readers: [RunReader]
-    private var heads: [CSVRecord]
+    private var heads: [ReplayRecord]
     private var times: [Int64]
     private var live: [Bool]
 
     init(runs: [Int32]) throws {
         readers = try runs.map { try RunReader(descriptor: $0) }
-        heads = Array(repeating: CSVRecord(), count: runs.count)
+        heads = Array(repeating: ReplayRecord(), count: runs.count)
         times = Array(repeating: 0, count: runs.count)
         live = Array(repeating: false, count: runs.count)
         for k in 0..<readers.count {
@@ -184,7 +184,7 @@ final class RunMerger {
     /// Moves the earliest remaining record into `record`; false when all runs are done.
     ///
     /// - Complexity: O(runs) per record.
-    func next(into record: inout CSVRecord) throws -> Bool {
+    func next(into record: inout ReplayRecord) throws -> Bool {
         var best = -1
         for k in 0..<heads.count where live[k] {
             if best < 0 || times[k] < times[best] || (times[k] == times[best] && heads[k].line < heads[best].line) { best = k }

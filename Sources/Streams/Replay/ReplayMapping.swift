@@ -1,7 +1,7 @@
 import FlywheelCore
 
-/// How a replayed CSV file maps onto a stream of events: which column is the time, which the
-/// label, which the features and the slice, and how rows are grouped into ticks.
+/// How a replayed CSV file or SQLite table maps onto a stream of events: which column is the
+/// time, which the label, which the features and the slice, and how rows are grouped into ticks.
 ///
 /// Scenario files write it as a `stream: {replay: ...}` block whose keys are these field names
 /// in snake_case (``DatasetInspector`` suggests one):
@@ -24,6 +24,18 @@ import FlywheelCore
 ///     order: fail                       # fail | sort
 ///     delimiter: ","
 /// ```
+///
+/// An SQLite database (a file starting with the SQLite header, or named `.sqlite`, `.sqlite3`
+/// or `.db`) is replayed the same way from one of its tables or from a read-only query:
+///
+/// ```yaml
+///     path: shop.sqlite
+///     table: orders                     # or query: SELECT ... (a single SELECT)
+/// ```
+///
+/// Its cells keep their SQLite types: INTEGER and REAL cells are numbers as they are (an epoch
+/// timestamp may be either), TEXT cells are read as a CSV cell would be, and a NULL is a missing
+/// cell (NaN in a numeric feature; an error as a label or timestamp).
 ///
 /// **Features.** The event's feature vector is the numeric columns in the order listed, then the
 /// categorical ones. A numeric cell that is missing (empty, `NA`, `N/A`, `NaN`, `null`, `None`,
@@ -50,12 +62,17 @@ import FlywheelCore
 /// ``TickGrouping/rows(_:)`` each tick holds that many consecutive rows (the last may be shorter).
 ///
 /// **Order.** Timestamps must not decrease. With ``TimestampOrder/fail`` (the default) the first
-/// row earlier than its predecessor is an error naming its line; with ``TimestampOrder/sort``
-/// the rows are sorted by time (stable: equal times keep file order) with an external merge sort
-/// through temporary files, so memory stays bounded.
+/// row earlier than its predecessor is an error naming its line (an SQLite row's rowid); with
+/// ``TimestampOrder/sort`` the rows are sorted by time (stable: equal times keep file order):
+/// a CSV file with an external merge sort through temporary files, so memory stays bounded; an
+/// SQLite table by an `ORDER BY` on the parsed timestamp, then the rowid.
 public struct ReplayMapping: Sendable, Hashable {
-    /// The CSV file; a name ending in `.gz` is decompressed on the fly by `gzip -dc`.
+    /// The CSV file (a name ending in `.gz` is decompressed on the fly by `gzip -dc`) or SQLite database.
     public var path: String
+    /// The SQLite table to replay (nil for a CSV file, or with ``query``).
+    public var table: String?
+    /// A single read-only `SELECT` over the SQLite database, replayed instead of a table.
+    public var query: String?
     /// The timestamp column, or nil to group by row count.
     public var timestamp: String?
     public var timestampFormat: TimestampFormat
@@ -81,7 +98,7 @@ public struct ReplayMapping: Sendable, Hashable {
     /// Start of tick 0 in seconds since the epoch when grouping by time; nil derives it from the first row.
     public var origin: Int64?
     public var order: TimestampOrder
-    /// The one-byte field delimiter: `,` by default, or e.g. `;` or a tab.
+    /// The one-byte field delimiter of a CSV file: `,` by default, or e.g. `;` or a tab.
     public var delimiter: String
 
     /// The class limit for a label column learned from the file: more distinct values than this
@@ -92,8 +109,11 @@ public struct ReplayMapping: Sendable, Hashable {
                 labelKind: LabelKind = .classification, classes: [String]? = nil, numeric: [String] = [],
                 categorical: [String] = [], categories: [String: [String]] = [:], encoding: CategoricalEncoding = .ordinal,
                 maxCategories: Int = 64, slice: String? = nil, slices: [String]? = nil, tick: TickGrouping,
-                origin: Int64? = nil, order: TimestampOrder = .fail, delimiter: String = ",") {
+                origin: Int64? = nil, order: TimestampOrder = .fail, delimiter: String = ",",
+                table: String? = nil, query: String? = nil) {
         self.path = path
+        self.table = table
+        self.query = query
         self.timestamp = timestamp
         self.timestampFormat = timestampFormat
         self.label = label

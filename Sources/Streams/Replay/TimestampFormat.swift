@@ -45,17 +45,17 @@ public enum TimestampFormat: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A compiled ``TimestampFormat``: parses field bytes into epoch seconds without allocating.
-struct TimestampParser {
+public struct TimestampParser: Sendable {
     enum Token: Equatable {
         case year4, year2, month, day, hour, minute, second, dayOfYear, monthName, fraction, ampm, zone
         case literal(UInt8)
     }
 
-    let format: TimestampFormat
+    public let format: TimestampFormat
     private let tokens: [Token]
 
     /// Compiles `format`; throws for an unknown `%` directive.
-    init(_ format: TimestampFormat) throws {
+    public init(_ format: TimestampFormat) throws {
         self.format = format
         guard case .pattern(let p) = format else { tokens = []; return }
         var t: [Token] = []
@@ -95,13 +95,25 @@ struct TimestampParser {
     func parse(_ f: UnsafeBufferPointer<UInt8>) -> Int64? {
         switch format {
         case .iso8601: return TimestampParser.parseISO(f)
+        case .epochSeconds, .epochMilliseconds:
+            guard let v = FieldParse.double(f) else { return nil }
+            return parse(number: v)
+        case .pattern: return parsePattern(f)
+        }
+    }
+
+    /// Epoch seconds of a stored number under an epoch format (seconds or milliseconds, rounded
+    /// down to whole seconds); nil for the text formats or a value out of range.
+    @inline(__always)
+    func parse(number v: Double) -> Int64? {
+        switch format {
         case .epochSeconds:
-            guard let v = FieldParse.double(f), v.isFinite, abs(v) < 1e15 else { return nil }
+            guard v.isFinite, abs(v) < 1e15 else { return nil }
             return Int64(v.rounded(.down))
         case .epochMilliseconds:
-            guard let v = FieldParse.double(f), v.isFinite, abs(v) < 1e18 else { return nil }
+            guard v.isFinite, abs(v) < 1e18 else { return nil }
             return Int64((v / 1000).rounded(.down))
-        case .pattern: return parsePattern(f)
+        case .iso8601, .pattern: return nil
         }
     }
 

@@ -34,7 +34,7 @@ struct CSVReaderTests {
         #expect(text.utf8.count > 3 * CSVReader.chunkSize)
         let path = try t.write("big.csv", text)
         let reader = try CSVReader(path: path, chunkSize: chunk)
-        var record = CSVRecord()
+        var record = ReplayRecord()
         var got: [[String]] = []
         var gotLines: [Int] = []
         while try reader.next(into: &record) {
@@ -50,7 +50,7 @@ struct CSVReaderTests {
         let t = try TempFolder()
         let path = try t.write("cr.csv", "a,b\r1,2\r\r3,\"x\"")
         let reader = try CSVReader(path: path, chunkSize: chunk)
-        var record = CSVRecord()
+        var record = ReplayRecord()
         var got: [[String]] = []
         while try reader.next(into: &record) { got.append((0..<record.count).map { fieldString(record, $0) }) }
         #expect(got == [["a", "b"], ["1", "2"], ["3", "x"]])
@@ -58,7 +58,7 @@ struct CSVReaderTests {
 }
 
 /// A field's exact bytes (untrimmed), as a string.
-private func fieldString(_ r: CSVRecord, _ i: Int) -> String {
+private func fieldString(_ r: ReplayRecord, _ i: Int) -> String {
     let start = i == 0 ? 0 : r.ends[i - 1]
     return String(decoding: r.bytes[start..<r.ends[i]], as: UTF8.self)
 }

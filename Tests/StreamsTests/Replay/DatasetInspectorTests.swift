@@ -30,7 +30,7 @@ struct DatasetInspectorRealDataTests {
         #expect(d.summary.contains("45312 rows"))
 
         // The suggestion replays as described.
-        let replay = try CSVReplay(mapping: d.mapping)
+        let replay = try TableReplay(mapping: d.mapping)
         var ticks = 0
         while let (_, _, b) = try replay.nextTick() { #expect(b.count == 48); ticks += 1 }
         #expect(ticks == 944)
@@ -123,7 +123,7 @@ struct DatasetInspectorTests {
 
             """)
         // The suggested mapping (sorted order) replays.
-        let replay = try CSVReplay(mapping: d.mapping)
+        let replay = try TableReplay(mapping: d.mapping)
         var counts: [Int] = []
         while let (_, _, b) = try replay.nextTick() { counts.append(b.count) }
         #expect(counts == [2, 1, 1])

@@ -23,7 +23,7 @@ struct RealDatasetReplayTests {
     @Test func elec2GroupsIntoDaysOf48HalfHours() throws {
         let path = ReplayData.path("elec2.csv")
         let features = ["date", "day", "period", "nswprice", "nswdemand", "vicprice", "vicdemand", "transfer"]
-        let replay = try CSVReplay(mapping: ReplayMapping(
+        let replay = try TableReplay(mapping: ReplayMapping(
             path: path, timestamp: "timestamp_reconstructed", label: "class", numeric: features, tick: .span(day)))
         #expect(replay.schema.features == features)
         #expect(replay.schema.classes == ["UP", "DOWN"])
@@ -69,11 +69,11 @@ struct RealDatasetReplayTests {
     @Test func elec2ReplaysEveryValueExactly() throws {
         let path = ReplayData.path("elec2.csv")
         let features = ["nswprice", "nswdemand", "vicprice", "vicdemand", "transfer"]
-        let replay = try CSVReplay(mapping: ReplayMapping(
+        let replay = try TableReplay(mapping: ReplayMapping(
             path: path, timestamp: "timestamp_reconstructed", label: "class", classes: ["DOWN", "UP"],
             numeric: features, tick: .rows(1000)))
         #expect(replay.rowCount == nil && replay.tickCount == nil)     // explicit classes: no first pass
-        let validated = try CSVReplay(mapping: replay.mapping, validateFirst: true)
+        let validated = try TableReplay(mapping: replay.mapping, validateFirst: true)
         #expect(validated.rowCount == 45_312 && validated.tickCount == 46)
         let rows = try plainRows(path)
         var i = 0
@@ -95,7 +95,7 @@ struct RealDatasetReplayTests {
         let path = ReplayData.path("weather-offutt.csv")
         let features = ["temperature", "dew_point", "sea_level_pressure", "visibility", "avg_wind_speed",
                         "max_sustained_wind_speed", "max_temperature", "min_temperature"]
-        let replay = try CSVReplay(mapping: ReplayMapping(path: path, label: "rain", numeric: features, tick: .rows(365)))
+        let replay = try TableReplay(mapping: ReplayMapping(path: path, label: "rain", numeric: features, tick: .rows(365)))
         #expect(replay.origin == nil)
         let rows = try plainRows(path)
         var sizes: [Int] = []
@@ -115,7 +115,7 @@ struct RealDatasetReplayTests {
 
     @Test func seattleWeatherReadsSlashedDatesAndFiveClasses() throws {
         let path = ReplayData.path("seattle-weather.csv")
-        let replay = try CSVReplay(mapping: ReplayMapping(
+        let replay = try TableReplay(mapping: ReplayMapping(
             path: path, timestamp: "date", label: "weather", numeric: ["precipitation", "temp_max", "temp_min", "wind"],
             tick: .span(Span(seconds: 7 * 86_400))))
         let rows = try plainRows(path)
@@ -139,7 +139,7 @@ struct RealDatasetReplayTests {
     @Test func insectsStreamsThroughGzip() throws {
         let path = ReplayData.path("insects-gradual-balanced.csv.gz")
         let features = (1...33).map { "Att\($0)" }
-        let replay = try CSVReplay(mapping: ReplayMapping(path: path, label: "class", numeric: features, tick: .rows(500)))
+        let replay = try TableReplay(mapping: ReplayMapping(path: path, label: "class", numeric: features, tick: .rows(500)))
         #expect(replay.rowCount == 24_150)
         #expect(replay.schema.dimension == 33)
         let text = try gunzip(path)
@@ -169,7 +169,7 @@ struct RealDatasetReplayTests {
 
     @Test func seaAbruptHasTwoClassesAndFortyThousandRows() throws {
         let path = ReplayData.path("sea-abrupt-noise20.csv")
-        let replay = try CSVReplay(mapping: ReplayMapping(path: path, label: "class", numeric: ["X1", "X2", "X3"], tick: .rows(1000)))
+        let replay = try TableReplay(mapping: ReplayMapping(path: path, label: "class", numeric: ["X1", "X2", "X3"], tick: .rows(1000)))
         #expect(Set(replay.schema.classes) == ["0.0", "1.0"])
         let rows = try plainRows(path)
         let one = Double(replay.schema.classes.firstIndex(of: "1.0")!)
@@ -185,7 +185,7 @@ struct RealDatasetReplayTests {
     }
 
     @Test func rewindReplaysTheSameTicks() throws {
-        let replay = try CSVReplay(mapping: ReplayMapping(
+        let replay = try TableReplay(mapping: ReplayMapping(
             path: ReplayData.path("seattle-weather.csv"), timestamp: "date", label: "weather",
             numeric: ["precipitation", "wind"], tick: .span(Span(seconds: 30 * 86_400))))
         var first: [[Double]] = []

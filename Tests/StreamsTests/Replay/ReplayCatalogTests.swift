@@ -11,7 +11,7 @@ struct ReplayCatalogTests {
         m.delimiter = ";"
         let keys = DatasetInspector.yaml(m).split(separator: "\n").dropFirst(2)
             .map { String($0.trimmingCharacters(in: .whitespaces).prefix { $0 != ":" }) }
-        let documented = Set(ReplayCatalog.csvReplay.parameters.map(\.name))
+        let documented = Set(ReplayCatalog.replay.parameters.map(\.name))
         #expect(keys.count >= 12)
         for k in keys { #expect(documented.contains(k), "\(k) is not in the catalog") }
         #expect(ReplayCatalog.all.allSatisfy { !$0.summary.isEmpty && !$0.reference.isEmpty })

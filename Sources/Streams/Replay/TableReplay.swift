@@ -1,37 +1,40 @@
 import FlywheelCore
 
-/// Replays a real timestamped CSV file (a user's production log or a research dataset) as a
-/// stream of ``EventBatch``es, one per tick, in time order and in constant memory.
+/// Replays a real timestamped table (a user's production log or a research dataset, as a CSV
+/// file or an SQLite table) as a stream of ``EventBatch``es, one per tick, in time order and in
+/// constant memory.
 ///
-/// The file is read in fixed 64 KiB chunks (RFC 4180 quoting, BOM and CRLF handled, `.gz`
-/// decompressed through `gzip -dc`), never whole. How columns become events is described by a
-/// ``ReplayMapping``.
+/// The rows come from a ``ReplayRows`` source, one at a time, never whole: a CSV file read in
+/// fixed 64 KiB chunks (RFC 4180 quoting, BOM and CRLF handled, `.gz` decompressed through
+/// `gzip -dc`), or an SQLite table streamed through a database cursor. How columns become events
+/// is described by a ``ReplayMapping``; the decoding is the same for every source.
 ///
 /// **Passes.** The schema must be known before the first tick, so a *first pass* reads the
-/// whole file once when something has to be learned from it: the classes (classification
+/// whole table once when something has to be learned from it: the classes (classification
 /// without explicit ``ReplayMapping/classes``), a categorical vocabulary or slice names not given
-/// explicitly, or the sorted order (``TimestampOrder/sort``). The first pass validates every row
-/// (so errors surface before any tick) and keeps only the vocabularies (bounded by
-/// ``ReplayMapping/maxClasses`` and ``ReplayMapping/maxCategories``) and, for sorting, bounded
-/// chunks that go to temporary run files (unlinked at once, so none outlive the process). When everything is given, there is no first pass and
-/// errors surface at the tick that reaches the offending row.
+/// explicitly, or the sorted order (``TimestampOrder/sort``, unless the source sorts by itself).
+/// The first pass validates every row (so errors surface before any tick) and keeps only the
+/// vocabularies (bounded by ``ReplayMapping/maxClasses`` and ``ReplayMapping/maxCategories``)
+/// and, for sorting, bounded chunks that go to temporary run files (unlinked at once, so none
+/// outlive the process). When everything is given, there is no first pass and errors surface at
+/// the tick that reaches the offending row.
 ///
 /// Real data carries no ground truth: every event has `concept = 0` and `bayes = NaN`; `slice`
 /// is the slice code or -1 (no slice column, a missing or unknown slice value).
 ///
 /// ```swift
-/// let replay = try CSVReplay(mapping: ReplayMapping(
+/// let replay = try TableReplay(mapping: ReplayMapping(
 ///     path: "datasets/elec2.csv", timestamp: "timestamp_reconstructed", label: "class",
 ///     numeric: ["nswprice", "nswdemand", "vicprice", "vicdemand", "transfer"], tick: .span(Span(seconds: 86_400))))
 /// while let (tick, start, batch) = try replay.nextTick() { ... }   // 944 ticks of 48 events
 /// ```
 ///
 /// Not `Sendable`: create and use it inside one task.
-public final class CSVReplay {
+public final class TableReplay {
     public let mapping: ReplayMapping
     /// Features (numeric, then categorical encoded), classes and slice names.
     public private(set) var schema: FeatureSchema
-    /// The header's column names.
+    /// The table's column names.
     public let columns: [String]
     /// The number of data rows, when a first pass counted them.
     public private(set) var rowCount: Int?
@@ -43,7 +46,7 @@ public final class CSVReplay {
     /// Rows decoded so far in this replay (including a row read ahead of the current tick).
     public private(set) var rowsRead = 0
 
-    private let delimiter: UInt8
+    private let rows: any ReplayRows
     private let tsIndex: Int?
     private let labelIndex: Int
     private let numericIndex: [Int]
@@ -60,13 +63,9 @@ public final class CSVReplay {
     private var dimension = 0
     private let sortChunkBytes: Int
 
-    private enum Feed {
-        case csv(CSVReader)
-        case sorted(RunMerger)
-    }
-    private var feed: Feed
+    private var merger: RunMerger?
     private var sorter: RecordSorter?
-    private var record = CSVRecord()
+    private var record = ReplayRecord()
     private var rowFeatures: [Double] = []
     private var rowLabel = 0.0
     private var rowSlice: Int32 = -1
@@ -78,31 +77,38 @@ public final class CSVReplay {
     private var capacityHint = 64
     private var failure: FlywheelError?
 
-    /// Opens the file, checks the mapping against the header, runs the first pass if one is
-    /// needed (see the type's documentation) and reads the first row.
-    ///
-    /// - Throws: ``FlywheelError`` with the file and line for a missing file or column, an empty
-    ///   file, a ragged row, an unparseable or decreasing timestamp, an empty or NaN label, a
-    ///   label column with one class, or an inconsistent mapping.
-    ///
-    /// - Parameter validateFirst: read the whole file once before the first tick even when
-    ///   nothing has to be learned from it, so that every row is checked up front and
-    ///   ``rowCount`` and ``tickCount`` are known.
+    /// Opens the CSV file a mapping names and replays it (see ``init(rows:mapping:validateFirst:)``);
+    /// ``ReplayOpener`` opens other sources.
     public convenience init(mapping: ReplayMapping, validateFirst: Bool = false) throws {
-        try self.init(mapping: mapping, sortChunkBytes: 8 << 20, validateFirst: validateFirst)
+        try self.init(rows: CSVRows(mapping: mapping), mapping: mapping, validateFirst: validateFirst)
     }
 
-    init(mapping m: ReplayMapping, sortChunkBytes: Int, validateFirst: Bool = false) throws {
+    /// Checks the mapping against the rows' columns, runs the first pass if one is needed (see the
+    /// type's documentation) and reads the first row.
+    ///
+    /// - Throws: ``FlywheelError`` located in the source (file and line, or file, table and row)
+    ///   for a missing column, an empty table, a ragged row, an unparseable, NULL or decreasing
+    ///   timestamp, an empty, NULL or NaN label, a non-numeric value in a numeric feature, a label
+    ///   column with one class, or an inconsistent mapping.
+    ///
+    /// - Parameter validateFirst: read the whole table once before the first tick even when
+    ///   nothing has to be learned from it, so that every row is checked up front and
+    ///   ``rowCount`` and ``tickCount`` are known.
+    public convenience init(rows: any ReplayRows, mapping: ReplayMapping, validateFirst: Bool = false) throws {
+        try self.init(rows: rows, mapping: mapping, sortChunkBytes: 8 << 20, validateFirst: validateFirst)
+    }
+
+    /// A CSV replay whose external sort keeps `sortChunkBytes` in memory per run (tests use tiny runs).
+    convenience init(mapping: ReplayMapping, sortChunkBytes: Int, validateFirst: Bool = false) throws {
+        try self.init(rows: CSVRows(mapping: mapping), mapping: mapping, sortChunkBytes: sortChunkBytes, validateFirst: validateFirst)
+    }
+
+    init(rows: any ReplayRows, mapping m: ReplayMapping, sortChunkBytes: Int, validateFirst: Bool) throws {
         mapping = m
+        self.rows = rows
         self.sortChunkBytes = sortChunkBytes
-        let file = m.path
-        let here = SourceLocation(file: file, line: 1)
 
         // The mapping itself.
-        guard m.delimiter.utf8.count == 1, let d = m.delimiter.utf8.first, d != 34, d != 10, d != 13 else {
-            throw FlywheelError("delimiter \"\(m.delimiter)\" must be one character other than a quote or a line break", key: "delimiter")
-        }
-        delimiter = d
         switch m.tick {
         case .span(let s):
             guard s.seconds > 0 else { throw FlywheelError("tick span must be positive", key: "tick") }
@@ -136,26 +142,18 @@ public final class CSVReplay {
         }
         parser = try m.timestamp.map { _ in try TimestampParser(m.timestampFormat) }
 
-        // The header.
-        let reader = try CSVReader(path: file, delimiter: d)
-        var header = CSVRecord()
-        guard try reader.next(into: &header) else {
-            throw FlywheelError("the file is empty: no header and no rows", at: here,
-                                hint: "a replayed CSV needs a header line naming its columns")
-        }
-        let names = (0..<header.count).map { header.string($0) }
+        // The columns.
+        let names = rows.columns
         columns = names
         func column(_ name: String, _ key: String) throws -> Int {
             let hits = names.indices.filter { names[$0] == name }
             guard let first = hits.first else {
                 let near = nearest(name, in: names)
-                throw FlywheelError("column '\(name)' not found; the header has: \(names.joined(separator: ", "))",
-                                    at: SourceLocation(file: file, line: header.line), key: key,
-                                    hint: near.map { "did you mean '\($0)'?" })
+                throw rows.error("column '\(name)' not found; \(rows.columnOwner) has: \(names.joined(separator: ", "))", key: key,
+                                 hint: near.map { "did you mean '\($0)'?" })
             }
             guard hits.count == 1 else {
-                throw FlywheelError("column '\(name)' appears \(hits.count) times in the header (fields \(hits.map { $0 + 1 }))",
-                                    at: SourceLocation(file: file, line: header.line), key: key)
+                throw rows.error("column '\(name)' appears \(hits.count) times in \(rows.columnOwner) (fields \(hits.map { $0 + 1 }))", key: key)
             }
             return first
         }
@@ -172,20 +170,20 @@ public final class CSVReplay {
         slicesFixed = m.slices != nil
         if let s = m.slices { sliceVocab = ByteVocabulary(s) }
 
+        // Sorting by time: the source's own order (an SQL ORDER BY), or an external merge sort.
+        let sorting = m.order == .sort && m.timestamp != nil && !rows.sortsByTime
         let needsPass = validateFirst || (m.labelKind == .classification && m.classes == nil) || categoryLearned.contains(true)
-            || (m.slice != nil && m.slices == nil) || (m.order == .sort && m.timestamp != nil)
-        feed = .csv(reader)
+            || (m.slice != nil && m.slices == nil) || sorting
         schema = FeatureSchema(features: [], classes: [])
         layoutFeatures()
 
         if needsPass {
-            let sorting = m.order == .sort && m.timestamp != nil
             if sorting { sorter = RecordSorter(chunkBytes: sortChunkBytes) }
-            var rows = 0
+            var count = 0
             var minTime = Int64.max, maxTime = Int64.min
             do {
-                while try reader.next(into: &record) {
-                    rows += 1
+                while try rows.next(into: &record) {
+                    count += 1
                     try learn(record)
                     try decode(record, checkOrder: !sorting, encodeCategories: false)
                     minTime = min(minTime, rowTime)
@@ -196,23 +194,21 @@ public final class CSVReplay {
                 sorter?.removeFiles()
                 throw error
             }
-            reader.close()
-            guard rows > 0 else {
-                throw FlywheelError("the file has a header but no data rows", at: SourceLocation(file: file, line: reader.line))
-            }
-            rowCount = rows
+            rows.close()
+            guard count > 0 else { throw rows.error(rows.noRowsMessage) }
+            rowCount = count
             switch m.tick {
-            case .rows(let n): tickCount = (rows + n - 1) / n
+            case .rows(let n): tickCount = (count + n - 1) / n
             case .span(let span):
-                let o = m.origin ?? CSVReplay.defaultOrigin(first: minTime, span: span.seconds)
+                let o = m.origin ?? TableReplay.defaultOrigin(first: minTime, span: span.seconds)
                 tickCount = maxTime >= o ? Int((maxTime - o) / span.seconds) + 1 : nil
             }
             if let sorter { try sorter.finish() }
         }
         if m.labelKind == .classification && classVocab.count < 2 {
             let only = classVocab.names.first.map { " ('\($0)')" } ?? ""
-            throw FlywheelError("the label column '\(m.label)' has only \(classVocab.count) class\(only); classification needs at least two",
-                                at: here, key: "label", hint: "check the label column, or use label_kind: regression")
+            throw rows.error("the label column '\(m.label)' has only \(classVocab.count) class\(only); classification needs at least two",
+                             key: "label", hint: "check the label column, or use label_kind: regression")
         }
         layoutFeatures()
         try start()
@@ -237,15 +233,12 @@ public final class CSVReplay {
         rowFeatures = Array(repeating: 0, count: dimension)
     }
 
-    /// (Re)opens the row feed and reads the first row.
+    /// Restarts the rows (or the merge of the sorted runs) and reads the first row.
     private func start() throws {
         if let sorter {
-            feed = .sorted(try RunMerger(runs: sorter.runs))
+            merger = try RunMerger(runs: sorter.runs)
         } else {
-            let reader = try CSVReader(path: mapping.path, delimiter: delimiter)
-            var header = CSVRecord()
-            _ = try reader.next(into: &header)
-            feed = .csv(reader)
+            try rows.rewind()
         }
         lastTime = .min
         lastTimeLine = 0
@@ -253,19 +246,17 @@ public final class CSVReplay {
         rowsRead = 0
         failure = nil
         hasRow = try readRow()
-        guard hasRow else {
-            throw FlywheelError("the file has a header but no data rows", at: SourceLocation(file: mapping.path, line: 2))
-        }
+        guard hasRow else { throw rows.error(rows.noRowsMessage) }
         if case .span(let span) = mapping.tick {
             let s = span.seconds
             if let o = mapping.origin {
                 guard rowTime >= o else {
-                    throw FlywheelError("the first timestamp \(ISOTime.format(rowTime)) (line \(record.line)) is before the origin \(ISOTime.format(o))",
-                                        at: SourceLocation(file: mapping.path, line: record.line), key: "origin")
+                    throw rows.error("the first timestamp \(ISOTime.format(rowTime)) (\(rows.position(record.line))) is before the origin \(ISOTime.format(o))",
+                                     row: record.line, key: "origin")
                 }
                 origin = o
             } else {
-                origin = CSVReplay.defaultOrigin(first: rowTime, span: s)
+                origin = TableReplay.defaultOrigin(first: rowTime, span: s)
             }
         } else {
             origin = nil
@@ -283,16 +274,15 @@ public final class CSVReplay {
     public func rewind() throws { try start() }
 
     /// Learns vocabularies from one row during the first pass.
-    private func learn(_ r: CSVRecord) throws {
-        guard r.count == columns.count else { try ragged(r) }
+    private func learn(_ r: ReplayRecord) throws {
         if mapping.labelKind == .classification && !classesFixed {
             try r.withField(labelIndex) { f in
                 guard !FieldParse.isMissing(f) else { try missingLabel(r, f) }
                 if classVocab.code(of: f) == nil {
                     guard classVocab.count < ReplayMapping.maxClasses else {
-                        throw FlywheelError("the label column '\(mapping.label)' has more than \(ReplayMapping.maxClasses) distinct values",
-                                            at: SourceLocation(file: mapping.path, line: r.line), key: "label",
-                                            hint: "is it the right column? for a numeric target use label_kind: regression")
+                        throw rows.error("the label column '\(mapping.label)' has more than \(ReplayMapping.maxClasses) distinct values",
+                                         row: r.line, key: "label",
+                                         hint: "is it the right column? for a numeric target use label_kind: regression")
                     }
                     _ = classVocab.insert(f)
                 }
@@ -310,37 +300,23 @@ public final class CSVReplay {
         }
     }
 
-    private func ragged(_ r: CSVRecord) throws -> Never {
-        throw FlywheelError("line \(r.line) has \(r.count) field\(r.count == 1 ? "" : "s") but the header has \(columns.count)",
-                            at: SourceLocation(file: mapping.path, line: r.line),
-                            hint: "a field containing the delimiter or a line break must be quoted")
-    }
-
-    private func missingLabel(_ r: CSVRecord, _ f: UnsafeBufferPointer<UInt8>) throws -> Never {
-        let what = f.isEmpty ? "is empty" : "is missing ('\(String(decoding: f, as: UTF8.self))')"
-        throw FlywheelError("the label '\(mapping.label)' \(what) at line \(r.line)", at: SourceLocation(file: mapping.path, line: r.line),
-                            key: "label", hint: "every replayed row needs a label; remove or fix the row")
+    private func missingLabel(_ r: ReplayRecord, _ f: UnsafeBufferPointer<UInt8>) throws -> Never {
+        let what = r.isNull(labelIndex) ? "is NULL" : f.isEmpty ? "is empty" : "is missing ('\(String(decoding: f, as: UTF8.self))')"
+        throw rows.error("the label '\(mapping.label)' \(what) at \(rows.position(r.line))", row: r.line,
+                         key: "label", hint: "every replayed row needs a label; remove or fix the row")
     }
 
     /// Decodes one record into the row scratch (time, features, label, slice). The first pass
     /// validates without encoding categories (their vocabularies are still growing).
     ///
     /// - Complexity: O(fields); no allocation on success.
-    private func decode(_ r: CSVRecord, checkOrder: Bool, encodeCategories: Bool = true) throws {
-        guard r.count == columns.count else { try ragged(r) }
+    private func decode(_ r: ReplayRecord, checkOrder: Bool, encodeCategories: Bool = true) throws {
         if let ti = tsIndex, let parser {
-            let t: Int64 = try r.withField(ti) { f in
-                guard let t = parser.parse(f) else {
-                    throw FlywheelError("timestamp '\(String(decoding: f, as: UTF8.self))' in column '\(mapping.timestamp!)' does not match the format \(parser.format)",
-                                        at: SourceLocation(file: mapping.path, line: r.line), key: "timestamp_format",
-                                        hint: "set timestamp_format to iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
-                }
-                return t
-            }
+            guard let t = r.time(ti, parser) else { try badTime(r, ti, parser) }
             if checkOrder && t < lastTime {
-                throw FlywheelError("timestamp \(ISOTime.format(t)) at line \(r.line) is earlier than \(ISOTime.format(lastTime)) at line \(lastTimeLine)",
-                                    at: SourceLocation(file: mapping.path, line: r.line), key: "order",
-                                    hint: "timestamps must not decrease; set order: sort to replay the file sorted by time")
+                throw rows.error("timestamp \(ISOTime.format(t)) at \(rows.position(r.line)) is earlier than \(ISOTime.format(lastTime)) at \(rows.position(lastTimeLine))",
+                                 row: r.line, key: "order",
+                                 hint: "timestamps must not decrease; set order: sort to replay the rows sorted by time")
             }
             lastTime = t
             lastTimeLine = r.line
@@ -351,30 +327,25 @@ public final class CSVReplay {
             switch mapping.labelKind {
             case .classification:
                 guard let c = classVocab.code(of: f) else {
-                    throw FlywheelError("label '\(String(decoding: f, as: UTF8.self))' at line \(r.line) is not one of the classes \(classVocab.names)",
-                                        at: SourceLocation(file: mapping.path, line: r.line), key: "classes",
-                                        hint: "add it to classes, or leave classes out to take them from the file")
+                    throw rows.error("label '\(String(decoding: f, as: UTF8.self))' at \(rows.position(r.line)) is not one of the classes \(classVocab.names)",
+                                     row: r.line, key: "classes", hint: "add it to classes, or leave classes out to take them from the data")
                 }
                 return Double(c)
             case .regression:
-                guard let v = FieldParse.double(f), !v.isNaN else {
-                    throw FlywheelError("regression label '\(String(decoding: f, as: UTF8.self))' at line \(r.line) is not a number",
-                                        at: SourceLocation(file: mapping.path, line: r.line), key: "label")
+                guard let v = r.number(labelIndex), !v.isNaN else {
+                    throw rows.error("regression label '\(String(decoding: f, as: UTF8.self))' at \(rows.position(r.line)) is not a number",
+                                     row: r.line, key: "label")
                 }
                 return v
             }
         }
         try rowFeatures.withUnsafeMutableBufferPointer { x in
             for (j, c) in numericIndex.enumerated() {
-                x[j] = try r.withField(c) { f in
-                    if FieldParse.isMissing(f) { return .nan }
-                    guard let v = FieldParse.double(f) else {
-                        throw FlywheelError("'\(String(decoding: f, as: UTF8.self))' in numeric column '\(mapping.numeric[j])' at line \(r.line) is not a number",
-                                            at: SourceLocation(file: mapping.path, line: r.line), key: "numeric[\(j)]",
-                                            hint: "declare the column categorical, or fix the cell")
-                    }
-                    return v
+                guard let v = r.number(c) else {
+                    throw rows.error("\(r.quoted(c)) in numeric column '\(mapping.numeric[j])' at \(rows.position(r.line)) is not a number",
+                                     row: r.line, key: "numeric[\(j)]", hint: "declare the column categorical, or fix the cell")
                 }
+                x[j] = v
             }
             guard encodeCategories else { return }
             for (k, c) in categoricalIndex.enumerated() {
@@ -400,13 +371,20 @@ public final class CSVReplay {
         }
     }
 
+    private func badTime(_ r: ReplayRecord, _ ti: Int, _ parser: TimestampParser) throws -> Never {
+        let column = mapping.timestamp ?? ""
+        if r.isNull(ti) {
+            throw rows.error("timestamp in column '\(column)' is NULL at \(rows.position(r.line))", row: r.line, key: "timestamp",
+                             hint: "every replayed row needs a time; remove or fix the row")
+        }
+        throw rows.error("timestamp \(r.quoted(ti)) in column '\(column)' does not match the format \(parser.format)",
+                         row: r.line, key: "timestamp_format",
+                         hint: "set timestamp_format to iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
+    }
+
     /// Reads and decodes the next row into the scratch; false at the end.
     private func readRow() throws -> Bool {
-        let more: Bool
-        switch feed {
-        case .csv(let reader): more = try reader.next(into: &record)
-        case .sorted(let merger): more = try merger.next(into: &record)
-        }
+        let more = try merger?.next(into: &record) ?? rows.next(into: &record)
         guard more else { return false }
         try decode(record, checkOrder: true)
         rowsRead += 1
