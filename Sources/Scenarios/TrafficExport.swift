@@ -5,7 +5,7 @@ import Storage
 import Streams
 
 /// A scenario's traffic as CSV, one row per event, with the truth each event carries: what
-/// `flywheel traffic` writes. The events are those of ``TrafficSource/generate(replicate:seed:)``,
+/// `flywheel traffic` writes. The events are those of ``TrafficSource/open(replicate:seed:)``,
 /// the very batches a run serves for that replicate and seed.
 ///
 /// Columns, in order:
@@ -94,10 +94,13 @@ public enum TrafficExport {
         let columns = try columns(source)
         let schema = source.schema
         try emit(header(schema, columns))
-        let (_, batches) = try source.generate(replicate: replicate, seed: plan.manifest.seed)
+        // Tick by tick through the source's cursor: a long run is never held whole.
+        var cursor = try source.open(replicate: replicate, seed: plan.manifest.seed)
         let d = schema.dimension
-        for tick in from..<min(to, batches.count) {
-            let b = batches[tick]
+        var tick = -1
+        while tick + 1 < to, let b = try cursor.next() {
+            tick += 1
+            guard tick >= from else { continue }
             var out = ""
             out.reserveCapacity(b.count * (d + columns.count + 8) * 8)
             for i in 0..<b.count {
