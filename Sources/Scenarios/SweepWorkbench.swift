@@ -114,7 +114,7 @@ extension Workbench {
             let before = Double(done)
             let total = pending.count
             let record = try Runner.run(plan, threads: workers, chunkBytes: chunkBytes, progress: { n, _ in
-                progress?(SweepProgress(cellsDone: before + Double(n) / Double(reps), cellsToRun: total, cellsSkipped: skipped,
+                progress?(SweepProgress(cellsDone: before + n / Double(reps), cellsToRun: total, cellsSkipped: skipped,
                                         seconds: Date().timeIntervalSince(started)))
             })
             if needTraffic {

@@ -20,7 +20,7 @@ public enum Workbench {
     /// `metrics.csv`, `summary.csv`, `traffic.csv`, `drifts.csv`, `decay.svg`, `report.md`, `run.sqlite`.
     public static func run(_ scenario: Scenario, outDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                            chunkBytes: Int = Runner.defaultChunkBytes,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           progress: (@Sendable (_ runsDone: Double, _ runs: Int) -> Void)? = nil,
                            staging: ((OutputDirectory) -> Void)? = nil) throws -> RunOutputs {
         let started = Date()
         let record = try Runner.run(scenario.plan, threads: threads, chunkBytes: chunkBytes, progress: progress)

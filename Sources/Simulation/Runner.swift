@@ -43,7 +43,7 @@ public enum Runner {
 
     public static func run(_ plan: SimulationPlan, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                            observer: (any TrainingObserver)? = nil, chunkBytes: Int = defaultChunkBytes,
-                           progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> RunRecord {
+                           progress: (@Sendable (_ done: Double, _ total: Int) -> Void)? = nil) throws -> RunRecord {
         let reps = plan.manifest.replicates
         let schema = plan.source.schema
         let classCount = schema.classes.count
@@ -105,7 +105,6 @@ public enum Runner {
             }
             let first = read
             read += length
-            let last = read >= ticks
             try parallel(s * reps, workers: workers) { position in
                 let item = order[position]
                 let (si, r) = (item / reps, item % reps)
@@ -121,7 +120,9 @@ public enum Runner {
                 }
                 for batch in chunks[stream(of: r)] { try simulation.step(batch) }
                 simulations[item] = simulation
-                if last { progress?(done.increment(), s * reps) }
+                // Strategy × replicate runs done, a partly simulated run counting by its share of ticks.
+                let simulated = done.add(length)
+                progress?(Double(simulated) / Double(max(ticks, 1)), s * reps)
             }
         }
         guard read == ticks else {
@@ -183,5 +184,6 @@ final class Slots<T>: @unchecked Sendable {
 final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    func increment() -> Int { add(1) }
+    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
 }

@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
         let interrupt = InterruptCleanup.shared
         do {
             let outputs = try Workbench.run(loaded, outDirectory: dir, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { done, total in
-                if showProgress { FileHandle.standardError.write(Data("\r  simulated \(done)/\(total) strategy × replicate runs".utf8)) }
+                if showProgress { FileHandle.standardError.write(Data("\r  simulated \(String(format: "%.1f", done))/\(total) strategy × replicate runs".utf8)) }
             }, staging: { interrupt.watch($0) })
             interrupt.watch(nil)
             if showProgress { printError("") }
