@@ -96,7 +96,7 @@ for f in [r for r in fly if r.get("workload") == "b4"]:
     if "oracle_chunks" in f:
         notes += (f"; oracle: {f['oracle_chunks_differing']} of {f['oracle_chunks']} chunk accuracies differ, "
                   f"max weight rel. diff {f['oracle_max_weight_rel_diff']:.1e}")
-    how = "four-lane exp" if f.get("exp", "").startswith("exp4") else "Foundation.exp"
+    how = "two-lane table exp" if f.get("exp", "").startswith("expPair") else "Foundation.exp"
     row(f"b4 periodic-retrain backtest, {how}, {f['threads']} thread(s)", "NumPy", ps, f["per_s"], "samples/s", notes)
 
 p = peers.get("river-iter-csv")

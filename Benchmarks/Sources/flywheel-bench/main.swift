@@ -83,7 +83,7 @@ struct Options {
                 print("wrote \(outputs.files.count) files to \(outputs.directory) in \(outputs.seconds) s")
                 exit(0)
             case "--check-exp":
-                print("exp4 max relative error vs Foundation.exp on [-708, 708]: \(exp4MaxRelativeError(lower: -708, upper: 708, count: 2_000_001)); on [-40, 40]: \(exp4MaxRelativeError(lower: -40, upper: 40, count: 2_000_001))")
+                print("expPair max relative error vs Foundation.exp on [-708, 708]: \(expPairMaxRelativeError(lower: -708, upper: 708, count: 2_000_001)); on [-40, 40]: \(expPairMaxRelativeError(lower: -40, upper: 40, count: 2_000_001))")
                 exit(0)
             case "-h", "--help":
                 print("usage: flywheel-bench [--reps N] [--only stream,logreg,logreg-river-order,gnb,adwin,b4,replay,quickstart,generators,detectors,distances,training,full-loop] [--samples N] [--adwin-bits FILE] [--adwin-n N] [--b4-csv FILE] [--b4-oracle FILE] [--threads N]")
@@ -223,7 +223,7 @@ func runAll(_ o: Options) throws {
                 let r = PeriodicBacktest.run(data, threads: threads, vectorised: vectorised)
                 return (r, r.seconds)
             }
-            var out: [String: Any] = ["workload": "b4", "threads": threads, "exp": vectorised ? "exp4 (4 lanes)" : "Foundation.exp", "n": data.count, "retrains": r.weights.count,
+            var out: [String: Any] = ["workload": "b4", "threads": threads, "exp": vectorised ? "expPair (2 lanes, 256-entry table)" : "Foundation.exp", "n": data.count, "retrains": r.weights.count,
                                       "seconds": t, "per_s": Double(data.count) / t, "all_seconds": all,
                                       "overall_accuracy": r.chunkAccuracy.reduce(0, +) / Double(r.chunkAccuracy.count)]
             if let oracle {

@@ -139,14 +139,14 @@ public struct ADWIN: DriftDetector {
         if driftDetected && convention == .river { reset() }
         uniqueBuckets()
         insert(value)
-        tick += 1
-        untilCheck -= 1
+        tick &+= 1
+        untilCheck &-= 1
         driftDetected = false
         if untilCheck == 0 {
             untilCheck = clock
             if width > gracePeriod {
                 driftDetected = cutWhileSignificant()
-                if driftDetected { detections += 1 }
+                if driftDetected { detections &+= 1 }
             }
         }
     }
@@ -155,73 +155,118 @@ public struct ADWIN: DriftDetector {
 
     @inline(__always) private mutating func insert(_ value: Double) {
         let b = buckets
-        b.append(row: 0, total: value, square: 0)
-        width += 1
+        let tail = b.tails[0]
+        b.cells[tail & b.mask] = SIMD2(value, 0)
+        b.tails[0] = tail &+ 1
+        width &+= 1
         let w = Double(width)
         if width > 1 {
             let d = value - total / (w - 1)
             sumOfSquares += (w - 1) * d * d / w
         }
         total += value
-        if b.counts[0] > maxBuckets { compress() }
+        if tail &+ 1 &- b.heads[0] > maxBuckets { compress() }
     }
 
     /// Merges the two oldest buckets of every overflowing row into the next row
     /// (Babcock et al.'s variance merge: s = s0 + s1 + n·n·(μ0 − μ1)² / 2n).
+    ///
+    /// The divisions by the bucket size n = 2^i and by 2n are multiplications by the exact
+    /// reciprocals 2^−i and 2^−(i+1): the same real quotient, so the same rounded result.
     private mutating func compress() {
         let b = buckets, maxBuckets = self.maxBuckets
-        var i = 0
-        while b.counts[i] == maxBuckets + 1 {
-            let n = ADWIN.bucketSize(i)
-            let t0 = b.total(i, 0), t1 = b.total(i, 1)
-            let mu0 = t0 / n, mu1 = t1 / n
-            let merged = b.square(i, 0) + b.square(i, 1) + n * n * (mu0 - mu1) * (mu0 - mu1) / (n + n)
-            if i + 1 == rows { rows += 1 }
-            b.append(row: i + 1, total: t0 + t1, square: merged)
-            b.dropOldest(row: i, 2)
-            if b.counts[i + 1] <= maxBuckets { break }
-            i += 1
+        let cells = b.cells, heads = b.heads, tails = b.tails, mask = b.mask, slots = b.slots
+        var i = 0, base = 0
+        var n = 1.0, reciprocal = 1.0          // 2^i, 2^−i
+        while true {
+            let head = heads[i]
+            let first = cells[base &+ (head & mask)], second = cells[base &+ ((head &+ 1) & mask)]
+            let mu0 = first.x * reciprocal, mu1 = second.x * reciprocal
+            let merged = SIMD2(first.x + second.x,
+                               first.y + second.y + n * n * (mu0 - mu1) * (mu0 - mu1) * (0.5 * reciprocal))
+            heads[i] = head &+ 2
+            let next = base &+ slots
+            let tail = tails[i &+ 1]
+            cells[next &+ (tail & mask)] = merged
+            tails[i &+ 1] = tail &+ 1
+            if i &+ 1 == rows { rows &+= 1 }
+            if tail &+ 1 &- heads[i &+ 1] <= maxBuckets { break }
+            i &+= 1
+            base = next
+            n += n
+            reciprocal *= 0.5
         }
     }
 
     /// Scans the cuts from the oldest bucket to the newest; drops the oldest bucket and rescans
     /// while a cut is significant. Returns whether anything was dropped.
+    ///
+    /// River's test needs four divisions and a square root per cut. A cut passes it only if
+    /// gap² > ε² ≥ 2mσ²δ' + (4/9)δ'²m² (from ε = sqrt(2mσ²δ') + (2/3)δ'm), and with
+    /// gap = |u0·n1 − u1·n0| / (n0·n1) and m = (a0 + a1) / (a0·a1), a0 = n0 − L + 1, a1 = n1 − L + 1,
+    /// that is, without divisions,
+    ///
+    ///     (|u0·n1 − u1·n0| · a0·a1)² > (n0·n1)² · (a0 + a1) · (2σ²δ'·a0·a1 + (4/9)δ'²·(a0 + a1))
+    ///
+    /// where a0 + a1 = width − 2L + 2 at every cut. Cuts that fail this screen are skipped; the
+    /// others go to River's test, operation for operation and in River's order. The screen errs
+    /// towards River's test: |u0·n1 − u1·n0| is enlarged by 1e-9·width·(|u0| + |u1|) (at least
+    /// 1e-9 (|u0|·n1 + |u1|·n0), far more than the rounding of either side's quotients) and the
+    /// right side shrunk by the relative 1e-9; an overflow makes the left side infinite and the
+    /// comparison false, an infinite right side only exceeds a finite left side, and the right
+    /// side is at least (4/9)δ'²·4 ≥ 0.19 (a cut needs width ≥ 2, so δ' ≥ ln(2 ln 2)), so a left
+    /// side that underflows is below it.
+    ///
+    /// Two passes per scan: the cuts' n0 and River's running sums u0, u1 (the same additions in
+    /// the same order) into scratch arrays, then the screen on four cuts at a time.
     private mutating func cutWhileSignificant() -> Bool {
         var changed = false
         let b = buckets
+        let cutN0 = b.cutN0, cutU0 = b.cutU0, cutU1 = b.cutU1
         let minLength = Double(minWindowLength)
         let required = convention == .river ? minLength : minLength + 2   // n ≥ L, or n > L + 1
+        let screens = screensCuts
+        typealias Lanes = SIMD4<Double>
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ k: Int) -> Lanes {
+            UnsafeRawPointer(p + k).loadUnaligned(as: Lanes.self)
+        }
+        @inline(__always) func magnitude(_ x: Lanes) -> Lanes {
+            unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & SIMD4(repeating: 0x7FFF_FFFF_FFFF_FFFF), to: Lanes.self)
+        }
         while true {
-            var n0 = 0.0, n1 = Double(width)
-            var u0 = 0.0, u1 = total
             let w = Double(width)
             let deltaPrime = log(2 * log(w) / delta)
             let windowVariance = sumOfSquares / w
             let twoThirdsDeltaPrime = 2.0 / 3.0 * deltaPrime
+            let cuts = b.runningSums(rows: rows, total: total)
+            // The cuts with both parts long enough: n0 grows and n1 = w − n0 shrinks with k.
+            var first = 0, end = cuts
+            while end > 0 && w - cutN0[end - 1] < required { end -= 1 }
+            while first < end && cutN0[first] < required { first += 1 }
             let slack = 1 - 1e-9
+            let s = w - 2 * minLength + 2                                     // a0 + a1
+            let vw = Lanes(repeating: w), vl = Lanes(repeating: minLength - 1)
+            let allowance = Lanes(repeating: 1e-9 * w)
+            let k1 = Lanes(repeating: 2 * windowVariance * deltaPrime * s * slack)
+            let k2 = Lanes(repeating: 4.0 / 9.0 * deltaPrime * deltaPrime * s * s * slack)
             var cut = false
-            scan: for i in stride(from: rows - 1, through: 0, by: -1) {
-                let size = ADWIN.bucketSize(i)
-                let count = b.counts[i]
-                let base = i * b.slots
-                var j = b.heads[i]
-                for k in 0..<count {
-                    let u = b.totals[base + j]
-                    j += 1
-                    if j == b.slots { j = 0 }
-                    n0 += size
-                    n1 -= size
-                    u0 += u
-                    u1 -= u
-                    if i == 0 && k == count - 1 { break scan }
-                    guard n1 >= required && n0 >= required else { continue }
-                    let a0 = n0 - minLength + 1, a1 = n1 - minLength + 1
-                    // Division-free screen: |μ0 − μ1| ≤ (2/3) δ' m, with m = (a0 + a1) / (a0 a1), means
-                    // no cut (epsilon is at least its second term). The error allowance (1e-9 relative)
-                    // dwarfs rounding, so only cuts River would also reject are skipped here.
-                    let cross = abs(u0 * n1 - u1 * n0) + 1e-9 * (abs(u0) * n1 + abs(u1) * n0)
-                    if screensCuts && cross * a0 * a1 <= twoThirdsDeltaPrime * (a0 + a1) * n0 * n1 * slack { continue }
+            var k = first
+            scan: while k < end {
+                if screens {
+                    let n0 = load(cutN0, k), u0 = load(cutU0, k), u1 = load(cutU1, k)
+                    let n1 = vw - n0
+                    let p = (n0 - vl) * (n1 - vl), q = n0 * n1
+                    let cross = (magnitude(u0 * n1 - u1 * n0) + allowance * (magnitude(u0) + magnitude(u1))) * p
+                    let skip = cross * cross .< q * q * (k1 * p + k2)
+                    if all(skip) {
+                        k &+= 4
+                        continue
+                    }
+                }
+                for c in k..<min(k &+ 4, end) {
                     // River's test, operation for operation.
+                    let n0 = cutN0[c], n1 = w - n0, u0 = cutU0[c], u1 = cutU1[c]
+                    let a0 = n0 - minLength + 1, a1 = n1 - minLength + 1
                     let m = 1 / a0 + 1 / a1
                     let gap = abs(u0 / n0 - u1 / n1)
                     let epsilon = (2 * m * windowVariance * deltaPrime).squareRoot() + twoThirdsDeltaPrime * m
@@ -230,6 +275,7 @@ public struct ADWIN: DriftDetector {
                         break scan
                     }
                 }
+                k &+= 4
             }
             guard cut else { return changed }
             changed = true
@@ -241,82 +287,118 @@ public struct ADWIN: DriftDetector {
         let b = buckets
         let last = rows - 1
         let n = ADWIN.bucketSize(last)
-        let u = b.total(last, 0), v = b.square(last, 0)
+        let head = b.heads[last]
+        let cell = b.cells[last * b.slots + (head & b.mask)]
+        let u = cell.x, v = cell.y
         let mu = u / n
         width -= Int(n)
         total -= u
         let w = Double(width)
         let muWindow = total / w
         sumOfSquares -= v + n * w * (mu - muWindow) * (mu - muWindow) / (n + w)
-        b.dropOldest(row: last, 1)
-        if b.counts[last] == 0 && rows > 1 { rows -= 1 }
+        b.heads[last] = head &+ 1
+        if b.tails[last] == head &+ 1 && rows > 1 { rows -= 1 }
     }
 }
 
 /// Fixed-capacity rows of the exponential histogram: per row a circular buffer of `slots`
-/// buckets (sum, sum of squared deviations), oldest first from `heads[row]`.
+/// buckets (a power of two, at least the `maxBuckets + 1` a row holds before it is compressed),
+/// each bucket its (sum, sum of squared deviations). `heads[row]` and `tails[row]` count the
+/// buckets ever removed from and appended to the row (wrapping; the slot is the count modulo
+/// `slots`), so the row holds `tails[row] − heads[row]` buckets, oldest first.
 final class ADWINBuckets {
     let rowCount: Int
     let slots: Int
-    let totals: UnsafeMutablePointer<Double>
-    let squares: UnsafeMutablePointer<Double>
-    let counts: UnsafeMutablePointer<Int>
+    let mask: Int
+    let cells: UnsafeMutablePointer<SIMD2<Double>>
     let heads: UnsafeMutablePointer<Int>
+    let tails: UnsafeMutablePointer<Int>
+    /// Scratch of a cut check: per cut, oldest first, n0 and River's running sums u0 and u1
+    /// (room for every bucket plus three entries, so groups of four never read past).
+    let cutN0: UnsafeMutablePointer<Double>
+    let cutU0: UnsafeMutablePointer<Double>
+    let cutU1: UnsafeMutablePointer<Double>
 
+    /// - Parameter slots: the buckets a row must hold; rounded up to a power of two.
     init(rows: Int, slots: Int) {
         rowCount = rows
-        self.slots = slots
-        totals = .allocate(capacity: rows * slots)
-        totals.initialize(repeating: 0, count: rows * slots)
-        squares = .allocate(capacity: rows * slots)
-        squares.initialize(repeating: 0, count: rows * slots)
-        counts = .allocate(capacity: rows)
-        counts.initialize(repeating: 0, count: rows)
+        var capacity = 1
+        while capacity < slots { capacity <<= 1 }
+        self.slots = capacity
+        mask = capacity - 1
+        cells = .allocate(capacity: rows * capacity)
+        cells.initialize(repeating: .zero, count: rows * capacity)
         heads = .allocate(capacity: rows)
         heads.initialize(repeating: 0, count: rows)
+        tails = .allocate(capacity: rows)
+        tails.initialize(repeating: 0, count: rows)
+        let cuts = rows * capacity + 3
+        cutN0 = .allocate(capacity: cuts)
+        cutN0.initialize(repeating: 0, count: cuts)
+        cutU0 = .allocate(capacity: cuts)
+        cutU0.initialize(repeating: 0, count: cuts)
+        cutU1 = .allocate(capacity: cuts)
+        cutU1.initialize(repeating: 0, count: cuts)
     }
 
     deinit {
-        totals.deallocate()
-        squares.deallocate()
-        counts.deallocate()
+        cells.deallocate()
         heads.deallocate()
+        tails.deallocate()
+        cutN0.deallocate()
+        cutU0.deallocate()
+        cutU1.deallocate()
+    }
+
+    /// Writes, for every cut of the window (after each bucket, oldest first, except after the
+    /// newest), n0 and River's running sums u0 (values before the cut, added bucket by bucket)
+    /// and u1 (`total` minus them, subtracted bucket by bucket); then three zero entries (read by
+    /// groups of four, never used). Returns the number of cuts.
+    @inline(__always)
+    func runningSums(rows: Int, total: Double) -> Int {
+        let cells = self.cells, heads = self.heads, tails = self.tails, mask = self.mask, slots = self.slots
+        let cutN0 = self.cutN0, cutU0 = self.cutU0, cutU1 = self.cutU1
+        var n0 = 0.0, u0 = 0.0, u1 = total
+        var size = Double(UInt64(1) << UInt64(rows - 1))
+        var k = 0
+        var row = rows - 1
+        while row >= 0 {
+            let base = row &* slots
+            var j = heads[row]
+            var count = tails[row] &- j &- (row == 0 ? 1 : 0)    // no cut after the newest bucket
+            while count > 0 {
+                let u = cells[base &+ (j & mask)].x
+                n0 += size
+                u0 += u
+                u1 -= u
+                cutN0[k] = n0
+                cutU0[k] = u0
+                cutU1[k] = u1
+                j &+= 1
+                k &+= 1
+                count &-= 1
+            }
+            size *= 0.5
+            row &-= 1
+        }
+        for pad in k..<(k &+ 3) {
+            cutN0[pad] = 0
+            cutU0[pad] = 0
+            cutU1[pad] = 0
+        }
+        return k
     }
 
     func copy() -> ADWINBuckets {
         let c = ADWINBuckets(rows: rowCount, slots: slots)
-        c.totals.update(from: totals, count: rowCount * slots)
-        c.squares.update(from: squares, count: rowCount * slots)
-        c.counts.update(from: counts, count: rowCount)
+        c.cells.update(from: cells, count: rowCount * slots)
         c.heads.update(from: heads, count: rowCount)
+        c.tails.update(from: tails, count: rowCount)
         return c
     }
 
-    @inline(__always) func index(_ row: Int, _ k: Int) -> Int {
-        var j = heads[row] + k
-        if j >= slots { j -= slots }
-        return row * slots + j
-    }
-
-    @inline(__always) func total(_ row: Int, _ k: Int) -> Double { totals[index(row, k)] }
-    @inline(__always) func square(_ row: Int, _ k: Int) -> Double { squares[index(row, k)] }
-
-    @inline(__always) func append(row: Int, total: Double, square: Double) {
-        let j = index(row, counts[row])
-        totals[j] = total
-        squares[j] = square
-        counts[row] += 1
-    }
-
-    @inline(__always) func dropOldest(row: Int, _ n: Int) {
-        var h = heads[row] + n
-        if h >= slots { h -= slots }
-        heads[row] = h
-        counts[row] -= n
-    }
-
     func clearRow(_ row: Int) {
-        counts[row] = 0
         heads[row] = 0
+        tails[row] = 0
     }
 }

@@ -102,8 +102,9 @@ struct ADWINInvariantTests {
     }
 
     /// The division-free screen only skips cuts River's test rejects: with and without it, every
-    /// update gives the same decision and width, on bits and on real values of several scales.
-    @Test(arguments: [0.1, 1.0, 1e6])
+    /// update gives the same decision and width, on bits and on real values of several scales
+    /// (at 1e150 the screen's products overflow, and it must then leave every cut to River's test).
+    @Test(arguments: [0.1, 1.0, 1e6, 1e150])
     func cutScreenNeverChangesADecision(scale: Double) throws {
         let rng = RandomStream(seed: 17, path: "adwin-screen", scale)
         for convention in ADWIN.Convention.allCases {
@@ -124,6 +125,25 @@ struct ADWINInvariantTests {
         }
     }
 
+    /// Parameters the oracles do not cover (row capacities below, at and above a power of two;
+    /// a check at every update): every decision and width as River's algorithm written plainly.
+    @Test(arguments: [(2, 1), (3, 32), (7, 5), (8, 32)])
+    func matchesAPlainImplementationOfRiversAlgorithm(maxBuckets: Int, clock: Int) throws {
+        let rng = RandomStream(seed: 23, path: "adwin-plain", maxBuckets, clock)
+        var adwin = try ADWIN(delta: 0.01, clock: clock, maxBuckets: maxBuckets)
+        var plain = PlainADWIN(delta: 0.01, clock: clock, maxBuckets: maxBuckets)
+        var detections = 0
+        for i in 0..<20_000 {
+            let v = (i / 2_500) % 2 == 0 ? (rng.bernoulli(0.2) ? 1.0 : 0.0) : rng.gaussian() + 0.8
+            adwin.update(v)
+            let expected = plain.update(v)
+            #expect(adwin.driftDetected == expected && adwin.width == plain.width, "update \(i)")
+            if adwin.width != plain.width { break }
+            if expected { detections += 1 }
+        }
+        #expect(detections > 3)
+    }
+
     @Test func copiesDoNotShareTheirWindow() throws {
         var a = try ADWIN()
         for i in 0..<100 { a.update(Double(i % 2)) }
@@ -139,5 +159,70 @@ struct ADWINInvariantTests {
         #expect(throws: FlywheelError.self) { _ = try ADWIN(delta: 0) }
         #expect(throws: FlywheelError.self) { _ = try ADWIN(clock: 0) }
         #expect(throws: FlywheelError.self) { _ = try ADWIN(maxBuckets: 1) }
+    }
+}
+
+/// River 0.26.1's ADWIN as plainly as it can be written: rows as arrays of (sum, sum of squared
+/// deviations), the cut scan with River's divisions at every cut, a fresh window after a detection.
+struct PlainADWIN {
+    let delta: Double, clock: Int, maxBuckets: Int, minLength = 5.0, gracePeriod = 10
+    var rows: [[(total: Double, square: Double)]] = [[]]
+    var width = 0, total = 0.0, sumOfSquares = 0.0, tick = 0, detected = false
+
+    init(delta: Double, clock: Int, maxBuckets: Int) {
+        self.delta = delta
+        self.clock = clock
+        self.maxBuckets = maxBuckets
+    }
+
+    mutating func update(_ value: Double) -> Bool {
+        if detected { self = PlainADWIN(delta: delta, clock: clock, maxBuckets: maxBuckets) }
+        rows[0].append((value, 0))
+        width += 1
+        let w = Double(width)
+        if width > 1 {
+            let d = value - total / (w - 1)
+            sumOfSquares += (w - 1) * d * d / w
+        }
+        total += value
+        var i = 0
+        while rows[i].count > maxBuckets {
+            if i + 1 == rows.count { rows.append([]) }
+            let n = Double(1 << i)
+            let a = rows[i].removeFirst(), b = rows[i].removeFirst()
+            let mu0 = a.total / n, mu1 = b.total / n
+            rows[i + 1].append((a.total + b.total, a.square + b.square + n * n * (mu0 - mu1) * (mu0 - mu1) / (n + n)))
+            i += 1
+        }
+        tick += 1
+        detected = false
+        guard tick % clock == 0 && width > gracePeriod else { return false }
+        while cutFound() {
+            detected = true
+            let top = rows.count - 1
+            let n = Double(1 << top)
+            let (u, v) = rows[top].removeFirst()
+            width -= 1 << top
+            total -= u
+            let w = Double(width)
+            sumOfSquares -= v + n * w * (u / n - total / w) * (u / n - total / w) / (n + w)
+            if rows[top].isEmpty && rows.count > 1 { rows.removeLast() }
+        }
+        return detected
+    }
+
+    private func cutFound() -> Bool {
+        let w = Double(width)
+        let deltaPrime = log(2 * log(w) / delta)
+        let variance = sumOfSquares / w
+        var n0 = 0.0, n1 = w, u0 = 0.0, u1 = total
+        let cuts = rows.indices.reversed().flatMap { i in rows[i].map { (Double(1 << i), $0.total) } }.dropLast()
+        for (size, u) in cuts {
+            n0 += size; n1 -= size; u0 += u; u1 -= u
+            guard n0 >= minLength && n1 >= minLength else { continue }
+            let m = 1 / (n0 - minLength + 1) + 1 / (n1 - minLength + 1)
+            if abs(u0 / n0 - u1 / n1) > (2 * m * variance * deltaPrime).squareRoot() + 2.0 / 3.0 * deltaPrime * m { return true }
+        }
+        return false
     }
 }
