@@ -42,7 +42,7 @@ let package = Package(
         ]),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
-        .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"]),
+        .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "FlywheelCore"]),

@@ -140,7 +140,8 @@ for f in [r for r in fly if r.get("workload") == "generator"]:
     name, q = f["generator"], pg.get(f["generator"])
     key = "share_class_1" if "share_class_1" in f else "mean_target"
     what = "share of class 1" if key == "share_class_1" else "mean target"
-    notes = f"{f['features']} features; bare draw loop {rate(f['draw_per_s'], 'events/s')}; {what} {f[key]:.4f}"
+    streamed = f"; ticks read and dropped {rate(f['streamed_per_s'], 'events/s')}" if "streamed_per_s" in f else ""
+    notes = f"{f['features']} features; bare draw loop {rate(f['draw_per_s'], 'events/s')}{streamed}; {what} {f[key]:.4f}"
     if q:
         notes += f" (River {q[key]:.4f}"
         if q["features"] != f["features"]:

@@ -142,57 +142,130 @@ public struct SyntheticTicks: IteratorProtocol {
     private let regionShares: [Double]
     private let rng: RandomStream
     private var state: EventDrifts
-    private var x: [Double]
+    private var drifts = TickDrifts()
     private var tick = 0
+    /// The generator when the tick loop is compiled for its type (the catalog's generators).
+    private let compiled: (any TickDrawing)?
 
     init(_ traffic: SyntheticTraffic, rng: RandomStream) {
         self.traffic = traffic
+        compiled = traffic.generator as? any TickDrawing
         self.rng = rng
         injector = traffic.injector
         baseShares = traffic.schema.classes.isEmpty ? [] : traffic.pilotShares(rng: RandomStream(seed: 0x5eed))
         regionShares = injector.regions.isEmpty ? [] : traffic.regionShares()
         state = injector.makeState()
-        x = [Double](repeating: 0, count: traffic.schema.dimension)
     }
 
+    /// The next tick's batch. The drifts' intensities that stay the same over the tick's events
+    /// are evaluated once for the tick (``DriftInjector/prepare(from:through:_:baseShares:regionShares:into:rng:)``),
+    /// and each event is drawn straight into its row of the batch.
     public mutating func next() -> EventBatch? {
         guard tick < traffic.ticks else { return nil }
         let generator = traffic.generator
         let d = generator.schema.dimension
-        let k = generator.schema.classes.count
         let n = traffic.volume.volume(atTick: tick)
-        var batch = EventBatch(dimension: d, capacity: n)
-        let tick = self.tick
-        let (injector, baseShares, regionShares, rng) = (self.injector, self.baseShares, self.regionShares, self.rng)
-        var state = self.state
-        x.withUnsafeMutableBufferPointer { xb in
-            for i in 0..<n {
-                let t = Double(tick) + Double(i) / Double(n)
-                injector.evaluate(at: t, baseShares: baseShares, regionShares: regionShares, into: &state, rng: rng)
-                var y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
-                if state.thins {
-                    for _ in 0..<1000 {
-                        let accept = injector.acceptance(xb, label: y, drifts: state, classShares: baseShares, regionShares: regionShares)
-                        if rng.uniform() < accept { break }
-                        y = generator.draw(into: xb, concept: state.concept, covariates: state.covariates, rng: rng)
+        let time = Double(tick)
+        injector.prepare(from: time + Double(0) / Double(n), through: time + Double(n - 1) / Double(n), &drifts,
+                         baseShares: baseShares, regionShares: regionShares, into: &state, rng: rng)
+        var batch = EventBatch(dimension: d)
+        batch.features = [Double](repeating: 0, count: n * d)
+        batch.labels = [Double](repeating: 0, count: n)
+        batch.concept = [Int32](repeating: 0, count: n)
+        batch.slice = [Int32](repeating: -1, count: n)
+        batch.bayes = [Double](repeating: 0, count: n)
+        batch.features.withUnsafeMutableBufferPointer { features in
+            batch.labels.withUnsafeMutableBufferPointer { labels in
+                batch.concept.withUnsafeMutableBufferPointer { concept in
+                    batch.bayes.withUnsafeMutableBufferPointer { bayes in
+                        let rows = EventRows(features: features.baseAddress!, labels: labels.baseAddress!, concept: concept.baseAddress!,
+                                             bayes: bayes.baseAddress!)
+                        if let compiled {
+                            compiled.drawTick(injector, tick: tick, count: n, into: rows, drifts: drifts, baseShares: baseShares,
+                                              regionShares: regionShares, state: &state, rng: rng)
+                        } else {
+                            injector.draw(generator, tick: tick, count: n, into: rows, drifts: drifts, baseShares: baseShares,
+                                          regionShares: regionShares, state: &state, rng: rng)
+                        }
                     }
                 }
-                y = injector.finish(xb, label: y, drifts: state, at: t, rng: rng)
-                let eta = state.noise
-                let concept = state.concept
-                batch.features.append(contentsOf: xb)
-                batch.labels.append(y)
-                batch.concept.append(Int32(concept.blend > 0 && concept.blend >= 0.5 ? concept.toward : concept.concept))
-                batch.slice.append(-1)
-                let bayes = generator.bayesAccuracy
-                if k == 2 { batch.bayes.append(bayes * (1 - eta) + (1 - bayes) * eta) }
-                else if k > 2 { batch.bayes.append(bayes * (1 - eta) + (1 - bayes) * eta / Double(k - 1)) }
-                else { batch.bayes.append(.nan) }
             }
         }
-        self.state = state
-        self.tick += 1
+        tick += 1
         return batch
     }
 }
 
+/// Where a tick's events go: row `i` of `features` (row-major, `dimension` values a row) and
+/// element `i` of the other columns of an ``EventBatch``.
+struct EventRows {
+    var features: UnsafeMutablePointer<Double>
+    var labels: UnsafeMutablePointer<Double>
+    var concept: UnsafeMutablePointer<Int32>
+    var bayes: UnsafeMutablePointer<Double>
+}
+
+extension DriftInjector {
+    /// Draws the `n` events of tick `tick` from `generator` into `rows`, in a tick prepared by
+    /// ``prepare(from:through:_:baseShares:regionShares:into:rng:)``. Per event at `t = tick + i/n`:
+    /// the drifts that vary within the tick are evaluated, the event is drawn (and drawn again
+    /// while thinning rejects it, at most 1000 times), its label flipped and its inputs faulted
+    /// (``finish(_:label:noise:at:_:rng:)``); its concept and the Bayes ceiling under its label
+    /// noise are recorded.
+    /// - Complexity: O(n × (dimension + drifts)); no allocation.
+    func draw<G: StreamGenerator>(_ generator: G, tick: Int, count n: Int, into rows: EventRows, drifts: TickDrifts,
+                                  baseShares: [Double], regionShares: [Double], state: inout EventDrifts, rng: RandomStream) {
+        let d = dimension, k = classCount
+        let bayesAccuracy = generator.bayesAccuracy
+        @inline(__always) func ceiling(_ eta: Double) -> Double {
+            if k == 2 { return bayesAccuracy * (1 - eta) + (1 - bayesAccuracy) * eta }
+            if k > 2 { return bayesAccuracy * (1 - eta) + (1 - bayesAccuracy) * eta / Double(k - 1) }
+            return .nan
+        }
+        let fixedCeiling = drifts.noiseVaries ? 0 : ceiling(state.noise)
+        for i in 0..<n {
+            let t = Double(tick) + Double(i) / Double(n)
+            evaluate(at: t, drifts, baseShares: baseShares, regionShares: regionShares, into: &state, rng: rng)
+            let x = UnsafeMutableBufferPointer(start: rows.features + i * d, count: d)
+            var y = generator.draw(into: x, concept: state.concept, covariates: state.covariates, rng: rng)
+            if state.thins {
+                for _ in 0..<1000 {
+                    let accept = acceptance(x, label: y, drifts: state, classShares: baseShares, regionShares: regionShares)
+                    if rng.uniform() < accept { break }
+                    y = generator.draw(into: x, concept: state.concept, covariates: state.covariates, rng: rng)
+                }
+            }
+            rows.labels[i] = finish(x, label: y, noise: state.noise, at: t, drifts, rng: rng)
+            let concept = state.concept
+            rows.concept[i] = Int32(concept.blend > 0 && concept.blend >= 0.5 ? concept.toward : concept.concept)
+            rows.bayes[i] = drifts.noiseVaries ? ceiling(state.noise) : fixedCeiling
+        }
+    }
+}
+
+/// Generators whose tick loop is compiled for their own type: the catalog's. Through this
+/// protocol's requirement, ``SyntheticTicks`` makes one dynamic call per tick into a copy of
+/// ``DriftInjector/draw(_:tick:count:into:drifts:baseShares:regionShares:state:rng:)`` specialised
+/// for the generator, with its `draw` inlined, instead of one call through `any StreamGenerator`
+/// per event. Other generators run the generic loop, which draws the same events.
+protocol TickDrawing: StreamGenerator {
+    func drawTick(_ injector: DriftInjector, tick: Int, count n: Int, into rows: EventRows, drifts: TickDrifts,
+                  baseShares: [Double], regionShares: [Double], state: inout EventDrifts, rng: RandomStream)
+}
+
+extension TickDrawing {
+    func drawTick(_ injector: DriftInjector, tick: Int, count n: Int, into rows: EventRows, drifts: TickDrifts,
+                  baseShares: [Double], regionShares: [Double], state: inout EventDrifts, rng: RandomStream) {
+        injector.draw(self, tick: tick, count: n, into: rows, drifts: drifts, baseShares: baseShares, regionShares: regionShares,
+                      state: &state, rng: rng)
+    }
+}
+
+extension SEAGenerator: TickDrawing {}
+extension STAGGERGenerator: TickDrawing {}
+extension HyperplaneGenerator: TickDrawing {}
+extension AgrawalGenerator: TickDrawing {}
+extension RandomRBFGenerator: TickDrawing {}
+extension SineGenerator: TickDrawing {}
+extension GaussianMixtureGenerator: TickDrawing {}
+extension FriedmanGenerator: TickDrawing {}

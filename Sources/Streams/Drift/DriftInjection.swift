@@ -65,6 +65,12 @@ public struct DriftInjector: Sendable {
     public let hasPrior: Bool
     /// The regions of the subpopulation drifts, in scenario order.
     public let regions: [Region]
+    /// The drifts as plain values, grouped by what they change (concept, covariates, thinning,
+    /// label noise, quality; scenario order within each group): the per-event loops read these
+    /// instead of copying each `Drift` (its name and region) out of ``drifts``.
+    let steps: [Step]
+    let conceptSteps: Range<Int>, covariateSteps: Range<Int>, thinningSteps: Range<Int>, noiseSteps: Range<Int>,
+        qualitySteps: Range<Int>
 
     public init(drifts: [Drift], dimension: Int, classCount: Int, baseConcept: Int = 0, baseNoise: Double = 0) {
         self.drifts = drifts
@@ -77,6 +83,53 @@ public struct DriftInjector: Sendable {
         }
         hasPrior = drifts.contains { if case .prior = $0.target { return true }; return false }
         regions = drifts.compactMap { if case .subpopulation(let r, _) = $0.target { return r }; return nil }
+        var groups: [[Step]] = Array(repeating: [], count: 5)
+        var region = 0
+        for d in drifts {
+            let (group, action): (Int, Step.Action)
+            switch d.target {
+            case .concept(let to):
+                if case .incremental = d.schedule { (group, action) = (0, .concept(to: to, blends: true)) }
+                else { (group, action) = (0, .concept(to: to, blends: false)) }
+            case .covariates(let f, let shift, let scale): (group, action) = (1, .covariates(feature: f, shift: shift, scale: scale))
+            case .rotation(let a, let b, let degrees, let ca, let cb):
+                (group, action) = (1, .rotation(a: a, b: b, degrees: degrees, centerA: ca, centerB: cb))
+            case .subpopulation(_, let goal): (group, action) = (2, .subpopulation(region: region, goal: goal)); region += 1
+            case .prior(let c, let share): (group, action) = (2, .prior(classIndex: c, share: share))
+            case .labelNoise(let rate): (group, action) = (3, .labelNoise(rate: rate))
+            case .quality(let f, let fault): (group, action) = (4, .quality(feature: f, fault: fault))
+            }
+            groups[group].append(Step(schedule: d.schedule, amplitude: d.amplitude, action: action))
+        }
+        steps = groups.flatMap { $0 }
+        var bounds = [0]
+        for g in groups { bounds.append(bounds[bounds.count - 1] + g.count) }
+        conceptSteps = bounds[0]..<bounds[1]
+        covariateSteps = bounds[1]..<bounds[2]
+        thinningSteps = bounds[2]..<bounds[3]
+        noiseSteps = bounds[3]..<bounds[4]
+        qualitySteps = bounds[4]..<bounds[5]
+    }
+
+    /// One drift reduced to what the per-event loops need: its schedule, amplitude and action.
+    struct Step: Sendable {
+        enum Action: Sendable {
+            /// `blends`: an incremental schedule, which moves the parameters instead of drawing the concept.
+            case concept(to: Int, blends: Bool)
+            case covariates(feature: Int, shift: Double, scale: Double)
+            case rotation(a: Int, b: Int, degrees: Double, centerA: Double, centerB: Double)
+            /// `region`: the index in ``DriftInjector/regions``.
+            case subpopulation(region: Int, goal: SubpopulationGoal)
+            case prior(classIndex: Int, share: Double)
+            case labelNoise(rate: Double)
+            case quality(feature: Int, fault: QualityFault)
+        }
+        var schedule: DriftSchedule
+        var amplitude: Double
+        var action: Action
+
+        /// ``Drift/intensity(at:)``, the same operations.
+        @inline(__always) func intensity(at t: Double) -> Double { amplitude * schedule.intensity(at: t) }
     }
 
     /// A state to reuse across events (its covariate arrays are allocated once).
@@ -90,27 +143,49 @@ public struct DriftInjector: Sendable {
     /// - Complexity: O(drifts + dimension when a covariate drift exists); no allocation.
     @inline(__always)
     public func evaluate(at t: Double, baseShares: [Double], regionShares: [Double] = [], into s: inout EventDrifts, rng: RandomStream) {
-        s.concept = ConceptState(concept: baseConcept)
-        var eta = baseNoise
-        s.priorClass = -1
-        s.priorShare = 0
-        s.thins = false
-        var region = 0
-        if hasCovariates {
-            for j in 0..<dimension { s.covariates.shift[j] = 0; s.covariates.scale[j] = 1 }
-            s.covariates.rotations.removeAll(keepingCapacity: true)
-            s.covariates.isIdentity = true
+        let none = TickDrifts()
+        evaluateConcept(at: t, none, into: &s, rng: rng)
+        evaluateCovariates(at: t, none, into: &s)
+        evaluateThinning(at: t, none, baseShares: baseShares, regionShares: regionShares, into: &s)
+        evaluateNoise(at: t, none, into: &s)
+    }
+
+    /// The intensity of step `i` at `t`: the tick's constant when it has one, else the schedule's value at `t`.
+    @inline(__always) func intensity(_ i: Int, at t: Double, _ tick: TickDrifts) -> Double {
+        if i < tick.fixed.count {
+            let p = tick.fixed[i]
+            if !p.isNaN { return p }
         }
-        for drift in drifts {
-            let p = drift.intensity(at: t)
-            switch drift.target {
-            case .concept(let to):
-                if case .incremental = drift.schedule {
-                    if p >= 1 { s.concept = ConceptState(concept: to) }
-                    else if p > 0 { s.concept = ConceptState(concept: s.concept.concept, toward: to, blend: p) }
-                } else if p > 0, drawsNewWorld(u: rng.uniform(), intensity: p) {
-                    s.concept = ConceptState(concept: to)
-                }
+        return steps[i].intensity(at: t)
+    }
+
+    /// The concept drifts, composed in order: each draws `u` and switches when `u ≤ I` (an
+    /// incremental one blends the parameters instead, and draws nothing).
+    @inline(__always)
+    func evaluateConcept(at t: Double, _ tick: TickDrifts, into s: inout EventDrifts, rng: RandomStream) {
+        s.concept = ConceptState(concept: baseConcept)
+        for i in conceptSteps {
+            guard case .concept(let to, let blends) = steps[i].action else { continue }
+            let p = intensity(i, at: t, tick)
+            if blends {
+                if p >= 1 { s.concept = ConceptState(concept: to) }
+                else if p > 0 { s.concept = ConceptState(concept: s.concept.concept, toward: to, blend: p) }
+            } else if p > 0, drawsNewWorld(u: rng.uniform(), intensity: p) {
+                s.concept = ConceptState(concept: to)
+            }
+        }
+    }
+
+    /// The covariate transform: shifts and scales composed in order, then the rotations in order.
+    @inline(__always)
+    func evaluateCovariates(at t: Double, _ tick: TickDrifts, into s: inout EventDrifts) {
+        guard hasCovariates else { return }
+        for j in 0..<dimension { s.covariates.shift[j] = 0; s.covariates.scale[j] = 1 }
+        s.covariates.rotations.removeAll(keepingCapacity: true)
+        s.covariates.isIdentity = true
+        for i in covariateSteps {
+            let p = intensity(i, at: t, tick)
+            switch steps[i].action {
             case .covariates(let f, let shift, let scale):
                 if p > 0 {
                     s.covariates.scale[f] *= 1 + (scale - 1) * p
@@ -124,7 +199,21 @@ public struct DriftInjector: Sendable {
                                                                                centerA: ca, centerB: cb))
                     s.covariates.isIdentity = false
                 }
-            case .subpopulation(_, let goal):
+            default: break
+            }
+        }
+    }
+
+    /// The wanted class share of the prior drift and region shares of the subpopulation drifts in force.
+    @inline(__always)
+    func evaluateThinning(at t: Double, _ tick: TickDrifts, baseShares: [Double], regionShares: [Double], into s: inout EventDrifts) {
+        s.priorClass = -1
+        s.priorShare = 0
+        s.thins = false
+        for i in thinningSteps {
+            let p = intensity(i, at: t, tick)
+            switch steps[i].action {
+            case .subpopulation(let region, let goal):
                 s.regionShare[region] = -1
                 if p > 0, region < regionShares.count {
                     let b = regionShares[region]
@@ -133,20 +222,66 @@ public struct DriftInjector: Sendable {
                         s.thins = true
                     }
                 }
-                region += 1
             case .prior(let c, let share):
                 if p > 0, c < classCount, c < baseShares.count, baseShares[c] > 0, baseShares[c] < 1 {
                     s.priorClass = c
                     s.priorShare = baseShares[c] + p * (share - baseShares[c])
                     s.thins = true
                 }
-            case .labelNoise(let rate):
-                eta += rate * p
-            case .quality:
-                break
+            default: break
             }
         }
+    }
+
+    /// The label-flip probability: the base noise plus `rate·I` of each label-noise drift, in [0, 1].
+    @inline(__always)
+    func evaluateNoise(at t: Double, _ tick: TickDrifts, into s: inout EventDrifts) {
+        var eta = baseNoise
+        for i in noiseSteps {
+            guard case .labelNoise(let rate) = steps[i].action else { continue }
+            eta += rate * intensity(i, at: t, tick)
+        }
         s.noise = min(max(eta, 0), 1)
+    }
+
+    /// Prepares the tick whose events happen at times `first` through `last`: records each drift's
+    /// intensity where it is the same at every one of those times (``DriftSchedule/constantIntensity(from:through:)``),
+    /// and evaluates into `s` once the parts of the state that then stay the same for the whole
+    /// tick (the concept when no concept drift draws, the covariate transform, the thinning
+    /// shares, the label noise). ``evaluate(at:_:baseShares:regionShares:into:rng:)`` then
+    /// recomputes per event only the rest, with the same operations as ``evaluate(at:baseShares:regionShares:into:rng:)``.
+    ///
+    /// - Complexity: O(drifts + dimension); no allocation once `tick` has held as many drifts.
+    func prepare(from first: Double, through last: Double, _ tick: inout TickDrifts, baseShares: [Double], regionShares: [Double],
+                 into s: inout EventDrifts, rng: RandomStream) {
+        tick.fixed.removeAll(keepingCapacity: true)
+        for step in steps { tick.fixed.append(step.schedule.constantIntensity(from: first, through: last).map { step.amplitude * $0 } ?? .nan) }
+        func constant(_ r: Range<Int>) -> Bool { r.allSatisfy { !tick.fixed[$0].isNaN } }
+        // A constant concept drift still draws per event when its intensity is positive (unless it blends).
+        tick.conceptVaries = !conceptSteps.allSatisfy { i in
+            guard !tick.fixed[i].isNaN else { return false }
+            if case .concept(_, let blends) = steps[i].action, !blends, tick.fixed[i] > 0 { return false }
+            return true
+        }
+        tick.covariatesVary = !constant(covariateSteps)
+        tick.thinningVaries = !constant(thinningSteps)
+        tick.noiseVaries = !constant(noiseSteps)
+        if !tick.conceptVaries { evaluateConcept(at: first, tick, into: &s, rng: rng) }
+        if !tick.covariatesVary { evaluateCovariates(at: first, tick, into: &s) }
+        if !tick.thinningVaries { evaluateThinning(at: first, tick, baseShares: baseShares, regionShares: regionShares, into: &s) }
+        if !tick.noiseVaries { evaluateNoise(at: first, tick, into: &s) }
+    }
+
+    /// ``evaluate(at:baseShares:regionShares:into:rng:)`` within a tick prepared by
+    /// ``prepare(from:through:_:baseShares:regionShares:into:rng:)``: only the parts that vary
+    /// within the tick are recomputed, the constant intensities are read from `tick`.
+    @inline(__always)
+    func evaluate(at t: Double, _ tick: TickDrifts, baseShares: [Double], regionShares: [Double], into s: inout EventDrifts,
+                  rng: RandomStream) {
+        if tick.conceptVaries { evaluateConcept(at: t, tick, into: &s, rng: rng) }
+        if tick.covariatesVary { evaluateCovariates(at: t, tick, into: &s) }
+        if tick.thinningVaries { evaluateThinning(at: t, tick, baseShares: baseShares, regionShares: regionShares, into: &s) }
+        if tick.noiseVaries { evaluateNoise(at: t, tick, into: &s) }
     }
 
     /// The probability of keeping an event under a prior drift, so that thinning a stream whose
@@ -188,8 +323,16 @@ public struct DriftInjector: Sendable {
     @inline(__always)
     public func finish(_ x: UnsafeMutableBufferPointer<Double>, label: Double, drifts s: EventDrifts, at t: Double,
                        rng: RandomStream) -> Double {
+        finish(x, label: label, noise: s.noise, at: t, TickDrifts(), rng: rng)
+    }
+
+    /// ``finish(_:label:drifts:at:rng:)`` with label-flip probability `eta`, reading the quality
+    /// faults' intensities from `tick` where they are constant over the tick.
+    @inline(__always)
+    func finish(_ x: UnsafeMutableBufferPointer<Double>, label: Double, noise eta: Double, at t: Double, _ tick: TickDrifts,
+                rng: RandomStream) -> Double {
         var y = label
-        let eta = s.noise, k = classCount
+        let k = classCount
         if k > 0 {
             if eta > 0, rng.uniform() < eta {
                 y = k == 2 ? 1 - y : Double((Int(y) + 1 + rng.int(below: k - 1)) % k)
@@ -197,9 +340,9 @@ public struct DriftInjector: Sendable {
         } else if eta > 0 {
             y += eta * rng.gaussian()
         }
-        for drift in drifts {
-            guard case .quality(let f, let fault) = drift.target else { continue }
-            let p = drift.intensity(at: t)
+        for i in qualitySteps {
+            guard case .quality(let f, let fault) = steps[i].action else { continue }
+            let p = intensity(i, at: t, tick)
             guard p > 0 else { continue }
             switch fault {
             case .missing(let rate): if rng.uniform() < rate * p { x[f] = .nan }
@@ -226,4 +369,13 @@ public struct DriftInjector: Sendable {
                               detail: detail)
         }
     }
+}
+
+/// The drifts over one tick's events (see ``DriftInjector/prepare(from:through:_:baseShares:regionShares:into:rng:)``).
+struct TickDrifts {
+    /// Each step's intensity when it is the same for every event of the tick, NaN when it varies.
+    var fixed: [Double] = []
+    /// Which parts of ``EventDrifts`` must be evaluated per event (all of them, with every
+    /// intensity computed at the event's time, in a `TickDrifts()` that no tick prepared).
+    var conceptVaries = true, covariatesVary = true, thinningVaries = true, noiseVaries = true
 }

@@ -53,6 +53,39 @@ public enum DriftSchedule: Hashable, Sendable {
         }
     }
 
+    /// The intensity when it is the same at every time in `[first, last]` (as ``intensity(at:)``
+    /// computes it there, bit for bit), or nil when it may vary. Found from the ends of the
+    /// interval where the schedule is monotone in `t` (every floating-point step of
+    /// ``intensity(at:)`` is monotone, rounding included): a step, a linear ramp or an
+    /// incremental drift is constant when its ends agree; a sigmoid where it is saturated (its
+    /// exponent above 700 gives exactly 0; at or below −40, `1 + exp` rounds to 1 and the
+    /// intensity is exactly 1); a periodic drift before its start, or a square wave within one
+    /// period whose ends agree; a temporary drift outside its pulse, or inside it and out of both
+    /// ramps. A sinusoid's intensity always varies.
+    /// - Complexity: O(1).
+    func constantIntensity(from first: Double, through last: Double) -> Double? {
+        let a = intensity(at: first)
+        switch self {
+        case .instantaneous, .incremental:
+            return a == intensity(at: last) ? a : nil
+        case .gradual(let c, let w, let linear):
+            if linear || !(w > 0) { return a == intensity(at: last) ? a : nil }
+            if -4 * (last - c) / w > 700 { return 0 }
+            if -4 * (first - c) / w <= -40 { return 1 }
+            return nil
+        case .periodic(let period, let phase, let square, _, let start):
+            if last < start || !(period > 0) { return 0 }
+            guard square, first >= start else { return nil }
+            let u0 = (first - start - phase) / period, u1 = (last - start - phase) / period
+            return u0.rounded(.down) == u1.rounded(.down) && a == intensity(at: last) ? a : nil
+        case .temporary(let s, let d, let ramp):
+            if last < s || first >= s + d { return 0 }
+            guard first >= s, last < s + d else { return nil }
+            if !(ramp > 0) { return 1 }
+            return (first - s) / ramp >= 1 && (s + d - last) / ramp >= 1 ? 1 : nil
+        }
+    }
+
     /// The schedule's type name as scenarios and the ground truth write it.
     public var typeName: String {
         switch self {
