@@ -77,7 +77,7 @@ public enum Runner {
             let ca = estimatedCost(plan.strategies[a / reps]), cb = estimatedCost(plan.strategies[b / reps])
             return ca != cb ? ca > cb : a < b
         }
-        var volume = [[Double]](repeating: [], count: reps), bayes = volume
+        var volume = [[Double]](repeating: [], count: streams), bayes = volume
         let budget = max(1, chunkBytes / streams)
         var read = 0
         while read < ticks {
@@ -98,10 +98,9 @@ public enum Runner {
                 throw FlywheelError("replicate \(i)'s traffic gave \(chunks[i].count) ticks where replicate 0's gave \(length)")
             }
             guard length > 0 else { break }
-            for r in 0..<reps {
-                let chunk = chunks[stream(of: r)]
-                volume[r] += chunk.map { Double($0.count) }
-                bayes[r] += chunk.map { b in b.bayes.isEmpty ? .nan : b.bayes.reduce(0, +) / Double(b.bayes.count) }
+            for i in 0..<streams {
+                volume[i] += chunks[i].map { Double($0.count) }
+                bayes[i] += chunks[i].map { b in b.bayes.isEmpty ? .nan : b.bayes.reduce(0, +) / Double(b.bayes.count) }
             }
             let first = read
             read += length
@@ -128,7 +127,7 @@ public enum Runner {
         guard read == ticks else {
             throw FlywheelError("the traffic ended after \(read) of its \(ticks) ticks (a replayed file changed during the run?)")
         }
-        let records = (0..<reps).map { TrafficRecord(replicate: $0, volume: volume[$0], bayes: bayes[$0]) }
+        let records = (0..<reps).map { TrafficRecord(replicate: $0, volume: volume[stream(of: $0)], bayes: bayes[stream(of: $0)]) }
         return RunRecord(manifest: plan.manifest, strategies: plan.strategies.map(\.name), runs: simulations.values().map { $0.result() },
                          traffic: records, drifts: plan.source.groundTruth())
     }

@@ -43,8 +43,7 @@ public struct StrategySimulation {
     public var labelledRowsHeld: Int { rows.count }
     /// The next tick to simulate.
     public private(set) var tick = 0
-    private var d: Int
-    private let sliceSeriesCount: Int
+    private let d: Int
     private var series: [MetricSeries]
     private var sliceCorrect: [Int], sliceTotal: [Int]
     private var events: [StrategyEvent] = []
@@ -53,7 +52,6 @@ public struct StrategySimulation {
     private var version = 0
     /// Labels in flight, by the tick they arrive.
     private var arrivals: [[LabelRef]]
-    private var inFlight = 0
     /// Arrived labels the dataset policy can still use, in arrival order.
     private var reservoir: [LabelRef] = []
     private var rows: LabelledRows
@@ -87,7 +85,6 @@ public struct StrategySimulation {
         let spec = simulator.spec, classCount = simulator.classCount, seed = simulator.seed
         d = initialTraining.dimension
         let sliceSeries = classCount > 0 ? simulator.sliceNames.map { "accuracy@\($0)" } : []
-        sliceSeriesCount = sliceSeries.count
         series = (RunMetric.names + simulator.extraMetrics.map(\.rawValue) + sliceSeries).map {
             MetricSeries(name: $0, values: [Double](repeating: .nan, count: ticks))
         }
@@ -136,7 +133,6 @@ public struct StrategySimulation {
         defer { tick += 1 }
         let spec = sim.spec, classCount = sim.classCount, costs = sim.costs, r = replicate
         let n = batch.count
-        if batch.dimension > 0 { d = batch.dimension }
         reserve(n)
         // 1. Serve: the champion predicts the whole tick at once; a challenger its share.
         batch.features.withUnsafeBufferPointer { xb in
@@ -160,7 +156,7 @@ public struct StrategySimulation {
             let p = arm[i] == 1 ? challengerPredictions[i] : predictions[i]
             if classCount > 0 { if p == batch.labels[i] { correct += 1 } } else { absError += abs(p - batch.labels[i]) }
         }
-        if sliceSeriesCount > 0 {
+        if !sliceTotal.isEmpty {
             for k in sliceCorrect.indices { sliceCorrect[k] = 0; sliceTotal[k] = 0 }
             for i in 0..<n {
                 let k = Int(batch.slice[i])
@@ -199,7 +195,6 @@ public struct StrategySimulation {
             let row = keepsRows ? rows.append(batch, i) : -1
             arrivals[arrival].append(LabelRef(tick: Int32(t), row: row, arrival: Int32(arrival), label: label,
                                               correct: classCount > 0 && servedPrediction == label, arm: arm[i], challengerCorrect: shadow))
-            inFlight += 1
         }
         arrivedCorrect.removeAll(keepingCapacity: true)
         for ref in arrivals[t] {
@@ -217,7 +212,6 @@ public struct StrategySimulation {
                 }
             }
         }
-        inFlight -= arrivals[t].count
         everArrived += arrivals[t].count
         arrivals[t] = []
         labelsSinceTrain += arrivedCorrect.count
@@ -402,7 +396,7 @@ public struct StrategySimulation {
             reservoirAtLastTrain -= dropped
         }
         var compacted = LabelledRows(dimension: rows.dimension)
-        compacted.features.reserveCapacity((reservoir.count + inFlight) * rows.dimension)
+        compacted.features.reserveCapacity(reservoir.count * rows.dimension)
         func move(_ ref: inout LabelRef) {
             let base = Int(ref.row) * rows.dimension
             compacted.features.append(contentsOf: rows.features[base..<(base + rows.dimension)])

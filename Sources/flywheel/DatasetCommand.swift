@@ -67,12 +67,9 @@ struct DatasetDescribeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
+        try exitingOnError {
             print(try DatasetReport.describe(file: file, label: label, timestamp: timestamp, timestampFormat: timestampFormat,
                                              tick: tick, delimiter: delimiter, table: table, query: query, json: json), terminator: "")
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }
@@ -91,11 +88,8 @@ struct DatasetPathCommand: ParsableCommand {
 
     func run() throws {
         dataHome.apply()
-        do {
+        try exitingOnError {
             print(try DataHome.locate(name))
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

@@ -87,7 +87,7 @@ struct DetectCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        do {
+        try exitingOnError {
             let values = try readColumn(file, column: column)
             var d = try DetectorCatalog.make(detector, parameters: try parseParameters(param))
             let (warnings, drifts) = detectChanges(values, detector: &d)
@@ -98,9 +98,6 @@ struct DetectCommand: ParsableCommand {
                 print("drifts:   \(drifts.isEmpty ? "none" : drifts.map(String.init).joined(separator: " "))")
                 print("warnings: \(warnings.isEmpty ? "none" : warnings.map(String.init).joined(separator: " "))")
             }
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }
@@ -149,7 +146,7 @@ struct DistanceCommand: ParsableCommand {
             throw ValidationError("unknown metric '\(metric)'; choose one of \(DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue).joined(separator: ", "))")
         }
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
-        do {
+        try exitingOnError {
             let ref = try readColumn(reference, column: column), cur = try readColumn(current, column: column)
             let r = try m.compute(reference: ref, current: cur, binning: categories ? .categories : .histogram(bins: bins), psiBins: bins)
             if json {
@@ -157,9 +154,6 @@ struct DistanceCommand: ParsableCommand {
             } else {
                 print("\(m.rawValue) = \(r.value)" + (r.pValue.map { "  (p = \($0))" } ?? "") + "  [\(ref.count) vs \(cur.count) values]")
             }
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

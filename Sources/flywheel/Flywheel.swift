@@ -35,6 +35,20 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// Runs a command's work: a Flywheel error is printed to standard error (every problem, for a
+/// list of them) and the command exits with status 1.
+func exitingOnError(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as FlywheelErrors {
+        printError(e.description)
+        throw ExitCode(1)
+    } catch let e as FlywheelError {
+        printError("error: \(e)")
+        throw ExitCode(1)
+    }
+}
+
 /// Whether standard error is a terminal (progress is shown only there).
 var stderrIsTerminal: Bool { isatty(2) == 1 }
 

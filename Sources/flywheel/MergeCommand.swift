@@ -32,7 +32,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try exitingOnError {
             let interrupt = InterruptCleanup.shared
             defer { interrupt.watch(nil) }
             let outputs = try Workbench.mergeSweeps(databases, outDirectory: out, staging: { interrupt.watch($0) })
@@ -47,9 +47,6 @@ struct MergeCommand: ParsableCommand {
                 printError("error: \(outputs.missing.count) strategies have no results (first: \(outputs.missing[0])); merge the other shards, or run `flywheel sweep SCENARIO --out \(out)` to finish them")
                 throw ExitCode(1)
             }
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

@@ -22,12 +22,9 @@ struct PlotCommand: ParsableCommand {
     var directory: String
 
     func run() throws {
-        do {
+        try exitingOnError {
             let files = try Workbench.plot(directory: directory)
             print("redrew \(directory)/ (\(files.joined(separator: ", ")))")
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

@@ -15,12 +15,9 @@ struct ReportCommand: ParsableCommand {
     var runDirectory: String
 
     func run() throws {
-        do {
+        try exitingOnError {
             let files = try Workbench.regenerate(runDirectory: runDirectory)
             print("rebuilt \(runDirectory)/ (\(files.joined(separator: ", ")))")
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
         let dir = out ?? "results/\(loaded.name)"
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
-        do {
+        try exitingOnError {
             let outputs = try Workbench.run(loaded, outDirectory: dir, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\r  simulated \(String(format: "%.1f", done))/\(total) strategy × replicate runs".utf8)) }
             }, staging: { interrupt.watch($0) })
@@ -70,12 +70,6 @@ struct RunCommand: ParsableCommand {
                 }
                 print("results: \(dir)/ (\(outputs.files.joined(separator: ", ")))")
             }
-        } catch let e as FlywheelErrors {
-            printError(e.description)
-            throw ExitCode(1)
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

@@ -57,7 +57,7 @@ struct SweepCommand: ParsableCommand {
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
         defer { interrupt.watch(nil) }
-        do {
+        try exitingOnError {
             let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { p in
                 guard showProgress else { return }
                 let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
@@ -81,12 +81,6 @@ struct SweepCommand: ParsableCommand {
                     print("  \(outputs.missing.count) of \(total) strategies are in other shards; join the shard databases with `flywheel merge OUT DB...`")
                 }
             }
-        } catch let e as FlywheelErrors {
-            printError(e.description)
-            throw ExitCode(1)
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }

@@ -65,7 +65,7 @@ struct TrafficCommand: ParsableCommand {
         let span = loaded.plan.manifest.clock.tick
         let first = try Self.tick(from, option: "--from", span: span) ?? 0
         let last = try Self.tick(to, option: "--to", span: span)
-        do {
+        try exitingOnError {
             if let output {
                 let file = try AtomicFile(output)
                 InterruptCleanup.shared.watch(file)
@@ -81,9 +81,6 @@ struct TrafficCommand: ParsableCommand {
                 let out = FileHandle.standardOutput
                 try TrafficExport.write(loaded, replicate: replicate, from: first, to: last) { try out.write(contentsOf: Data($0.utf8)) }
             }
-        } catch let e as FlywheelError {
-            printError("error: \(e)")
-            throw ExitCode(1)
         }
     }
 }
