@@ -341,17 +341,17 @@ enum LabelsReader {
         return m["geometric"]?.duration(tick: tick).map { .geometric(mean: $0) }
     }
 
-    static func readCuration(_ v: YAMLValue) -> Curation? {
+    static func readCuration(_ v: YAMLValue) -> (any CurationPolicy)? {
         if let s = v.scalarText, v.node.mapping == nil {
             switch v.oneOf(curations) {
-            case "random": return .random
-            case "stratified": return .stratified(bySlice: false)
-            case "stratified_slice": return .stratified(bySlice: true)
-            case "feedback": return .feedback(p: 0.3, q: 0.02)
-            case "least_confidence": return .uncertainty(.leastConfidence)
-            case "margin": return .uncertainty(.margin)
-            case "entropy": return .uncertainty(.entropy)
-            case "committee": return .committee(members: 5)
+            case "random": return RandomCuration()
+            case "stratified": return StratifiedCuration(bySlice: false)
+            case "stratified_slice": return StratifiedCuration(bySlice: true)
+            case "feedback": return FeedbackCuration(p: 0.3, q: 0.02)
+            case "least_confidence": return UncertaintyCuration(.leastConfidence)
+            case "margin": return UncertaintyCuration(.margin)
+            case "entropy": return UncertaintyCuration(.entropy)
+            case "committee": return CommitteeCuration(members: 5)
             default: _ = s; return nil
             }
         }
@@ -361,9 +361,9 @@ enum LabelsReader {
         }
         if let f = m["feedback"] {
             guard let fm = f.mapping(allowed: ["p", "q"]) else { return nil }
-            return .feedback(p: fm["p"]?.double(min: 0, max: 1) ?? 0.3, q: fm["q"]?.double(min: 0, max: 1) ?? 0.02)
+            return FeedbackCuration(p: fm["p"]?.double(min: 0, max: 1) ?? 0.3, q: fm["q"]?.double(min: 0, max: 1) ?? 0.02)
         }
-        return m["committee"]?.int(min: 2, max: 50).map { .committee(members: $0) }
+        return m["committee"]?.int(min: 2, max: 50).map { CommitteeCuration(members: $0) }
     }
 }
 
@@ -384,9 +384,9 @@ enum StrategyReader {
         let context = Context(tick: tick, schema: schema, seed: seed)
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let name = m["name"]?.string() else { v.fail("missing required key 'name'"); return nil }
-        var trigger = TriggerConfig(policy: .never)
+        var trigger = TriggerConfig(policy: NeverTrigger())
         if let t = m["trigger"] { trigger = readTriggerConfig(t, context) ?? trigger }
-        var dataset = DatasetPolicy.all
+        var dataset: any DatasetPolicy = AllLabels()
         if let d = m["dataset"] { dataset = readDataset(d, tick: tick) ?? dataset }
         let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels) } ?? labels
         let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
@@ -405,24 +405,24 @@ enum StrategyReader {
                 (g["min_gain"] ?? g["slice_margin"])!.fail("a gate needs a holdout share, e.g. holdout: 0.2")
             }
         }
-        var logging = LoggingPolicy.all
+        var logging: any LoggingPolicy = LogAll()
         if let l = m["logging"] {
-            if l.scalarText == "all" { logging = .all }
-            else if l.scalarText == "profiles" { logging = .profiles }
+            if l.scalarText == "all" { logging = LogAll() }
+            else if l.scalarText == "profiles" { logging = ProfilesLogging() }
             else if let lm = l.mapping(allowed: ["sample", "stratified", "by"]), lm.count == 1 || (lm.count == 2 && lm["by"] != nil) {
                 if let r = lm["sample"]?.double(min: 0, max: 1, exclusiveMin: true) {
-                    logging = .sample(rate: r)
+                    logging = SampledLogging(rate: r)
                     if lm["by"] != nil { lm["by"]!.fail("'by' applies to stratified logging") }
                 }
                 if let r = lm["stratified"]?.double(min: 0, max: 1, exclusiveMin: true) {
-                    logging = .stratified(rate: r, bySlice: (lm["by"]?.oneOf(["class", "slice"]) ?? "class") == "slice")
+                    logging = StratifiedLogging(rate: r, bySlice: (lm["by"]?.oneOf(["class", "slice"]) ?? "class") == "slice")
                 }
             } else { l.fail("give all, profiles, {sample: 0.1} or {stratified: 0.1}") }
-            if logging == .profiles, !profilesCompatible(trigger.policy) {
+            if logging.profilesOnly, !trigger.policy.worksOnProfiles {
                 l.fail("with profiles-only logging there are no raw rows: drift triggers use ks, wasserstein or psi on sketches, and detectors run only on the error stream")
             }
         }
-        var rollout = RolloutPolicy.immediate
+        var rollout: any RolloutPolicy = ImmediateRollout()
         if let ro = m["rollout"] { rollout = readRollout(ro, tick: tick) ?? rollout }
         let warm = m["warm_start"]?.bool() ?? false
         let latency = m["training_latency"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? 0
@@ -430,56 +430,46 @@ enum StrategyReader {
                             logging: logging, rollout: rollout, warmStart: warm, trainingLatency: latency)
     }
 
-    /// Whether a trigger can work from sketches alone.
-    static func profilesCompatible(_ p: TriggerPolicy) -> Bool {
-        switch p {
-        case .drift(let spec): return [.ks, .wasserstein, .psi].contains(spec.metric)
-        case .detector(_, _, let feature): return feature == nil
-        case .any(let list), .all(let list): return list.allSatisfy(profilesCompatible)
-        default: return true
-        }
-    }
-
-    static func readDataset(_ d: YAMLValue, tick: Span) -> DatasetPolicy? {
+    static func readDataset(_ d: YAMLValue, tick: Span) -> (any DatasetPolicy)? {
         if let s = d.scalarText, d.node.mapping == nil {
             switch d.oneOf(["all", "since_last_training"]) {
-            case "all": return .all
-            case "since_last_training": return .sinceLastTraining
+            case "all": return AllLabels()
+            case "since_last_training": return SinceLastTraining()
             default: _ = s; return nil
             }
         }
         guard let dm = d.mapping(allowed: ["window", "count", "sample", "half_life", "hardest"]) else { return nil }
         if let h = dm["hardest"] {
             guard let size = h.int(min: 1) else { return nil }
-            return .hardest(size: size, window: dm["window"]?.duration(tick: tick, allowZero: false) ?? .infinity)
+            return HardestDataset(size: size, window: dm["window"]?.duration(tick: tick, allowZero: false) ?? .infinity)
         }
         if let sm = dm["sample"] {
             guard let size = sm.int(min: 1) else { return nil }
             if dm["window"] != nil || dm["count"] != nil { d.fail("sample takes half_life, not window or count") }
-            return .sample(size: size, halfLife: dm["half_life"]?.duration(tick: tick, allowZero: false))
+            return SampleDataset(size: size, halfLife: dm["half_life"]?.duration(tick: tick, allowZero: false))
         }
         if dm["half_life"] != nil { dm["half_life"]!.fail("half_life applies to sample") }
         if dm.count > 1 { d.fail("give one of window or count") }
-        if let w = dm["window"]?.duration(tick: tick, allowZero: false) { return .window(ticks: w) }
-        if let c = dm["count"]?.int(min: 1) { return .count(c) }
+        if let w = dm["window"]?.duration(tick: tick, allowZero: false) { return WindowDataset(ticks: w) }
+        if let c = dm["count"]?.int(min: 1) { return CountDataset(c) }
         return nil
     }
 
-    static func readRollout(_ v: YAMLValue, tick: Span) -> RolloutPolicy? {
-        if v.scalarText == "immediate" { return .immediate }
+    static func readRollout(_ v: YAMLValue, tick: Span) -> (any RolloutPolicy)? {
+        if v.scalarText == "immediate" { return ImmediateRollout() }
         guard let m = v.mapping(allowed: ["immediate", "shadow", "canary", "ab"]), m.count == 1, let (kind, x) = m.first else {
             v.fail("give one rollout: immediate, {shadow: {ticks: 7}}, {canary: {fraction: 0.1, ticks: 7}} or {ab: {split: 0.5, ticks: 14}}")
             return nil
         }
-        if kind == "immediate" { return .immediate }
+        if kind == "immediate" { return ImmediateRollout() }
         guard let o = x.mapping(allowed: ["ticks", "margin", "fraction", "split", "alpha"]) else { return nil }
         let ticks = o["ticks"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? (kind == "ab" ? 14 : 7)
         if ticks < 1 { o["ticks"]!.fail("must be at least one tick"); return nil }
         switch kind {
-        case "shadow": return .shadow(ticks: ticks, margin: o["margin"]?.double(min: -1, max: 1) ?? 0)
-        case "canary": return .canary(fraction: o["fraction"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.1, ticks: ticks,
+        case "shadow": return ShadowRollout(ticks: ticks, margin: o["margin"]?.double(min: -1, max: 1) ?? 0)
+        case "canary": return CanaryRollout(fraction: o["fraction"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.1, ticks: ticks,
                                       margin: o["margin"]?.double(min: 0, max: 1) ?? 0.01)
-        default: return .ab(split: o["split"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.5, ticks: ticks,
+        default: return ABRollout(split: o["split"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.5, ticks: ticks,
                             alpha: o["alpha"]?.double(min: 0, max: 0.5, exclusiveMin: true) ?? 0.05)
         }
     }
@@ -488,8 +478,8 @@ enum StrategyReader {
         let tick = context.tick
         if let s = v.scalarText, v.node.mapping == nil {
             switch s {
-            case "never": return TriggerConfig(policy: .never)
-            case "online": return TriggerConfig(policy: .online)
+            case "never": return TriggerConfig(policy: NeverTrigger())
+            case "online": return TriggerConfig(policy: OnlineTrigger())
             default:
                 v.fail("'\(s)' is not a trigger", hint: nearest(s, in: ["never", "online"]).map { "did you mean '\($0)'?" } ?? "write never, online, or a mapping such as {every: 7d}")
                 return nil
@@ -508,18 +498,18 @@ enum StrategyReader {
         return TriggerConfig(policy: policy, cooldown: cooldown, minNewLabels: minNew)
     }
 
-    static func readPolicy(_ key: String, _ v: YAMLValue, _ context: Context) -> TriggerPolicy? {
+    static func readPolicy(_ key: String, _ v: YAMLValue, _ context: Context) -> (any TriggerPolicy)? {
         let tick = context.tick
         switch key {
-        case "never": return .never
-        case "online": return .online
-        case "every": return v.duration(tick: tick, allowZero: false).map { .periodic(every: $0) }
-        case "volume": return v.int(min: 1).map { .volume(labels: $0) }
+        case "never": return NeverTrigger()
+        case "online": return OnlineTrigger()
+        case "every": return v.duration(tick: tick, allowZero: false).map { PeriodicTrigger(every: $0) }
+        case "volume": return v.int(min: 1).map { VolumeTrigger(labels: $0) }
         case "performance":
             guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
             let threshold = m["threshold"]?.double(min: 0, max: 1), drop = m["drop"]?.double(min: 0, max: 1)
             if threshold == nil && drop == nil { v.fail("give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)") ; return nil }
-            return .performance(threshold: threshold, drop: drop, window: m["window"]?.duration(tick: tick, allowZero: false) ?? 7)
+            return PerformanceTrigger(threshold: threshold, drop: drop, window: m["window"]?.duration(tick: tick, allowZero: false) ?? 7)
         case "detector":
             guard let m = v.node.mapping else { v.fail("expected {name: adwin, delta: 0.002, …}"); return nil }
             var name: String?
@@ -541,19 +531,19 @@ enum StrategyReader {
                 v.fail(e.message, hint: e.hint)
                 return nil
             } catch { v.fail("\(error)"); return nil }
-            return .detector(name: name, parameters: params, feature: feature)
+            return DetectorTrigger(name: name, parameters: params, feature: feature)
         case "drift":
             return readDrift(v, context)
         case "any", "all":
             guard let list = v.sequence() else { return nil }
-            let parts: [TriggerPolicy] = list.compactMap { item in
+            let parts: [any TriggerPolicy] = list.compactMap { item in
                 if let s = item.scalarText, item.node.mapping == nil { return readPolicy(s, item, context) }
                 guard let m = item.mapping(allowed: triggerKeys.filter { $0 != "cooldown" && $0 != "min_new_labels" }), m.count == 1,
                       let (k, x) = m.first else { item.fail("each entry is one trigger, e.g. {every: 7d}"); return nil }
                 return readPolicy(k, x, context)
             }
             guard parts.count == list.count, !parts.isEmpty else { return nil }
-            return key == "any" ? .any(parts) : .all(parts)
+            return CompositeTrigger(key == "any" ? .any : .all, parts)
         default: return nil
         }
     }
@@ -565,7 +555,7 @@ enum StrategyReader {
         return nil
     }
 
-    static func readDrift(_ v: YAMLValue, _ context: Context) -> TriggerPolicy? {
+    static func readDrift(_ v: YAMLValue, _ context: Context) -> (any TriggerPolicy)? {
         guard let m = v.mapping(allowed: ["on", "features", "projection", "dimensions", "metric", "threshold", "window", "reference", "share"]) else { return nil }
         let on = m["on"]?.oneOf(["output", "features", "projection"]) ?? "output"
         let metricNames = DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue)
@@ -575,9 +565,9 @@ enum StrategyReader {
             return nil
         }
         let window = m["window"]?.duration(tick: context.tick, allowZero: false) ?? 7
-        let reference = (m["reference"]?.oneOf(["training", "first_window"])).flatMap { DriftTriggerSpec.Reference(rawValue: $0) } ?? .training
+        let reference = (m["reference"]?.oneOf(["training", "first_window"])).flatMap { DriftTrigger.Reference(rawValue: $0) } ?? .training
         let share = m["share"]?.double(min: 0, max: 1) ?? 0
-        var channel = DriftTriggerSpec.Channel.output
+        var channel = DriftTrigger.Channel.output
         let d = context.schema?.dimension ?? 0
         switch on {
         case "features":
@@ -596,7 +586,7 @@ enum StrategyReader {
         default: break
         }
         if on != "features", m["features"] != nil { m["features"]!.fail("features apply to on: features") }
-        return .drift(DriftTriggerSpec(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share))
+        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share)
     }
 }
 

@@ -31,6 +31,11 @@ extension TrafficSource {
 }
 
 /// One replicate's traffic, read tick by tick: the engine holds only the ticks it is simulating.
+///
+/// `@unchecked Sendable`: `next` carries the reader's mutable state (a generator's or a file's
+/// cursor), which the compiler cannot prove is not shared. A cursor is read by one task at a
+/// time: the runner hands it between threads through a lock (`Slots`) and never copies it into
+/// two tasks.
 public struct TrafficCursor: @unchecked Sendable {
     /// The history before tick 0 that the initial model is fitted on.
     public let warmup: EventBatch

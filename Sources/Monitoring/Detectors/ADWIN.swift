@@ -27,7 +27,7 @@ import FlywheelCore
 /// - ``Convention/moa``: MOA's `ADWINChangeDetector` and the paper: the cut window is kept and
 ///   monitoring continues on it (the clock keeps counting). Parts must hold more than
 ///   `minWindowLength + 1` values, as in MOA's `ADWIN.setInput`.
-public struct ADWIN: DriftDetector {
+public struct ADWIN: DriftDetector, Sendable {
     /// What happens after a detection; see ``ADWIN``.
     public enum Convention: String, Sendable, CaseIterable {
         /// Reset to an empty window at the update that follows a detection (River).
@@ -306,7 +306,12 @@ public struct ADWIN: DriftDetector {
 /// each bucket its (sum, sum of squared deviations). `heads[row]` and `tails[row]` count the
 /// buckets ever removed from and appended to the row (wrapping; the slot is the count modulo
 /// `slots`), so the row holds `tails[row] − heads[row]` buckets, oldest first.
-final class ADWINBuckets {
+///
+/// `@unchecked Sendable`: it owns raw buffers, which the compiler cannot check. It is the storage
+/// of a copy-on-write value: ``ADWIN`` writes to it only when `isKnownUniquelyReferenced` says no
+/// other copy holds it (and copies it first otherwise), as `Array` does, so a shared instance is
+/// only ever read.
+final class ADWINBuckets: @unchecked Sendable {
     let rowCount: Int
     let slots: Int
     let mask: Int

@@ -12,7 +12,7 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `warmStart` = 30, `warningThreshold` = 2, `driftThreshold` = 3.
 /// After a drift, the next update starts from a fresh detector (River's convention).
-public struct DDM: DriftDetector {
+public struct DDM: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "ddm",

@@ -18,7 +18,7 @@ public enum DetectorCatalog {
     /// parameters are numbers (`two_sided`: 0/1, `moa`: 0/1, `mode`: 0 up, 1 down, 2 both).
     /// - Throws: ``FlywheelError`` naming the valid names or parameters when one is unknown, or
     ///   when a value is out of range.
-    public static func make(_ name: String, parameters: [String: Double] = [:]) throws -> any DriftDetector {
+    public static func make(_ name: String, parameters: [String: Double] = [:]) throws -> any DriftDetector & Sendable {
         guard let info = all.first(where: { $0.name == name }) else {
             throw FlywheelError("unknown detector \"\(name)\"", hint: "valid detectors: \(names.joined(separator: ", "))")
         }

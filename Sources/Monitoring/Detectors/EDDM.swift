@@ -13,7 +13,7 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `warmStart` = 30, `alpha` = 0.95, `beta` = 0.9.
 /// As in River, a warning persists between errors, and the next update after a drift starts fresh.
-public struct EDDM: DriftDetector {
+public struct EDDM: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "eddm",

@@ -17,7 +17,7 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `driftConfidence` = 0.001, `warningConfidence` = 0.005,
 /// `twoSided` = false. The next update after a drift starts fresh.
-public struct HDDMA: DriftDetector {
+public struct HDDMA: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "hddm_a",

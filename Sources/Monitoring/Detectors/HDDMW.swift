@@ -16,7 +16,7 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `driftConfidence` = 0.001, `warningConfidence` = 0.005,
 /// `lambda` = 0.05, `twoSided` = false. The next update after a drift starts fresh.
-public struct HDDMW: DriftDetector {
+public struct HDDMW: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "hddm_w",

@@ -17,7 +17,7 @@ public protocol KSWINSampler {
 /// ``RandomStream`` (GSL MT19937), restarted from its seed on every reset as River does.
 ///
 /// The stream is a reference: copies of a detector share it (create one detector per task).
-public struct SeededKSWINSampler: KSWINSampler {
+public struct SeededKSWINSampler: KSWINSampler, Sendable {
     public let seed: UInt64
     private var rng: RandomStream
     private var scratch: [Int] = []
@@ -230,3 +230,5 @@ extension KSWIN where Sampler == SeededKSWINSampler {
         try self.init(alpha: alpha, windowSize: windowSize, statSize: statSize, sampler: SeededKSWINSampler(seed: seed))
     }
 }
+
+extension KSWIN: Sendable where Sampler: Sendable {}

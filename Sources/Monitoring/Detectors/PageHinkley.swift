@@ -15,7 +15,7 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `minInstances` = 30, `delta` = 0.005, `threshold` = 50,
 /// `alpha` = 0.9999, `mode` = both. No warning zone. The next update after a drift starts fresh.
-public struct PageHinkley: DriftDetector {
+public struct PageHinkley: DriftDetector, Sendable {
     /// Which direction of change is detected.
     public enum Mode: String, Sendable, CaseIterable {
         case up, down, both

@@ -1,0 +1,28 @@
+import FlywheelCore
+
+/// Serves a `fraction` of traffic for `ticks` ticks; rolled back when its observed accuracy is
+/// worse than the champion's by more than `margin`, promoted otherwise.
+public struct CanaryRollout: RolloutPolicy, OnlineTest, Hashable {
+    public static let info = ComponentInfo(
+        family: "rollout", name: "canary", summary: "The candidate serves a fraction of traffic; rolled back when worse by a margin.",
+        parameters: [ParameterInfo("fraction", "0.1", "share of traffic"), ParameterInfo("ticks", "7", "canary period"),
+                     ParameterInfo("margin", "0.01", "tolerated loss")])
+
+    public var fraction: Double
+    public var ticks: Int
+    public var margin: Double
+
+    public init(fraction: Double = 0.1, ticks: Int = 7, margin: Double = 0.01) {
+        self.fraction = fraction
+        self.ticks = ticks
+        self.margin = margin
+    }
+
+    public var onlineTest: (any OnlineTest)? { self }
+    public var share: Double { fraction }
+    public var event: (kind: String, detail: String) { ("canary", "\(fraction) of traffic for \(ticks) ticks") }
+
+    public func promotes(challenger pa: Double, champion pb: Double, _ tally: OnlineTestTally, table: String) -> (yes: Bool, detail: String) {
+        (pa >= pb - margin, "canary: " + table)
+    }
+}

@@ -1,0 +1,12 @@
+import FlywheelCore
+
+/// Never retrain: the initial model serves throughout.
+public struct NeverTrigger: StatelessTrigger, Hashable {
+    public static let info = ComponentInfo(family: "trigger", name: "never", summary: "Never retrain: the initial model serves throughout.")
+
+    public init() {}
+
+    public var keepsLabelledRows: Bool { false }
+    public var expectedTrainingsPerTick: Double { 0 }
+    public func fires(_ o: TriggerObservation) -> Bool { false }
+}

@@ -1,0 +1,11 @@
+import FlywheelCore
+
+/// Every tick: the upper reference of what retraining can buy.
+public struct OnlineTrigger: StatelessTrigger, Hashable {
+    public static let info = ComponentInfo(family: "trigger", name: "online", summary: "Retrain every tick: the upper reference.")
+
+    public init() {}
+
+    public var expectedTrainingsPerTick: Double { 1 }
+    public func fires(_ o: TriggerObservation) -> Bool { true }
+}

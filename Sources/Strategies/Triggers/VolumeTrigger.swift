@@ -1,0 +1,15 @@
+import FlywheelCore
+
+/// When at least `labels` new labels have arrived since the last training.
+public struct VolumeTrigger: StatelessTrigger, Hashable {
+    public static let info = ComponentInfo(
+        family: "trigger", name: "volume", summary: "Retrain when N new labels have arrived since the last training.",
+        parameters: [ParameterInfo("labels", "—", "number of new labels")])
+
+    public var labels: Int
+
+    public init(labels: Int) { self.labels = labels }
+
+    public var expectedTrainingsPerTick: Double { 0.1 }
+    public func fires(_ o: TriggerObservation) -> Bool { o.newLabels >= labels }
+}
