@@ -3,6 +3,7 @@ import FlywheelCore
 import Foundation
 import Learners
 import Strategies
+import Streams
 
 /// Everything a run needs, configured: produced by the scenario loader, consumed by ``Runner``.
 public struct SimulationPlan: Sendable {

@@ -3,6 +3,7 @@ import Foundation
 import Learners
 import Scenarios
 import Simulation
+import Streams
 import Testing
 
 /// Records, for every training job, its tick and the serving ticks of its rows.

@@ -1,6 +1,5 @@
 import FlywheelCore
 import Foundation
-import Streams
 
 /// A change point a dataset is known to have, declared by the user (`known_drifts:` under a
 /// scenario's `replay:`), e.g. the SEA files of López Lobo (2020), abrupt at rows 10,000, 20,000

@@ -1,5 +1,4 @@
 import FlywheelCore
-import Streams
 
 /// Where a run's events come from: a synthetic stream with drifts, or replayed data.
 public protocol TrafficSource: Sendable {
