@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Strategies", dependencies: ["FlywheelCore", "Learners", "Monitoring"]),
         .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies"]),
-        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL", "Monitoring"]),
+        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Storage", dependencies: ["FlywheelCore", "Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
         // Replaying SQLite tables: the row source that keeps GRDB out of Streams and Simulation.
         .target(name: "SQLiteReplay", dependencies: [
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Analysis", "FlywheelCore"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Learners", "Monitoring", "FlywheelCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Strategies", "FlywheelCore"]),

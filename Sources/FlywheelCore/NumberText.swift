@@ -26,3 +26,9 @@ public enum NumberText {
         return String((v * scale).rounded() / scale)
     }
 }
+
+/// A CSV field (RFC 4180): quoted, with doubled quotes, when it holds a comma, a quote or a
+/// line break.
+public func csvField(_ s: String) -> String {
+    s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+}

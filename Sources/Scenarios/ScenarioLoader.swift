@@ -185,7 +185,7 @@ public enum ScenarioLoader {
         }
         let manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
                                    seed: seedOverride ?? seed, replicates: replicatesOverride ?? replicates, version: FlywheelVersion.current,
-                                   clock: clock, primaryMetric: schema?.isClassification == false ? "mae" : "accuracy",
+                                   clock: clock, primaryMetric: PredictionTask(classCount: schema?.classes.count ?? 2).metric,
                                    reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
                                    performanceFloor: floor)
         var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)

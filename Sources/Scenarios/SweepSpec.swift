@@ -5,18 +5,6 @@ import Simulation
 import Strategies
 import Yams
 
-/// One swept parameter: a key path in the strategy mapping (e.g. `trigger.every`) and the values
-/// it takes, as written in the scenario.
-public struct SweepParameter: Sendable, Hashable, Codable {
-    public var keyPath: String
-    public var values: [String]
-
-    public init(keyPath: String, values: [String]) {
-        self.keyPath = keyPath
-        self.values = values
-    }
-}
-
 /// One cell of a sweep grid: the template strategy with one value per swept parameter.
 public struct SweepCellSpec: Sendable {
     /// E.g. `weekly[trigger.every=7d,dataset.window=30d]`.

@@ -70,20 +70,11 @@ extension KolmogorovSmirnov {
         return h
     }
 
-    /// P(D_{n,n} ≥ h / n) under the null hypothesis (SciPy's `_compute_prob_outside_square`).
+    /// P(D_{n,n} ≥ h / n) under the null hypothesis (SciPy's `_compute_prob_outside_square`, the
+    /// recurrence ``probOutsideSquare(n:h:)`` that the general exact p-value uses too), clamped to [0, 1].
     public static func exactPValue(n: Int, h: Int) -> Double {
         guard h > 0 else { return 1 }
-        var p = 0.0
-        var k = n / h
-        while k >= 0 {
-            var p1 = 1.0
-            for j in 0..<h {
-                p1 = Double(n - k * h - j) * p1 / Double(n + k * h + j + 1)
-            }
-            p = p1 * (1.0 - p)
-            k -= 1
-        }
-        return min(max(2 * p, 0), 1)
+        return min(max(probOutsideSquare(n: n, h: h), 0), 1)
     }
 }
 
