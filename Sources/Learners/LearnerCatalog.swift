@@ -1,21 +1,27 @@
 import FlywheelCore
 
+/// A model family a scenario can name: its documentation and how it reads its parameters.
+public protocol CataloguedLearner: Learner {
+    /// Name, summary, parameters with their defaults, reference.
+    static var info: ComponentInfo { get }
+    /// The learner with the parameters `p` gives (defaults for the rest, from ``info``).
+    init(_ p: ParameterReader) throws
+}
+
 /// The model families a scenario can name (`model: {family: …}`), for `flywheel list` and the
 /// scenario factory.
 ///
-/// To add a family: give its learner a `static let info: ComponentInfo` and an
-/// `init(parameters: [String: Double]) throws` (``ParameterReader`` checks names and ranges),
-/// append its `info` to ``all`` and add one `case` to ``make(_:parameters:)``.
+/// To add a family: one file with a learner conforming to ``CataloguedLearner``, and one line in
+/// ``kinds``.
 public enum LearnerCatalog {
     /// Every model family, in the order `flywheel list` shows them.
-    public static let all: [ComponentInfo] = [
-        LogisticRegressionLearner.info,
-        GaussianNaiveBayes.info,
-        RidgeRegression.info,
-        MultilayerPerceptron.info,
-        MajorityClass.info,
-        NoChange.info,
+    public static let kinds: [any CataloguedLearner.Type] = [
+        LogisticRegressionLearner.self, GaussianNaiveBayes.self, RidgeRegression.self, MultilayerPerceptron.self, MajorityClass.self,
+        NoChange.self,
     ]
+
+    /// Every family's documentation.
+    public static var all: [ComponentInfo] { kinds.map { $0.info } }
 
     /// The family names ``make(_:parameters:)`` accepts.
     public static var names: [String] { all.map(\.name) }
@@ -25,20 +31,34 @@ public enum LearnerCatalog {
     /// Throws a ``FlywheelError`` for an unknown family (naming the valid ones and the nearest
     /// one), an unknown parameter (naming the family's parameters) or an out-of-range value.
     public static func make(_ family: String, parameters: [String: Double] = [:]) throws -> any Learner {
-        switch family {
-        case "logistic_regression": return try LogisticRegressionLearner(parameters: parameters)
-        case "gaussian_nb": return try GaussianNaiveBayes(parameters: parameters)
-        case "ridge": return try RidgeRegression(parameters: parameters)
-        case "mlp": return try MultilayerPerceptron(parameters: parameters)
-        case "majority": return try MajorityClass(parameters: parameters)
-        case "no_change": return try NoChange(parameters: parameters)
-
-
-        default:
+        guard let kind = kinds.first(where: { $0.info.name == family }) else {
             let valid = names
             var hint = "valid families: \(valid.joined(separator: ", "))"
             if let near = nearest(family, in: valid) { hint = "did you mean \(near)? " + hint }
             throw FlywheelError("unknown model family '\(family)'", key: "model.family", hint: hint)
+        }
+        do {
+            return try kind.init(try ParameterReader(kind.info, parameters))
+        } catch let e as ParameterError {
+            throw wording(e, kind.info.name)
+        }
+    }
+
+    /// A parameter error in the model family's words (key paths under `model.`).
+    static func wording(_ e: ParameterError, _ name: String) -> FlywheelError {
+        let key = "model.\(e.parameter)"
+        switch e {
+        case .unknown(let p, let valid):
+            return FlywheelError("model '\(name)' has no parameter '\(p)'", key: key,
+                                 hint: ParameterError.validList(p, valid, component: "it", quoted: false))
+        case .outOfRange(let p, let v, let low, let high):
+            var range = "a finite number"
+            if low > -.infinity && high < .infinity { range = "a number in [\(low), \(high))" } else if low > -.infinity { range = "a number ≥ \(low)" }
+            return FlywheelError("model '\(name)' parameter '\(p)' is \(v), expected \(range)", key: key)
+        case .notWhole(let p, let v, let low, let high):
+            return FlywheelError("model '\(name)' parameter '\(p)' is \(v), expected a whole number in \(low)...\(high)", key: key)
+        case .notSeed, .notFlag:
+            return FlywheelError("model '\(name)' parameter '\(e.parameter)': " + e.message(name), key: key)
         }
     }
 }

@@ -41,12 +41,12 @@ public struct ADWIN: DriftDetector, Sendable {
         family: "detector", name: "adwin",
         summary: "Adaptive windowing: drops the older part of the window when two sub-window means differ by more than a Hoeffding-style bound.",
         parameters: [
-            ParameterInfo("delta", "0.002", "confidence of the cut test (smaller: fewer false alarms, slower detection)"),
-            ParameterInfo("clock", "32", "check for a cut every this many updates"),
-            ParameterInfo("max_buckets", "5", "buckets kept per histogram row before two are merged"),
-            ParameterInfo("min_window_length", "5", "minimum length of each sub-window of a cut"),
-            ParameterInfo("grace_period", "10", "no check until the window holds more than this many values"),
-            ParameterInfo("moa", "0", "1: keep the cut window after a detection (paper, MOA); 0: reset on the next update (River)"),
+            ParameterInfo("delta", .real(0.002), "confidence of the cut test (smaller: fewer false alarms, slower detection)"),
+            ParameterInfo("clock", .whole(32), "check for a cut every this many updates"),
+            ParameterInfo("max_buckets", .whole(5), "buckets kept per histogram row before two are merged"),
+            ParameterInfo("min_window_length", .whole(5), "minimum length of each sub-window of a cut"),
+            ParameterInfo("grace_period", .whole(10), "no check until the window holds more than this many values"),
+            ParameterInfo("moa", .flag(false), "1: keep the cut window after a detection (paper, MOA); 0: reset on the next update (River)"),
         ],
         reference: "Bifet & Gavaldà, SIAM SDM 2007")
 
@@ -88,8 +88,9 @@ public struct ADWIN: DriftDetector, Sendable {
     public var variance: Double { width == 0 ? 0 : sumOfSquares / Double(width) }
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range.
-    public init(delta: Double = 0.002, clock: Int = 32, maxBuckets: Int = 5, minWindowLength: Int = 5,
-                gracePeriod: Int = 10, convention: Convention = .river) throws {
+    public init(delta: Double = info.defaultNumber("delta"), clock: Int = info.defaultWhole("clock"),
+                maxBuckets: Int = info.defaultWhole("max_buckets"), minWindowLength: Int = info.defaultWhole("min_window_length"),
+                gracePeriod: Int = info.defaultWhole("grace_period"), convention: Convention = .river) throws {
         guard delta > 0, delta < 1 else { throw FlywheelError("adwin: delta must be in (0, 1), got \(delta)", key: "delta") }
         guard clock >= 1 else { throw FlywheelError("adwin: clock must be at least 1, got \(clock)", key: "clock") }
         guard maxBuckets >= 2, maxBuckets <= 1_024 else {
@@ -405,5 +406,14 @@ final class ADWINBuckets: @unchecked Sendable {
     func clearRow(_ row: Int) {
         heads[row] = 0
         tails[row] = 0
+    }
+}
+
+extension ADWIN: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        let w = DetectorCatalog.wholeNumbers
+        try self.init(delta: p.number("delta"), clock: p.whole("clock", in: w), maxBuckets: p.whole("max_buckets", in: w),
+                      minWindowLength: p.whole("min_window_length", in: w), gracePeriod: p.whole("grace_period", in: w),
+                      convention: p.flag("moa") ? .moa : .river)
     }
 }

@@ -126,7 +126,8 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
     public var warningDetected: Bool { false }
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range.
-    public init(alpha: Double = 0.005, windowSize: Int = 100, statSize: Int = 30, sampler: Sampler) throws {
+    public init(alpha: Double = info.defaultNumber("alpha"), windowSize: Int = info.defaultWhole("window_size"),
+                statSize: Int = info.defaultWhole("stat_size"), sampler: Sampler) throws {
         guard alpha >= 0, alpha <= 1 else { throw FlywheelError("kswin: alpha must be in [0, 1], got \(alpha)", key: "alpha") }
         guard statSize >= 1 else { throw FlywheelError("kswin: stat_size must be at least 1, got \(statSize)", key: "stat_size") }
         guard windowSize >= 2 * statSize else {
@@ -201,25 +202,39 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
     }
 }
 
-extension KSWIN where Sampler == SeededKSWINSampler {
-    /// The catalogue entry.
-    public static var info: ComponentInfo {
-        ComponentInfo(
-            family: "detector", name: "kswin",
-            summary: "Kolmogorov-Smirnov test between the newest values of a sliding window and a random sample of its older values.",
-            parameters: [
-                ParameterInfo("alpha", "0.005", "p-value at or below which a drift is flagged (with D > 0.1)"),
-                ParameterInfo("window_size", "100", "length of the sliding window"),
-                ParameterInfo("stat_size", "30", "size of the recent sample and of the random sample of older values"),
-                ParameterInfo("seed", "42", "seed of the sampler (restarted on every reset)"),
-            ],
-            reference: "Raab, Heusinger & Schleif, Neurocomputing 416, 2020")
-    }
+/// KSWIN's catalogue entry, whatever its sampler.
+private let kswinInfo = ComponentInfo(
+    family: "detector", name: "kswin",
+    summary: "Kolmogorov-Smirnov test between the newest values of a sliding window and a random sample of its older values.",
+    parameters: [
+        ParameterInfo("alpha", .real(0.005), "p-value at or below which a drift is flagged (with D > 0.1)"),
+        ParameterInfo("window_size", .whole(100), "length of the sliding window"),
+        ParameterInfo("stat_size", .whole(30), "size of the recent sample and of the random sample of older values"),
+        ParameterInfo("seed", .whole(42), "seed of the sampler (restarted on every reset)"),
+    ],
+    reference: "Raab, Heusinger & Schleif, Neurocomputing 416, 2020")
 
+extension KSWIN {
+    /// The catalogue entry.
+    public static var info: ComponentInfo { kswinInfo }
+}
+
+extension KSWIN where Sampler == SeededKSWINSampler {
     /// KSWIN with the seeded GSL sampler.
-    public init(alpha: Double = 0.005, windowSize: Int = 100, statSize: Int = 30, seed: UInt64 = 42) throws {
+    public init(alpha: Double = info.defaultNumber("alpha"), windowSize: Int = info.defaultWhole("window_size"),
+                statSize: Int = info.defaultWhole("stat_size"), seed: UInt64 = UInt64(info.defaultWhole("seed"))) throws {
         try self.init(alpha: alpha, windowSize: windowSize, statSize: statSize, sampler: SeededKSWINSampler(seed: seed))
     }
 }
 
 extension KSWIN: Sendable where Sampler: Sendable {}
+
+extension KSWIN: CataloguedDetector where Sampler == SeededKSWINSampler {
+    public init(_ p: ParameterReader) throws {
+        let w = DetectorCatalog.wholeNumbers
+        let seed = try p.whole("seed", in: w)
+        guard seed >= 0 else { throw FlywheelError("kswin: seed must be non-negative, got \(seed)", key: "seed") }
+        try self.init(alpha: p.number("alpha"), windowSize: p.whole("window_size", in: w), statSize: p.whole("stat_size", in: w),
+                      seed: UInt64(seed))
+    }
+}
