@@ -39,12 +39,7 @@ public enum TrafficExport {
 
     /// The drift columns of a source: one per ground-truth entry.
     static func columns(_ source: any TrafficSource) throws -> [Column] {
-        let injected: [Drift]
-        switch source {
-        case let s as SyntheticSource: injected = s.traffic.drifts
-        case let r as ReplaySource: injected = r.drifts
-        default: throw FlywheelError("flywheel traffic writes synthetic streams and replayed data; this scenario's source is neither")
-        }
+        let injected = source.injectedDrifts
         return source.groundTruth().map { truth in
             if truth.id < injected.count {
                 let drift = injected[truth.id]

@@ -8,4 +8,7 @@ import FlywheelCore
 public protocol StrategyComponent: Sendable {
     /// Name, summary, parameters with their defaults and the reference, for `flywheel list`.
     static var info: ComponentInfo { get }
+    /// Configurations that exercise the kind: the role's conformance tests check each of them
+    /// (`Tests/StrategiesTests/ConformanceTests.swift`), so a new kind is tested by being registered.
+    static var examples: [Self] { get }
 }

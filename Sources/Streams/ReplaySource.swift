@@ -89,6 +89,7 @@ public struct ReplaySource: TrafficSource {
     public let origin: Int64?
     /// Injected drifts (covariates, prior, label noise, quality), in scenario order; times in scored ticks.
     public var drifts: [Drift]
+    public var injectedDrifts: [Drift] { drifts }
     public let declared: [DeclaredDrift]
     /// Opens the mapping's rows: ``ReplayOpener/csv``, or one that also reads SQLite databases.
     public let opener: ReplayOpener

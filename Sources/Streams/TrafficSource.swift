@@ -14,6 +14,8 @@ public protocol TrafficSource: Sendable {
     /// Whether every replicate sees the same events (replayed data happened once): the engine
     /// then reads the traffic once and shares it between replicates.
     var replicatesShareTraffic: Bool { get }
+    /// The drifts injected into the traffic (the ground truth's first entries).
+    var injectedDrifts: [Drift] { get }
 }
 
 extension TrafficSource {
@@ -63,6 +65,7 @@ public struct SyntheticSource: TrafficSource {
 
     public var schema: FeatureSchema { traffic.schema }
     public var ticks: Int { traffic.ticks }
+    public var injectedDrifts: [Drift] { traffic.drifts }
     public func groundTruth() -> [DriftTruth] { traffic.groundTruth() }
 
     public func open(replicate: Int, seed: UInt64) throws -> TrafficCursor {

@@ -15,6 +15,8 @@ public struct CommitteeCuration: CurationPolicy, Hashable {
 
     public init(members: Int = 5) { self.members = members }
 
+    public static var examples: [Self] { [CommitteeCuration(members: 3)] }
+
     public var randomKey: String { "committee(members: \(members))" }
     public var simulationCost: Double { Double(members) }
 

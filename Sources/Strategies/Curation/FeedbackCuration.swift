@@ -17,6 +17,8 @@ public struct FeedbackCuration: CurationPolicy, Curator, Hashable {
         self.q = q
     }
 
+    public static var examples: [Self] { [FeedbackCuration(p: 0.3, q: 0.02)] }
+
     public var randomKey: String { "feedback(p: \(p), q: \(q))" }
 
     public func pick(_ quota: Int, from input: CurationInput, rng: RandomStream, priority: inout [Double], into out: inout [Int32]) -> Int {

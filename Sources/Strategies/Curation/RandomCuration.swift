@@ -6,6 +6,8 @@ public struct RandomCuration: CurationPolicy, Curator, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [RandomCuration()] }
+
     public var randomKey: String { "random" }
 
     public func pick(_ quota: Int, from input: CurationInput, rng: RandomStream, priority: inout [Double], into out: inout [Int32]) -> Int {

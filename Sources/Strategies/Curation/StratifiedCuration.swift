@@ -10,6 +10,8 @@ public struct StratifiedCuration: CurationPolicy, Curator, Hashable {
 
     public init(bySlice: Bool) { self.bySlice = bySlice }
 
+    public static var examples: [Self] { [StratifiedCuration(bySlice: false), StratifiedCuration(bySlice: true)] }
+
     public var randomKey: String { "stratified(bySlice: \(bySlice))" }
 
     public func pick(_ quota: Int, from input: CurationInput, rng: RandomStream, priority: inout [Double], into out: inout [Int32]) -> Int {

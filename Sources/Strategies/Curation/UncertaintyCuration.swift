@@ -17,6 +17,8 @@ public struct UncertaintyCuration: CurationPolicy, Curator, Hashable {
 
     public init(_ measure: Measure) { self.measure = measure }
 
+    public static var examples: [Self] { Measure.allCases.map(UncertaintyCuration.init) }
+
     /// As the stream was named before the policy had its own type (`Curation.Uncertainty`).
     public var randomKey: String {
         let name: String

@@ -7,6 +7,8 @@ public struct AllLabels: DatasetPolicy, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [AllLabels()] }
+
     public func select(_ reservoir: [LabelRef], sinceLastTraining: Int, now t: Int, rows: LabelledRows, champion: any Model,
                        classCount: Int, rng: RandomStream) -> [LabelRef] { reservoir }
 }

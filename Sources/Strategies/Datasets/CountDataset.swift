@@ -10,6 +10,8 @@ public struct CountDataset: DatasetPolicy, Hashable {
 
     public init(_ count: Int) { self.count = count }
 
+    public static var examples: [Self] { [CountDataset(50)] }
+
     public func select(_ reservoir: [LabelRef], sinceLastTraining: Int, now t: Int, rows: LabelledRows, champion: any Model,
                        classCount: Int, rng: RandomStream) -> [LabelRef] { Array(reservoir.suffix(count)) }
 
@@ -18,6 +20,6 @@ public struct CountDataset: DatasetPolicy, Hashable {
         let dropped = max(reservoir.count - count, 0)
         guard dropped > 0 else { return }
         reservoir.removeFirst(dropped)
-        sinceLastTraining -= dropped
+        sinceLastTraining = max(sinceLastTraining - dropped, 0)
     }
 }

@@ -20,6 +20,18 @@ extension DatasetPolicy {
     /// Keeps every label (a policy over all history).
     public func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int) {}
 
+    /// Drops the labels of events served before tick `oldest`, keeping `since` on the same label.
+    func forget(servedBefore oldest: Double, _ reservoir: inout [LabelRef], sinceLastTraining since: inout Int) {
+        var kept: [LabelRef] = [], keptBefore = 0
+        kept.reserveCapacity(reservoir.count)
+        for (i, ref) in reservoir.enumerated() where Double(ref.tick) >= oldest {
+            kept.append(ref)
+            if i < since { keptBefore += 1 }
+        }
+        reservoir = kept
+        since = keptBefore
+    }
+
     /// The labels of events served in the last `w` ticks before `t`.
     func recent(_ reservoir: [LabelRef], _ w: Double, now t: Int) -> [LabelRef] {
         let oldest = Double(t) - w

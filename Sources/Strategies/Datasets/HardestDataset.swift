@@ -20,6 +20,8 @@ public struct HardestDataset: DatasetPolicy, Hashable {
         self.window = window
     }
 
+    public static var examples: [Self] { [HardestDataset(size: 40, window: 6), HardestDataset(size: 40, window: .infinity)] }
+
     public func select(_ reservoir: [LabelRef], sinceLastTraining: Int, now t: Int, rows: LabelledRows, champion: any Model,
                        classCount: Int, rng: RandomStream) -> [LabelRef] {
         let pool = window.isFinite ? recent(reservoir, window, now: t) : reservoir
@@ -42,7 +44,6 @@ public struct HardestDataset: DatasetPolicy, Hashable {
 
     /// Like a window (nothing is forgotten over all history).
     public func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int) {
-        let oldest = Double(t) - window
-        reservoir.removeAll { Double($0.tick) < oldest }
+        forget(servedBefore: Double(t) - window, &reservoir, sinceLastTraining: &sinceLastTraining)
     }
 }

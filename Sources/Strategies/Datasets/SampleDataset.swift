@@ -20,6 +20,8 @@ public struct SampleDataset: DatasetPolicy, Hashable {
         self.halfLife = halfLife
     }
 
+    public static var examples: [Self] { [SampleDataset(size: 40, halfLife: nil), SampleDataset(size: 40, halfLife: 3)] }
+
     public func select(_ reservoir: [LabelRef], sinceLastTraining: Int, now t: Int, rows: LabelledRows, champion: any Model,
                        classCount: Int, rng: RandomStream) -> [LabelRef] {
         guard reservoir.count > size else { return reservoir }

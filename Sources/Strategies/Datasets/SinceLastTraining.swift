@@ -9,6 +9,8 @@ public struct SinceLastTraining: DatasetPolicy, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [SinceLastTraining()] }
+
     public func select(_ reservoir: [LabelRef], sinceLastTraining: Int, now t: Int, rows: LabelledRows, champion: any Model,
                        classCount: Int, rng: RandomStream) -> [LabelRef] {
         Array(reservoir[min(sinceLastTraining, reservoir.count)...])

@@ -11,13 +11,13 @@ public struct WindowDataset: DatasetPolicy, Hashable {
 
     public init(ticks: Double) { self.ticks = ticks }
 
+    public static var examples: [Self] { [WindowDataset(ticks: 5)] }
+
     public func select(_ reservoir: [LabelRef], sinceLastTraining: Int, now t: Int, rows: LabelledRows, champion: any Model,
                        classCount: Int, rng: RandomStream) -> [LabelRef] { recent(reservoir, ticks, now: t) }
 
-    /// A window at tick `t' ≥ t` needs no row served before `t − w`. (Only "since the last
-    /// training" reads `sinceLastTraining`, so filtering leaves it alone.)
+    /// A window at tick `t' ≥ t` needs no row served before `t − w`.
     public func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int) {
-        let oldest = Double(t) - ticks
-        reservoir.removeAll { Double($0.tick) < oldest }
+        forget(servedBefore: Double(t) - ticks, &reservoir, sinceLastTraining: &sinceLastTraining)
     }
 }

@@ -7,6 +7,8 @@ public struct LogAll: LoggingPolicy, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [LogAll()] }
+
     public var randomKey: String { "all" }
     public var monitorsSeeEveryEvent: Bool { true }
 

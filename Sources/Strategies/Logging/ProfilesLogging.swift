@@ -15,6 +15,8 @@ public struct ProfilesLogging: LoggingPolicy, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [ProfilesLogging()] }
+
     public var randomKey: String { "profiles" }
     public var monitorsSeeEveryEvent: Bool { true }
     public var profilesOnly: Bool { true }

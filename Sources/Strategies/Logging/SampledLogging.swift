@@ -11,6 +11,8 @@ public struct SampledLogging: LoggingPolicy, Hashable {
 
     public init(rate: Double) { self.rate = rate }
 
+    public static var examples: [Self] { [SampledLogging(rate: 0.3)] }
+
     public var randomKey: String { "sample(rate: \(rate))" }
 
     public func log(_ batch: EventBatch, predictions: [Double], classCount: Int, rng: RandomStream, into out: inout [Int32]) -> Int {

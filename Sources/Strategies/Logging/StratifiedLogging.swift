@@ -17,6 +17,8 @@ public struct StratifiedLogging: LoggingPolicy, Hashable {
         self.bySlice = bySlice
     }
 
+    public static var examples: [Self] { [StratifiedLogging(rate: 0.2, bySlice: false), StratifiedLogging(rate: 0.4, bySlice: true)] }
+
     public var randomKey: String { "stratified(rate: \(rate), bySlice: \(bySlice))" }
 
     public func log(_ batch: EventBatch, predictions: [Double], classCount: Int, rng: RandomStream, into out: inout [Int32]) -> Int {

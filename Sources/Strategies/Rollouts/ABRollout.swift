@@ -20,6 +20,8 @@ public struct ABRollout: RolloutPolicy, OnlineTest, Hashable {
         self.alpha = alpha
     }
 
+    public static var examples: [Self] { [ABRollout(split: 0.5, ticks: 4, alpha: 0.05)] }
+
     public var onlineTest: (any OnlineTest)? { self }
     public var share: Double { split }
     public var event: (kind: String, detail: String) { ("ab", "split \(split) for \(ticks) ticks") }

@@ -18,6 +18,8 @@ public struct CanaryRollout: RolloutPolicy, OnlineTest, Hashable {
         self.margin = margin
     }
 
+    public static var examples: [Self] { [CanaryRollout(fraction: 0.1, ticks: 3, margin: 0.01)] }
+
     public var onlineTest: (any OnlineTest)? { self }
     public var share: Double { fraction }
     public var event: (kind: String, detail: String) { ("canary", "\(fraction) of traffic for \(ticks) ticks") }

@@ -6,5 +6,7 @@ public struct ImmediateRollout: RolloutPolicy, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [ImmediateRollout()] }
+
     public var onlineTest: (any OnlineTest)? { nil }
 }

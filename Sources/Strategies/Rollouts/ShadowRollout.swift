@@ -16,6 +16,8 @@ public struct ShadowRollout: RolloutPolicy, OnlineTest, Hashable {
         self.margin = margin
     }
 
+    public static var examples: [Self] { [ShadowRollout(ticks: 3, margin: 0)] }
+
     public var onlineTest: (any OnlineTest)? { self }
     public var share: Double { 0 }
     public var event: (kind: String, detail: String) { ("shadow", "for \(ticks) ticks") }

@@ -19,6 +19,11 @@ public struct CompositeTrigger: TriggerPolicy {
         self.parts = parts
     }
 
+    public static var examples: [Self] {
+        [CompositeTrigger(.any, [PeriodicTrigger(every: 5), VolumeTrigger(labels: 200)]),
+         CompositeTrigger(.all, [OnlineTrigger(), PerformanceTrigger(threshold: 0.9, drop: nil, window: 2)])]
+    }
+
     public var needsInputs: Bool { parts.contains { $0.needsInputs } }
     public var needsScores: Bool { parts.contains { $0.needsScores } }
     public var worksOnProfiles: Bool { parts.allSatisfy { $0.worksOnProfiles } }

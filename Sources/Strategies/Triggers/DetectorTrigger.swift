@@ -24,6 +24,8 @@ public struct DetectorTrigger: TriggerPolicy, Hashable {
         self.feature = feature
     }
 
+    public static var examples: [Self] { [DetectorTrigger(name: "adwin", parameters: ["delta": 0.1], feature: nil), DetectorTrigger(name: "page_hinkley", parameters: ["threshold": 5], feature: 0)] }
+
     public var needsInputs: Bool { feature != nil }
     public var expectedTrainingsPerTick: Double { 0.1 }
 

@@ -54,6 +54,11 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
         self.share = share
     }
 
+    public static var examples: [Self] {
+        [DriftTrigger(on: .output, metric: .wasserstein, threshold: 0.05, window: 2, reference: .training, share: 0),
+         DriftTrigger(on: .inputs(.features([0, 1])), metric: .ks, threshold: 0.1, window: 2, reference: .firstWindow, share: 0.5)]
+    }
+
     public var needsInputs: Bool { true }
     public var needsScores: Bool { on == .output }
     public var worksOnProfiles: Bool { SketchDistance.metrics.contains(metric) }

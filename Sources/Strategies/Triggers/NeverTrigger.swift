@@ -6,6 +6,8 @@ public struct NeverTrigger: StatelessTrigger, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [NeverTrigger()] }
+
     public var keepsLabelledRows: Bool { false }
     public var expectedTrainingsPerTick: Double { 0 }
     public func fires(_ o: TriggerObservation) -> Bool { false }

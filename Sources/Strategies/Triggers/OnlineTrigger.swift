@@ -6,6 +6,8 @@ public struct OnlineTrigger: StatelessTrigger, Hashable {
 
     public init() {}
 
+    public static var examples: [Self] { [OnlineTrigger()] }
+
     public var expectedTrainingsPerTick: Double { 1 }
     public func fires(_ o: TriggerObservation) -> Bool { true }
 }

@@ -22,6 +22,8 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         self.window = window
     }
 
+    public static var examples: [Self] { [PerformanceTrigger(threshold: 0.8, drop: nil, window: 3), PerformanceTrigger(threshold: nil, drop: 0.05, window: 2)] }
+
     public var expectedTrainingsPerTick: Double { 0.1 }
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
 

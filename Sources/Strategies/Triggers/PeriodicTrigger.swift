@@ -11,6 +11,8 @@ public struct PeriodicTrigger: StatelessTrigger, Hashable {
 
     public init(every: Double) { self.every = every }
 
+    public static var examples: [Self] { [PeriodicTrigger(every: 1), PeriodicTrigger(every: 7)] }
+
     public var expectedTrainingsPerTick: Double { 1 / max(every, 1) }
     public func fires(_ o: TriggerObservation) -> Bool { o.sinceTrain >= every - 1e-9 }
 }

@@ -10,6 +10,8 @@ public struct VolumeTrigger: StatelessTrigger, Hashable {
 
     public init(labels: Int) { self.labels = labels }
 
+    public static var examples: [Self] { [VolumeTrigger(labels: 100)] }
+
     public var expectedTrainingsPerTick: Double { 0.1 }
     public func fires(_ o: TriggerObservation) -> Bool { o.newLabels >= labels }
 }
