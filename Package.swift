@@ -5,8 +5,9 @@ let package = Package(
     name: "Flywheel",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "flywheel", targets: ["flywheel"]),
-        .library(name: "Flywheel", targets: ["Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots", "SQLiteReplay"]),
+        .executable(name: "flywheel", targets: ["FlywheelCLI"]),
+        // Every module of the workbench behind one `import Flywheel`.
+        .library(name: "Flywheel", targets: ["Flywheel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,10 +37,17 @@ let package = Package(
             "SQLiteReplay", .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .executableTarget(name: "flywheel", dependencies: [
+        // The umbrella module (its folder is not `Sources/Flywheel`, which a case-insensitive file
+        // system would confuse with the CLI's `Sources/flywheel`).
+        .target(name: "Flywheel", dependencies: [
+            "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "SQLiteReplay", "Plots",
+            "Reports", "Scenarios",
+        ], path: "Sources/FlywheelLibrary"),
+        // The CLI (module `FlywheelCLI`, so that its build products differ from the umbrella's by more than case).
+        .executableTarget(name: "FlywheelCLI", dependencies: [
             "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Sources/flywheel"),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
@@ -51,6 +59,7 @@ let package = Package(
                                                       "Streams", "SQLiteReplay", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel"]),
     ],
     swiftLanguageModes: [.v6]
 )
