@@ -50,6 +50,10 @@ let package = Package(
                                                       "Streams", "SQLiteReplay", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        // Runs the real `flywheel` executable (built through this dependency) against malicious
+        // names and folders, interrupts and concurrent runs.
+        .testTarget(name: "SafetyTests", dependencies: ["flywheel", "Scenarios", "Storage", "Reports", "FlywheelCore",
+                                                       .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

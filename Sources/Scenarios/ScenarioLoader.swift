@@ -73,6 +73,11 @@ public enum ScenarioLoader {
             return nil
         }
         let name = required("name")?.string() ?? "scenario"
+        // The name is a label; its default results folder is derived from it (ResultsFolder).
+        if let n = root["name"], n.scalarText != nil, ResultsFolder.slug(name).isEmpty {
+            n.fail("the name \"\(name)\" leaves no folder name for its results",
+                   hint: "use ASCII letters, digits, '.', '_' or '-', e.g. name: my-scenario")
+        }
         let description = root["description"]?.string() ?? ""
         let seed = root["seed"]?.int(min: 0).map { UInt64($0) } ?? 42
         let replicates = root["replicates"]?.int(min: 1, max: 10_000) ?? 1

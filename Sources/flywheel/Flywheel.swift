@@ -2,6 +2,7 @@ import ArgumentParser
 import FlywheelCore
 import Foundation
 import Simulation
+import Storage
 
 @main
 struct Flywheel: ParsableCommand {
@@ -36,15 +37,25 @@ func printError(_ text: String) {
 }
 
 /// Runs a command's work: a Flywheel error is printed to standard error (every problem, for a
-/// list of them) and the command exits with status 1.
+/// list of them) and the command exits with status 1; a file-system or SQLite error becomes one
+/// sentence naming the path and the cause. While an interruption is being handled nothing is
+/// printed: the interrupt handler ends the process with its own message.
 func exitingOnError(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let e as FlywheelErrors {
+        InterruptCleanup.waitIfInterrupted()
         printError(e.description)
         throw ExitCode(1)
-    } catch let e as FlywheelError {
-        printError("error: \(e)")
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as ValidationError {
+        throw e
+    } catch let e as CleanExit {
+        throw e
+    } catch {
+        InterruptCleanup.waitIfInterrupted()
+        printError("error: \(FileErrors.describe(error))")
         throw ExitCode(1)
     }
 }
