@@ -48,7 +48,8 @@ public struct HoeffdingTreeConfiguration: Sendable, Hashable {
 
 /// A Hoeffding tree that learns one row at a time (see ``HoeffdingTree`` for the algorithm).
 ///
-/// A value: copying it copies the tree (the storage is shared until one copy learns). Rows are
+/// A value: copying it copies the tree (the storage is shared until one copy learns); two states
+/// are equal when their trees, statistics and settings are. Rows are
 /// `dimension` doubles; labels are class indices in `0..<classCount`. Non-finite inputs are
 /// missing. The per-row calls (`learnOne`, `predictOne`, `testThenTrain`) allocate nothing except
 /// when a leaf splits (two leaves are appended to the flat node and leaf arrays).
@@ -60,7 +61,7 @@ public struct HoeffdingTreeConfiguration: Sendable, Hashable {
 /// leaf, the features in the order their estimators were created, and per feature the classes in
 /// order of appearance). River's dictionaries keep insertion order and its `max` takes the first
 /// maximum, so the orders decide ties exactly as River does.
-public struct HoeffdingTreeState: Sendable {
+public struct HoeffdingTreeState: Sendable, Equatable {
     public let dimension: Int
     public let classCount: Int
     /// The settings; they may change between rows (River lets grace period, δ and τ change).
