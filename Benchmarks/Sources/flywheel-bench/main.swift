@@ -105,6 +105,9 @@ func median(_ v: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
+/// A number for JSON, or null for NaN (JSON has no NaN).
+func jsonNumber(_ v: Double) -> Any { v.isNaN ? NSNull() : v }
+
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
@@ -201,7 +204,7 @@ func runAll(_ o: Options) throws {
                 return ((r, [tree.nodeCount, tree.leafCount, tree.height]), r.seconds)
             }
             emit(["workload": fused ? "hoeffding" : "hoeffding-river-order", "n": n, "accuracy": r.0.accuracy,
-                  "accuracy_first_500k": r.0.accuracyBefore, "accuracy_after_500k": r.0.accuracyAfter,
+                  "accuracy_first_500k": r.0.accuracyBefore, "accuracy_after_500k": jsonNumber(r.0.accuracyAfter),
                   "nodes": r.1[0], "leaves": r.1[1], "height": r.1[2],
                   "seconds": t, "per_s": Double(n) / t, "all_seconds": all])
         }
@@ -214,7 +217,7 @@ func runAll(_ o: Options) throws {
                 return ((r, [tree.nodeCount, tree.leafCount, tree.height]), r.seconds)
             }
             emit(["workload": "hoeffding-river-rows", "n": rows.count, "accuracy": r.0.accuracy,
-                  "accuracy_first_500k": r.0.accuracyBefore, "accuracy_after_500k": r.0.accuracyAfter,
+                  "accuracy_first_500k": r.0.accuracyBefore, "accuracy_after_500k": jsonNumber(r.0.accuracyAfter),
                   "nodes": r.1[0], "leaves": r.1[1], "height": r.1[2],
                   "seconds": t, "per_s": Double(rows.count) / t, "all_seconds": all])
         }
