@@ -99,7 +99,9 @@ public struct HoeffdingTreeState: Sendable, Equatable {
             intStride = iEstimatorCount + d
         }
 
-        @inline(__always) func estimator(_ f: Int, _ c: Int) -> Int { rEstimators + GaussianEstimator.stride * (f * k + c) }
+        @inline(__always) func estimator(_ f: Int, _ c: Int) -> Int {
+            rEstimators + GaussianEstimator.stride * (f * k + c)
+        }
     }
 
     let layout: Layout
@@ -196,7 +198,8 @@ public struct HoeffdingTreeState: Sendable, Equatable {
 
     /// Class probabilities of `count` rows into `out` (`count × classCount`, row-major), as
     /// ``probabilitiesOne(_:into:)``.
-    public func probabilities(_ x: UnsafeBufferPointer<Double>, count: Int, into out: UnsafeMutableBufferPointer<Double>) {
+    public func probabilities(_ x: UnsafeBufferPointer<Double>, count: Int,
+                              into out: UnsafeMutableBufferPointer<Double>) {
         let k = classCount
         precondition(x.count >= count * dimension && out.count >= count * k, "buffer too small")
         for i in 0..<count {
@@ -237,7 +240,8 @@ public struct HoeffdingTreeState: Sendable, Equatable {
             let s = Int(node.index)
             return reals.withUnsafeBufferPointer { r in
                 ints.withUnsafeBufferPointer { n in
-                    Self.leafWeight(layout, r.baseAddress! + s * layout.realStride, n.baseAddress! + s * layout.intStride)
+                    Self.leafWeight(layout, r.baseAddress! + s * layout.realStride,
+                                    n.baseAddress! + s * layout.intStride)
                 }
             }
         }
@@ -275,7 +279,8 @@ public struct HoeffdingTreeState: Sendable, Equatable {
     /// order, features present in x) of log N(x_f; μ_fc, σ²_fc) where that is finite; a class of
     /// weight 0 scores 0. Then the log-sum-exp normalisation.
     @inline(__always)
-    static func naiveBayes(_ L: Layout, _ r: UnsafePointer<Double>, _ n: UnsafePointer<Int32>, _ x: UnsafePointer<Double>,
+    static func naiveBayes(_ L: Layout, _ r: UnsafePointer<Double>, _ n: UnsafePointer<Int32>,
+                           _ x: UnsafePointer<Double>,
                            into p: UnsafeMutableBufferPointer<Double>) -> Bool {
         for c in 0..<L.k { p[c] = 0 }
         let classes = Int(n[L.iClassCount])
@@ -388,9 +393,12 @@ public struct HoeffdingTreeState: Sendable, Equatable {
                     let bayesForPrediction = predict && Self.usesNaiveBayes(L, config, r, n)
                     var bayesValid = false
                     if adaptive || bayesForPrediction { bayesValid = Self.naiveBayes(L, r, n, x, into: bayes) }
-                    if adaptive || (predict && !bayesForPrediction) { Self.majorityDistribution(L, r, n, into: majority) }
+                    if adaptive || (predict && !bayesForPrediction) {
+                        Self.majorityDistribution(L, r, n, into: majority)
+                    }
                     if predict && hadRows {
-                        prediction = Self.bestSeenClass(UnsafeBufferPointer(bayesForPrediction ? bayes : majority), seen)
+                        let p = UnsafeBufferPointer(bayesForPrediction ? bayes : majority)
+                        prediction = Self.bestSeenClass(p, seen)
                     }
                     if adaptive {
                         // River's LeafNaiveBayesAdaptive.learn_one, before the statistics change.

@@ -73,7 +73,8 @@ func treeState(_ model: any Model) throws -> HoeffdingTreeState {
             let expected = Int((limit / 200).rounded(.up)) * 200
             let counts = nodeCounts(twin, config)
             let first = counts.firstIndex { $0 > 1 }.map { $0 + 1 }
-            #expect(first == expected, "tau \(tau): first split after \(String(describing: first)) rows, ε < τ from \(limit)")
+            #expect(first == expected,
+                    "tau \(tau): first split after \(String(describing: first)) rows, ε < τ from \(limit)")
         }
         #expect(nodeCounts(twin, HoeffdingTreeConfiguration(tau: 0)).allSatisfy { $0 == 1 })
         // The same labels with a noise feature instead of the copy split at the first attempt.
@@ -104,7 +105,8 @@ func treeState(_ model: any Model) throws -> HoeffdingTreeState {
         #expect(try treeState(champion).samplesSeen == 3_000)  // the champion itself is unchanged
         // A champion of another family, or another dimension, is ignored.
         let (other, _) = GaussianNaiveBayes().fit(a, classCount: 2, warmStart: nil, rng: fresh)
-        let narrow = TrainingSet(dimension: 1, features: (0..<100).map { Double($0) }, labels: (0..<100).map { Double($0 % 2) })
+        let narrow = TrainingSet(dimension: 1, features: (0..<100).map { Double($0) },
+                                 labels: (0..<100).map { Double($0 % 2) })
         let (small, _) = learner.fit(narrow, classCount: 2, warmStart: nil, rng: fresh)
         let (alone, _) = learner.fit(b, classCount: 2, warmStart: nil, rng: fresh)
         #expect(try treeState(learner.fit(b, classCount: 2, warmStart: other, rng: fresh).model) == treeState(alone))
@@ -113,8 +115,10 @@ func treeState(_ model: any Model) throws -> HoeffdingTreeState {
 
     @Test func fitsAreDeterministicAndIgnoreTheRandomStream() throws {
         let data = uniformRows(5_000, dimension: 4, seed: 71) { $0[0] + $0[1] > 1 ? 1 : 0 }
-        let one = try treeState(HoeffdingTree().fit(data, classCount: 2, warmStart: nil, rng: RandomStream(seed: 1)).model)
-        let two = try treeState(HoeffdingTree().fit(data, classCount: 2, warmStart: nil, rng: RandomStream(seed: 99)).model)
+        func fitted(seed: UInt64) throws -> HoeffdingTreeState {
+            try treeState(HoeffdingTree().fit(data, classCount: 2, warmStart: nil, rng: RandomStream(seed: seed)).model)
+        }
+        let one = try fitted(seed: 1), two = try fitted(seed: 99)
         #expect(one == two && one.nodeCount > 1)
     }
 
@@ -133,7 +137,8 @@ func treeState(_ model: any Model) throws -> HoeffdingTreeState {
             }
         }
         #expect(state == probe)
-        #expect(HoeffdingTreeState(dimension: 3, classCount: 2).predictOne(UnsafeBufferPointer(start: [0.1, 0.2, 0.3], count: 3)) == nil)
+        let empty = HoeffdingTreeState(dimension: 3, classCount: 2)
+        #expect([0.1, 0.2, 0.3].withUnsafeBufferPointer { empty.predictOne($0) } == nil)
     }
 
     /// A missing (NaN) feature is an absent one: a tree trained with a third input always NaN is
@@ -184,7 +189,8 @@ func treeState(_ model: any Model) throws -> HoeffdingTreeState {
     @Test func maximumDepthBoundsTheTree() throws {
         let data = uniformRows(20_000, dimension: 3, seed: 121) { $0[0] < 0.4 && $0[1] > 0.6 ? 1 : 0 }
         for depth in [1, 2] {
-            let (model, _) = HoeffdingTree(configuration: .init(maxDepth: depth)).fit(data, classCount: 2, warmStart: nil, rng: fresh)
+            let (model, _) = HoeffdingTree(configuration: .init(maxDepth: depth))
+                .fit(data, classCount: 2, warmStart: nil, rng: fresh)
             #expect(try treeState(model).height == depth + 1)
         }
     }

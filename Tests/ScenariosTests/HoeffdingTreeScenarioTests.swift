@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func aClassificationStreamTakesTheTreeWithNamedLeafPrediction() {
-        let errors = problems(scenario(stream: "sea", model: "{family: hoeffding_tree, leaf_prediction: nb, grace_period: 100}"))
+        let model = "{family: hoeffding_tree, leaf_prediction: nb, grace_period: 100}"
+        let errors = problems(scenario(stream: "sea", model: model))
         #expect(errors.isEmpty, "\(errors.map(\.description))")
     }
 
@@ -29,7 +30,9 @@ import Testing
 
     @Test func aRegressionStreamRefusesTheTreeWhereverItIsNamed() {
         let root = problems(scenario(stream: "friedman", model: "{family: hoeffding_tree}"))
-        #expect(root.contains { $0.keyPath == "model" && $0.location?.line == 4 && $0.description.contains("classification") },
+        #expect(root.contains { e in
+                    e.keyPath == "model" && e.location?.line == 4 && e.description.contains("classification")
+                },
                 "\(root.map(\.description))")
         let strategy = problems(scenario(stream: "friedman", model: "{family: ridge}",
                                          strategyModel: "{family: hoeffding_tree, tau: 0.1}"))
