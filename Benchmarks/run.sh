@@ -66,9 +66,9 @@ EOF
 fi
 
 # The peers' prequential stream as rows (River's own draws), for the Hoeffding tree on the same rows.
-if [ ! -s "$DATA/sea_prequential.csv" ]; then
+if [ ! -s "$DATA/sea_prequential_$N.csv" ]; then
     log "writing the peers' SEA stream ($N rows, River's draws)"
-    "$PY" "$HERE/peer_river_sea_csv.py" "$N" "$DATA/sea_prequential.csv" "$PEERS"
+    "$PY" "$HERE/peer_river_sea_csv.py" "$N" "$DATA/sea_prequential_$N.csv" "$PEERS"
 fi
 
 # Elec2 repeated N times, the timestamps continued every 30 minutes (x10 for the replay rows;
@@ -143,7 +143,7 @@ log "flywheel-bench (median of $REPS)"
 ORACLE_ARGS=()
 [ -f "$ORACLE" ] && ORACLE_ARGS=(--b4-oracle "$ORACLE")
 $NICE "$BENCH" --reps "$REPS" --threads "$THREADS" --adwin-bits "$DATA/adwin_bits_10M.u8" \
-    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --hoeffding-csv "$DATA/sea_prequential.csv" --replay-csv "$DATA/elec2x10.csv" --replay-sqlite "$DATA/elec2x10.sqlite" | tee "$OUT/flywheel.jsonl" >&2
+    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --hoeffding-csv "$DATA/sea_prequential_$N.csv" --replay-csv "$DATA/elec2x10.csv" --replay-sqlite "$DATA/elec2x10.sqlite" | tee "$OUT/flywheel.jsonl" >&2
 # Whole runs on replayed files of growing size, one process each (peak memory is per process).
 for copies in 1 10 100; do
     [ -s "$DATA/elec2x$copies.csv" ] || continue
