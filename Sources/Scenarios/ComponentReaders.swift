@@ -254,9 +254,10 @@ enum RegionReader {
     }
 }
 
-/// Reads a `model:` mapping into a learner.
+/// Reads a `model:` mapping into a learner; with the stream's schema, refuses a classification-only
+/// family on a regression stream.
 enum ModelReader {
-    static func read(_ v: YAMLValue) -> (any Learner)? {
+    static func read(_ v: YAMLValue, schema: FeatureSchema? = nil) -> (any Learner)? {
         guard let m = v.node.mapping else { v.fail("expected a mapping such as {family: logistic_regression, l2: 1e-4}"); return nil }
         var family: String?
         var params: [String: YAMLValue] = [:]
@@ -266,7 +267,13 @@ enum ModelReader {
             if key == "family" { family = x.string() } else { params[key] = x }
         }
         guard let family else { v.fail("missing required key 'family'", hint: "e.g. family: logistic_regression"); return nil }
-        return Models.make(family, params, at: v)
+        guard let learner = Models.make(family, params, at: v) else { return nil }
+        if let schema, !schema.isClassification, !learner.handlesRegression {
+            v.fail("model family '\(family)' is for classification, and this stream's target is numeric",
+                   hint: "e.g. family: ridge")
+            return nil
+        }
+        return learner
     }
 }
 
@@ -274,7 +281,8 @@ enum ModelReader {
 enum Models {
     static var all: [ComponentInfo] { LearnerCatalog.all }
     /// Parameters written as names in scenarios, and their numeric codes in the catalog.
-    static let choices: [String: [String: Double]] = ["solver": ["newton": 0, "sgd": 1]]
+    static let choices: [String: [String: Double]] = ["solver": ["newton": 0, "sgd": 1],
+                                                      "leaf_prediction": ["mc": 0, "nb": 1, "nba": 2]]
 
     static func make(_ family: String, _ params: [String: YAMLValue], at v: YAMLValue) -> (any Learner)? {
         var numeric: [String: Double] = [:]
@@ -389,7 +397,7 @@ enum StrategyReader {
         var dataset = DatasetPolicy.all
         if let d = m["dataset"] { dataset = readDataset(d, tick: tick) ?? dataset }
         let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels) } ?? labels
-        let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
+        let learner = m["model"].flatMap { ModelReader.read($0, schema: schema) } ?? model
         var gate = GatePolicy()
         if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) {
             gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0

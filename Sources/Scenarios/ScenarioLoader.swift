@@ -132,7 +132,7 @@ public enum ScenarioLoader {
 
         // Shared defaults for strategies.
         let classCount = schema?.classes.count ?? 2
-        let modelDefault = root["model"].flatMap { ModelReader.read($0) } ?? (LogisticRegressionLearner() as any Learner)
+        let modelDefault = root["model"].flatMap { ModelReader.read($0, schema: schema) } ?? (LogisticRegressionLearner() as any Learner)
         let labelsDefault = root["labels"].flatMap { LabelsReader.read($0, tick: tick, base: LabelingPolicy()) } ?? LabelingPolicy()
         var costs = CostModel()
         if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
