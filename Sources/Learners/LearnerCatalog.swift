@@ -15,6 +15,7 @@ public enum LearnerCatalog {
         MultilayerPerceptron.info,
         MajorityClass.info,
         NoChange.info,
+        XGBoostLearner.info,
     ]
 
     /// The family names ``make(_:parameters:)`` accepts.
@@ -32,6 +33,7 @@ public enum LearnerCatalog {
         case "mlp": return try MultilayerPerceptron(parameters: parameters)
         case "majority": return try MajorityClass(parameters: parameters)
         case "no_change": return try NoChange(parameters: parameters)
+        case "xgboost": return try XGBoostLearner(parameters: parameters)
 
 
         default:
