@@ -16,6 +16,7 @@ public enum LearnerCatalog {
         MajorityClass.info,
         NoChange.info,
         HoeffdingTree.info,
+        XGBoostLearner.info,
     ]
 
     /// The family names ``make(_:parameters:)`` accepts.
@@ -34,6 +35,7 @@ public enum LearnerCatalog {
         case "majority": return try MajorityClass(parameters: parameters)
         case "no_change": return try NoChange(parameters: parameters)
         case "hoeffding_tree": return try HoeffdingTree(parameters: parameters)
+        case "xgboost": return try XGBoostLearner(parameters: parameters)
 
 
         default:
