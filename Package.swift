@@ -50,6 +50,7 @@ let package = Package(
                                                       "Streams", "SQLiteReplay", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
     ],
     swiftLanguageModes: [.v6]
 )
