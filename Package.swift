@@ -55,6 +55,7 @@ let package = Package(
         // names and folders, interrupts and concurrent runs.
         .testTarget(name: "SafetyTests", dependencies: ["flywheel", "Scenarios", "Storage", "Reports", "FlywheelCore",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
     ],
     swiftLanguageModes: [.v6]
 )
