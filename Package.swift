@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
-        .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"], exclude: ["Oracles"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"], exclude: ["Oracles", "Fixtures"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
