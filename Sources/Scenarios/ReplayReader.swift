@@ -152,7 +152,14 @@ public enum DataHome {
 /// The replay keys are the snake_case fields of ``ReplayMapping``. With ticks grouped by rows
 /// (`tick: 500 rows`) a tick has no length in time: `clock.tick` may name a nominal length (default
 /// `1d`) by which durations such as `every: 7d` convert to ticks; bare numbers are ticks.
-enum ReplayReader {
+public enum ReplayReader {
+    /// Runs `body` with every SQLite table or query it replays stopped after `seconds` per pass
+    /// (``SQLiteRows/timeLimit``): validate and dataset describe use it, so a query that never
+    /// ends is reported instead of hanging.
+    public static func withQueryTimeLimit<T>(_ seconds: Double?, _ body: () throws -> T) rethrows -> T {
+        try SQLiteRows.$timeLimit.withValue(seconds) { try body() }
+    }
+
     /// The keys of `replay:`; on equally near misspellings the earlier key is suggested (so
     /// `lable` suggests `label`, not `table`).
     static let mappingKeys = ["path", "timestamp", "timestamp_format", "label", "label_kind", "classes", "numeric", "categorical",
