@@ -48,7 +48,8 @@ let package = Package(
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Simulation", "FlywheelCore"]),
         // Depends on the executable so that SwiftPM builds it: the mutation fuzz test runs it as a child process.
         .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore",
-                                                      "Streams", "SQLiteReplay", "flywheel", .product(name: "GRDB", package: "GRDB.swift"),
+                                                      "Streams", "SQLiteReplay", "flywheel",
+                                                      .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),

@@ -260,12 +260,17 @@ public final class SQLiteRows: ReplayRows {
                 }
                 pipe.finish(nil)
             } catch {
+                let failure: FlywheelError
                 if deadline.expired, let limit = deadline.limit {
-                    pipe.finish(FlywheelError("\(place): reading the rows took longer than \(String(format: "%g", limit)) s, the time limit of validate and dataset describe",
-                                              key: key, hint: "a query must end: bound a recursive query; --query-time-limit SECONDS raises the limit"))
+                    let seconds = String(format: "%g", limit)
+                    failure = FlywheelError("\(place): reading the rows took longer than \(seconds) s, "
+                                            + "the time limit of validate and dataset describe", key: key,
+                                            hint: "a query must end: bound a recursive query; "
+                                                + "--query-time-limit SECONDS raises the limit")
                 } else {
-                    pipe.finish(FlywheelError("\(place): reading the SQLite database failed: \(SQLiteRows.reason(error))"))
+                    failure = FlywheelError("\(place): reading the SQLite database failed: \(SQLiteRows.reason(error))")
                 }
+                pipe.finish(failure)
             }
         }
         thread.name = "flywheel-sqlite-replay"

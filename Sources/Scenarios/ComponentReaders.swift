@@ -17,7 +17,8 @@ enum DriftReader {
     ///   - baseShare: the share of a region in the undrifted stream, for a synthetic stream (nil
     ///     for replayed data, whose share is taken per tick).
     ///   - horizonKnown: whether `horizon` is the run's (else drifts after it are not warned of).
-    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, horizonKnown: Bool = true, schema: FeatureSchema?, conceptCount: Int?,
+    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, horizonKnown: Bool = true,
+                     schema: FeatureSchema?, conceptCount: Int?,
                      previousConcept: inout Int, edgeCases: [EdgeCase] = [], baseShare: ((Region) -> Double)? = nil) -> Drift? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         func need(_ key: String) -> YAMLValue? {
@@ -62,6 +63,8 @@ enum DriftReader {
         for key in allScheduleKeys.sorted() where m[key] != nil && !(scheduleKeys[type]!.contains(key)) {
             m[key]!.fail("'\(key)' does not apply to a \(type) drift", hint: "a \(type) drift takes \(scheduleKeys[type]!.joined(separator: ", "))")
         }
+        /// A value injected into features, within ±Limits.maxMagnitude.
+        func magnitude(_ x: YAMLValue) -> Double? { x.double(min: -Limits.maxMagnitude, max: Limits.maxMagnitude) }
         func feature(_ x: YAMLValue) -> Int? {
             guard let name = x.string(), let schema else { return nil }
             if let i = schema.features.firstIndex(of: name) { return i }
@@ -84,14 +87,14 @@ enum DriftReader {
                 found = true
                 guard let fv = s["feature"], let f = feature(fv) else { m[key]!.fail("name the feature: {feature: x0, by: 1.5}"); continue }
                 guard let byValue = s["by"] else { m[key]!.fail("give the amount: {feature: x0, by: 1.5}"); continue }
-                guard let by = byValue.double(min: -Limits.maxMagnitude, max: Limits.maxMagnitude) else { continue }
+                guard let by = magnitude(byValue) else { continue }
                 if key == "shift" { target = .covariates(feature: f, shift: by, scale: 1) } else { target = .covariates(feature: f, shift: 0, scale: by) }
             }
             if let r = m["rotate"]?.mapping(allowed: ["features", "degrees", "center"]) {
                 found = true
                 let names = r["features"]?.sequence() ?? []
                 let idx = names.compactMap(feature)
-                let centre = r["center"]?.sequence()?.compactMap { $0.double(min: -Limits.maxMagnitude, max: Limits.maxMagnitude) } ?? [0, 0]
+                let centre = r["center"]?.sequence()?.compactMap(magnitude) ?? [0, 0]
                 if names.count != 2 { m["rotate"]!.fail("name two features: {features: [x0, x1], degrees: 45}") }
                 else if centre.count != 2 { r["center"]!.fail("give two coordinates, e.g. center: [5, 5]") }
                 else if idx.count == 2, idx[0] == idx[1] { r["features"]!.fail("the two features must differ") }
@@ -127,8 +130,8 @@ enum DriftReader {
                 guard let fv = f["feature"], let j = feature(fv) else { m["fault"]!.fail("name the feature: {feature: x1, missing: 0.3}"); return nil }
                 var faults: [QualityFault] = []
                 if let x = f["missing"]?.double(min: 0, max: 1) { faults.append(.missing(rate: x)) }
-                if let x = f["multiply"]?.double(min: -Limits.maxMagnitude, max: Limits.maxMagnitude) { faults.append(.multiply(factor: x)) }
-                if let x = f["stuck"]?.double(min: -Limits.maxMagnitude, max: Limits.maxMagnitude) { faults.append(.stuck(value: x)) }
+                if let x = f["multiply"].flatMap(magnitude) { faults.append(.multiply(factor: x)) }
+                if let x = f["stuck"].flatMap(magnitude) { faults.append(.stuck(value: x)) }
                 if f["dropped"]?.bool() == true { faults.append(.dropped) }
                 if faults.count != 1 { m["fault"]!.fail("give exactly one fault: missing, multiply, stuck or dropped") } else { target = .quality(feature: j, fault: faults[0]) }
             }
@@ -140,8 +143,8 @@ enum DriftReader {
         let onset = schedule.extent(horizon: horizon).start
         if horizonKnown, onset >= horizon {
             let key = ["at", "center", "start"].lazy.compactMap { m[$0] }.first ?? v
-            key.warn("this drift starts at tick \(fmtTicks(onset)), after the run's \(fmtTicks(horizon)) ticks: it never takes effect",
-                     hint: "move it inside the run or remove it")
+            key.warn("this drift starts at tick \(fmtTicks(onset)), after the run's \(fmtTicks(horizon)) ticks: "
+                     + "it never takes effect", hint: "move it inside the run or remove it")
         }
         return Drift(name: name, schedule: schedule, target: target, amplitude: amplitude)
     }
@@ -319,11 +322,14 @@ enum LabelsReader {
         guard let m = v.mapping(allowed: ["coverage", "budget_per_tick", "delay", "noise", "cost", "curation"]) else { return nil }
         var l = base
         l.coverage = m["coverage"]?.double(min: 0, max: 1) ?? l.coverage
-        if let b = m["budget_per_tick"] { l.budgetPerTick = b.count(min: 0, unit: "labels per tick") ?? l.budgetPerTick }
+        if let b = m["budget_per_tick"] {
+            l.budgetPerTick = b.count(min: 0, unit: "labels per tick") ?? l.budgetPerTick
+        }
         if let d = m["delay"] {
             l.delay = readDelay(d, tick: tick) ?? l.delay
             if let horizon, l.delay.minimum >= horizon {
-                d.warn("no label arrives within the run: every delay is at least \(l.delay.minimum) ticks and the run has \(horizon)")
+                d.warn("no label arrives within the run: every delay is at least \(l.delay.minimum) ticks "
+                       + "and the run has \(horizon)")
             }
         }
         l.noise = m["noise"]?.double(min: 0, max: 0.5) ?? l.noise
@@ -415,7 +421,8 @@ enum StrategyReader {
         if let t = m["trigger"] { trigger = readTriggerConfig(t, context) ?? trigger }
         var dataset = DatasetPolicy.all
         if let d = m["dataset"] { dataset = readDataset(d, context) ?? dataset }
-        let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels, horizon: horizon) } ?? labels
+        let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels, horizon: horizon) }
+            ?? labels
         let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
         var gate = GatePolicy()
         if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) {

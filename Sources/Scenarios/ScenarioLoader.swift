@@ -40,7 +40,9 @@ public enum ScenarioLoader {
     /// same words as for `replicates:` in a scenario.
     public static func replicatesProblem(_ n: Int) -> String? {
         if n < 1 { return Limits.outOfRange("--replicates \(n)", min: 1, max: nil, unit: "replicates") }
-        if n > Limits.maxReplicates { return Limits.outOfRange("--replicates \(n)", min: nil, max: Limits.maxReplicates, unit: "replicates") }
+        if n > Limits.maxReplicates {
+            return Limits.outOfRange("--replicates \(n)", min: nil, max: Limits.maxReplicates, unit: "replicates")
+        }
         return nil
     }
 
@@ -65,11 +67,12 @@ public enum ScenarioLoader {
         }
         diags.checkTags(root, path: "")
         let top = YAMLValue(node: root, path: "", diagnostics: diags)
-        let plan = build(top, text: text, file: file, diags: diags, seedOverride: seedOverride, replicatesOverride: replicatesOverride,
-                         memoryLimit: memoryLimit)
+        let plan = build(top, text: text, file: file, diags: diags, seedOverride: seedOverride,
+                         replicatesOverride: replicatesOverride, memoryLimit: memoryLimit)
         if !diags.errors.isEmpty || plan == nil {
-            throw FlywheelErrors(diags.errors.isEmpty ? [FlywheelError("invalid scenario", at: SourceLocation(file: file, line: 1))] : diags.errors,
-                                 warnings: diags.warnings)
+            let invalid = FlywheelError("invalid scenario", at: SourceLocation(file: file, line: 1))
+            let errors = diags.errors.isEmpty ? [invalid] : diags.errors
+            throw FlywheelErrors(errors, warnings: diags.warnings)
         }
         let hasSweep = root.mapping?.contains { $0.key.scalar?.string == "sweep" } ?? false
         return Scenario(plan: plan!, warnings: diags.warnings, hasSweep: hasSweep)
@@ -87,8 +90,8 @@ public enum ScenarioLoader {
 
     // MARK: - Building
 
-    static func build(_ top: YAMLValue, text: String, file: String, diags: Diagnostics, seedOverride: UInt64?, replicatesOverride: Int?,
-                      memoryLimit: Double?) -> SimulationPlan? {
+    static func build(_ top: YAMLValue, text: String, file: String, diags: Diagnostics, seedOverride: UInt64?,
+                      replicatesOverride: Int?, memoryLimit: Double?) -> SimulationPlan? {
         guard let root = top.mapping(allowed: rootKeys) else { return nil }
         func required(_ key: String) -> YAMLValue? {
             if let v = root[key] { return v }
@@ -112,8 +115,13 @@ public enum ScenarioLoader {
                 if let s = t.scalarText, let span = Span(parsing: s) { tick = span }
                 else { t.fail("\"\(t.scalarText ?? "…")\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
             }
-            if let v = c["ticks"] { ticks = v.int(min: 1, max: Limits.maxTicks, unit: "ticks") ?? 0 } else { diags.report("missing required key 'ticks'", at: top.node, key: "clock.ticks") }
-            eventsPerTick = c["events_per_tick"]?.int(min: 1, max: Limits.maxEventsPerTick, unit: "events per tick") ?? 1000
+            if let v = c["ticks"] {
+                ticks = v.int(min: 1, max: Limits.maxTicks, unit: "ticks") ?? 0
+            } else {
+                diags.report("missing required key 'ticks'", at: top.node, key: "clock.ticks")
+            }
+            eventsPerTick = c["events_per_tick"]?.int(min: 1, max: Limits.maxEventsPerTick, unit: "events per tick")
+                ?? 1000
             if let s = c["start"] {
                 if let text = s.scalarText, let v = ISOTime.parse(Substring(text)) { start = v }
                 else { s.fail("\"\(s.scalarText ?? "…")\" is not a date", hint: "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") }
@@ -122,10 +130,11 @@ public enum ScenarioLoader {
             let run = Clock(tick: tick, ticks: max(ticks, 1), start: start)
             if ticks > 0, run.end.map({ $0 > Limits.latestTime }) ?? true {
                 let most = start > Limits.latestTime ? 0 : (Limits.latestTime - start) / tick.seconds
+                let fit = Limits.grouped(Int(min(most, Int64(Limits.maxTicks))))
                 (c["tick"] ?? c["ticks"])!.fail(
-                    "\(Limits.grouped(ticks)) ticks of \(tick) from \(ISOTime.format(start)) end after \(ISOTime.format(Limits.latestTime)), "
-                    + "the latest time Flywheel writes",
-                    hint: "at most \(Limits.grouped(Int(min(most, Int64(Limits.maxTicks))))) ticks of \(tick) fit; use a shorter tick or fewer ticks")
+                    "\(Limits.grouped(ticks)) ticks of \(tick) from \(ISOTime.format(start)) end after "
+                    + "\(ISOTime.format(Limits.latestTime)), the latest time Flywheel writes",
+                    hint: "at most \(fit) ticks of \(tick) fit; use a shorter tick or fewer ticks")
             }
         }
         var clock = Clock(tick: tick, ticks: max(ticks, 1), start: start)
@@ -134,8 +143,9 @@ public enum ScenarioLoader {
         let streamValue = required("stream")
         let replay = isReplay ? streamValue.flatMap { ReplayReader.read($0, clock: root["clock"], file: file) } : nil
         if let replay { clock = replay.clock; tick = clock.tick }
-        let stream = isReplay ? nil : streamValue.flatMap { StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick, seed: seed,
-                                                                           horizon: ticks) }
+        let stream = isReplay ? nil : streamValue.flatMap {
+            StreamSpec.read($0, tick: tick, eventsPerTick: eventsPerTick, seed: seed, horizon: ticks)
+        }
         let schema = stream?.generator.schema ?? replay?.source.schema
         if let schema, schema.isClassification {
             let at = isReplay ? labelNode(streamValue) : labelNode(streamValue, key: "params", inReplay: false)
@@ -147,14 +157,15 @@ public enum ScenarioLoader {
             let empty = scored.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
             if scored.count >= 20, empty * 10 > scored.count * 9 {
                 (labelNode(at, key: "tick") ?? at).warn(
-                    "\(Limits.grouped(empty)) of the \(Limits.grouped(scored.count)) scored ticks hold no row: the rows are spread thin "
-                    + "over the ticks (a timestamp far from the others?)",
+                    "\(Limits.grouped(empty)) of the \(Limits.grouped(scored.count)) scored ticks hold no row: "
+                    + "the rows are spread thin over the ticks (a timestamp far from the others?)",
                     hint: "check the first and last timestamps, or use a longer tick")
             }
         }
         // The run's length, when it is known (warnings about values longer than the run need it).
         let horizon: Int? = isReplay ? replay.map { $0.clock.ticks } : (ticks > 0 ? ticks : nil)
-        let totalEvents: Double? = replay.map { Double($0.source.rows) } ?? horizon.map { Double(eventsPerTick) * Double($0) }
+        let totalEvents: Double? = replay.map { Double($0.source.rows) }
+            ?? horizon.map { Double(eventsPerTick) * Double($0) }
 
         // Named regions (edge cases), which the gate and subpopulation drifts name.
         let edgeCases = root["edge_cases"].map { EdgeCaseReader.read($0, schema: schema) } ?? []
@@ -171,7 +182,8 @@ public enum ScenarioLoader {
             var lastConcept = stream?.baseConcept ?? 0
             for (i, d) in list.enumerated() {
                 if isReplay && !ReplayReader.checkDrift(d) { continue }
-                if let drift = DriftReader.read(d, index: i, tick: tick, horizon: Double(clock.ticks), horizonKnown: horizon != nil, schema: schema,
+                if let drift = DriftReader.read(d, index: i, tick: tick, horizon: Double(clock.ticks),
+                                                horizonKnown: horizon != nil, schema: schema,
                                                 conceptCount: stream?.generator.conceptCount, previousConcept: &lastConcept,
                                                 edgeCases: edgeCases, baseShare: baseShare) {
                     drifts.append(drift)
@@ -182,7 +194,9 @@ public enum ScenarioLoader {
         // Shared defaults for strategies.
         let classCount = schema?.classes.count ?? 2
         let modelDefault = root["model"].flatMap { ModelReader.read($0) } ?? (LogisticRegressionLearner() as any Learner)
-        let labelsDefault = root["labels"].flatMap { LabelsReader.read($0, tick: tick, base: LabelingPolicy(), horizon: horizon) } ?? LabelingPolicy()
+        let labelsDefault = root["labels"].flatMap {
+            LabelsReader.read($0, tick: tick, base: LabelingPolicy(), horizon: horizon)
+        } ?? LabelingPolicy()
         var costs = CostModel()
         if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
             func price(_ key: String) -> Double? { c[key]?.double(min: 0, max: Limits.maxCost) }
@@ -199,8 +213,9 @@ public enum ScenarioLoader {
             if list.isEmpty { root["strategies"]!.fail("list at least one strategy") }
             var seen: Set<String> = []
             for s in list {
-                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault,
-                                                  edgeCases: edgeCases, horizon: horizon, events: totalEvents) {
+                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault,
+                                                  labels: labelsDefault, edgeCases: edgeCases, horizon: horizon,
+                                                  events: totalEvents) {
                     if seen.contains(spec.name) { s.fail("two strategies are named '\(spec.name)'", hint: "strategy names must be unique") }
                     seen.insert(spec.name)
                     strategies.append(spec)
@@ -216,8 +231,9 @@ public enum ScenarioLoader {
             }
         }
         if let s = root["sweep"] {
-            SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"], tick: tick, schema: schema,
-                             seed: seed, model: modelDefault, labels: labelsDefault, edgeCases: edgeCases, horizon: horizon, events: totalEvents)
+            SweepReader.read(s, strategies: root["strategies"], reference: reference, modelNode: root["model"],
+                             tick: tick, schema: schema, seed: seed, model: modelDefault, labels: labelsDefault,
+                             edgeCases: edgeCases, horizon: horizon, events: totalEvents)
         }
         _ = classCount
         var tolerance = 10
@@ -225,7 +241,8 @@ public enum ScenarioLoader {
             if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) {
                 tolerance = max(1, Int(t.rounded(.up)))
                 if let horizon, t > Double(horizon) {
-                    d["tolerance"]!.warn("\(fmtTicks(t)) ticks is longer than the run's \(horizon): every alarm after a drift's start counts as its detection")
+                    d["tolerance"]!.warn("\(fmtTicks(t)) ticks is longer than the run's \(horizon): every alarm after "
+                                         + "a drift's start counts as its detection")
                 }
             }
         }
@@ -257,10 +274,13 @@ public enum ScenarioLoader {
         if let memoryLimit {
             func node(_ driver: MemoryEstimate.Driver) -> YAMLValue? {
                 switch driver {
-                case .ticks: return isReplay ? labelNode(streamValue, key: "tick") : labelNode(root["clock"], key: "ticks", inReplay: false)
+                case .ticks:
+                    return isReplay ? labelNode(streamValue, key: "tick")
+                                    : labelNode(root["clock"], key: "ticks", inReplay: false)
                 case .traffic:
                     if isReplay { return labelNode(streamValue, key: "numeric") }
-                    return labelNode(streamValue, key: "params", inReplay: false) ?? labelNode(root["clock"], key: "events_per_tick", inReplay: false)
+                    return labelNode(streamValue, key: "params", inReplay: false)
+                        ?? labelNode(root["clock"], key: "events_per_tick", inReplay: false)
                 case .warmup: return labelNode(streamValue, key: isReplay ? "warmup_ticks" : "warmup", inReplay: false)
                     ?? labelNode(root["clock"], key: "events_per_tick", inReplay: false)
                 case .strategy(let i):
@@ -270,7 +290,9 @@ public enum ScenarioLoader {
                 }
             }
             let estimate = MemoryEstimate(plan: plan)
-            if estimate.bytes > memoryLimit { (node(estimate.dominant.driver) ?? top).fail(memoryProblem(estimate, limit: memoryLimit)) }
+            if estimate.bytes > memoryLimit {
+                (node(estimate.dominant.driver) ?? top).fail(memoryProblem(estimate, limit: memoryLimit))
+            }
         }
         guard diags.errors.isEmpty else { return nil }
         return plan
@@ -303,10 +325,11 @@ public enum ScenarioLoader {
         let hint = numeric ? "the labels are numbers: if they measure a quantity, set label_kind: regression"
                            : "check that this is the label column"
         if classes.count > Limits.maxClasses {
-            v.fail(Limits.outOfRange("the label's \(Limits.grouped(classes.count)) classes", min: nil, max: Limits.maxClasses, unit: "classes"),
-                   hint: hint)
+            let written = "the label's \(Limits.grouped(classes.count)) classes"
+            v.fail(Limits.outOfRange(written, min: nil, max: Limits.maxClasses, unit: "classes"), hint: hint)
         } else if classes.count > Limits.warnClasses {
-            v.warn("the label has \(classes.count) classes: fitting a model gets slow beyond \(Limits.warnClasses)", hint: hint)
+            v.warn("the label has \(classes.count) classes: fitting a model gets slow beyond \(Limits.warnClasses)",
+                   hint: hint)
         }
     }
 }
@@ -349,13 +372,17 @@ struct StreamSpec {
             volume.growth = vol["growth"]?.double(min: -0.5, max: 1) ?? 0
             for x in vol["spikes"]?.sequence() ?? [] {
                 guard let t = x.wholeTicks(tick: tick) else { continue }
-                if horizon > 0, t >= horizon { x.warn("a spike at tick \(t) is after the run's \(horizon) ticks: it never happens") }
+                if horizon > 0, t >= horizon {
+                    x.warn("a spike at tick \(t) is after the run's \(horizon) ticks: it never happens")
+                }
                 volume.spikes.append(t)
             }
-            volume.spikeFactor = vol["spike_factor"]?.double(min: 0, max: Double(Limits.maxEventsPerTick), exclusiveMin: true) ?? 1
+            let spikeMax = Double(Limits.maxEventsPerTick)
+            volume.spikeFactor = vol["spike_factor"]?.double(min: 0, max: spikeMax, exclusiveMin: true) ?? 1
             let largest = volume.largest(ticks: horizon)
             if largest > Limits.maxEventsPerTick {
-                m["volume"]!.fail("the volume profile reaches about \(Limits.grouped(largest)) events in a tick within the run's \(horizon) ticks: "
+                m["volume"]!.fail("the volume profile reaches about \(Limits.grouped(largest)) events in a tick "
+                                  + "within the run's \(horizon) ticks: "
                                   + "at most \(Limits.grouped(Limits.maxEventsPerTick)) events per tick",
                                   hint: "lower growth, spike_factor or the events per tick")
             }

@@ -178,8 +178,8 @@ enum SweepReader {
                 let (_, errors, warnings) = trial(node)
                 // A value's own warnings (e.g. an interval longer than the run), at the value.
                 for w in warnings where w.keyPath == param.keyPath || (w.keyPath ?? "").hasPrefix(param.keyPath + ".") {
-                    gv.diagnostics.warn("\(templateName) with \(param.keyPath) = \(param.values[i]): \(w.message)", at: valueNode,
-                                        key: "\(gv.child(param.keyPath))[\(i)]", hint: w.hint)
+                    gv.diagnostics.warn("\(templateName) with \(param.keyPath) = \(param.values[i]): \(w.message)",
+                                        at: valueNode, key: "\(gv.child(param.keyPath))[\(i)]", hint: w.hint)
                 }
                 guard !errors.isEmpty else { continue }
                 ok = false
@@ -314,9 +314,12 @@ public enum SweepLoader {
     ///
     /// - Parameter memoryLimit: bytes the sweep may need: its estimate counts every cell, as the
     ///   sweep's outputs are built from all of them (nil: no limit).
-    public static func parse(_ text: String, file: String, memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> SweepScenario {
+    public static func parse(_ text: String, file: String,
+                             memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> SweepScenario {
         let box = SweepCollector()
-        let scenario = try SweepReader.$collector.withValue(box) { try ScenarioLoader.parse(text, file: file, memoryLimit: memoryLimit) }
+        let scenario = try SweepReader.$collector.withValue(box) {
+            try ScenarioLoader.parse(text, file: file, memoryLimit: memoryLimit)
+        }
         guard let sweep = box.spec else {
             throw FlywheelErrors([FlywheelError("this scenario has no sweep: section", at: SourceLocation(file: file, line: 1), key: "sweep",
                                                 hint: "add e.g. sweep: {strategy: weekly, grid: {trigger.every: [1d, 7d, 30d]}}")])
@@ -337,9 +340,11 @@ public enum SweepLoader {
         if let memoryLimit {
             let estimate = MemoryEstimate(plan: plan)
             if estimate.bytes > memoryLimit {
-                let line = try? Yams.compose(yaml: text)?.mapping?.first { $0.key.scalar?.string == "sweep" }?.key.mark?.line
-                throw FlywheelErrors([FlywheelError(ScenarioLoader.memoryProblem(estimate, limit: memoryLimit, of: "this sweep of \(sweep.cells.count) cells"),
-                                                    at: SourceLocation(file: file, line: line ?? 1), key: "sweep")],
+                let root = try? Yams.compose(yaml: text)
+                let line = root?.mapping?.first { $0.key.scalar?.string == "sweep" }?.key.mark?.line ?? 1
+                let what = "this sweep of \(sweep.cells.count) cells"
+                let message = ScenarioLoader.memoryProblem(estimate, limit: memoryLimit, of: what)
+                throw FlywheelErrors([FlywheelError(message, at: SourceLocation(file: file, line: line), key: "sweep")],
                                      warnings: scenario.warnings)
             }
         }

@@ -114,15 +114,20 @@ struct YAMLValue {
         return s
     }
 
-    /// A finite number in `[lo, hi]` (`(lo, hi]` with `exclusiveMin`); `unit` ends range messages.
-    func double(min lo: Double? = nil, max hi: Double? = nil, exclusiveMin: Bool = false, unit: String? = nil) -> Double? {
+    /// A finite number in `[lo, hi]` (`(lo, hi]` with `exclusiveMin`); `unit` ends range
+    /// messages.
+    func double(min lo: Double? = nil, max hi: Double? = nil, exclusiveMin: Bool = false,
+                unit: String? = nil) -> Double? {
         guard let s = scalarText, let v = Double(s.replacingOccurrences(of: "_", with: "")) else {
             fail("\"\(scalarText ?? "…")\" is not a number")
             return nil
         }
         guard v.isFinite else { fail("must be a finite number"); return nil }
         let u = unit.map { " \($0)" } ?? ""
-        if let lo, exclusiveMin ? v <= lo : v < lo { fail("\(s) is out of range: must be \(exclusiveMin ? ">" : "≥") \(num(lo))\(u)"); return nil }
+        if let lo, exclusiveMin ? v <= lo : v < lo {
+            fail("\(s) is out of range: must be \(exclusiveMin ? ">" : "≥") \(num(lo))\(u)")
+            return nil
+        }
         if let hi, v > hi { fail("\(s) is out of range: must be ≤ \(num(hi))\(u)"); return nil }
         return v
     }
@@ -139,7 +144,8 @@ struct YAMLValue {
         if value == nil, let d = Double(text), d.isFinite {
             guard d == d.rounded() else { fail("\(s) is not a whole number"); return nil }
             guard let v = Int(exactly: d) else {
-                fail(Limits.outOfRange(s, min: d < 0 ? lo ?? Int.min : nil, max: d > 0 ? hi ?? Int.max : nil, unit: unit))
+                let (low, high) = d < 0 ? (lo ?? Int.min, nil) : (nil, hi ?? Int.max)
+                fail(Limits.outOfRange(s, min: low, max: high, unit: unit))
                 return nil
             }
             value = v
@@ -167,14 +173,18 @@ struct YAMLValue {
     /// A duration in ticks: `7d`, `12h` (converted with the tick length) or a bare tick count,
     /// at most ``Limits/maxTicks`` ticks (the longest run).
     func duration(tick: Span, allowZero: Bool = true) -> Double? {
-        let range = "a duration must be at most \(Limits.grouped(Limits.maxTicks)) ticks, the longest run (here a tick is \(tick))"
+        let range = "a duration must be at most \(Limits.grouped(Limits.maxTicks)) ticks, the longest run "
+            + "(here a tick is \(tick))"
         guard let s = scalarText, let d = DurationSpec(parsing: s) else {
             let t = (scalarText ?? "").trimmingCharacters(in: .whitespaces)
-            if let unit = Span.units.first(where: { t.hasSuffix($0.suffix) }), let v = Double(t.dropLast(unit.suffix.count)),
-               v.isFinite, v > 0 {
+            if let unit = Span.units.first(where: { t.hasSuffix($0.suffix) }),
+               let v = Double(t.dropLast(unit.suffix.count)), v.isFinite, v > 0 {
                 let seconds = v * Double(unit.seconds)
-                if seconds != seconds.rounded() { fail("\(t) is not a whole number of seconds", hint: "use e.g. 90s rather than 1.5m") }
-                else { fail("\(t) is out of range: \(range)") }
+                if seconds != seconds.rounded() {
+                    fail("\(t) is not a whole number of seconds", hint: "use e.g. 90s rather than 1.5m")
+                } else {
+                    fail("\(t) is out of range: \(range)")
+                }
                 return nil
             }
             fail("\"\(scalarText ?? "…")\" is not a duration", hint: "use e.g. 7d, 12h, 30m, 2w, or a number of ticks")

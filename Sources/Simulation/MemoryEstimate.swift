@@ -65,15 +65,18 @@ public struct MemoryEstimate: Sendable {
         let eventBytes = 8 * d + 32
         var parts: [Part] = []
 
-        parts.append(Part(what: "per-tick series (\(Int(m)) metrics × \(Limits.grouped(Int(t))) ticks × \(Int(s)) strategies × \(Int(reps)) replicates)",
+        let runs = "\(Int(m)) metrics × \(MemoryEstimate.counted(t)) ticks × \(Int(s)) strategies × "
+            + "\(Int(reps)) replicates"
+        parts.append(Part(what: "per-tick series (\(runs))",
                           bytes: s * reps * t * (8 * m + 8) + streams * t * 16, driver: .ticks))
         let names = plan.strategies.reduce(0.0) { $0 + 52 + Double($1.name.utf8.count) }
         parts.append(Part(what: "metrics.csv", bytes: 2 * reps * t * m * names, driver: .ticks))
         let whole = streams * t * n * eventBytes
-        parts.append(Part(what: "traffic (\(Limits.grouped(Int(n))) events × \(Int(d)) features a tick)",
+        parts.append(Part(what: "traffic (\(MemoryEstimate.counted(n)) events × \(Int(d)) features a tick)",
                           bytes: min(whole, Double(chunkBytes)) + 2 * streams * n * eventBytes, driver: .traffic))
         let warm = Double(MemoryEstimate.warmupEvents(of: source))
-        parts.append(Part(what: "warm-up history (\(Limits.grouped(Int(warm))) events)", bytes: 3 * streams * warm * eventBytes, driver: .warmup))
+        parts.append(Part(what: "warm-up history (\(MemoryEstimate.counted(warm)) events)",
+                          bytes: 3 * streams * warm * eventBytes, driver: .warmup))
         let extra = plan.extraMetrics.isEmpty ? 0 : 8 + 16 * k
         parts.append(Part(what: "per-tick scratch of every run", bytes: s * reps * n * (41 + extra), driver: .traffic))
 
@@ -82,20 +85,25 @@ public struct MemoryEstimate: Sendable {
             let kept = MemoryEstimate.rowsKept(spec, ticks: t, largestTick: n)
             if kept > largestFit { (largestFit, largestStrategy) = (kept, i) }
             let bytes = reps * kept * (8 * d + 40) * 2
-            parts.append(Part(what: "labelled rows kept by '\(spec.name)' (\(Limits.grouped(Int(kept.rounded()))) rows a run)",
+            let rows = MemoryEstimate.counted(kept)
+            parts.append(Part(what: "labelled rows kept by '\(spec.name)' (\(rows) rows a run)",
                               bytes: bytes, driver: .strategy(i)))
         }
         let fits = min(Double(max(workers, 1)), s * reps)
-        parts.append(Part(what: "training sets (\(Int(fits)) fits at once)", bytes: fits * 2 * largestFit * (8 * d + 24),
-                          driver: .strategy(largestStrategy)))
+        parts.append(Part(what: "training sets (\(Int(fits)) fits at once)",
+                          bytes: fits * 2 * largestFit * (8 * d + 24), driver: .strategy(largestStrategy)))
         let learners = [plan.initialLearner] + plan.strategies.map(\.learner)
         if learners.contains(where: { ($0 as? LogisticRegressionLearner)?.solver == .newton }) {
             let p = (k - 1) * (d + 1)
-            parts.append(Part(what: "Newton's Hessian (\(Int(fits)) fits at once, \(Int(k)) classes × \(Int(d)) features)",
+            let size = "\(Int(fits)) fits at once, \(Int(k)) classes, \(Int(d)) features"
+            parts.append(Part(what: "Newton's Hessian (\(size))",
                               bytes: fits * 3 * 8 * p * p, driver: .model))
         }
         self.parts = parts
     }
+
+    /// A count for the message, grouped by thousands (and safe for any size).
+    private static func counted(_ x: Double) -> String { Limits.grouped(Int(min(max(x, 0), 9e18).rounded())) }
 
     /// Labelled rows a run of `spec` keeps at most.
     static func rowsKept(_ spec: StrategySpec, ticks t: Double, largestTick n: Double) -> Double {

@@ -70,8 +70,12 @@ struct DatasetDescribeCommand: ParsableCommand {
 
     func run() throws {
         try exitingOnError {
-            print(try queryTime.applying { try DatasetReport.describe(file: file, label: label, timestamp: timestamp, timestampFormat: timestampFormat,
-                                             tick: tick, delimiter: delimiter, table: table, query: query, json: json) }, terminator: "")
+            let text = try queryTime.applying {
+                try DatasetReport.describe(file: file, label: label, timestamp: timestamp,
+                                           timestampFormat: timestampFormat, tick: tick, delimiter: delimiter,
+                                           table: table, query: query, json: json)
+            }
+            print(text, terminator: "")
         }
     }
 }

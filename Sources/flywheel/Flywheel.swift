@@ -68,9 +68,9 @@ struct DataHomeOption: ParsableArguments {
 /// `--memory-limit GIB`: the memory a run may need (its estimate is checked before anything is
 /// allocated), for run, sweep, traffic and validate.
 struct MemoryLimitOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("GiB a run may need (default: half of this machine's memory, or of its container's limit). "
-                                             + "A scenario whose estimated memory is larger is refused with the estimate.",
-                                             valueName: "GiB"))
+    @Option(name: .long, help: ArgumentHelp("GiB a run may need (default: half of this machine's memory, or of its "
+                                             + "container's limit). A scenario whose estimated memory is larger is "
+                                             + "refused with the estimate.", valueName: "GiB"))
     var memoryLimit: Double?
 
     /// The limit in bytes.

@@ -45,7 +45,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         dataHome.apply()
-        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes, quiet: execution.quiet)
+        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes,
+                                      quiet: execution.quiet)
         let dir = out ?? "results/\(loaded.name)"
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
@@ -77,17 +78,20 @@ struct RunCommand: ParsableCommand {
 
 /// Loads a scenario file, or the built-in quickstart without one; a scenario with problems prints
 /// them all and exits with status 2. Warnings go to standard error (unless `quiet`).
-func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memoryLimit: Double?, quiet: Bool = false) throws -> Scenarios.Scenario {
+func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memoryLimit: Double?,
+                  quiet: Bool = false) throws -> Scenarios.Scenario {
     do {
         let loaded: Scenarios.Scenario
         if let path {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read scenario file '\(path)'")
             }
-            loaded = try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates, memoryLimit: memoryLimit)
+            loaded = try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates,
+                                              memoryLimit: memoryLimit)
         } else {
             loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
-                                              seedOverride: seed, replicatesOverride: replicates, memoryLimit: memoryLimit)
+                                              seedOverride: seed, replicatesOverride: replicates,
+                                              memoryLimit: memoryLimit)
         }
         if !quiet { printWarnings(loaded.warnings) }
         return loaded

@@ -36,8 +36,11 @@ struct ValidateCommand: ParsableCommand {
                     // A sweep's estimate counts its cells.
                     if s.hasSweep { _ = try SweepLoader.load(path: file, memoryLimit: memory.bytes) }
                     printWarnings(s.warnings)
-                    print("\(file): ok (\(s.name): \(s.plan.strategies.count) strategies, \(s.plan.manifest.clock.ticks) ticks, "
-                          + "\(s.plan.manifest.replicates) replicates\(s.warnings.isEmpty ? "" : ", \(s.warnings.count) warning\(s.warnings.count == 1 ? "" : "s")"))")
+                    let n = s.warnings.count
+                    let warned = n == 0 ? "" : ", \(n) warning\(n == 1 ? "" : "s")"
+                    let m = s.plan.manifest
+                    print("\(file): ok (\(s.name): \(s.plan.strategies.count) strategies, \(m.clock.ticks) ticks, "
+                          + "\(m.replicates) replicates\(warned))")
                 }
             } catch let e as FlywheelErrors {
                 bad += 1
@@ -53,11 +56,14 @@ struct ValidateCommand: ParsableCommand {
 /// `--query-time-limit SECONDS` for the commands that only read a replayed SQLite source to
 /// check or describe it (validate, dataset describe): a query that runs longer is stopped.
 struct QueryTimeLimitOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Seconds one pass over an SQLite table or query may take (default: 60).", valueName: "SECONDS"))
+    @Option(name: .long, help: ArgumentHelp("Seconds one pass over an SQLite table or query may take (default: 60).",
+                                            valueName: "SECONDS"))
     var queryTimeLimit: Double = 60
 
     func validate() throws {
-        if !(queryTimeLimit > 0 && queryTimeLimit.isFinite) { throw ValidationError("--query-time-limit must be a positive number of seconds") }
+        if !(queryTimeLimit > 0 && queryTimeLimit.isFinite) {
+            throw ValidationError("--query-time-limit must be a positive number of seconds")
+        }
     }
 
     /// Runs `body` with the limit bound for every SQLite source it opens.

@@ -40,7 +40,8 @@ struct SQLiteHostile {
         }
         // The same query with a bound runs under the same limit.
         let bounded = ReplayMapping(path: db, label: "y", numeric: ["x"], tick: .rows(100),
-                                    query: "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000) SELECT n AS x, n % 2 AS y FROM c")
+                                    query: "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c "
+                                        + "WHERE n < 1000) SELECT n AS x, n % 2 AS y FROM c")
         let ticks = try ReplayReader.withQueryTimeLimit(30) { try drain(ReplayOpener.files.replay(bounded)) }
         #expect(ticks.count == 10)
     }
@@ -49,7 +50,8 @@ struct SQLiteHostile {
         let scratch = try Scratch()
         let fifo = scratch.path("pipe.sqlite")
         #expect(mkfifo(fifo, 0o600) == 0)
-        let e = flywheelError { _ = try ReplayOpener.files.replay(ReplayMapping(path: fifo, label: "y", numeric: ["x"], tick: .rows(1), table: "t")) }
+        let m = ReplayMapping(path: fifo, label: "y", numeric: ["x"], tick: .rows(1), table: "t")
+        let e = flywheelError { _ = try ReplayOpener.files.replay(m) }
         #expect(e?.keyPath == "path")
         #expect(e?.message.contains("FIFO") == true)
         #expect(throws: FlywheelError.self) { _ = try SQLiteRows(path: fifo, table: "t") }

@@ -29,7 +29,8 @@ struct HostileTextTests {
             var text = ""
             for k in 0..<length { text.append(alphabet[Int((state >> UInt64(k % 50)) % UInt64(alphabet.count))]) }
             let width = Double(state % 200)
-            #expect(truncated(text, maxWidth: width, fontSize: 11) == referenceTruncated(text, maxWidth: width, fontSize: 11), "\(text) in \(width)")
+            let expected = referenceTruncated(text, maxWidth: width, fontSize: 11)
+            #expect(truncated(text, maxWidth: width, fontSize: 11) == expected, "\(text) in \(width)")
         }
     }
 
@@ -40,7 +41,8 @@ struct HostileTextTests {
         #expect(t.hasSuffix("…"))
         #expect(textWidth(t, fontSize: 16) <= 900)
         #expect(long.hasPrefix(t.dropLast()))
-        let svg = ScatterChart(title: long, xLabel: "cost", yLabel: "accuracy", points: [.init(label: long, x: 1, y: 0.5)]).svg()
+        let point = ScatterChart.Point(label: long, x: 1, y: 0.5)
+        let svg = ScatterChart(title: long, xLabel: "cost", yLabel: "accuracy", points: [point]).svg()
         // The visible title and the point label are cut; only the document's <title> keeps it whole.
         #expect(svg.contains("…</text>"))
         #expect(svg.components(separatedBy: long).count - 1 == 1)
@@ -48,7 +50,8 @@ struct HostileTextTests {
 
     @Test("costs far beyond the axis still place every label")
     func astronomicalCosts() {
-        let points = (0..<6).map { ScatterChart.Point(label: "s\($0)", x: 1e300 * Double($0 + 1), y: 0.5 + 0.05 * Double($0)) }
+        let points = (0..<6).map { ScatterChart.Point(label: "s\($0)", x: 1e300 * Double($0 + 1),
+                                                      y: 0.5 + 0.05 * Double($0)) }
             + [.init(label: "cheap", x: 1, y: 0.4)]
         let svg = ScatterChart(title: "extreme", xLabel: "cost", yLabel: "accuracy", points: points).svg()
         #expect(svg.components(separatedBy: "class=\"point-label\"").count - 1 == points.count)

@@ -106,7 +106,8 @@ public enum GeneratorCatalog {
             let product: Double, formula: String
             switch info.name {
             case "hyperplane":
-                product = v("features", HyperplaneGenerator.Defaults.features) * v("concepts", HyperplaneGenerator.Defaults.concepts)
+                typealias D = HyperplaneGenerator.Defaults
+                product = v("features", D.features) * v("concepts", D.concepts)
                 formula = "features × concepts"
             case "rbf":
                 typealias D = RandomRBFGenerator.Defaults
@@ -125,9 +126,11 @@ public enum GeneratorCatalog {
                 throw FlywheelError("\(info.name): classes is \(k), at most \(Limits.maxClasses)", key: "classes")
             }
             if product > Parameters.maxModelSize {
-                let key = ["features", "centroids", "classes", "concepts", "irrelevant"].first { values[$0] != nil } ?? "features"
+                let sizes = ["features", "centroids", "classes", "concepts", "irrelevant"]
+                let key = sizes.first { values[$0] != nil } ?? "features"
                 throw FlywheelError("\(info.name): \(formula) is \(Limits.grouped(Int(Swift.min(product, 9e18)))), "
-                                    + "at most \(Limits.grouped(Int(Parameters.maxModelSize))) (the concepts' model is built up front)",
+                                    + "at most \(Limits.grouped(Int(Parameters.maxModelSize))) "
+                                    + "(the concepts' model is built up front)",
                                     key: key, hint: "use fewer features or concepts")
             }
         }

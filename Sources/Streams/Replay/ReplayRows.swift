@@ -153,7 +153,8 @@ public enum RegularFile {
     public static func check(_ path: String, what: String) throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw FlywheelError("no such file: \(path)", key: "path", hint: "check the path; relative paths are taken from the working directory")
+            throw FlywheelError("no such file: \(path)", key: "path",
+                                hint: "check the path; relative paths are taken from the working directory")
         }
         let type = st.st_mode & S_IFMT
         guard type != S_IFREG else { return }

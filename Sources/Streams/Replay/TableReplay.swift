@@ -204,9 +204,11 @@ public final class TableReplay {
                 tickCount = maxTime >= o ? Int((maxTime - o) / span.seconds) + 1 : nil
                 if let n = tickCount, n > Limits.maxTicks {
                     sorter?.removeFiles()
-                    throw rows.error("the rows span \(Limits.grouped(n)) ticks of \(span), from \(ISOTime.format(minTime)) to \(ISOTime.format(maxTime)): "
+                    let (first, last) = (ISOTime.format(minTime), ISOTime.format(maxTime))
+                    throw rows.error("the rows span \(Limits.grouped(n)) ticks of \(span), from \(first) to \(last): "
                                      + "at most \(Limits.grouped(Limits.maxTicks)) ticks", row: nil, key: "tick",
-                                     hint: "use a longer tick, or remove the rows whose timestamps lie far from the others")
+                                     hint: "use a longer tick, or remove the rows whose timestamps lie far "
+                                         + "from the others")
                 }
             }
             if let sorter { try sorter.finish() }

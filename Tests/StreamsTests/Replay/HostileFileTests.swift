@@ -25,7 +25,8 @@ struct HostileFileTests {
         let t = try TempFolder()
         let p = try t.write("a.csv", "x,y\n1,2.5\n2,inf\n")
         do {
-            let r = try TableReplay(mapping: ReplayMapping(path: p, label: "y", labelKind: .regression, numeric: ["x"], tick: .rows(1)))
+            let r = try TableReplay(mapping: ReplayMapping(path: p, label: "y", labelKind: .regression,
+                                                           numeric: ["x"], tick: .rows(1)))
             while try r.nextTick() != nil {}
             Issue.record("an infinite label was accepted")
         } catch let e as FlywheelError {
@@ -63,9 +64,11 @@ struct HostileFileTests {
 
     @Test func rowsSpanningMoreTicksThanARunCanHaveAreRefusedWithTheSpan() throws {
         let t = try TempFolder()
-        let p = try t.write("a.csv", "t,x,y\n0001-01-01T00:00:00,1,a\n2024-01-01T00:00:00,2,b\n2024-01-01T00:00:01,3,a\n")
+        let p = try t.write("a.csv",
+                            "t,x,y\n0001-01-01T00:00:00,1,a\n2024-01-01T00:00:00,2,b\n2024-01-01T00:00:01,3,a\n")
         do {
-            _ = try TableReplay(mapping: ReplayMapping(path: p, timestamp: "t", label: "y", numeric: ["x"], tick: .span(Span(seconds: 1))))
+            _ = try TableReplay(mapping: ReplayMapping(path: p, timestamp: "t", label: "y", numeric: ["x"],
+                                                       tick: .span(Span(seconds: 1))))
             Issue.record("63 billion ticks were accepted")
         } catch let e as FlywheelError {
             #expect(e.keyPath == "tick")
