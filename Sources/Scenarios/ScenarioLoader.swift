@@ -83,6 +83,11 @@ public enum ScenarioLoader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let ctx = context.map { "\($0.text) " } ?? ""
             return FlywheelError("malformed YAML: \(ctx)\(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\(YAMLValue.shortened($0))'" }.joined(separator: ", ")
+            return FlywheelError("the key \(keys) is given more than once in this mapping",
+                                 at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                                 hint: "each key may appear once in a mapping")
         default:
             return FlywheelError("malformed YAML: \(e)", at: SourceLocation(file: file, line: 1))
         }
@@ -113,7 +118,7 @@ public enum ScenarioLoader {
         if !isReplay, let c = required("clock")?.mapping(allowed: ["tick", "ticks", "events_per_tick", "start"]) {
             if let t = c["tick"] {
                 if let s = t.scalarText, let span = Span(parsing: s) { tick = span }
-                else { t.fail("\"\(t.scalarText ?? "…")\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
+                else { t.fail("\"\(t.written)\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
             }
             if let v = c["ticks"] {
                 ticks = v.int(min: 1, max: Limits.maxTicks, unit: "ticks") ?? 0
@@ -124,7 +129,7 @@ public enum ScenarioLoader {
                 ?? 1000
             if let s = c["start"] {
                 if let text = s.scalarText, let v = ISOTime.parse(Substring(text)) { start = v }
-                else { s.fail("\"\(s.scalarText ?? "…")\" is not a date", hint: "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") }
+                else { s.fail("\"\(s.written)\" is not a date", hint: "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") }
             }
             // Every tick's time must be writable: start + ticks × tick within four-digit years.
             let run = Clock(tick: tick, ticks: max(ticks, 1), start: start)

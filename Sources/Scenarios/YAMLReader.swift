@@ -66,6 +66,10 @@ struct YAMLValue {
     func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     var scalarText: String? { node.scalar?.string }
+    /// The value as written, shortened for a message: a 10,000-character value is not repeated whole.
+    var written: String { YAMLValue.shortened(scalarText ?? "…") }
+
+    static func shortened(_ s: String) -> String { s.count > 60 ? String(s.prefix(57)) + "…" : s }
     var isMapping: Bool { node.mapping != nil }
     var isSequence: Bool { node.sequence != nil }
     var isNull: Bool { if let s = node.scalar { return s.tag == .implicit && (s.string == "~" || s.string == "null" || s.string.isEmpty) && s.style == .plain } else { return false } }
@@ -119,16 +123,16 @@ struct YAMLValue {
     func double(min lo: Double? = nil, max hi: Double? = nil, exclusiveMin: Bool = false,
                 unit: String? = nil) -> Double? {
         guard let s = scalarText, let v = Double(s.replacingOccurrences(of: "_", with: "")) else {
-            fail("\"\(scalarText ?? "…")\" is not a number")
+            fail("\"\(written)\" is not a number")
             return nil
         }
         guard v.isFinite else { fail("must be a finite number"); return nil }
         let u = unit.map { " \($0)" } ?? ""
         if let lo, exclusiveMin ? v <= lo : v < lo {
-            fail("\(s) is out of range: must be \(exclusiveMin ? ">" : "≥") \(num(lo))\(u)")
+            fail("\(written) is out of range: must be \(exclusiveMin ? ">" : "≥") \(num(lo))\(u)")
             return nil
         }
-        if let hi, v > hi { fail("\(s) is out of range: must be ≤ \(num(hi))\(u)"); return nil }
+        if let hi, v > hi { fail("\(written) is out of range: must be ≤ \(num(hi))\(u)"); return nil }
         return v
     }
 
@@ -142,20 +146,20 @@ struct YAMLValue {
         let text = s.replacingOccurrences(of: "_", with: "")
         var value = Int(text)
         if value == nil, let d = Double(text), d.isFinite {
-            guard d == d.rounded() else { fail("\(s) is not a whole number"); return nil }
+            guard d == d.rounded() else { fail("\(written) is not a whole number"); return nil }
             guard let v = Int(exactly: d) else {
                 let (low, high) = d < 0 ? (lo ?? Int.min, nil) : (nil, hi ?? Int.max)
-                fail(Limits.outOfRange(s, min: low, max: high, unit: unit))
+                fail(Limits.outOfRange(written, min: low, max: high, unit: unit))
                 return nil
             }
             value = v
         }
         guard let v = value else {
-            fail("\"\(s)\" is not a whole number")
+            fail("\"\(written)\" is not a whole number")
             return nil
         }
-        if let lo, v < lo { fail(Limits.outOfRange(s, min: lo, max: nil, unit: unit)); return nil }
-        if let hi, v > hi { fail(Limits.outOfRange(s, min: nil, max: hi, unit: unit)); return nil }
+        if let lo, v < lo { fail(Limits.outOfRange(written, min: lo, max: nil, unit: unit)); return nil }
+        if let hi, v > hi { fail(Limits.outOfRange(written, min: nil, max: hi, unit: unit)); return nil }
         return v
     }
 
@@ -176,7 +180,7 @@ struct YAMLValue {
         let range = "a duration must be at most \(Limits.grouped(Limits.maxTicks)) ticks, the longest run "
             + "(here a tick is \(tick))"
         guard let s = scalarText, let d = DurationSpec(parsing: s) else {
-            let t = (scalarText ?? "").trimmingCharacters(in: .whitespaces)
+            let t = YAMLValue.shortened((scalarText ?? "").trimmingCharacters(in: .whitespaces))
             if let unit = Span.units.first(where: { t.hasSuffix($0.suffix) }),
                let v = Double(t.dropLast(unit.suffix.count)), v.isFinite, v > 0 {
                 let seconds = v * Double(unit.seconds)
@@ -187,13 +191,13 @@ struct YAMLValue {
                 }
                 return nil
             }
-            fail("\"\(scalarText ?? "…")\" is not a duration", hint: "use e.g. 7d, 12h, 30m, 2w, or a number of ticks")
+            fail("\"\(written)\" is not a duration", hint: "use e.g. 7d, 12h, 30m, 2w, or a number of ticks")
             return nil
         }
         let ticks = d.ticks(per: tick)
         if !allowZero && ticks <= 0 { fail("must be longer than zero"); return nil }
         if ticks > Double(Limits.maxTicks) {
-            var shown = s.trimmingCharacters(in: .whitespaces)
+            var shown = YAMLValue.shortened(s.trimmingCharacters(in: .whitespaces))
             if case .span = d { shown += " (\(num(ticks)) ticks)" }
             fail("\(shown) is out of range: \(range)")
             return nil
@@ -212,7 +216,7 @@ struct YAMLValue {
         guard let s = string() else { return nil }
         guard choices.contains(s) else {
             let hint = nearest(s, in: choices).map { "did you mean '\($0)'?" } ?? "choose one of \(choices.joined(separator: ", "))"
-            fail("'\(s)' is not one of \(choices.joined(separator: ", "))", hint: hint)
+            fail("'\(written)' is not one of \(choices.joined(separator: ", "))", hint: hint)
             return nil
         }
         return s

@@ -175,6 +175,18 @@ func scenario(clock: String = "{tick: 1d, ticks: 30, events_per_tick: 100}", str
         #expect(names.at("drifts[0].name", line: 11)?.message == "a name must not be empty", "\(names.errors)")
     }
 
+    @Test func aDuplicatedKeyAndAHugeValueGiveShortMessagesWithTheirLines() {
+        let dup = findings(scenario(extra: "labels: {coverage: 1}"))
+        #expect(dup.errors.count == 1)
+        #expect(dup.errors.first?.message.contains("the key 'labels' is given more than once") == true, "\(dup.errors)")
+        #expect(dup.errors.first?.location?.line == 5)
+        let huge = String(repeating: "x", count: 10_000)
+        let f = findings(scenario(clock: "{tick: 1d, ticks: \(huge), events_per_tick: 100}"))
+        let e = f.at("clock.ticks", line: 3)
+        #expect(e?.message.hasSuffix("…\" is not a whole number") == true, "\(f.errors)")
+        #expect((e?.message.count ?? .max) < 100)
+    }
+
     @Test func customYAMLTagsAreRefusedAndCoreOnesAccepted() {
         let f = findings(scenario(labels: "{coverage: !!binary aGVsbG8=, delay: !foo 1d}",
                                   extra: "replicates: !!int 2"))
