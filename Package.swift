@@ -46,9 +46,12 @@ let package = Package(
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "FlywheelCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Simulation", "FlywheelCore"]),
+        // Depends on the executable so that SwiftPM builds it: the mutation fuzz test runs it as a child process.
         .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore",
-                                                      "Streams", "SQLiteReplay", .product(name: "GRDB", package: "GRDB.swift")],
+                                                      "Streams", "SQLiteReplay", "flywheel",
+                                                      .product(name: "GRDB", package: "GRDB.swift"),
+                                                      .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         // Runs the real `flywheel` executable (built through this dependency) against malicious

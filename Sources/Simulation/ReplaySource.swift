@@ -110,6 +110,12 @@ public struct ReplaySource: TrafficSource {
         while let (_, start, batch) = try replay.nextTick() {
             counts.append(batch.count)
             starts.append(start)
+            guard counts.count <= Limits.maxTicks else {
+                throw FlywheelError("the file holds more than \(Limits.grouped(Limits.maxTicks)) ticks of "
+                                    + "\(mapping.tick), the longest run", key: "tick",
+                                    hint: "use a longer tick, or remove the rows whose timestamps lie far "
+                                        + "from the others")
+            }
         }
         self.mapping = mapping
         self.opener = opener

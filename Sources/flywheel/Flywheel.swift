@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlywheelCore
 import Foundation
+import Scenarios
 import Simulation
 import Storage
 
@@ -73,6 +74,29 @@ struct DataHomeOption: ParsableArguments {
     func apply() {
         if let data { setenv("FLYWHEEL_DATA", data, 1) }
     }
+}
+
+/// `--memory-limit GIB`: the memory a run may need (its estimate is checked before anything is
+/// allocated), for run, sweep, traffic and validate.
+struct MemoryLimitOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("GiB a run may need (default: half of this machine's memory, or of its "
+                                             + "container's limit). A scenario whose estimated memory is larger is "
+                                             + "refused with the estimate.", valueName: "GiB"))
+    var memoryLimit: Double?
+
+    /// The limit in bytes.
+    var bytes: Double { memoryLimit.map { $0 * Double(1 << 30) } ?? MemoryEstimate.defaultLimit }
+
+    func validate() throws {
+        if let memoryLimit, !(memoryLimit > 0 && memoryLimit.isFinite) {
+            throw ValidationError("--memory-limit must be a positive number of GiB")
+        }
+    }
+}
+
+/// Prints a scenario's warnings on standard error.
+func printWarnings(_ warnings: [FlywheelError]) {
+    if !warnings.isEmpty { printError(FlywheelErrors([], warnings: warnings).warningDescription) }
 }
 
 /// `--threads` and `--quiet`, shared by the commands that simulate.

@@ -48,14 +48,16 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func validate() throws {
-        if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
+        if let replicates, let problem = ScenarioLoader.replicatesProblem(replicates) { throw ValidationError(problem) }
     }
 
     @OptionGroup var dataHome: DataHomeOption
+    @OptionGroup var memory: MemoryLimitOption
 
     func run() throws {
         dataHome.apply()
-        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates)
+        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes,
+                                      quiet: execution.quiet)
         let dir = try out ?? defaultFolder(loaded.name)
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
@@ -87,19 +89,27 @@ struct RunCommand: ParsableCommand {
 }
 
 /// Loads a scenario file, or the built-in quickstart without one; a scenario with problems prints
-/// them all and exits with status 2.
-func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil) throws -> Scenarios.Scenario {
+/// them all and exits with status 2. Warnings go to standard error (unless `quiet`).
+func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memoryLimit: Double?,
+                  quiet: Bool = false) throws -> Scenarios.Scenario {
     do {
+        let loaded: Scenarios.Scenario
         if let path {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read scenario file '\(path)'")
             }
-            return try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates)
+            loaded = try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates,
+                                              memoryLimit: memoryLimit)
+        } else {
+            loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
+                                              seedOverride: seed, replicatesOverride: replicates,
+                                              memoryLimit: memoryLimit)
         }
-        return try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
-                                        seedOverride: seed, replicatesOverride: replicates)
+        if !quiet { printWarnings(loaded.warnings) }
+        return loaded
     } catch let e as FlywheelErrors {
         printError(e.description)
+        printWarnings(e.warnings)
         throw ExitCode(2)
     }
 }

@@ -47,14 +47,17 @@ struct SweepCommand: ParsableCommand {
     }
 
     @OptionGroup var dataHome: DataHomeOption
+    @OptionGroup var memory: MemoryLimitOption
 
     func run() throws {
         dataHome.apply()
         let loaded: SweepScenario
-        do { loaded = try SweepLoader.load(path: scenario) } catch let e as FlywheelErrors {
+        do { loaded = try SweepLoader.load(path: scenario, memoryLimit: memory.bytes) } catch let e as FlywheelErrors {
             printError(e.description)
+            printWarnings(e.warnings)
             throw ExitCode(2)
         }
+        if !execution.quiet { printWarnings(loaded.scenario.warnings) }
         let part = try shard.map { try SweepShard(parsing: $0) }
         let suffix = part.map { "-sweep-shard-\($0.index)-of-\($0.count)" } ?? "-sweep"
         let dir = try out ?? defaultFolder(loaded.name, suffix: suffix)

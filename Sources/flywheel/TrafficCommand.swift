@@ -51,6 +51,7 @@ struct TrafficCommand: ParsableCommand {
     var force = false
 
     @OptionGroup var dataHome: DataHomeOption
+    @OptionGroup var memory: MemoryLimitOption
 
     /// A tick given as a number of ticks or a duration, which must come to a whole tick.
     static func tick(_ text: String?, option: String, span: Span) throws -> Int? {
@@ -86,7 +87,7 @@ struct TrafficCommand: ParsableCommand {
 
     func run() throws {
         dataHome.apply()
-        let loaded = try loadScenario(scenario, seed: seed)
+        let loaded = try loadScenario(scenario, seed: seed, memoryLimit: memory.bytes)
         let span = loaded.plan.manifest.clock.tick
         let first = try Self.tick(from, option: "--from", span: span) ?? 0
         let last = try Self.tick(to, option: "--to", span: span)

@@ -31,6 +31,10 @@ public enum DetectorCatalog {
         func whole(_ key: String, _ fallback: Int) throws -> Int {
             guard let v = parameters[key] else { return fallback }
             guard let i = wholeNumber(v) else { throw FlywheelError("\(name): \(key) must be a whole number, got \(v)", key: key) }
+            // Windows and counts are held in memory: at most Limits.maxTicks, like every count of a run.
+            guard abs(i) <= Limits.maxTicks else {
+                throw FlywheelError("\(name): \(key) is \(i), out of range: must be ≤ \(Limits.maxTicks)", key: key)
+            }
             return i
         }
         func flag(_ key: String) throws -> Bool {

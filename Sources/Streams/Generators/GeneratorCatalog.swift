@@ -24,6 +24,7 @@ public enum GeneratorCatalog {
                                 hint: suggestion(for: name, among: names) + "valid generators: \(names.joined(separator: ", "))")
         }
         let p = try Parameters(info: info, values: parameters)
+        try p.checkSize()
         switch name {
         case "sea":
             return SEAGenerator()
@@ -91,6 +92,47 @@ public enum GeneratorCatalog {
                 throw FlywheelError("\(info.name): \(name) must be a whole number, got \(v)", key: name)
             }
             return Int(v)
+        }
+
+        /// The most numbers a generator's concepts may hold (80 MB): their weight vectors,
+        /// centroids or class means are built when the scenario is read.
+        static let maxModelSize = 10_000_000.0
+
+        /// Refuses sizes whose concept model could not be allocated, before it is: features ×
+        /// concepts (hyperplane), centroids × (features + 3) × concepts (rbf), classes × features
+        /// × concepts (gaussian), and more than `Limits.maxClasses` classes.
+        func checkSize() throws {
+            func v(_ name: String, _ fallback: Int) -> Double { Swift.max(values[name] ?? Double(fallback), 0) }
+            let product: Double, formula: String
+            switch info.name {
+            case "hyperplane":
+                typealias D = HyperplaneGenerator.Defaults
+                product = v("features", D.features) * v("concepts", D.concepts)
+                formula = "features × concepts"
+            case "rbf":
+                typealias D = RandomRBFGenerator.Defaults
+                product = v("centroids", D.centroids) * (v("features", D.features) + 3) * v("concepts", D.concepts)
+                formula = "centroids × (features + 3) × concepts"
+            case "gaussian":
+                typealias D = GaussianMixtureGenerator.Defaults
+                product = v("classes", D.classes) * v("features", D.features) * v("concepts", D.concepts)
+                formula = "classes × features × concepts"
+            case "sine":
+                product = v("irrelevant", 0)
+                formula = "irrelevant"
+            default: return
+            }
+            if let k = values["classes"], k > Double(Limits.maxClasses) {
+                throw FlywheelError("\(info.name): classes is \(k), at most \(Limits.maxClasses)", key: "classes")
+            }
+            if product > Parameters.maxModelSize {
+                let sizes = ["features", "centroids", "classes", "concepts", "irrelevant"]
+                let key = sizes.first { values[$0] != nil } ?? "features"
+                throw FlywheelError("\(info.name): \(formula) is \(Limits.grouped(Int(Swift.min(product, 9e18)))), "
+                                    + "at most \(Limits.grouped(Int(Parameters.maxModelSize))) "
+                                    + "(the concepts' model is built up front)",
+                                    key: key, hint: "use fewer features or concepts")
+            }
         }
 
         func optionalInt(_ name: String) throws -> Int? {
