@@ -65,6 +65,12 @@ p = np.where(np.arange(N) < N // 2, 0.2, 0.4)
 EOF
 fi
 
+# The peers' prequential stream as rows (River's own draws), for the Hoeffding tree on the same rows.
+if [ ! -s "$DATA/sea_prequential_$N.csv" ]; then
+    log "writing the peers' SEA stream ($N rows, River's draws)"
+    "$PY" "$HERE/peer_river_sea_csv.py" "$N" "$DATA/sea_prequential_$N.csv" "$PEERS"
+fi
+
 # Elec2 repeated N times, the timestamps continued every 30 minutes (x10 for the replay rows;
 # x1, x10 and x100 for the whole-run memory rows).
 elec2x() {  # copies
@@ -117,12 +123,14 @@ if [ "${SKIP_PEERS:-0}" != 1 ]; then
     peer river-stream "$PY" b0_river_stream_only.py "$N"
     peer river-logreg "$PY" b_river_prequential.py logreg "$N"
     peer river-gnb "$PY" b_river_prequential.py gnb "$N"
+    peer river-hoeffding "$PY" b_river_prequential.py hoeffding "$N"
     peer river-adwin "$PY" b3_adwin.py 10000000
     peer numpy-b4 "$PY" b4_periodic_retrain.py --dump-csv "$DATA/b4.csv.gz"
     peer river-iter-csv "$PY" "$HERE/peer_river_iter_csv.py" "$DATA/elec2x10.csv"
     peer river-generators "$PY" "$HERE/peer_river_generators.py" "$GEN_N"
     if [ "$HAVE_MOA" = 1 ]; then
         peer moa-nb "$MOA_PY" b_capymoa_prequential.py nb "$N"
+        peer moa-ht "$MOA_PY" b_capymoa_prequential.py ht "$N"
     fi
 fi
 if [ ! -s "$DATA/b4.csv" ]; then
@@ -135,7 +143,7 @@ log "flywheel-bench (median of $REPS)"
 ORACLE_ARGS=()
 [ -f "$ORACLE" ] && ORACLE_ARGS=(--b4-oracle "$ORACLE")
 $NICE "$BENCH" --reps "$REPS" --threads "$THREADS" --adwin-bits "$DATA/adwin_bits_10M.u8" \
-    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --replay-csv "$DATA/elec2x10.csv" --replay-sqlite "$DATA/elec2x10.sqlite" | tee "$OUT/flywheel.jsonl" >&2
+    --b4-csv "$DATA/b4.csv" "${ORACLE_ARGS[@]}" --hoeffding-csv "$DATA/sea_prequential_$N.csv" --replay-csv "$DATA/elec2x10.csv" --replay-sqlite "$DATA/elec2x10.sqlite" | tee "$OUT/flywheel.jsonl" >&2
 # Whole runs on replayed files of growing size, one process each (peak memory is per process).
 for copies in 1 10 100; do
     [ -s "$DATA/elec2x$copies.csv" ] || continue

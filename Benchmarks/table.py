@@ -79,6 +79,28 @@ if f:
     else:
         print("| prequential Gaussian naive Bayes | MOA | skipped | | | capymoa not installable here |")
 
+p, m, f = peers.get("river-hoeffding"), peers.get("moa-ht"), ours("hoeffding")
+if f:
+    size = f"tree {f['nodes']} nodes, {f['leaves']} leaves, height {f['height']}"
+    acc = f"accuracy River {p['accuracy']:.4f}, Flywheel {f['accuracy']:.4f}" if p else f"accuracy {f['accuracy']:.4f}"
+    row("prequential Hoeffding tree", "River", p and p["loop_samples_per_s"], f["per_s"], "samples/s",
+        f"{acc}; {size}")
+    f3 = ours("hoeffding-river-rows")
+    if f3:
+        same = f"River {p['accuracy']:.6f}" if p else "River not run"
+        row("… same, on River's own rows", "River", p and p["loop_samples_per_s"], f3["per_s"], "samples/s",
+            f"the peer's stream dumped as CSV (peer_river_sea_csv.py); accuracy Flywheel {f3['accuracy']:.6f}, {same}; "
+            f"tree {f3['nodes']} nodes, {f3['leaves']} leaves, height {f3['height']}")
+    f2 = ours("hoeffding-river-order")
+    if f2:
+        row("… same, River's operation order", "River", p and p["loop_samples_per_s"], f2["per_s"], "samples/s",
+            f"predict_one then learn_one: the leaf's naive Bayes twice per sample; accuracy {f2['accuracy']:.4f}")
+    if m:
+        row("prequential Hoeffding tree", "MOA", m["loop_samples_per_s"], f["per_s"], "samples/s",
+            f"MOA's Java loop; MOA accuracy {m['accuracy_pct'] / 100:.4f}")
+    else:
+        print("| prequential Hoeffding tree | MOA | skipped | | | capymoa not installable here |")
+
 p = peers.get("river-adwin")
 for f in [r for r in fly if r.get("workload") == "adwin"]:
     same = f["bits"].startswith("numpy")

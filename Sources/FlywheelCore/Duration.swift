@@ -62,7 +62,7 @@ public enum DurationSpec: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .ticks(let n): return n == n.rounded() ? String(Int(n)) : String(n)
+        case .ticks(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
         case .span(let s): return s.description
         }
     }

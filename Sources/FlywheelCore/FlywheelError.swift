@@ -41,6 +41,14 @@ public struct FlywheelError: Error, Hashable, Sendable, CustomStringConvertible 
 /// Several problems found at once (scenario validation reports every one).
 public struct FlywheelErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [FlywheelError]
-    public init(_ errors: [FlywheelError]) { self.errors = errors }
+    /// Warnings found alongside the errors (values that are accepted but wasted).
+    public var warnings: [FlywheelError]
+    public init(_ errors: [FlywheelError], warnings: [FlywheelError] = []) {
+        self.errors = errors
+        self.warnings = warnings
+    }
+    /// The errors, one a line (the warnings are printed apart: ``warningDescription``).
     public var description: String { errors.map { "error: \($0)" }.joined(separator: "\n") }
+    /// The warnings, one a line (empty when there are none).
+    public var warningDescription: String { warnings.map { "warning: \($0)" }.joined(separator: "\n") }
 }

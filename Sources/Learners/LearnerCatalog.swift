@@ -8,6 +8,18 @@ public protocol CataloguedLearner: Learner {
     init(_ p: ParameterReader) throws
 }
 
+extension CataloguedLearner {
+    /// The learner with the given parameters (defaults for the rest); a wrong name or value is a
+    /// ``FlywheelError`` in the model family's words.
+    public init(parameters: [String: Double]) throws {
+        do {
+            try self.init(try ParameterReader(Self.info, parameters))
+        } catch let e as ParameterError {
+            throw LearnerCatalog.wording(e, Self.info.name)
+        }
+    }
+}
+
 /// The model families a scenario can name (`model: {family: …}`), for `flywheel list` and the
 /// scenario factory.
 ///
@@ -17,7 +29,7 @@ public enum LearnerCatalog {
     /// Every model family, in the order `flywheel list` shows them.
     public static let kinds: [any CataloguedLearner.Type] = [
         LogisticRegressionLearner.self, GaussianNaiveBayes.self, RidgeRegression.self, MultilayerPerceptron.self, MajorityClass.self,
-        NoChange.self,
+        NoChange.self, HoeffdingTree.self, XGBoostLearner.self,
     ]
 
     /// Every family's documentation.
@@ -37,11 +49,7 @@ public enum LearnerCatalog {
             if let near = nearest(family, in: valid) { hint = "did you mean \(near)? " + hint }
             throw FlywheelError("unknown model family '\(family)'", key: "model.family", hint: hint)
         }
-        do {
-            return try kind.init(try ParameterReader(kind.info, parameters))
-        } catch let e as ParameterError {
-            throw wording(e, kind.info.name)
-        }
+        return try kind.init(parameters: parameters)
     }
 
     /// A parameter error in the model family's words (key paths under `model.`).

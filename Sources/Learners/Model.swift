@@ -38,4 +38,11 @@ public protocol Learner: Sendable {
     /// that cannot warm-start ignores it. Returns the model and the number of passes over the data
     /// (epochs) it used, for the training cost model.
     func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int)
+    /// Whether the family can learn a regression target; a scenario with a regression stream
+    /// refuses a family that cannot. True unless the family says otherwise.
+    var handlesRegression: Bool { get }
+}
+
+extension Learner {
+    public var handlesRegression: Bool { true }
 }

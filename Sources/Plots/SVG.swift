@@ -65,49 +65,58 @@ public func fixedDecimal(_ v: Double, decimals: Int) -> String {
     return s
 }
 
+/// Estimated advance width of one character, in units of the font size (see ``textWidth(_:fontSize:)``).
+@inline(__always)
+func characterWidth(_ c: Character) -> Double {
+    switch c {
+    case "i", "l", "j", "I", ".", ",", ":", ";", "'", "|", "!", " ", "(", ")", "[", "]":
+        return 0.34
+    case "f", "t", "r", "-":
+        return 0.45
+    case "m", "w", "M", "W", "%", "@":
+        return 0.95
+    case "0"..."9", "+", "=", "<", ">", "–", "−", "$", "#":
+        return 0.64
+    default:
+        return c.isUppercase ? 0.72 : 0.6
+    }
+}
+
 /// Estimated advance width of `text` in pixels at `fontSize`, for a sans-serif face such as
 /// DejaVu Sans (slightly generous, so layouts err towards more room).
 func textWidth(_ text: String, fontSize: Double) -> Double {
     var w = 0.0
-    for c in text {
-        switch c {
-        case "i", "l", "j", "I", ".", ",", ":", ";", "'", "|", "!", " ", "(", ")", "[", "]":
-            w += 0.34
-        case "f", "t", "r", "-":
-            w += 0.45
-        case "m", "w", "M", "W", "%", "@":
-            w += 0.95
-        case "0"..."9", "+", "=", "<", ">", "–", "−", "$", "#":
-            w += 0.64
-        default:
-            if c.isUppercase { w += 0.72 } else { w += 0.6 }
-        }
-    }
+    for c in text { w += characterWidth(c) }
     return w * fontSize
 }
 
 /// Shortens `text` so that it fits in `maxWidth` pixels at `fontSize`, ending it with "…" when cut.
 /// Returns the empty string when not even one character and the ellipsis fit.
+///
+/// The longest prefix (trailing spaces dropped) that fits with the ellipsis, found from running
+/// sums of the character widths: O(length), so a name of any length is cut at once.
 func truncated(_ text: String, maxWidth: Double, fontSize: Double) -> String {
     if textWidth(text, fontSize: fontSize) <= maxWidth { return text }
-    var chars = Array(text)
-    while !chars.isEmpty {
-        chars.removeLast()
-        let candidate = String(chars).trimmingTrailingSpaces() + "…"
-        if textWidth(candidate, fontSize: fontSize) <= maxWidth {
-            return chars.isEmpty ? "" : candidate
+    let chars = Array(text)
+    // sums[i]: the width of the first i characters, summed in order as textWidth does.
+    var sums = [Double](repeating: 0, count: chars.count + 1)
+    // kept[i]: the length of the first i characters without their trailing spaces.
+    var kept = [Int](repeating: 0, count: chars.count + 1)
+    for (i, c) in chars.enumerated() {
+        sums[i + 1] = sums[i] + characterWidth(c)
+        kept[i + 1] = c == " " ? kept[i] : i + 1
+    }
+    let ellipsis = characterWidth("…")
+    var n = chars.count - 1
+    while n > 0 {
+        if (sums[kept[n]] + ellipsis) * fontSize <= maxWidth {
+            return String(chars[0..<kept[n]]) + "…"
         }
+        n -= 1
     }
     return ""
 }
 
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
-    }
-}
 
 /// Text anchoring for ``SVGDocument/text(_:x:y:size:anchor:weight:fill:rotate:)``.
 enum TextAnchor: String {

@@ -158,7 +158,11 @@ public struct ScatterChart: Sendable, Equatable {
         for k in front.indices.dropFirst() {
             let ax = xMap(points[front[k - 1]].x), ay = yMap(points[front[k - 1]].y)
             let bx = xMap(points[front[k]].x), by = yMap(points[front[k]].y)
-            let steps = Swift.max(1, Int((abs(bx - ax) + abs(by - ay)) / 4))
+            // Every 4 px, at most 4,000 samples: a point far off the plot (a cost beyond the
+            // axis' ±1e300) must not turn the segment into millions of obstacles.
+            let length = abs(bx - ax) + abs(by - ay)
+            guard length.isFinite else { continue }
+            let steps = Swift.max(1, Int(Swift.min(length / 4, 4000)))
             for s in 0...steps {
                 let t = Double(s) / Double(steps)
                 let qx = ax + (bx - ax) * t, qy = ay + (by - ay) * t

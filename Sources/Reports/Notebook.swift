@@ -31,9 +31,13 @@ public enum Notebook {
 
     /// The notebook with every output region regenerated; `execute` runs one command's
     /// arguments (without the leading `flywheel`). Throws when a command fails, naming its line.
+    ///
+    /// A notebook cannot run notebooks: a `flywheel notebook …` command is refused, naming its
+    /// line, before any command runs.
     public static func refresh(_ text: String, file: String, notebookDirectory: URL, workingDirectory: URL,
                                execute: ([String]) throws -> CommandResult) throws -> String {
         let lines = text.components(separatedBy: "\n")
+        try refuseNotebookCommands(lines, file: file)
         var out: [String] = []
         var i = 0
         while i < lines.count {
@@ -82,6 +86,20 @@ public enum Notebook {
             out += region
         }
         return out.joined(separator: "\n")
+    }
+
+    /// Throws at the first `flywheel notebook` line of a command block.
+    static func refuseNotebookCommands(_ lines: [String], file: String) throws {
+        var inBlock = false
+        for (i, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !inBlock { inBlock = trimmed == "```flywheel"; continue }
+            if trimmed == "```" { inBlock = false; continue }
+            let words = split(trimmed)
+            if words.first == "flywheel", words.count > 1, words[1] == "notebook" {
+                throw NotebookError(file: file, line: i + 1, message: "a notebook cannot run notebooks: '\(trimmed)'")
+            }
+        }
     }
 
     /// The ranked table and figure links of a run folder named by `--out`.

@@ -5,6 +5,7 @@ extension ReplayOpener {
     /// `.sqlite`, `.sqlite3` or `.db`, is read as an SQLite database (``SQLiteRows``, with the
     /// mapping's `table:` or `query:`); any other file as CSV (``CSVRows``).
     public static let files = ReplayOpener { m -> any ReplayRows in
+        try RegularFile.check(m.path, what: "a CSV file or an SQLite database")
         if SQLiteRows.claims(path: m.path) { return try SQLiteRows(mapping: m) }
         return try CSVRows(mapping: m)
     }

@@ -53,6 +53,15 @@ public final class SQLiteRows: ReplayRows {
     /// The SQL function that sorts rows by time.
     static let timeFunctionName = "flywheel_replay_time"
 
+    /// Seconds one pass over the rows may take before SQLite is interrupted (nil: no limit).
+    /// `flywheel validate` and `flywheel dataset describe` bind it (`--query-time-limit`), so a
+    /// query that never ends (a recursive CTE without a bound) is refused; a run has no limit.
+    /// Read when the rows are opened: `SQLiteRows.$timeLimit.withValue(60) { try load() }`.
+    @TaskLocal public static var timeLimit: Double?
+
+    /// The limit this source was opened with, and the clock its progress handler checks.
+    private let deadline: QueryDeadline
+
     /// Opens the database a mapping names, with its `table:` or `query:`; sorted by the
     /// timestamp column when the mapping asks for `order: sort`.
     public convenience init(mapping m: ReplayMapping) throws {
@@ -87,15 +96,26 @@ public final class SQLiteRows: ReplayRows {
             throw FlywheelError("no such file: \(path)", hint: "check the path; relative paths are taken from the working directory")
         }
         guard !isDirectory.boolValue else { throw FlywheelError("\(path) is a directory, not an SQLite database") }
+        try RegularFile.check(path, what: "an SQLite database")
         guard SQLiteHeader.matches(path: path) else {
             throw FlywheelError("\(path) is not an SQLite database: it does not start with the SQLite header",
                                 key: table != nil ? "table" : query != nil ? "query" : "path",
                                 hint: "a file named .sqlite, .sqlite3 or .db is read as SQLite; give a CSV file another name")
         }
 
+        let deadline = QueryDeadline(limit: SQLiteRows.timeLimit)
+        self.deadline = deadline
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "flywheel replay"
+        if deadline.limit != nil {
+            configuration.prepareDatabase { db in
+                // Called every 10,000 virtual-machine steps; a non-zero return interrupts the statement.
+                sqlite3_progress_handler(db.sqliteConnection, 10_000, { context in
+                    Unmanaged<QueryDeadline>.fromOpaque(context!).takeUnretainedValue().expired ? 1 : 0
+                }, Unmanaged.passUnretained(deadline).toOpaque())
+            }
+        }
         if let time {
             let parser = try TimestampParser(time.format)
             configuration.prepareDatabase { db in db.add(function: SQLiteRows.timeFunction(parser)) }
@@ -212,6 +232,9 @@ public final class SQLiteRows: ReplayRows {
         let pipe = RowPipe()
         let (database, sql, positioned) = (self.database, self.sql, self.positioned)
         let place = "\(path), \(table.map { "table '\($0)'" } ?? "query")"
+        let deadline = self.deadline
+        deadline.restart()
+        let key = query != nil ? "query" : "table"
         let thread = Thread {
             defer { pipe.exit() }
             do {
@@ -237,7 +260,17 @@ public final class SQLiteRows: ReplayRows {
                 }
                 pipe.finish(nil)
             } catch {
-                pipe.finish(FlywheelError("\(place): reading the SQLite database failed: \(SQLiteRows.reason(error))"))
+                let failure: FlywheelError
+                if deadline.expired, let limit = deadline.limit {
+                    let seconds = String(format: "%g", limit)
+                    failure = FlywheelError("\(place): reading the rows took longer than \(seconds) s, "
+                                            + "the time limit of validate and dataset describe", key: key,
+                                            hint: "a query must end: bound a recursive query; "
+                                                + "--query-time-limit SECONDS raises the limit")
+                } else {
+                    failure = FlywheelError("\(place): reading the SQLite database failed: \(SQLiteRows.reason(error))")
+                }
+                pipe.finish(failure)
             }
         }
         thread.name = "flywheel-sqlite-replay"
@@ -402,5 +435,27 @@ final class RowPipe: @unchecked Sendable {
         condition.broadcast()
         while !exited { condition.wait() }
         condition.unlock()
+    }
+}
+
+/// When one pass over an SQLite source must end, for its progress handler (see
+/// ``SQLiteRows/timeLimit``). Restarted on the opening thread before the reading thread starts.
+final class QueryDeadline: @unchecked Sendable {
+    let limit: Double?
+    private let lock = NSLock()
+    private var end = Double.infinity
+
+    init(limit: Double?) { self.limit = limit }
+
+    func restart() {
+        lock.lock()
+        end = limit.map { ProcessInfo.processInfo.systemUptime + $0 } ?? .infinity
+        lock.unlock()
+    }
+
+    var expired: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return ProcessInfo.processInfo.systemUptime > end
     }
 }

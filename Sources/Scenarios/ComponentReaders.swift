@@ -16,7 +16,9 @@ enum DriftReader {
     ///   - edgeCases: the scenario's named regions, which a subpopulation drift may name.
     ///   - baseShare: the share of a region in the undrifted stream, for a synthetic stream (nil
     ///     for replayed data, whose share is taken per tick).
-    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, schema: FeatureSchema?, conceptCount: Int?,
+    ///   - horizonKnown: whether `horizon` is the run's (else drifts after it are not warned of).
+    static func read(_ v: YAMLValue, index: Int, tick: Span, horizon: Double, horizonKnown: Bool = true,
+                     schema: FeatureSchema?, conceptCount: Int?,
                      previousConcept: inout Int, edgeCases: [EdgeCase] = [], baseShare: ((Region) -> Double)? = nil) -> Drift? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         func need(_ key: String) -> YAMLValue? {
@@ -61,6 +63,8 @@ enum DriftReader {
         for key in allScheduleKeys.sorted() where m[key] != nil && !(scheduleKeys[type]!.contains(key)) {
             m[key]!.fail("'\(key)' does not apply to a \(type) drift", hint: "a \(type) drift takes \(scheduleKeys[type]!.joined(separator: ", "))")
         }
+        /// A value injected into features, within ±Limits.maxMagnitude.
+        func magnitude(_ x: YAMLValue) -> Double? { x.double(min: -Limits.maxMagnitude, max: Limits.maxMagnitude) }
         func feature(_ x: YAMLValue) -> Int? {
             guard let name = x.string(), let schema else { return nil }
             if let i = schema.features.firstIndex(of: name) { return i }
@@ -82,14 +86,15 @@ enum DriftReader {
                 guard let s = m[key]?.mapping(allowed: ["feature", "by"]) else { continue }
                 found = true
                 guard let fv = s["feature"], let f = feature(fv) else { m[key]!.fail("name the feature: {feature: x0, by: 1.5}"); continue }
-                guard let by = s["by"]?.double() else { m[key]!.fail("give the amount: {feature: x0, by: 1.5}"); continue }
+                guard let byValue = s["by"] else { m[key]!.fail("give the amount: {feature: x0, by: 1.5}"); continue }
+                guard let by = magnitude(byValue) else { continue }
                 if key == "shift" { target = .covariates(feature: f, shift: by, scale: 1) } else { target = .covariates(feature: f, shift: 0, scale: by) }
             }
             if let r = m["rotate"]?.mapping(allowed: ["features", "degrees", "center"]) {
                 found = true
                 let names = r["features"]?.sequence() ?? []
                 let idx = names.compactMap(feature)
-                let centre = r["center"]?.sequence()?.compactMap { $0.double() } ?? [0, 0]
+                let centre = r["center"]?.sequence()?.compactMap(magnitude) ?? [0, 0]
                 if names.count != 2 { m["rotate"]!.fail("name two features: {features: [x0, x1], degrees: 45}") }
                 else if centre.count != 2 { r["center"]!.fail("give two coordinates, e.g. center: [5, 5]") }
                 else if idx.count == 2, idx[0] == idx[1] { r["features"]!.fail("the two features must differ") }
@@ -125,16 +130,22 @@ enum DriftReader {
                 guard let fv = f["feature"], let j = feature(fv) else { m["fault"]!.fail("name the feature: {feature: x1, missing: 0.3}"); return nil }
                 var faults: [QualityFault] = []
                 if let x = f["missing"]?.double(min: 0, max: 1) { faults.append(.missing(rate: x)) }
-                if let x = f["multiply"]?.double() { faults.append(.multiply(factor: x)) }
-                if let x = f["stuck"]?.double() { faults.append(.stuck(value: x)) }
+                if let x = f["multiply"].flatMap(magnitude) { faults.append(.multiply(factor: x)) }
+                if let x = f["stuck"].flatMap(magnitude) { faults.append(.stuck(value: x)) }
                 if f["dropped"]?.bool() == true { faults.append(.dropped) }
                 if faults.count != 1 { m["fault"]!.fail("give exactly one fault: missing, multiply, stuck or dropped") } else { target = .quality(feature: j, fault: faults[0]) }
             }
         }
         let amplitude = m["amplitude"]?.double(min: 0, max: 1) ?? 1
-        let name = m["name"]?.string() ?? "\(type) \(targetName)"
+        let name = m["name"]?.name() ?? "\(type) \(targetName)"
         guard let schedule, let target else { return nil }
         _ = index
+        let onset = schedule.extent(horizon: horizon).start
+        if horizonKnown, onset >= horizon {
+            let key = ["at", "center", "start"].lazy.compactMap { m[$0] }.first ?? v
+            key.warn("this drift starts at tick \(fmtTicks(onset)), after the run's \(fmtTicks(horizon)) ticks: "
+                     + "it never takes effect", hint: "move it inside the run or remove it")
+        }
         return Drift(name: name, schedule: schedule, target: target, amplitude: amplitude)
     }
 }
@@ -254,9 +265,10 @@ enum RegionReader {
     }
 }
 
-/// Reads a `model:` mapping into a learner.
+/// Reads a `model:` mapping into a learner; with the stream's schema, refuses a classification-only
+/// family on a regression stream.
 enum ModelReader {
-    static func read(_ v: YAMLValue) -> (any Learner)? {
+    static func read(_ v: YAMLValue, schema: FeatureSchema? = nil) -> (any Learner)? {
         guard let m = v.node.mapping else { v.fail("expected a mapping such as {family: logistic_regression, l2: 1e-4}"); return nil }
         var family: String?
         var params: [String: YAMLValue] = [:]
@@ -266,7 +278,13 @@ enum ModelReader {
             if key == "family" { family = x.string() } else { params[key] = x }
         }
         guard let family else { v.fail("missing required key 'family'", hint: "e.g. family: logistic_regression"); return nil }
-        return Models.make(family, params, at: v)
+        guard let learner = Models.make(family, params, at: v) else { return nil }
+        if let schema, !schema.isClassification, !learner.handlesRegression {
+            v.fail("model family '\(family)' is for classification, and this stream's target is numeric",
+                   hint: "e.g. family: ridge")
+            return nil
+        }
+        return learner
     }
 }
 
@@ -274,7 +292,8 @@ enum ModelReader {
 enum Models {
     static var all: [ComponentInfo] { LearnerCatalog.all }
     /// Parameters written as names in scenarios, and their numeric codes in the catalog.
-    static let choices: [String: [String: Double]] = ["solver": ["newton": 0, "sgd": 1]]
+    static let choices: [String: [String: Double]] = ["solver": ["newton": 0, "sgd": 1],
+                                                      "leaf_prediction": ["mc": 0, "nb": 1, "nba": 2]]
 
     static func make(_ family: String, _ params: [String: YAMLValue], at v: YAMLValue) -> (any Learner)? {
         var numeric: [String: Double] = [:]
@@ -306,23 +325,28 @@ enum Models {
 enum LabelsReader {
     static let curations = ["random", "stratified", "stratified_slice", "feedback", "least_confidence", "margin", "entropy", "committee"]
 
-    static func read(_ v: YAMLValue, tick: Span, base: LabelingPolicy) -> LabelingPolicy? {
+    /// - Parameter horizon: the run's ticks, to warn of a delay no label outlives (nil: no check).
+    static func read(_ v: YAMLValue, tick: Span, base: LabelingPolicy, horizon: Int? = nil) -> LabelingPolicy? {
         guard let m = v.mapping(allowed: ["coverage", "budget_per_tick", "delay", "noise", "cost", "curation"]) else { return nil }
         var l = base
         l.coverage = m["coverage"]?.double(min: 0, max: 1) ?? l.coverage
-        if let b = m["budget_per_tick"] { l.budgetPerTick = b.int(min: 0) ?? l.budgetPerTick }
-        if let d = m["delay"] { l.delay = readDelay(d, tick: tick) ?? l.delay }
+        if let b = m["budget_per_tick"] {
+            l.budgetPerTick = b.count(min: 0, unit: "labels per tick") ?? l.budgetPerTick
+        }
+        if let d = m["delay"] {
+            l.delay = readDelay(d, tick: tick) ?? l.delay
+            if let horizon, l.delay.minimum >= horizon {
+                d.warn("no label arrives within the run: every delay is at least \(l.delay.minimum) ticks "
+                       + "and the run has \(horizon)")
+            }
+        }
         l.noise = m["noise"]?.double(min: 0, max: 0.5) ?? l.noise
-        l.cost = m["cost"]?.double(min: 0) ?? l.cost
+        l.cost = m["cost"]?.double(min: 0, max: Limits.maxCost) ?? l.cost
         if let c = m["curation"] { l.curation = readCuration(c) ?? l.curation }
         return l
     }
 
-    static func wholeTicks(_ x: YAMLValue, _ tick: Span) -> Int? {
-        guard let d = x.duration(tick: tick) else { return nil }
-        if d != d.rounded() { x.fail("must be a whole number of ticks (\(d) ticks)"); return nil }
-        return Int(d)
-    }
+    static func wholeTicks(_ x: YAMLValue, _ tick: Span) -> Int? { x.wholeTicks(tick: tick) }
 
     static func readDelay(_ v: YAMLValue, tick: Span) -> LabelDelay? {
         if v.node.mapping == nil { return wholeTicks(v, tick).map { .fixed($0) } }
@@ -377,19 +401,37 @@ enum StrategyReader {
         var tick: Span
         var schema: FeatureSchema?
         var seed: UInt64
+        /// The run's ticks and (roughly) its events, to warn of values the run cannot use.
+        var horizon: Int?
+        var events: Double?
+
+        /// Warns when a duration in ticks is longer than the run.
+        func warnBeyondHorizon(_ ticks: Double?, at x: YAMLValue?, _ consequence: String) {
+            guard let horizon, let ticks, let x, ticks > Double(horizon) else { return }
+            x.warn("\(fmtTicks(ticks)) ticks is longer than the run's \(horizon): \(consequence)")
+        }
+
+        /// Warns when a count of labels or rows is more than the run has events.
+        func warnBeyondEvents(_ count: Int?, at x: YAMLValue?, _ consequence: String) {
+            guard let events, let count, let x, Double(count) > events else { return }
+            x.warn("\(count) is more than the run's \(Limits.grouped(Int(events))) events: \(consequence)")
+        }
     }
 
+    /// The run's horizon and event count (`horizon`, `events`) only serve warnings.
     static func read(_ v: YAMLValue, tick: Span, schema: FeatureSchema?, seed: UInt64, model: any Learner, labels: LabelingPolicy,
-                     edgeCases: [EdgeCase] = []) -> StrategySpec? {
-        let context = Context(tick: tick, schema: schema, seed: seed)
+                     edgeCases: [EdgeCase] = [], horizon: Int? = nil, events: Double? = nil) -> StrategySpec? {
+        let context = Context(tick: tick, schema: schema, seed: seed, horizon: horizon, events: events)
         guard let m = v.mapping(allowed: keys) else { return nil }
-        guard let name = m["name"]?.string() else { v.fail("missing required key 'name'"); return nil }
+        guard let nameValue = m["name"] else { v.fail("missing required key 'name'"); return nil }
+        guard let name = nameValue.name() else { return nil }
         var trigger = TriggerConfig(policy: NeverTrigger())
         if let t = m["trigger"] { trigger = readTriggerConfig(t, context) ?? trigger }
         var dataset: any DatasetPolicy = AllLabels()
-        if let d = m["dataset"] { dataset = readDataset(d, tick: tick) ?? dataset }
-        let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels) } ?? labels
-        let learner = m["model"].flatMap { ModelReader.read($0) } ?? model
+        if let d = m["dataset"] { dataset = readDataset(d, context) ?? dataset }
+        let labeling = m["labels"].flatMap { LabelsReader.read($0, tick: tick, base: labels, horizon: horizon) }
+            ?? labels
+        let learner = m["model"].flatMap { ModelReader.read($0, schema: schema) } ?? model
         var gate = GatePolicy()
         if let g = m["gate"]?.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) {
             gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
@@ -423,14 +465,27 @@ enum StrategyReader {
             }
         }
         var rollout: any RolloutPolicy = ImmediateRollout()
-        if let ro = m["rollout"] { rollout = readRollout(ro, tick: tick) ?? rollout }
+        if let ro = m["rollout"] { rollout = readRollout(ro, context) ?? rollout }
         let warm = m["warm_start"]?.bool() ?? false
         let latency = m["training_latency"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? 0
+        context.warnBeyondHorizon(Double(latency), at: m["training_latency"], "no training finishes within the run")
         return StrategySpec(name: name, trigger: trigger, dataset: dataset, labeling: labeling, learner: learner, gate: gate,
                             logging: logging, rollout: rollout, warmStart: warm, trainingLatency: latency)
     }
 
-    static func readDataset(_ d: YAMLValue, tick: Span) -> (any DatasetPolicy)? {
+    static func readDataset(_ d: YAMLValue, _ context: Context) -> (any DatasetPolicy)? {
+        let tick = context.tick
+        let keepsAll = "it keeps every label, as dataset: all would"
+        func window(_ x: YAMLValue?) -> Double? {
+            let w = x?.duration(tick: tick, allowZero: false)
+            context.warnBeyondHorizon(w, at: x, keepsAll)
+            return w
+        }
+        func size(_ x: YAMLValue) -> Int? {
+            let n = x.count(min: 1, unit: "rows")
+            context.warnBeyondEvents(n, at: x, keepsAll)
+            return n
+        }
         if let s = d.scalarText, d.node.mapping == nil {
             switch d.oneOf(["all", "since_last_training"]) {
             case "all": return AllLabels()
@@ -440,22 +495,23 @@ enum StrategyReader {
         }
         guard let dm = d.mapping(allowed: ["window", "count", "sample", "half_life", "hardest"]) else { return nil }
         if let h = dm["hardest"] {
-            guard let size = h.int(min: 1) else { return nil }
-            return HardestDataset(size: size, window: dm["window"]?.duration(tick: tick, allowZero: false) ?? .infinity)
+            guard let size = size(h) else { return nil }
+            return HardestDataset(size: size, window: window(dm["window"]) ?? .infinity)
         }
         if let sm = dm["sample"] {
-            guard let size = sm.int(min: 1) else { return nil }
+            guard let size = size(sm) else { return nil }
             if dm["window"] != nil || dm["count"] != nil { d.fail("sample takes half_life, not window or count") }
             return SampleDataset(size: size, halfLife: dm["half_life"]?.duration(tick: tick, allowZero: false))
         }
         if dm["half_life"] != nil { dm["half_life"]!.fail("half_life applies to sample") }
         if dm.count > 1 { d.fail("give one of window or count") }
-        if let w = dm["window"]?.duration(tick: tick, allowZero: false) { return WindowDataset(ticks: w) }
-        if let c = dm["count"]?.int(min: 1) { return CountDataset(c) }
+        if let w = window(dm["window"]) { return WindowDataset(ticks: w) }
+        if let c = dm["count"].flatMap(size) { return CountDataset(c) }
         return nil
     }
 
-    static func readRollout(_ v: YAMLValue, tick: Span) -> (any RolloutPolicy)? {
+    static func readRollout(_ v: YAMLValue, _ context: Context) -> (any RolloutPolicy)? {
+        let tick = context.tick
         if v.scalarText == "immediate" { return ImmediateRollout() }
         guard let m = v.mapping(allowed: ["immediate", "shadow", "canary", "ab"]), m.count == 1, let (kind, x) = m.first else {
             v.fail("give one rollout: immediate, {shadow: {ticks: 7}}, {canary: {fraction: 0.1, ticks: 7}} or {ab: {split: 0.5, ticks: 14}}")
@@ -465,6 +521,7 @@ enum StrategyReader {
         guard let o = x.mapping(allowed: ["ticks", "margin", "fraction", "split", "alpha"]) else { return nil }
         let ticks = o["ticks"].flatMap { LabelsReader.wholeTicks($0, tick) } ?? (kind == "ab" ? 14 : 7)
         if ticks < 1 { o["ticks"]!.fail("must be at least one tick"); return nil }
+        context.warnBeyondHorizon(Double(ticks), at: o["ticks"], "no \(kind) rollout ends within the run")
         switch kind {
         case "shadow": return ShadowRollout(ticks: ticks, margin: o["margin"]?.double(min: -1, max: 1) ?? 0)
         case "canary": return CanaryRollout(fraction: o["fraction"]?.double(min: 0, max: 1, exclusiveMin: true) ?? 0.1, ticks: ticks,
@@ -487,7 +544,9 @@ enum StrategyReader {
         }
         guard let m = v.mapping(allowed: triggerKeys) else { return nil }
         let cooldown = m["cooldown"]?.duration(tick: tick) ?? 0
-        let minNew = m["min_new_labels"]?.int(min: 0) ?? 1
+        context.warnBeyondHorizon(cooldown, at: m["cooldown"], "the trigger fires at most once")
+        let minNew = m["min_new_labels"]?.count(min: 0, unit: "labels") ?? 1
+        context.warnBeyondEvents(minNew, at: m["min_new_labels"], "the trigger never fires")
         let policies = m.filter { $0.key != "cooldown" && $0.key != "min_new_labels" }
         guard policies.count == 1, let (key, value) = policies.first else {
             v.fail(policies.isEmpty ? "name a trigger: never, online, every, volume, performance, detector, any or all"
@@ -503,13 +562,21 @@ enum StrategyReader {
         switch key {
         case "never": return NeverTrigger()
         case "online": return OnlineTrigger()
-        case "every": return v.duration(tick: tick, allowZero: false).map { PeriodicTrigger(every: $0) }
-        case "volume": return v.int(min: 1).map { VolumeTrigger(labels: $0) }
+        case "every":
+            let every = v.duration(tick: tick, allowZero: false)
+            context.warnBeyondHorizon(every, at: v, "the trigger never fires")
+            return every.map { PeriodicTrigger(every: $0) }
+        case "volume":
+            let labels = v.count(min: 1, unit: "labels")
+            context.warnBeyondEvents(labels, at: v, "the trigger never fires")
+            return labels.map { VolumeTrigger(labels: $0) }
         case "performance":
             guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
             let threshold = m["threshold"]?.double(min: 0, max: 1), drop = m["drop"]?.double(min: 0, max: 1)
             if threshold == nil && drop == nil { v.fail("give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)") ; return nil }
-            return PerformanceTrigger(threshold: threshold, drop: drop, window: m["window"]?.duration(tick: tick, allowZero: false) ?? 7)
+            let window = m["window"]?.duration(tick: tick, allowZero: false)
+            context.warnBeyondHorizon(window, at: m["window"], "the window never fills, so the trigger never fires")
+            return PerformanceTrigger(threshold: threshold, drop: drop, window: window ?? 7)
         case "detector":
             guard let m = v.node.mapping else { v.fail("expected {name: adwin, delta: 0.002, …}"); return nil }
             var name: String?
@@ -564,7 +631,9 @@ enum StrategyReader {
             if m["threshold"] == nil { v.fail("missing required key 'threshold'", hint: "the distance above which to retrain, e.g. threshold: 0.1") }
             return nil
         }
-        let window = m["window"]?.duration(tick: context.tick, allowZero: false) ?? 7
+        let windowTicks = m["window"]?.duration(tick: context.tick, allowZero: false)
+        context.warnBeyondHorizon(windowTicks, at: m["window"], "the window never fills, so the trigger never fires")
+        let window = windowTicks ?? 7
         let reference = (m["reference"]?.oneOf(["training", "first_window"])).flatMap { DriftTrigger.Reference(rawValue: $0) } ?? .training
         let share = m["share"]?.double(min: 0, max: 1) ?? 0
         var channel = DriftTrigger.Channel.output
@@ -599,6 +668,7 @@ enum EdgeCaseReader {
         for (k, val) in m {
             let name = k.scalar?.string ?? "?"
             let x = YAMLValue(node: val, path: v.child(name), diagnostics: v.diagnostics)
+            guard YAMLValue(node: k, path: x.path, diagnostics: v.diagnostics).name() != nil else { continue }
             guard let e = x.mapping(allowed: ["feature", "above", "below", "where"]) else { continue }
             if let w = e["where"] {
                 if e.count > 1 { x.fail("give either where: {…} or feature, above and below") ; continue }
@@ -613,4 +683,9 @@ enum EdgeCaseReader {
         }
         return out
     }
+}
+
+/// A tick count for messages: `12`, `2.5`, `1e+300`.
+func fmtTicks(_ t: Double) -> String {
+    t == t.rounded() && abs(t) < 1e15 ? String(Int(t)) : String(t)
 }

@@ -152,7 +152,14 @@ public enum DataHome {
 /// The replay keys are the snake_case fields of ``ReplayMapping``. With ticks grouped by rows
 /// (`tick: 500 rows`) a tick has no length in time: `clock.tick` may name a nominal length (default
 /// `1d`) by which durations such as `every: 7d` convert to ticks; bare numbers are ticks.
-enum ReplayReader {
+public enum ReplayReader {
+    /// Runs `body` with every SQLite table or query it replays stopped after `seconds` per pass
+    /// (``SQLiteRows/timeLimit``): validate and dataset describe use it, so a query that never
+    /// ends is reported instead of hanging.
+    public static func withQueryTimeLimit<T>(_ seconds: Double?, _ body: () throws -> T) rethrows -> T {
+        try SQLiteRows.$timeLimit.withValue(seconds) { try body() }
+    }
+
     /// The keys of `replay:`; on equally near misspellings the earlier key is suggested (so
     /// `lable` suggests `label`, not `table`).
     static let mappingKeys = ["path", "timestamp", "timestamp_format", "label", "label_kind", "classes", "numeric", "categorical",
@@ -207,7 +214,10 @@ enum ReplayReader {
         var tick: TickGrouping?
         if let t = need("tick") {
             if let text = t.scalarText, let g = TickGrouping(parsing: text) { tick = g }
-            else { t.fail("\"\(t.scalarText ?? "…")\" is not a tick grouping", hint: "use a span such as 1d or 1h, or a row count such as \"500 rows\"") }
+            else {
+                t.fail("\"\(t.written)\" is not a tick grouping",
+                       hint: "use a span such as 1d or 1h, or a row count such as \"500 rows\"")
+            }
         }
         var format = TimestampFormat.iso8601
         if let f = m["timestamp_format"], let text = f.string() {
@@ -227,7 +237,7 @@ enum ReplayReader {
         var origin: Int64?
         if let o = m["origin"] {
             if let text = o.scalarText, let v = ISOTime.parse(Substring(text)) { origin = v }
-            else { o.fail("\"\(o.scalarText ?? "…")\" is not a date", hint: "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") }
+            else { o.fail("\"\(o.written)\" is not a date", hint: "use e.g. 2024-01-01 or 2024-01-01T00:00:00Z") }
         }
         let mapping = ReplayMapping(
             path: path ?? "", timestamp: m["timestamp"]?.string(), timestampFormat: format, label: label ?? "",
@@ -251,13 +261,18 @@ enum ReplayReader {
                 if let a = k["at"] {
                     if let text = a.scalarText, let row = Int(text.replacingOccurrences(of: "_", with: "")) { at = .row(row) }
                     else if let text = a.scalarText, let t = ISOTime.parse(Substring(text)) { at = .time(t) }
-                    else { a.fail("\"\(a.scalarText ?? "…")\" is neither a row number nor a time", hint: "e.g. at: 10000 or at: 1997-06-01") }
+                    else {
+                        a.fail("\"\(a.written)\" is neither a row number nor a time",
+                               hint: "e.g. at: 10000 or at: 1997-06-01")
+                    }
                 } else { item.fail("missing required key 'at'", hint: "a 0-based row number or a time") }
                 var width: DeclaredDrift.Width?
                 if let w = k["width"] {
                     if let text = w.scalarText, let n = Int(text.replacingOccurrences(of: "_", with: "")), n > 0 { width = .rows(n) }
                     else if let text = w.scalarText, let span = Span(parsing: text), span.seconds > 0 { width = .span(span) }
-                    else { w.fail("\"\(w.scalarText ?? "…")\" is not a width", hint: "a number of rows, or a duration such as 3d") }
+                    else {
+                        w.fail("\"\(w.written)\" is not a width", hint: "a number of rows, or a duration such as 3d")
+                    }
                 }
                 if let at { declared.append(DeclaredDrift(at: at, type: type, width: width, name: k["name"]?.string())) }
             }
@@ -272,7 +287,7 @@ enum ReplayReader {
                            hint: "remove clock.tick: a replay's tick comes from replay.tick")
                 }
                 nominal = span
-            } else { t.fail("\"\(t.scalarText ?? "…")\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
+            } else { t.fail("\"\(t.written)\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
         }
         if let e = clock["events_per_tick"] {
             e.fail("events_per_tick does not apply to a replayed stream: the file sets the volume", hint: "remove it")
@@ -282,7 +297,7 @@ enum ReplayReader {
             if mapping.timestamp != nil {
                 st.fail("a replay with a timestamp column starts at the file's first scored tick", hint: "remove clock.start")
             } else if let text = st.scalarText, let v = ISOTime.parse(Substring(text)) { givenStart = v }
-            else { st.fail("\"\(st.scalarText ?? "…")\" is not a date", hint: "use e.g. 2024-01-01") }
+            else { st.fail("\"\(st.written)\" is not a date", hint: "use e.g. 2024-01-01") }
         }
         let ticks = clock["ticks"]?.int(min: 1, max: 10_000_000)
         let warmupDefault = 7

@@ -52,7 +52,8 @@ enum SweepReader {
 
     @discardableResult
     static func read(_ v: YAMLValue, strategies: YAMLValue?, reference: String?, modelNode: YAMLValue?, tick: Span, schema: FeatureSchema?,
-                     seed: UInt64, model: any Learner, labels: LabelingPolicy, edgeCases: [EdgeCase] = []) -> SweepSpec? {
+                     seed: UInt64, model: any Learner, labels: LabelingPolicy, edgeCases: [EdgeCase] = [],
+                     horizon: Int? = nil, events: Double? = nil) -> SweepSpec? {
         guard let m = v.mapping(allowed: keys) else { return nil }
         guard let sv = m["strategy"] else {
             v.fail("missing required key 'strategy'", hint: "name the strategy whose parameters the grid varies, e.g. strategy: weekly")
@@ -146,11 +147,11 @@ enum SweepReader {
         }
 
         // The template must read cleanly on its own (its own errors are reported with the strategies).
-        func trial(_ node: Node) -> (StrategySpec?, [FlywheelError]) {
+        func trial(_ node: Node) -> (StrategySpec?, [FlywheelError], warnings: [FlywheelError]) {
             let d = Diagnostics(file: v.diagnostics.file)
             let spec = StrategyReader.read(YAMLValue(node: node, path: "", diagnostics: d), tick: tick, schema: schema, seed: seed, model: model, labels: labels,
-                                           edgeCases: edgeCases)
-            return (spec, d.errors)
+                                           edgeCases: edgeCases, horizon: horizon, events: events)
+            return (spec, d.errors, d.warnings)
         }
         guard trial(template.node).1.isEmpty else { return nil }
 
@@ -162,7 +163,12 @@ enum SweepReader {
                 for q in parameters.indices {
                     node = substitute(node, path: paths[q][...], value: q == p ? valueNode : valueNodes[q][0], mark: keyNodes[q].mark)
                 }
-                let errors = trial(node).1
+                let (_, errors, warnings) = trial(node)
+                // A value's own warnings (e.g. an interval longer than the run), at the value.
+                for w in warnings where w.keyPath == param.keyPath || (w.keyPath ?? "").hasPrefix(param.keyPath + ".") {
+                    gv.diagnostics.warn("\(templateName) with \(param.keyPath) = \(param.values[i]): \(w.message)",
+                                        at: valueNode, key: "\(gv.child(param.keyPath))[\(i)]", hint: w.hint)
+                }
                 guard !errors.isEmpty else { continue }
                 ok = false
                 if let unknown = errors.first(where: { isUnknownKey($0, sweptPath: param.keyPath) }) {
@@ -195,7 +201,7 @@ enum SweepReader {
                 node = substitute(node, path: paths[p][...], value: valueNodes[p][coordinates[p]], mark: keyNodes[p].mark)
             }
             let name = SweepSpec.cellName(template: templateName, parameters: parameters, coordinates: coordinates)
-            let (spec, errors) = trial(node)
+            let (spec, errors, _) = trial(node)
             if !errors.isEmpty || spec == nil {
                 combinationErrors += 1
                 if combinationErrors <= 5 {
@@ -282,20 +288,26 @@ public struct SweepScenario: Sendable {
 /// Loads scenarios that carry a `sweep:` section.
 public enum SweepLoader {
     /// Loads a scenario file with a sweep.
-    public static func load(path: String) throws -> SweepScenario {
+    public static func load(path: String, memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> SweepScenario {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FlywheelErrors([FlywheelError("cannot read the scenario file", at: SourceLocation(file: path, line: 0))])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw FlywheelErrors([FlywheelError("the scenario file is not UTF-8 text", at: SourceLocation(file: path, line: 0))])
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, memoryLimit: memoryLimit)
     }
 
     /// Parses scenario text with a sweep; throws ``FlywheelErrors`` with every problem.
-    public static func parse(_ text: String, file: String) throws -> SweepScenario {
+    ///
+    /// - Parameter memoryLimit: bytes the sweep may need: its estimate counts every cell, as the
+    ///   sweep's outputs are built from all of them (nil: no limit).
+    public static func parse(_ text: String, file: String,
+                             memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> SweepScenario {
         let box = SweepCollector()
-        let scenario = try SweepReader.$collector.withValue(box) { try ScenarioLoader.parse(text, file: file) }
+        let scenario = try SweepReader.$collector.withValue(box) {
+            try ScenarioLoader.parse(text, file: file, memoryLimit: memoryLimit)
+        }
         guard let sweep = box.spec else {
             throw FlywheelErrors([FlywheelError("this scenario has no sweep: section", at: SourceLocation(file: file, line: 1), key: "sweep",
                                                 hint: "add e.g. sweep: {strategy: weekly, grid: {trigger.every: [1d, 7d, 30d]}}")])
@@ -313,6 +325,17 @@ public enum SweepLoader {
             }
         }
         plan.strategies = strategies
+        if let memoryLimit {
+            let estimate = MemoryEstimate(plan: plan)
+            if estimate.bytes > memoryLimit {
+                let root = try? Yams.compose(yaml: text)
+                let line = root?.mapping?.first { $0.key.scalar?.string == "sweep" }?.key.mark?.line ?? 1
+                let what = "this sweep of \(sweep.cells.count) cells"
+                let message = ScenarioLoader.memoryProblem(estimate, limit: memoryLimit, of: what)
+                throw FlywheelErrors([FlywheelError(message, at: SourceLocation(file: file, line: line), key: "sweep")],
+                                     warnings: scenario.warnings)
+            }
+        }
         return SweepScenario(scenario: scenario, sweep: sweep, plan: plan, coordinates: coordinates)
     }
 }

@@ -77,16 +77,24 @@ extension Workbench {
     /// Determinism: a cell's results depend only on the seed, the replicate and the cell itself,
     /// never on batching, sharding, resumption or the thread count.
     ///
+    /// The folder is claimed first (``OutputClaim``: absent, empty or Flywheel's, and locked
+    /// against other Flywheel processes); `sweep.sqlite` in it must not be a symbolic link.
+    ///
     /// - Parameter afterCell: called after each committed cell with the count so far; a throw
     ///   stops the sweep there (as an interruption would).
-    public static func sweep(_ s: SweepScenario, outDirectory: String, shard: SweepShard? = nil,
+    public static func sweep(_ s: SweepScenario, outDirectory: String, followSymlink: Bool = true,
+                             shard: SweepShard? = nil,
                              threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                              chunkBytes: Int = Runner.defaultChunkBytes,
                              progress: (@Sendable (SweepProgress) -> Void)? = nil,
                              afterCell: ((Int) throws -> Void)? = nil,
                              staging: ((OutputDirectory) -> Void)? = nil) throws -> SweepOutputs {
         let started = Date()
-        let dir = URL(fileURLWithPath: outDirectory).standardizedFileURL
+        let claim = try OutputClaim(outDirectory, followSymlink: followSymlink,
+                                    inPlace: [OutputMarker.fileName] + SweepStore.files)
+        defer { claim.release() }
+        try claim.markFolder()
+        let dir = claim.destination
         let dbURL = dir.appendingPathComponent("sweep.sqlite")
         let design = design(of: s)
         let names = s.plan.strategies.map(\.name)
@@ -125,6 +133,7 @@ extension Workbench {
             for name in plan.strategies.map(\.name) {
                 try store.commit(cell: name, runs: record.runs(of: name), volumes: volumes)
                 done += 1
+                TestHook.reach("sweep.cell")
                 try afterCell?(done)
             }
             batchStart += batchSize
@@ -136,7 +145,7 @@ extension Workbench {
         var outputs = SweepOutputs(directory: dir.path, database: dbURL.path, files: [], cellsRun: done, cellsSkipped: skipped,
                                    missing: contents.missing, analysis: nil, seconds: 0)
         if shard == nil, contents.missing.isEmpty {
-            let (files, analysis) = try writeSweepOutputs(contents, directory: dir.path, staging: staging)
+            let (files, analysis) = try writeSweepOutputs(contents, claim: claim, staging: staging)
             outputs.files = files
             outputs.analysis = analysis
         }
@@ -146,7 +155,9 @@ extension Workbench {
 
     /// Joins shard databases (files, or folders holding `sweep.sqlite`) into `outDirectory`,
     /// then writes the sweep's outputs there when every cell is present.
-    public static func mergeSweeps(_ inputs: [String], outDirectory: String, staging: ((OutputDirectory) -> Void)? = nil) throws -> SweepOutputs {
+    /// The output folder is claimed as a sweep's is (``OutputClaim``).
+    public static func mergeSweeps(_ inputs: [String], outDirectory: String, followSymlink: Bool = true,
+                                   staging: ((OutputDirectory) -> Void)? = nil) throws -> SweepOutputs {
         let started = Date()
         let urls = inputs.map { path -> URL in
             var isDir: ObjCBool = false
@@ -154,7 +165,9 @@ extension Workbench {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { return url.appendingPathComponent("sweep.sqlite") }
             return url
         }
-        let out = try OutputDirectory(outDirectory)
+        let claim = try OutputClaim(outDirectory, followSymlink: followSymlink)
+        defer { claim.release() }
+        let out = try OutputDirectory(claim)
         staging?(out)
         do {
             let merged = try SweepStore.merge(urls, into: out.file("sweep.sqlite"))
@@ -176,12 +189,13 @@ extension Workbench {
     }
 
     /// Writes a complete sweep's outputs atomically into `directory`, keeping its `sweep.sqlite`.
-    static func writeSweepOutputs(_ contents: SweepStore.Contents, directory: String,
+    static func writeSweepOutputs(_ contents: SweepStore.Contents, claim: OutputClaim,
                                   staging: ((OutputDirectory) -> Void)? = nil) throws -> ([String], SweepAnalysis) {
-        let out = try OutputDirectory(directory)
+        let out = try OutputDirectory(claim)
         staging?(out)
+        TestHook.reach("output.staged")
         do {
-            let db = URL(fileURLWithPath: directory).appendingPathComponent("sweep.sqlite")
+            let db = claim.destination.appendingPathComponent("sweep.sqlite")
             do { try FileManager.default.linkItem(at: db, to: out.file("sweep.sqlite")) } catch {
                 try FileManager.default.copyItem(at: db, to: out.file("sweep.sqlite"))
             }
@@ -199,7 +213,7 @@ extension Workbench {
         let design = try SweepDesign.decode(contents.design)
         let record = contents.record
         let analysis = try SweepAnalysis(record: record, design: design)
-        try FileManager.default.createDirectory(at: out.file("cells"), withIntermediateDirectories: true)
+        try out.createFolder("cells")
         var files: [String] = []
         for (cell, file) in zip(design.cells, design.fileNames) {
             let sub = RunRecord(manifest: record.manifest, strategies: [cell.name], runs: record.runs(of: cell.name),
@@ -221,17 +235,22 @@ extension Workbench {
     }
 
     /// Rebuilds every output of a sweep folder from its `sweep.sqlite` (no simulation).
-    public static func regenerateSweep(directory: String) throws -> [String] {
-        let db = URL(fileURLWithPath: directory).appendingPathComponent("sweep.sqlite")
-        let contents = try SweepStore.read(db)
-        return try writeSweepOutputs(contents, directory: directory).0
+    public static func regenerateSweep(directory: String,
+                                       staging: ((OutputDirectory) -> Void)? = nil) throws -> [String] {
+        let claim = try OutputClaim(try existingFolder(directory, holding: "sweep.sqlite"), inPlace: SweepStore.files)
+        defer { claim.release() }
+        let contents = try SweepStore.read(claim.destination.appendingPathComponent("sweep.sqlite"))
+        return try writeSweepOutputs(contents, claim: claim, staging: staging).0
     }
 
     /// Redraws the figures of a run folder (`run.sqlite`) or a sweep folder (`sweep.sqlite`) from
     /// its database, without re-simulating and without touching its other files. Each figure is
     /// replaced atomically.
     public static func plot(directory: String) throws -> [String] {
-        let dir = URL(fileURLWithPath: directory)
+        let claim = try OutputClaim(try existingFolder(directory, holding: "run.sqlite or sweep.sqlite"),
+                                    inPlace: SweepStore.files + ["run.sqlite"])
+        defer { claim.release() }
+        let dir = claim.destination
         let fm = FileManager.default
         var figures: [Figure]
         if fm.fileExists(atPath: dir.appendingPathComponent("sweep.sqlite").path) {
@@ -245,8 +264,16 @@ extension Workbench {
             throw FlywheelError("\(directory) holds neither run.sqlite nor sweep.sqlite", at: SourceLocation(file: directory, line: 0),
                                 hint: "give a folder written by `flywheel run` or `flywheel sweep`")
         }
+        try claim.refuseSymlinks(figures.map(\.file))
         for f in figures {
-            try Data(f.svg.utf8).write(to: dir.appendingPathComponent(f.file), options: .atomic)
+            let file = try AtomicFile(dir.appendingPathComponent(f.file).path)
+            do {
+                try file.write(f.svg)
+                try file.commit()
+            } catch {
+                file.abandon()
+                throw error
+            }
         }
         return figures.map(\.file)
     }

@@ -18,14 +18,23 @@ public struct RunOutputs: Sendable {
 public enum Workbench {
     /// Runs a scenario and writes its results atomically into `outDirectory`:
     /// `metrics.csv`, `summary.csv`, `traffic.csv`, `drifts.csv`, `decay.svg`, `report.md`, `run.sqlite`.
-    public static func run(_ scenario: Scenario, outDirectory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    ///
+    /// The folder is claimed before simulating (``OutputClaim``): it must be absent, empty or
+    /// written by Flywheel, and no other Flywheel process may be writing it. `followSymlink`: a
+    /// symbolic link as the folder is followed (the caller named it), else refused.
+    public static func run(_ scenario: Scenario, outDirectory: String, followSymlink: Bool = true,
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                            chunkBytes: Int = Runner.defaultChunkBytes,
                            progress: (@Sendable (_ runsDone: Double, _ runs: Int) -> Void)? = nil,
                            staging: ((OutputDirectory) -> Void)? = nil) throws -> RunOutputs {
         let started = Date()
+        let claim = try OutputClaim(outDirectory, followSymlink: followSymlink)
+        defer { claim.release() }
         let record = try Runner.run(scenario.plan, threads: threads, chunkBytes: chunkBytes, progress: progress)
-        let out = try OutputDirectory(outDirectory)
+        TestHook.reach("run.simulated")
+        let out = try OutputDirectory(claim)
         staging?(out)
+        TestHook.reach("output.staged")
         do {
             let files = try write(record, to: out)
             try out.commit()
@@ -52,14 +61,19 @@ public enum Workbench {
         }
         try out.write(MarkdownReport.render(record, summaries: summaries, figures: figures), to: "report.md")
         try RunStore.write(record, to: out.file("run.sqlite"))
+        TestHook.reach("output.file")
         return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv"] + figures.map(\.file) + ["report.md", "run.sqlite"]
     }
 
-    /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite`.
-    public static func regenerate(runDirectory: String) throws -> [String] {
-        let db = URL(fileURLWithPath: runDirectory).appendingPathComponent("run.sqlite")
-        let record = try RunStore.read(db)
-        let out = try OutputDirectory(runDirectory)
+    /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite` (claimed as
+    /// ``run(_:outDirectory:followSymlink:threads:chunkBytes:progress:staging:)`` does).
+    public static func regenerate(runDirectory: String,
+                                  staging: ((OutputDirectory) -> Void)? = nil) throws -> [String] {
+        let claim = try OutputClaim(try existingFolder(runDirectory, holding: "run.sqlite"))
+        defer { claim.release() }
+        let record = try RunStore.read(claim.destination.appendingPathComponent("run.sqlite"))
+        let out = try OutputDirectory(claim)
+        staging?(out)
         do {
             let files = try write(record, to: out)
             try out.commit()
@@ -68,5 +82,16 @@ public enum Workbench {
             out.abandon()
             throw error
         }
+    }
+
+    /// `path` when it is a folder; otherwise an error saying it should hold `database`.
+    static func existingFolder(_ path: String, holding database: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FlywheelError("\(path) is not a folder", at: SourceLocation(file: path, line: 0),
+                                hint: "give a folder written by `flywheel run` or `flywheel sweep` "
+                                    + "(holding \(database))")
+        }
+        return path
     }
 }

@@ -7,6 +7,10 @@ public enum RunMetric: Int, CaseIterable, Sendable {
     case served, observed, labels, labelsArrived, trained, deployed, modelVersion, challengerShare, trainingSamples,
          costError, costLabel, costRetrain, costDeploy, costRollback, costTotal
 
+    /// The series' names in a classification run, in order (a regression run names the first
+    /// two `mae` and `observed_mae`).
+    public static var names: [String] { allCases.map { $0.name(.classification(classes: 0)) } }
+
     /// The series' name in a run of `task`.
     public func name(_ task: PredictionTask) -> String {
         switch self {

@@ -37,11 +37,17 @@ public enum RunStore {
 
     /// Writes the record to a new database file at `url` (in one transaction).
     public static func write(_ record: RunRecord, to url: URL) throws {
+        try SweepStore.writing(url) { try insert(record, into: url) }
+    }
+
+    private static func insert(_ record: RunRecord, into url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         let queue = try DatabaseQueue(path: url.path)
+        defer { try? queue.close() }
         try migrator().migrate(queue)
         try queue.write { db in
             try SharedTables.insertManifest(SharedTables.manifestRows(record.manifest), db)
+            TestHook.reach("sqlite.transaction")
             for (i, s) in record.strategies.enumerated() {
                 try db.execute(sql: "INSERT INTO strategy(id, name) VALUES (?, ?)", arguments: [i, s])
             }

@@ -40,7 +40,8 @@ public final class SweepStore {
         public var missing: [String]
     }
 
-    static func migrator() -> DatabaseMigrator {
+    /// The schema; `seed` runs in the same transaction (a new database's manifest and cells).
+    static func migrator(seed: (@Sendable (Database) throws -> Void)? = nil) -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try SharedTables.create(db)
@@ -60,6 +61,7 @@ public final class SweepStore {
                 t.primaryKey(["cell_id", "replicate"])
             }
             try SharedTables.createEvents(db, owner: "cell_id", references: "cell")
+            try seed?(db)
         }
         return m
     }
@@ -76,31 +78,93 @@ public final class SweepStore {
         self.design = design
     }
 
+    /// The files of a sweep database inside its folder (written in place, never through a link).
+    public static let files = ["sweep.sqlite", "sweep.sqlite-journal", "sweep.sqlite-wal", "sweep.sqlite-shm"]
+
     /// Opens the sweep database at `url`, creating it when absent. An existing database must hold
     /// the same sweep: the same scenario text, seed, replicates, tool version and cells; otherwise
-    /// this throws, naming what differs.
+    /// this throws, naming what differs. A new database is created whole — schema, manifest and
+    /// cells in one transaction — in a temporary sibling (`.<name>.tmp-<pid>`) that gets its final name only when
+    /// complete; an empty file or a database with no manifest and no runs (left by an older
+    /// version killed while creating it) is started afresh.
     public static func open(_ url: URL, manifest: RunManifest, cells: [String], design: String) throws -> SweepStore {
         let fm = FileManager.default
-        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let existed = fm.fileExists(atPath: url.path)
-        let queue = try DatabaseQueue(path: url.path)
-        if existed {
-            let stored = try readHeader(queue, url: url)
-            if let difference = difference(stored.manifest, stored.cells, manifest, cells) {
+        let dir = url.deletingLastPathComponent()
+        do { try fm.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw FileErrors.describe(error, path: dir)
+        }
+        removeStaleStaging(of: url.lastPathComponent, in: dir)
+        if fileType(url) != nil {
+            // Opening for writing rolls back what an interrupted transaction left in the journal.
+            let queue = try writing(url) { try DatabaseQueue(path: url.path) }
+            let unstarted: Bool
+            do {
+                unstarted = try writing(url) { try queue.read(isUnstarted) }
+            } catch {
+                try? queue.close()
+                throw FlywheelError("\(url.path) is not a sweep database", at: SourceLocation(file: url.path, line: 0),
+                                    hint: "a sweep database is the sweep.sqlite that `flywheel sweep` writes")
+            }
+            if !unstarted {
+                let stored: Header
+                do { stored = try readHeader(queue, url: url) } catch { try? queue.close(); throw error }
+                if let difference = difference(stored.manifest, stored.cells, manifest, cells) {
+                    try queue.close()
+                    throw FlywheelError("this folder holds the results of a different sweep (\(difference))",
+                                        at: SourceLocation(file: url.path, line: 0),
+                                        hint: "choose another --out folder, or delete it to start afresh")
+                }
+                return SweepStore(url: url, queue: queue, manifest: stored.manifest, cells: cells,
+                                  design: stored.design)
+            }
+            try? queue.close()
+            for suffix in ["", "-journal", "-wal", "-shm"] { try? fm.removeItem(atPath: url.path + suffix) }
+        }
+        let temporary = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        for suffix in ["", "-journal"] { try? fm.removeItem(atPath: temporary.path + suffix) }
+        try writing(url) {
+            let queue = try DatabaseQueue(path: temporary.path)
+            do {
+                let rows = manifestRows(manifest, design: design)
+                try migrator(seed: { db in
+                    try SharedTables.insertManifest(rows, db)
+                    for (i, c) in cells.enumerated() {
+                        try db.execute(sql: "INSERT INTO cell(id, name) VALUES (?, ?)", arguments: [i, c])
+                    }
+                }).migrate(queue)
                 try queue.close()
-                throw FlywheelError("this folder holds the results of a different sweep (\(difference))", at: SourceLocation(file: url.path, line: 0),
-                                    hint: "choose another --out folder, or delete it to start afresh")
+            } catch {
+                try? queue.close()
+                try? fm.removeItem(at: temporary)
+                throw error
             }
-            return SweepStore(url: url, queue: queue, manifest: stored.manifest, cells: cells, design: stored.design)
         }
-        try migrator().migrate(queue)
-        try queue.write { db in
-            for (k, v) in manifestRows(manifest, design: design) {
-                try db.execute(sql: "INSERT INTO manifest(key, value) VALUES (?, ?)", arguments: [k, v])
-            }
-            for (i, c) in cells.enumerated() { try db.execute(sql: "INSERT INTO cell(id, name) VALUES (?, ?)", arguments: [i, c]) }
+        TestHook.reach("sweep.creating")
+        guard rename(temporary.path, url.path) == 0 else {
+            let e = errno
+            try? fm.removeItem(at: temporary)
+            throw FileErrors.posix(e, writing: url)
         }
+        TestHook.reach("sweep.created")
+        let queue = try writing(url) { try DatabaseQueue(path: url.path) }
         return SweepStore(url: url, queue: queue, manifest: manifest, cells: cells, design: design)
+    }
+
+    /// Whether a database holds no sweep yet: no tables, or an empty manifest and no runs.
+    static func isUnstarted(_ db: Database) throws -> Bool {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables.isEmpty { return true }
+        guard tables.contains("manifest"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM manifest") == 0 else {
+            return false
+        }
+        return try !tables.contains("run") || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run") == 0
+    }
+
+    /// Runs a write on the database at `url`, its errors named after the file.
+    static func writing<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as FlywheelError { throw e } catch {
+            throw FileErrors.describe(error, path: url)
+        }
     }
 
     /// What makes two sweeps different, or nil when they are the same sweep.
@@ -123,10 +187,13 @@ public final class SweepStore {
 
     /// Stores the traffic and drift ground truth shared by every cell (once).
     public func storeTraffic(_ traffic: [TrafficRecord], drifts: [DriftTruth]) throws {
-        try queue.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! == 0 else { return }
-            try Self.insert(traffic: traffic, drifts: drifts, db)
+        try Self.writing(url) {
+            try queue.write { db in
+                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traffic")! == 0 else { return }
+                try Self.insert(traffic: traffic, drifts: drifts, db)
+            }
         }
+        TestHook.reach("sweep.traffic")
     }
 
     static func insert(traffic: [TrafficRecord], drifts: [DriftTruth], _ db: Database) throws {
@@ -151,11 +218,14 @@ public final class SweepStore {
             throw FlywheelError("'\(cell)' is not a cell of this sweep", at: SourceLocation(file: url.path, line: 0))
         }
         let metric = manifest.primaryMetric
-        try queue.write { db in
-            try db.execute(sql: "DELETE FROM run WHERE cell_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM event WHERE cell_id = ?", arguments: [id])
-            for run in runs {
-                try Self.insert(run: run, id: id, metric: metric, volume: volumes[run.replicate] ?? [], db)
+        try Self.writing(url) {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM run WHERE cell_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM event WHERE cell_id = ?", arguments: [id])
+                for run in runs {
+                    try Self.insert(run: run, id: id, metric: metric, volume: volumes[run.replicate] ?? [], db)
+                    TestHook.reach("sqlite.transaction")
+                }
             }
         }
     }
@@ -293,12 +363,12 @@ public final class SweepStore {
                 throw FlywheelError("\(url.path) is not a shard of the same sweep as \(inputs[0].path) (\(d))", at: SourceLocation(file: url.path, line: 0))
             }
         }
-        try? FileManager.default.removeItem(at: output)
+        for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: output.path + suffix) }
         let out = try open(output, manifest: first.manifest, cells: first.cells, design: first.design)
         defer { try? out.close() }
         var contributed = [Int](repeating: 0, count: inputs.count)
         let reps = first.manifest.replicates
-        try out.queue.write { odb in
+        try writing(output) { try out.queue.write { odb in
             var trafficDone = false
             for q in queues where !trafficDone {
                 try q.read { db in
@@ -341,7 +411,7 @@ public final class SweepStore {
                     try odb.execute(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)", arguments: StatementArguments(Array(e.databaseValues)))
                 }
             }
-        }
+        } }
         let contents = try read(out.queue, url: output)
         return MergeResult(contents: contents, contributed: contributed)
     }

@@ -90,6 +90,8 @@ public struct ReplaySource: TrafficSource {
     /// Injected drifts (covariates, prior, label noise, quality), in scenario order; times in scored ticks.
     public var drifts: [Drift]
     public var injectedDrifts: [Drift] { drifts }
+    public var largestTickEvents: Int { rowsPerTick.max() ?? 0 }
+    public var warmupEventCount: Int { rowsPerTick.prefix(warmupTicks).reduce(0, +) }
     public let declared: [DeclaredDrift]
     /// Opens the mapping's rows: ``ReplayOpener/csv``, or one that also reads SQLite databases.
     public let opener: ReplayOpener
@@ -110,6 +112,12 @@ public struct ReplaySource: TrafficSource {
         while let (_, start, batch) = try replay.nextTick() {
             counts.append(batch.count)
             starts.append(start)
+            guard counts.count <= Limits.maxTicks else {
+                throw FlywheelError("the file holds more than \(Limits.grouped(Limits.maxTicks)) ticks of "
+                                    + "\(mapping.tick), the longest run", key: "tick",
+                                    hint: "use a longer tick, or remove the rows whose timestamps lie far "
+                                        + "from the others")
+            }
         }
         self.mapping = mapping
         self.opener = opener

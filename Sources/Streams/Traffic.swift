@@ -28,7 +28,9 @@ public struct VolumeProfile: Hashable, Sendable {
         if amplitude != 0, period > 0 { v *= 1 + amplitude * sin(2 * Double.pi * Double(t) / period) }
         if growth != 0 { v *= pow(1 + growth, Double(t)) }
         if spikes.contains(t) { v *= spikeFactor }
-        return max(1, Int(v.rounded()))
+        // A scenario keeps every tick's volume within Limits.maxEventsPerTick; the clamp keeps a
+        // profile built in code from trapping.
+        return max(1, v < 9e18 ? Int(v.rounded()) : Int.max / 2)
     }
 }
 

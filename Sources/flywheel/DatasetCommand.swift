@@ -66,10 +66,16 @@ struct DatasetDescribeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
+    @OptionGroup var queryTime: QueryTimeLimitOption
+
     func run() throws {
         try exitingOnError {
-            print(try DatasetReport.describe(file: file, label: label, timestamp: timestamp, timestampFormat: timestampFormat,
-                                             tick: tick, delimiter: delimiter, table: table, query: query, json: json), terminator: "")
+            let text = try queryTime.applying {
+                try DatasetReport.describe(file: file, label: label, timestamp: timestamp,
+                                           timestampFormat: timestampFormat, tick: tick, delimiter: delimiter,
+                                           table: table, query: query, json: json)
+            }
+            print(text, terminator: "")
         }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import FlywheelCore
 import Foundation
+import Scenarios
 import Simulation
+import Storage
 
 @main
 struct Flywheel: ParsableCommand {
@@ -36,15 +38,25 @@ func printError(_ text: String) {
 }
 
 /// Runs a command's work: a Flywheel error is printed to standard error (every problem, for a
-/// list of them) and the command exits with status 1.
+/// list of them) and the command exits with status 1; a file-system or SQLite error becomes one
+/// sentence naming the path and the cause. While an interruption is being handled nothing is
+/// printed: the interrupt handler ends the process with its own message.
 func exitingOnError(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let e as FlywheelErrors {
+        InterruptCleanup.waitIfInterrupted()
         printError(e.description)
         throw ExitCode(1)
-    } catch let e as FlywheelError {
-        printError("error: \(e)")
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as ValidationError {
+        throw e
+    } catch let e as CleanExit {
+        throw e
+    } catch {
+        InterruptCleanup.waitIfInterrupted()
+        printError("error: \(FileErrors.describe(error))")
         throw ExitCode(1)
     }
 }
@@ -62,6 +74,29 @@ struct DataHomeOption: ParsableArguments {
     func apply() {
         if let data { setenv("FLYWHEEL_DATA", data, 1) }
     }
+}
+
+/// `--memory-limit GIB`: the memory a run may need (its estimate is checked before anything is
+/// allocated), for run, sweep, traffic and validate.
+struct MemoryLimitOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("GiB a run may need (default: half of this machine's memory, or of its "
+                                             + "container's limit). A scenario whose estimated memory is larger is "
+                                             + "refused with the estimate.", valueName: "GiB"))
+    var memoryLimit: Double?
+
+    /// The limit in bytes.
+    var bytes: Double { memoryLimit.map { $0 * Double(1 << 30) } ?? MemoryEstimate.defaultLimit }
+
+    func validate() throws {
+        if let memoryLimit, !(memoryLimit > 0 && memoryLimit.isFinite) {
+            throw ValidationError("--memory-limit must be a positive number of GiB")
+        }
+    }
+}
+
+/// Prints a scenario's warnings on standard error.
+func printWarnings(_ warnings: [FlywheelError]) {
+    if !warnings.isEmpty { printError(FlywheelErrors([], warnings: warnings).warningDescription) }
 }
 
 /// `--threads` and `--quiet`, shared by the commands that simulate.

@@ -12,7 +12,9 @@ struct MergeCommand: ParsableCommand {
         the same sweep (scenario text, seed, replicates, version); a cell found in
         several must agree. OUT gets the merged sweep.sqlite and, when every cell
         is present, the sweep's CSVs, figures and report. With cells still
-        missing, rerun `flywheel sweep SCENARIO --out OUT` to finish them.
+        missing, rerun `flywheel sweep SCENARIO --out OUT` to finish them. OUT is
+        replaced only when Flywheel wrote it (or it is absent or empty), and it
+        is locked while merge writes, as for `flywheel run`.
 
         Example:
           flywheel merge results/retrain-frequency shards/1 shards/2 shards/3

@@ -11,7 +11,8 @@ struct PlotCommand: ParsableCommand {
         A run folder (run.sqlite) gets its decay, cost and opportunity-cost
         figures; a sweep folder (sweep.sqlite) its heatmaps, best/worst curves and
         decision map. Other files are left as they are; `flywheel report` rebuilds
-        a run folder's CSVs and report too.
+        a run folder's CSVs and report too. Only a folder Flywheel wrote is
+        redrawn, one command at a time.
 
         Examples:
           flywheel plot results/quickstart

@@ -7,6 +7,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Rebuild a run folder's CSVs, figures and report from its run.sqlite, without re-simulating.",
         discussion: """
+        The folder is replaced atomically, as by `flywheel run`, and only when
+        Flywheel wrote it.
+
         Example:
           flywheel report results/quickstart
         """)
@@ -16,7 +19,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try exitingOnError {
-            let files = try Workbench.regenerate(runDirectory: runDirectory)
+            let interrupt = InterruptCleanup.shared
+            let files = try Workbench.regenerate(runDirectory: runDirectory, staging: { interrupt.watch($0) })
             print("rebuilt \(runDirectory)/ (\(files.joined(separator: ", ")))")
         }
     }

@@ -11,10 +11,21 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a scenario: every strategy on the same traffic, then CSV, SVG, SQLite and a report.",
         discussion: """
         Without a file, runs the built-in quickstart scenario (the same as
-        scenarios/quickstart.yaml). Results go to results/<scenario name>/ unless
-        --out names a folder; they are written to a temporary folder and moved
-        into place only when complete, so an error or Ctrl-C leaves earlier
-        results untouched.
+        scenarios/quickstart.yaml). Results go to results/<slug>/ unless --out
+        names a folder. The slug is the scenario's name as a folder name: each
+        run of characters other than A-Z a-z 0-9 . _ - becomes one '-', leading
+        and trailing '.' and '-' are dropped, and it is cut to 64 characters
+        ("team/exp 1" -> results/team-exp-1); a name that leaves nothing ("..")
+        is refused.
+
+        Results are written to a hidden sibling folder and swapped into place
+        atomically only when complete, so an error or Ctrl-C leaves earlier
+        results untouched. Flywheel replaces only a folder it wrote (one holding
+        its .flywheel marker or run.sqlite/sweep.sqlite), an empty one, or none;
+        any other existing folder or file is refused. While it writes, a second
+        flywheel on the same folder is refused. A symbolic link given to --out
+        is followed (its target must pass the same rule); one met at the
+        default results/<slug> is refused.
 
         Examples:
           flywheel run
@@ -25,7 +36,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Scenario file (YAML). Omit to run the built-in quickstart.")
     var scenario: String?
 
-    @Option(name: .long, help: "Output folder (default: results/<scenario name>).")
+    @Option(name: .long, help: "Output folder (default: results/<slug of the scenario name>).")
     var out: String?
 
     @Option(name: .long, help: "Override the scenario's seed.")
@@ -37,22 +48,25 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var execution: ExecutionOptions
 
     func validate() throws {
-        if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
+        if let replicates, let problem = ScenarioLoader.replicatesProblem(replicates) { throw ValidationError(problem) }
     }
 
     @OptionGroup var dataHome: DataHomeOption
+    @OptionGroup var memory: MemoryLimitOption
 
     func run() throws {
         dataHome.apply()
-        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates)
-        let dir = out ?? "results/\(loaded.name)"
+        let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes,
+                                      quiet: execution.quiet)
+        let dir = try out ?? defaultFolder(loaded.name)
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
         try exitingOnError {
-            let outputs = try Workbench.run(loaded, outDirectory: dir, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { done, total in
+            let outputs = try Workbench.run(loaded, outDirectory: dir, followSymlink: out != nil,
+                                            threads: execution.threads,
+                                            chunkBytes: execution.chunkBytes, progress: { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\r  simulated \(String(format: "%.1f", done))/\(total) strategy × replicate runs".utf8)) }
             }, staging: { interrupt.watch($0) })
-            interrupt.watch(nil)
             if showProgress { printError("") }
             if !execution.quiet {
                 let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
@@ -75,50 +89,98 @@ struct RunCommand: ParsableCommand {
 }
 
 /// Loads a scenario file, or the built-in quickstart without one; a scenario with problems prints
-/// them all and exits with status 2.
-func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil) throws -> Scenarios.Scenario {
+/// them all and exits with status 2. Warnings go to standard error (unless `quiet`).
+func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memoryLimit: Double?,
+                  quiet: Bool = false) throws -> Scenarios.Scenario {
     do {
+        let loaded: Scenarios.Scenario
         if let path {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("cannot read scenario file '\(path)'")
             }
-            return try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates)
+            loaded = try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates,
+                                              memoryLimit: memoryLimit)
+        } else {
+            loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
+                                              seedOverride: seed, replicatesOverride: replicates,
+                                              memoryLimit: memoryLimit)
         }
-        return try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
-                                        seedOverride: seed, replicatesOverride: replicates)
+        if !quiet { printWarnings(loaded.warnings) }
+        return loaded
     } catch let e as FlywheelErrors {
         printError(e.description)
+        printWarnings(e.warnings)
         throw ExitCode(2)
     }
 }
 
-/// Removes a run's staging folder when the user presses Ctrl-C, so nothing half-written remains
-/// and the earlier results stay as they were.
+/// `results/<slug>` for a scenario name (``ResultsFolder``); validation has refused names
+/// without one, so this only fails for a scenario built in code.
+func defaultFolder(_ name: String, suffix: String = "") throws -> String {
+    guard let path = ResultsFolder.defaultPath(forScenario: name, suffix: suffix) else {
+        printError("error: the scenario name \"\(name)\" leaves no folder name for its results (give --out)")
+        throw ExitCode(1)
+    }
+    return path
+}
+
+/// What Ctrl-C (SIGINT) or SIGTERM does while a command writes: the watched staged output is
+/// abandoned, every output claim of the process cleans up (``OutputClaim/cleanUpAllForExit()``),
+/// a notebook's running command is passed the signal, one true sentence is printed
+/// ("interrupted: earlier results are untouched"), and the process exits with status 130.
+///
+/// The handler holds ``lock`` until the process ends, and the error path of every command
+/// (``exitingOnError(_:)``) waits on it first: an error that the cleanup itself causes in the
+/// writing thread (a file removed under SQLite) is never printed.
 final class InterruptCleanup: @unchecked Sendable {
     static let shared = InterruptCleanup()
-    private let lock = NSLock()
-    private var current: StagedOutput?
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var current: StagedOutput?
+    nonisolated(unsafe) private static var child: pid_t = 0
     private var sources: [DispatchSourceSignal] = []
 
     private init() {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.lock.lock()
-                self?.current?.abandon()
-                self?.lock.unlock()
-                FileHandle.standardError.write(Data("\ninterrupted: earlier results are untouched\n".utf8))
-                exit(130)
-            }
+            source.setEventHandler { InterruptCleanup.interrupt(sig) }
             source.resume()
             sources.append(source)
         }
     }
 
+    private static func interrupt(_ sig: Int32) {
+        lock.lock()  // never released: the process ends here
+        if child > 0 {
+            // A notebook's command: pass the signal on and give it 5 s to clean up after itself.
+            kill(child, sig)
+            var status: Int32 = 0, waited = 0
+            while waited < 500, waitpid(child, &status, WNOHANG) == 0 { usleep(10_000); waited += 1 }
+        }
+        current?.abandon()
+        OutputClaim.cleanUpAllForExit()
+        let notice = current?.interruptionNotice ?? "interrupted: earlier results are untouched"
+        FileHandle.standardError.write(Data("\n\(notice)\n".utf8))
+        _exit(130)
+    }
+
+    /// What an interruption must abandon from now on (nil: nothing staged).
     func watch(_ out: StagedOutput?) {
+        Self.lock.lock()
+        Self.current = out
+        Self.lock.unlock()
+    }
+
+    /// The child process an interruption must pass the signal to (0: none).
+    func watchChild(_ pid: pid_t) {
+        Self.lock.lock()
+        Self.child = pid
+        Self.lock.unlock()
+    }
+
+    /// Returns at once unless an interruption is being handled; then waits for it to end the process.
+    static func waitIfInterrupted() {
         lock.lock()
-        current = out
         lock.unlock()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FlywheelCore
 import Foundation
 import Scenarios
+import Storage
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +20,10 @@ struct SweepCommand: ParsableCommand {
         decision-map.svg and sweep-report.md (written atomically).
 
         --shard i/n runs only the cells whose index k satisfies k % n == i-1, into
-        its own database (default folder results/<name>-sweep-shard-i-of-n); join
-        the shards with `flywheel merge`.
+        its own database (default folder results/<slug>-sweep-shard-i-of-n); join
+        the shards with `flywheel merge`. The slug, the rule for replacing a
+        folder, the lock and the handling of links are those of `flywheel run`;
+        sweep.sqlite must not be a symbolic link.
 
         Examples:
           flywheel sweep scenarios/retrain-frequency.yaml
@@ -31,7 +34,7 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: "Scenario file (YAML) with a sweep: section.")
     var scenario: String
 
-    @Option(name: .long, help: "Output folder (default: results/<scenario name>-sweep).")
+    @Option(name: .long, help: "Output folder (default: results/<slug of the scenario name>-sweep).")
     var out: String?
 
     @Option(name: .long, help: "Run only shard i of n (1-based), e.g. 3/8.")
@@ -44,21 +47,27 @@ struct SweepCommand: ParsableCommand {
     }
 
     @OptionGroup var dataHome: DataHomeOption
+    @OptionGroup var memory: MemoryLimitOption
 
     func run() throws {
         dataHome.apply()
         let loaded: SweepScenario
-        do { loaded = try SweepLoader.load(path: scenario) } catch let e as FlywheelErrors {
+        do { loaded = try SweepLoader.load(path: scenario, memoryLimit: memory.bytes) } catch let e as FlywheelErrors {
             printError(e.description)
+            printWarnings(e.warnings)
             throw ExitCode(2)
         }
+        if !execution.quiet { printWarnings(loaded.scenario.warnings) }
         let part = try shard.map { try SweepShard(parsing: $0) }
-        let dir = out ?? (part.map { "results/\(loaded.name)-sweep-shard-\($0.index)-of-\($0.count)" } ?? "results/\(loaded.name)-sweep")
+        let suffix = part.map { "-sweep-shard-\($0.index)-of-\($0.count)" } ?? "-sweep"
+        let dir = try out ?? defaultFolder(loaded.name, suffix: suffix)
         let showProgress = !execution.quiet && stderrIsTerminal
         let interrupt = InterruptCleanup.shared
-        defer { interrupt.watch(nil) }
+        let database = URL(fileURLWithPath: dir).appendingPathComponent("sweep.sqlite").path
+        interrupt.watch(SweepCellsNotice(database: database))
         try exitingOnError {
-            let outputs = try Workbench.sweep(loaded, outDirectory: dir, shard: part, threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { p in
+            let outputs = try Workbench.sweep(loaded, outDirectory: dir, followSymlink: out != nil, shard: part,
+                                              threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { p in
                 guard showProgress else { return }
                 let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
                 FileHandle.standardError.write(Data((String(format: "\r  cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate) + left + "   ").utf8))
@@ -82,5 +91,16 @@ struct SweepCommand: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+/// What an interrupted sweep leaves before its outputs are staged: the finished cells.
+final class SweepCellsNotice: StagedOutput, @unchecked Sendable {
+    let database: String
+    init(database: String) { self.database = database }
+    func abandon() {}
+    var interruptionNotice: String {
+        "interrupted: earlier results are untouched; finished cells are kept in \(database), "
+            + "and the same command resumes from them"
     }
 }

@@ -12,7 +12,10 @@ struct TrafficCommand: ParsableCommand {
         The events are exactly those a run serves for the replicate (the same seed
         gives the same bytes). Without a file, writes the built-in quickstart's
         traffic. Without -o, writes to standard output; with -o, the file is
-        written to a temporary file and moved into place only when complete.
+        written to a temporary file and moved into place only when complete. An
+        existing -o file is replaced only when it is empty or an earlier traffic
+        export (its first line is the traffic header); anything else, a folder or a
+        symbolic link is refused unless --force is given.
 
         Columns: tick, event (index in the tick), time (in ticks: tick + i/n, where
         the drift schedules are evaluated), the features, label, concept, bayes
@@ -44,7 +47,11 @@ struct TrafficCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's seed.")
     var seed: UInt64?
 
+    @Flag(name: .long, help: "Replace the -o file even when it is not an earlier traffic export.")
+    var force = false
+
     @OptionGroup var dataHome: DataHomeOption
+    @OptionGroup var memory: MemoryLimitOption
 
     /// A tick given as a number of ticks or a duration, which must come to a whole tick.
     static func tick(_ text: String?, option: String, span: Span) throws -> Int? {
@@ -59,14 +66,34 @@ struct TrafficCommand: ParsableCommand {
         return Int(t)
     }
 
+    /// Throws unless `path` is absent or an earlier export (a regular file whose first line is
+    /// the traffic header, `tick,event,time,…`).
+    static func refuseOverwrite(_ path: String) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        let type = attributes[.type] as? FileAttributeType
+        let what: String
+        if type == .typeSymbolicLink { what = "is a symbolic link" }
+        else if type != .typeRegular { what = "exists and is not a file" }
+        else {
+            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
+                .flatMap { h in defer { try? h.close() }; return try? h.read(upToCount: 4096) } ?? Data()
+            let isExport = String(decoding: head, as: UTF8.self).hasPrefix("tick,event,time,")
+            if (attributes[.size] as? Int) == 0 || isExport { return }
+            what = "exists and is not a traffic export"
+        }
+        throw FlywheelError("-o \(path) \(what); Flywheel replaces only an earlier export",
+                            hint: "choose another file, or add --force to replace it")
+    }
+
     func run() throws {
         dataHome.apply()
-        let loaded = try loadScenario(scenario, seed: seed)
+        let loaded = try loadScenario(scenario, seed: seed, memoryLimit: memory.bytes)
         let span = loaded.plan.manifest.clock.tick
         let first = try Self.tick(from, option: "--from", span: span) ?? 0
         let last = try Self.tick(to, option: "--to", span: span)
         try exitingOnError {
             if let output {
+                if !force { try Self.refuseOverwrite(output) }
                 let file = try AtomicFile(output)
                 InterruptCleanup.shared.watch(file)
                 do {

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct CatalogTests {
     @Test func everyListedFamilyCanBeMadeWithDefaults() throws {
-        #expect(LearnerCatalog.names == ["logistic_regression", "gaussian_nb", "ridge", "mlp", "majority", "no_change"])
+        #expect(LearnerCatalog.names == ["logistic_regression", "gaussian_nb", "ridge", "mlp", "majority", "no_change",
+                                       "hoeffding_tree", "xgboost"])
         for info in LearnerCatalog.all {
             let learner = try LearnerCatalog.make(info.name, parameters: [:])
             #expect(learner.family == info.name)

@@ -257,6 +257,50 @@ enum Prequential {
     }
 }
 
+/// Prequential rows read from a CSV of `x0,x1,x2,y` (peer_river_sea_csv.py: River's stream), held
+/// in memory so that the timed loop is the model's alone.
+struct PrequentialRows {
+    var features: [Double] = []
+    var labels: [Double] = []
+    var count: Int { labels.count }
+
+    init(csv path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for (i, line) in text.split(separator: "\n").enumerated() where i > 0 {
+            let fields = line.split(separator: ",")
+            guard fields.count == 4, let x0 = Double(fields[0]), let x1 = Double(fields[1]),
+                  let x2 = Double(fields[2]), let y = Double(fields[3]) else {
+                throw BenchError("\(path):\(i + 1): expected x0,x1,x2,y")
+            }
+            features += [x0, x1, x2]
+            labels.append(y)
+        }
+    }
+
+    /// Test-then-train over the rows, as ``Prequential/run(n:split:exactStream:step:)``.
+    func run(split: Int = 500_000, step: (UnsafeBufferPointer<Double>, Double) -> Double) -> PrequentialResult {
+        let n = count
+        var right = 0, rightBefore = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        features.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                let y = labels[i]
+                if step(UnsafeBufferPointer(rebasing: x[(3 * i)..<(3 * i + 3)]), y) == y {
+                    right += 1
+                    if i < split { rightBefore += 1 }
+                }
+            }
+        }
+        let seconds = (clock.now - start).seconds
+        let before = min(n, split)
+        return PrequentialResult(accuracy: Double(right) / Double(n),
+                                 accuracyBefore: Double(rightBefore) / Double(before),
+                                 accuracyAfter: n > split ? Double(right - rightBefore) / Double(n - split) : .nan,
+                                 seconds: seconds)
+    }
+}
+
 extension Duration {
     var seconds: Double {
         let (s, a) = components

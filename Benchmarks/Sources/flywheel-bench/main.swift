@@ -10,7 +10,8 @@ import Scenarios
 //   flywheel-bench [--reps N] [--only w1,w2] [--samples N] [--adwin-bits FILE] [--b4-csv FILE]
 //                  [--b4-oracle FILE] [--threads N]
 //
-// Workloads: stream, logreg, logreg-river-order, gnb, adwin, b4, replay, quickstart, generators
+// Workloads: stream, logreg, logreg-river-order, gnb, hoeffding (and hoeffding-river-order; with
+// --hoeffding-csv also on River's own rows), adwin, b4, replay, quickstart, generators
 // (River's peer for seven of the eight); and, without a peer: replay-sqlite, detectors, distances, training,
 // full-loop. `--replay-run FILE [--traffic-memory MiB]` runs a whole replayed scenario on FILE
 // alone and reports its peak memory.
@@ -22,6 +23,7 @@ struct Options {
     var adwinBits: String? = nil
     var adwinN = 10_000_000
     var b4CSV: String? = nil
+    var hoeffdingCSV: String? = nil
     var b4Oracle: String? = nil
     var threads = ProcessInfo.processInfo.activeProcessorCount
     var b4Variant = "all"
@@ -51,6 +53,7 @@ struct Options {
             case "--adwin-bits": adwinBits = try value()
             case "--adwin-n": adwinN = try integer()
             case "--b4-csv": b4CSV = try value()
+            case "--hoeffding-csv": hoeffdingCSV = try value()
             case "--b4-oracle": b4Oracle = try value()
             case "--threads": threads = try integer()
             case "--b4-variant": b4Variant = try value()
@@ -86,7 +89,7 @@ struct Options {
                 print("expPair max relative error vs Foundation.exp on [-708, 708]: \(expPairMaxRelativeError(lower: -708, upper: 708, count: 2_000_001)); on [-40, 40]: \(expPairMaxRelativeError(lower: -40, upper: 40, count: 2_000_001))")
                 exit(0)
             case "-h", "--help":
-                print("usage: flywheel-bench [--reps N] [--only stream,logreg,logreg-river-order,gnb,adwin,b4,replay,quickstart,generators,detectors,distances,training,full-loop] [--samples N] [--adwin-bits FILE] [--adwin-n N] [--b4-csv FILE] [--b4-oracle FILE] [--threads N]")
+                print("usage: flywheel-bench [--reps N] [--only stream,logreg,logreg-river-order,gnb,hoeffding,adwin,b4,replay,quickstart,generators,detectors,distances,training,full-loop] [--samples N] [--adwin-bits FILE] [--adwin-n N] [--b4-csv FILE] [--hoeffding-csv FILE] [--b4-oracle FILE] [--threads N]")
                 exit(0)
             default: throw BenchError("unknown option '\(args[i])' (try --help)")
             }
@@ -101,6 +104,9 @@ func median(_ v: [Double]) -> Double {
     let s = v.sorted()
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
+
+/// A number for JSON, or null for NaN (JSON has no NaN).
+func jsonNumber(_ v: Double) -> Any { v.isNaN ? NSNull() : v }
 
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -177,6 +183,44 @@ func runAll(_ o: Options) throws {
         }
         emit(["workload": "gnb", "n": n, "accuracy": r.accuracy, "accuracy_first_500k": r.accuracyBefore,
               "accuracy_after_500k": r.accuracyAfter, "seconds": t, "per_s": Double(n) / t, "all_seconds": all])
+    }
+    if o.wants("hoeffding") {
+        // River's HoeffdingTreeClassifier() (Learners.HoeffdingTreeState): test-then-train fused (the
+        // leaf's naive Bayes evaluated once for the prediction and the adaptive leaf's bookkeeping),
+        // and in River's order (predict_one, then learn_one evaluating it again).
+        for fused in [true, false] {
+            let (r, t, all) = repeated(o.reps) { () -> ((PrequentialResult, [Int]), Double) in
+                var tree = HoeffdingTreeState(dimension: 3, classCount: 2)
+                let r = Prequential.run(n: n) { x, y in
+                    let yhat: Int?
+                    if fused {
+                        yhat = tree.testThenTrain(x, label: Int(y))
+                    } else {
+                        yhat = tree.predictOne(x)
+                        tree.learnOne(x, label: Int(y))
+                    }
+                    return yhat.map(Double.init) ?? .nan
+                }
+                return ((r, [tree.nodeCount, tree.leafCount, tree.height]), r.seconds)
+            }
+            emit(["workload": fused ? "hoeffding" : "hoeffding-river-order", "n": n, "accuracy": r.0.accuracy,
+                  "accuracy_first_500k": r.0.accuracyBefore, "accuracy_after_500k": jsonNumber(r.0.accuracyAfter),
+                  "nodes": r.1[0], "leaves": r.1[1], "height": r.1[2],
+                  "seconds": t, "per_s": Double(n) / t, "all_seconds": all])
+        }
+        if let path = o.hoeffdingCSV {
+            // River's own rows (peer_river_sea_csv.py): the accuracy is comparable to River's exactly.
+            let rows = try PrequentialRows(csv: path)
+            let (r, t, all) = repeated(o.reps) { () -> ((PrequentialResult, [Int]), Double) in
+                var tree = HoeffdingTreeState(dimension: 3, classCount: 2)
+                let r = rows.run { x, y in tree.testThenTrain(x, label: Int(y)).map(Double.init) ?? .nan }
+                return ((r, [tree.nodeCount, tree.leafCount, tree.height]), r.seconds)
+            }
+            emit(["workload": "hoeffding-river-rows", "n": rows.count, "accuracy": r.0.accuracy,
+                  "accuracy_first_500k": r.0.accuracyBefore, "accuracy_after_500k": jsonNumber(r.0.accuracyAfter),
+                  "nodes": r.1[0], "leaves": r.1[1], "height": r.1[2],
+                  "seconds": t, "per_s": Double(rows.count) / t, "all_seconds": all])
+        }
     }
     if o.wants("adwin") {
         var sources: [(String, [Double])] = []

@@ -411,9 +411,8 @@ final class ADWINBuckets: @unchecked Sendable {
 
 extension ADWIN: CataloguedDetector {
     public init(_ p: ParameterReader) throws {
-        let w = DetectorCatalog.wholeNumbers
-        try self.init(delta: p.number("delta"), clock: p.whole("clock", in: w), maxBuckets: p.whole("max_buckets", in: w),
-                      minWindowLength: p.whole("min_window_length", in: w), gracePeriod: p.whole("grace_period", in: w),
+        try self.init(delta: p.number("delta"), clock: p.detectorWhole("clock"), maxBuckets: p.detectorWhole("max_buckets"),
+                      minWindowLength: p.detectorWhole("min_window_length"), gracePeriod: p.detectorWhole("grace_period"),
                       convention: p.flag("moa") ? .moa : .river)
     }
 }

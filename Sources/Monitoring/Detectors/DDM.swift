@@ -82,7 +82,7 @@ public struct DDM: DriftDetector, Sendable {
 
 extension DDM: CataloguedDetector {
     public init(_ p: ParameterReader) throws {
-        try self.init(warmStart: p.whole("warm_start", in: DetectorCatalog.wholeNumbers), warningThreshold: p.number("warning_threshold"),
+        try self.init(warmStart: p.detectorWhole("warm_start"), warningThreshold: p.number("warning_threshold"),
                       driftThreshold: p.number("drift_threshold"))
     }
 }

@@ -28,7 +28,7 @@ public enum DetectorCatalog {
     /// The names `make` accepts.
     public static var names: [String] { all.map(\.name) }
 
-    /// The whole numbers a detector parameter may take before the detector checks its own range.
+    /// The whole numbers a detector parameter may be written as.
     static let wholeNumbers = -999_999_999_999_999...999_999_999_999_999
 
     /// Builds the named detector; parameters not given take their defaults. Boolean and mode
@@ -55,6 +55,19 @@ public enum DetectorCatalog {
         case .notWhole(let p, let v, _, _): return FlywheelError("\(name): \(p) must be a whole number, got \(v)", key: key)
         case .outOfRange, .notSeed, .notFlag: return FlywheelError(e.message(name), key: key)
         }
+    }
+}
+
+extension ParameterReader {
+    /// A detector's whole-number parameter (a window, a count): windows and counts are held in
+    /// memory, so at most ``Limits/maxTicks`` in magnitude, like every count of a run; the
+    /// detector checks its own range after.
+    func detectorWhole(_ name: String) throws -> Int {
+        let i = try whole(name, in: DetectorCatalog.wholeNumbers)
+        guard abs(i) <= Limits.maxTicks else {
+            throw FlywheelError("\(info.name): \(name) is \(i), out of range: must be ≤ \(Limits.maxTicks)", key: name)
+        }
+        return i
     }
 }
 

@@ -85,6 +85,6 @@ public struct EDDM: DriftDetector, Sendable {
 
 extension EDDM: CataloguedDetector {
     public init(_ p: ParameterReader) throws {
-        try self.init(warmStart: p.whole("warm_start", in: DetectorCatalog.wholeNumbers), alpha: p.number("alpha"), beta: p.number("beta"))
+        try self.init(warmStart: p.detectorWhole("warm_start"), alpha: p.number("alpha"), beta: p.number("beta"))
     }
 }

@@ -231,10 +231,9 @@ extension KSWIN: Sendable where Sampler: Sendable {}
 
 extension KSWIN: CataloguedDetector where Sampler == SeededKSWINSampler {
     public init(_ p: ParameterReader) throws {
-        let w = DetectorCatalog.wholeNumbers
-        let seed = try p.whole("seed", in: w)
+        let seed = try p.detectorWhole("seed")
         guard seed >= 0 else { throw FlywheelError("kswin: seed must be non-negative, got \(seed)", key: "seed") }
-        try self.init(alpha: p.number("alpha"), windowSize: p.whole("window_size", in: w), statSize: p.whole("stat_size", in: w),
+        try self.init(alpha: p.number("alpha"), windowSize: p.detectorWhole("window_size"), statSize: p.detectorWhole("stat_size"),
                       seed: UInt64(seed))
     }
 }

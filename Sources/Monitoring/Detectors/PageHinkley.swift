@@ -95,12 +95,11 @@ public struct PageHinkley: DriftDetector, Sendable {
 
 extension PageHinkley: CataloguedDetector {
     public init(_ p: ParameterReader) throws {
-        let w = DetectorCatalog.wholeNumbers
-        let modeIndex = try p.whole("mode", in: w)
+        let modeIndex = try p.detectorWhole("mode")
         guard (0...2).contains(modeIndex) else {
             throw FlywheelError("page_hinkley: mode must be 0 (up), 1 (down) or 2 (both), got \(modeIndex)", key: "mode")
         }
-        try self.init(minInstances: p.whole("min_instances", in: w), delta: p.number("delta"), threshold: p.number("threshold"),
+        try self.init(minInstances: p.detectorWhole("min_instances"), delta: p.number("delta"), threshold: p.number("threshold"),
                       alpha: p.number("alpha"), mode: [Mode.up, .down, .both][modeIndex])
     }
 }

@@ -22,4 +22,8 @@ public struct CountDataset: DatasetPolicy, Hashable {
         reservoir.removeFirst(dropped)
         sinceLastTraining = max(sinceLastTraining - dropped, 0)
     }
+
+    public func rowsKept(perTick: Double, ticks t: Double, minimumDelay: Int) -> Double {
+        min(Double(count), perTick * t)
+    }
 }

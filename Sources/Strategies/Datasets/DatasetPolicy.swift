@@ -14,11 +14,17 @@ public protocol DatasetPolicy: StrategyComponent {
     /// Drops from `reservoir` the labels no later training set can use (after tick `t`), keeping
     /// `sinceLastTraining` pointing at the same label.
     func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int)
+    /// At most how many labelled rows a run keeps over `t` ticks with `perTick` labels a tick
+    /// arriving at least `minimumDelay` ticks late (for the memory estimate).
+    func rowsKept(perTick: Double, ticks t: Double, minimumDelay: Int) -> Double
 }
 
 extension DatasetPolicy {
     /// Keeps every label (a policy over all history).
     public func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int) {}
+
+    /// Every label of the run.
+    public func rowsKept(perTick: Double, ticks t: Double, minimumDelay: Int) -> Double { perTick * t }
 
     /// Drops the labels of events served before tick `oldest`, keeping `since` on the same label.
     func forget(servedBefore oldest: Double, _ reservoir: inout [LabelRef], sinceLastTraining since: inout Int) {

@@ -46,4 +46,8 @@ public struct HardestDataset: DatasetPolicy, Hashable {
     public func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int) {
         forget(servedBefore: Double(t) - window, &reservoir, sinceLastTraining: &sinceLastTraining)
     }
+
+    public func rowsKept(perTick: Double, ticks t: Double, minimumDelay: Int) -> Double {
+        window.isFinite ? perTick * min(window + 1, t) : perTick * t
+    }
 }

@@ -20,4 +20,8 @@ public struct WindowDataset: DatasetPolicy, Hashable {
     public func forget(_ reservoir: inout [LabelRef], sinceLastTraining: inout Int, now t: Int) {
         forget(servedBefore: Double(t) - ticks, &reservoir, sinceLastTraining: &sinceLastTraining)
     }
+
+    public func rowsKept(perTick: Double, ticks t: Double, minimumDelay: Int) -> Double {
+        perTick * min(ticks + 1 + Double(minimumDelay), t)
+    }
 }

@@ -192,6 +192,11 @@ public struct GaussianMixtureGenerator: StreamGenerator {
 }
 
 extension GaussianMixtureGenerator: CataloguedGenerator {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("classes") * v("features") * v("concepts"), "classes × features × concepts")
+    }
+
     public init(_ p: ParameterReader, seed: UInt64) throws {
         let g = GeneratorCatalog.wholeNumbers
         try self.init(classes: p.whole("classes", in: g), features: p.whole("features", in: g), separation: p.real("separation"),

@@ -7,6 +7,14 @@ public protocol CataloguedGenerator: StreamGenerator {
     /// The generator with the parameters `p` gives (defaults for the rest, from ``info``);
     /// `seed` seeds a random model unless a `model_seed` is given.
     init(_ p: ParameterReader, seed: UInt64) throws
+    /// How many numbers the concepts' model holds with the parameters `p` (built when the scenario
+    /// is read), and the formula, for the message that refuses too large a model; nil when the
+    /// model is fixed.
+    static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)?
+}
+
+extension CataloguedGenerator {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? { nil }
 }
 
 /// Every synthetic generator a scenario can name, with its documentation for `flywheel list`.
@@ -42,9 +50,32 @@ public enum GeneratorCatalog {
                                 hint: suggestion(for: name, among: names) + "valid generators: \(names.joined(separator: ", "))")
         }
         do {
-            return try kind.init(try ParameterReader(kind.info, parameters), seed: seed)
+            let p = try ParameterReader(kind.info, parameters)
+            try checkSize(kind, p)
+            return try kind.init(p, seed: seed)
         } catch let e as ParameterError {
             throw wording(e, kind.info.name)
+        }
+    }
+
+    /// The most numbers a generator's concepts may hold (80 MB): their weight vectors,
+    /// centroids or class means are built when the scenario is read.
+    static let maxModelSize = 10_000_000.0
+
+    /// Refuses sizes whose concept model could not be allocated, before it is, and more than
+    /// `Limits.maxClasses` classes.
+    static func checkSize(_ kind: any CataloguedGenerator.Type, _ p: ParameterReader) throws {
+        guard let (product, formula) = kind.modelSize(p) else { return }
+        let name = kind.info.name
+        if let k = p.given("classes"), k > Double(Limits.maxClasses) {
+            throw FlywheelError("\(name): classes is \(k), at most \(Limits.maxClasses)", key: "classes")
+        }
+        if product > maxModelSize {
+            let sizes = ["features", "centroids", "classes", "concepts", "irrelevant"]
+            let key = sizes.first { p.given($0) != nil } ?? "features"
+            throw FlywheelError("\(name): \(formula) is \(Limits.grouped(Int(Swift.min(product, 9e18)))), "
+                                + "at most \(Limits.grouped(Int(maxModelSize))) (the concepts' model is built up front)",
+                                key: key, hint: "use fewer features or concepts")
         }
     }
 

@@ -119,6 +119,11 @@ public struct HyperplaneGenerator: StreamGenerator {
 }
 
 extension HyperplaneGenerator: CataloguedGenerator {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("features") * v("concepts"), "features × concepts")
+    }
+
     public init(_ p: ParameterReader, seed: UInt64) throws {
         let g = GeneratorCatalog.wholeNumbers
         try self.init(features: p.whole("features", in: g), driftFeatures: p.whole("drift_features", in: g),

@@ -151,6 +151,11 @@ public struct RandomRBFGenerator: StreamGenerator {
 }
 
 extension RandomRBFGenerator: CataloguedGenerator {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("centroids") * (v("features") + 3) * v("concepts"), "centroids × (features + 3) × concepts")
+    }
+
     public init(_ p: ParameterReader, seed: UInt64) throws {
         let g = GeneratorCatalog.wholeNumbers
         try self.init(features: p.whole("features", in: g), classes: p.whole("classes", in: g), centroids: p.whole("centroids", in: g),

@@ -56,6 +56,11 @@ public struct SineGenerator: StreamGenerator {
 }
 
 extension SineGenerator: CataloguedGenerator {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("irrelevant"), "irrelevant")
+    }
+
     public init(_ p: ParameterReader, seed: UInt64) throws {
         try self.init(irrelevant: p.whole("irrelevant", in: GeneratorCatalog.wholeNumbers))
     }

@@ -25,6 +25,7 @@ final class ByteSource {
             throw FlywheelError("no such file: \(path)", hint: "check the path; relative paths are taken from the working directory")
         }
         guard !isDir.boolValue else { throw FlywheelError("\(path) is a directory, not a CSV file") }
+        try RegularFile.check(path, what: "a CSV file")
         if path.hasSuffix(".gz") {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

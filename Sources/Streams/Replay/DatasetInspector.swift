@@ -189,6 +189,8 @@ public enum DatasetInspector {
                     if FieldParse.isMissing(f) { stats[c].missing += 1; return }
                     if stats[c].numeric {
                         if let v = record.number(c) {
+                            // A non-finite number (inf, 1e999) is replayed as a missing value.
+                            if v.isNaN { stats[c].missing += 1; return }
                             stats[c].minimum = min(stats[c].minimum, v)
                             stats[c].maximum = max(stats[c].maximum, v)
                             if v != v.rounded() { stats[c].integral = false }

@@ -103,7 +103,7 @@ public struct ReplayMapping: Sendable, Hashable {
 
     /// The class limit for a label column learned from the file: more distinct values than this
     /// are taken as a mistaken label column (or a regression target).
-    public static let maxClasses = 1_000
+    public static let maxClasses = Limits.maxClasses
 
     public init(path: String, timestamp: String? = nil, timestampFormat: TimestampFormat = .iso8601, label: String,
                 labelKind: LabelKind = .classification, classes: [String]? = nil, numeric: [String] = [],

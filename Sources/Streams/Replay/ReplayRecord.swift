@@ -100,19 +100,23 @@ public struct ReplayRecord {
     }
 
     /// Field `i` as a number: NaN when the cell is missing (a NULL, or a missing-value token as
-    /// ``FieldParse/isMissing(_:)`` knows them), nil when it is text that is not a number.
+    /// ``FieldParse/isMissing(_:)`` knows them) or not finite (`inf`, `-Infinity`, `1e999`, an
+    /// SQLite REAL holding ±∞: no model can learn from it), nil when it is text that is not a number.
     ///
     /// - Complexity: O(field length); no allocation.
     @inline(__always)
     func number(_ i: Int) -> Double? {
         if !kinds.isEmpty {
             switch kinds[i] {
-            case .integer, .real: return numbers[i]
+            case .integer, .real: return numbers[i].isFinite ? numbers[i] : .nan
             case .null: return .nan
             case .text: break
             }
         }
-        return withField(i) { f in FieldParse.isMissing(f) ? .nan : FieldParse.double(f) }
+        return withField(i) { f in
+            if FieldParse.isMissing(f) { return .nan }
+            return FieldParse.double(f).map { $0.isFinite ? $0 : .nan }
+        }
     }
 
     /// Field `i` as a time in seconds since the epoch, or nil when it does not match the format

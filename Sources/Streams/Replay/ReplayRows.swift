@@ -146,6 +146,37 @@ public final class CSVRows: ReplayRows {
     }
 }
 
+/// Refuses what is not a regular file (a FIFO, a device, a socket, a directory) before it is
+/// opened: opening a FIFO blocks until a writer comes, and a device never ends.
+public enum RegularFile {
+    /// - Throws: ``FlywheelError`` (key `path`) naming the file and what it is instead.
+    public static func check(_ path: String, what: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw FlywheelError("no such file: \(path)", key: "path",
+                                hint: "check the path; relative paths are taken from the working directory")
+        }
+        let type = st.st_mode & S_IFMT
+        guard type != S_IFREG else { return }
+        let kind: String
+        switch type {
+        case S_IFDIR: kind = "a directory"
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a regular file"
+        }
+        throw FlywheelError("\(path) is \(kind), not \(what)", key: "path",
+                            hint: "Flywheel replays regular files only: copy the data into a file first")
+    }
+
+    /// True when `path` is a regular file (following symbolic links).
+    public static func isRegular(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
+    }
+}
+
 /// Recognises an SQLite database by the 16 bytes every one starts with.
 public enum SQLiteHeader {
     /// `SQLite format 3` and a NUL.
@@ -153,6 +184,7 @@ public enum SQLiteHeader {
 
     /// True when the file at `path` starts with the SQLite header (false when it cannot be read).
     public static func matches(path: String) -> Bool {
+        guard RegularFile.isRegular(path) else { return false }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return false }
         defer {

@@ -202,6 +202,14 @@ public final class TableReplay {
             case .span(let span):
                 let o = m.origin ?? TableReplay.defaultOrigin(first: minTime, span: span.seconds)
                 tickCount = maxTime >= o ? Int((maxTime - o) / span.seconds) + 1 : nil
+                if let n = tickCount, n > Limits.maxTicks {
+                    sorter?.removeFiles()
+                    let (first, last) = (ISOTime.format(minTime), ISOTime.format(maxTime))
+                    throw rows.error("the rows span \(Limits.grouped(n)) ticks of \(span), from \(first) to \(last): "
+                                     + "at most \(Limits.grouped(Limits.maxTicks)) ticks", row: nil, key: "tick",
+                                     hint: "use a longer tick, or remove the rows whose timestamps lie far "
+                                         + "from the others")
+                }
             }
             if let sorter { try sorter.finish() }
         }
