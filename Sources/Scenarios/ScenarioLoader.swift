@@ -54,12 +54,12 @@ public enum ScenarioLoader {
     public static func parse(_ text: String, file: String, seedOverride: UInt64? = nil, replicatesOverride: Int? = nil,
                              memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> Scenario {
         let diags = Diagnostics(file: file)
-        let root: Node
+        let root: ConfigNode
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw FlywheelErrors([FlywheelError("the scenario file is empty", at: SourceLocation(file: file, line: 1))])
             }
-            root = node
+            root = ConfigNode(node)
         } catch let e as FlywheelErrors {
             throw e
         } catch let e as YamlError {
