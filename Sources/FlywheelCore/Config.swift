@@ -305,3 +305,15 @@ public struct ConfigValue {
         return s
     }
 }
+
+extension ConfigValue {
+    /// The index of the feature this value names in `schema`, or nil (reported with the nearest
+    /// name) when there is none; nil without a report when the schema is unknown.
+    public func featureIndex(_ name: String, in schema: FeatureSchema?) -> Int? {
+        guard let schema else { return nil }
+        if let i = schema.features.firstIndex(of: name) { return i }
+        fail("no feature named '\(name)'", hint: nearest(name, in: schema.features).map { "did you mean '\($0)'?" }
+                                              ?? "features: \(schema.features.joined(separator: ", "))")
+        return nil
+    }
+}

@@ -69,4 +69,63 @@ public enum LearnerCatalog {
             return FlywheelError("model '\(name)' parameter '\(e.parameter)': " + e.message(name), key: key)
         }
     }
+
+    /// Parameters written as names in scenarios (their typed defaults are choices), and the
+    /// number each name stands for, over every family.
+    static var choices: [String: [String: Double]] {
+        var out: [String: [String: Double]] = [:]
+        for info in all {
+            for p in info.parameters {
+                if case .choice(let names, _) = p.value {
+                    for (i, n) in names.enumerated() { out[p.name, default: [:]][n] = Double(i) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Reads a `model:` mapping into a learner; with the stream's schema, refuses a
+    /// classification-only family on a regression stream.
+    public static func read(_ v: ConfigValue, schema: FeatureSchema? = nil) -> (any Learner)? {
+        guard let entries = v.entries() else { v.fail("expected a mapping such as {family: logistic_regression, l2: 1e-4}"); return nil }
+        var family: String?
+        var params: [String: ConfigValue] = [:]
+        for (key, _, x) in entries {
+            if key == "family" { family = x.string() } else { params[key] = x }
+        }
+        guard let family else { v.fail("missing required key 'family'", hint: "e.g. family: logistic_regression"); return nil }
+        guard let learner = make(family, params, at: v) else { return nil }
+        if let schema, !schema.isClassification, !learner.handlesRegression {
+            v.fail("model family '\(family)' is for classification, and this stream's target is numeric", hint: "e.g. family: ridge")
+            return nil
+        }
+        return learner
+    }
+
+    /// The learner of `family` with parameters as written (names for choices), errors at the value.
+    static func make(_ family: String, _ params: [String: ConfigValue], at v: ConfigValue) -> (any Learner)? {
+        var numeric: [String: Double] = [:]
+        let choices = self.choices
+        for (k, x) in params.sorted(by: { $0.key < $1.key }) {
+            if let options = choices[k], let text = x.scalarText, Double(text) == nil {
+                guard let code = options[text] else {
+                    x.fail("'\(text)' is not one of \(options.keys.sorted().joined(separator: ", "))")
+                    continue
+                }
+                numeric[k] = code
+            } else if let d = x.double() {
+                numeric[k] = d
+            }
+        }
+        do {
+            return try make(family, parameters: numeric)
+        } catch let e as FlywheelError {
+            let key = e.keyPath.flatMap { $0.hasPrefix("model.") ? String($0.dropFirst(6)) : nil }
+            (key.flatMap { params[$0] } ?? v).fail(e.message, hint: e.hint)
+            return nil
+        } catch {
+            v.fail("\(error)")
+            return nil
+        }
+    }
 }

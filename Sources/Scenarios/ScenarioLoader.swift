@@ -203,9 +203,9 @@ public enum ScenarioLoader {
 
         // Shared defaults for strategies.
         let classCount = schema?.classes.count ?? 2
-        let modelDefault = root["model"].flatMap { ModelReader.read($0, schema: schema) } ?? (LogisticRegressionLearner() as any Learner)
+        let modelDefault = root["model"].flatMap { LearnerCatalog.read($0, schema: schema) } ?? (LogisticRegressionLearner() as any Learner)
         let labelsDefault = root["labels"].flatMap {
-            LabelsReader.read($0, tick: tick, base: LabelingPolicy(), horizon: horizon)
+            LabelingPolicy.read($0, ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon), base: LabelingPolicy())
         } ?? LabelingPolicy()
         var costs = CostModel()
         if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
@@ -223,9 +223,8 @@ public enum ScenarioLoader {
             if list.isEmpty { root["strategies"]!.fail("list at least one strategy") }
             var seen: Set<String> = []
             for s in list {
-                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault,
-                                                  labels: labelsDefault, edgeCases: edgeCases, horizon: horizon,
-                                                  events: totalEvents) {
+                let context = ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon, events: totalEvents)
+                if let spec = StrategySpec.read(s, context, model: modelDefault, labels: labelsDefault, edgeCases: edgeCases) {
                     if seen.contains(spec.name) { s.fail("two strategies are named '\(spec.name)'", hint: "strategy names must be unique") }
                     seen.insert(spec.name)
                     strategies.append(spec)
@@ -251,7 +250,7 @@ public enum ScenarioLoader {
             if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) {
                 tolerance = max(1, Int(t.rounded(.up)))
                 if let horizon, t > Double(horizon) {
-                    d["tolerance"]!.warn("\(fmtTicks(t)) ticks is longer than the run's \(horizon): every alarm after "
+                    d["tolerance"]!.warn("\(NumberText.plain(t)) ticks is longer than the run's \(horizon): every alarm after "
                                          + "a drift's start counts as its detection")
                 }
             }

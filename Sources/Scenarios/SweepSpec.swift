@@ -149,8 +149,9 @@ enum SweepReader {
         // The template must read cleanly on its own (its own errors are reported with the strategies).
         func trial(_ node: ConfigNode) -> (StrategySpec?, [FlywheelError], warnings: [FlywheelError]) {
             let d = Diagnostics(file: v.diagnostics.file)
-            let spec = StrategyReader.read(YAMLValue(node: node, path: "", diagnostics: d), tick: tick, schema: schema, seed: seed, model: model, labels: labels,
-                                           edgeCases: edgeCases, horizon: horizon, events: events)
+            let context = ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon, events: events)
+            let spec = StrategySpec.read(YAMLValue(node: node, path: "", diagnostics: d), context, model: model, labels: labels,
+                                         edgeCases: edgeCases)
             return (spec, d.errors, d.warnings)
         }
         guard trial(template.node).1.isEmpty else { return nil }

@@ -15,6 +15,13 @@ public struct CommitteeCuration: CurationPolicy, Hashable {
 
     public init(members: Int = 5) { self.members = members }
 
+    public static var names: [String] { ["committee"] }
+    public static func named(_ word: String) -> CommitteeCuration { CommitteeCuration() }
+    public static var mappingForm: (key: String, example: String)? { ("committee", "{committee: 5}") }
+
+    /// `{committee: 7}`: the committee's size, 2 to 50.
+    public static func read(_ v: ConfigValue) -> CommitteeCuration? { v.int(min: 2, max: 50).map { CommitteeCuration(members: $0) } }
+
     public static var examples: [Self] { [CommitteeCuration(members: 3)] }
 
     public var randomKey: String { "committee(members: \(members))" }

@@ -8,6 +8,14 @@ import Learners
 /// To add a curation policy: one file with a type conforming to this protocol (stateless ones
 /// conform to ``Curator`` too and need no `makeCurator`), and one line in ``Curations/all``.
 public protocol CurationPolicy: StrategyComponent {
+    /// The words that name this policy in `curation:` (`stratified`, `stratified_slice`).
+    static var names: [String] { get }
+    /// The policy one of its ``names`` stands for.
+    static func named(_ word: String) -> Self
+    /// The key of its mapping form and an example of it (`{committee: 5}`); nil when it has none.
+    static var mappingForm: (key: String, example: String)? { get }
+    /// Reads the value of its mapping form's key, reporting what is wrong at the value.
+    static func read(_ v: ConfigValue) -> Self?
     /// Its part of the name of the labelling random stream: fixed strings, so that renaming a
     /// type never changes a draw (see ``RandomKeyTests``).
     var randomKey: String { get }
@@ -20,6 +28,8 @@ public protocol CurationPolicy: StrategyComponent {
 
 extension CurationPolicy {
     public var simulationCost: Double { 1 }
+    public static var mappingForm: (key: String, example: String)? { nil }
+    public static func read(_ v: ConfigValue) -> Self? { nil }
 }
 
 extension CurationPolicy where Self: Curator {
@@ -86,6 +96,24 @@ public enum Curations {
     ]
 
     public static var catalog: [ComponentInfo] { all.map { $0.info } }
+
+    /// Every word that names a curation policy.
+    public static var names: [String] { all.flatMap { $0.names } }
+
+    /// Reads `curation:`: a word (`margin`) or the mapping form of one policy (`{committee: 5}`).
+    public static func read(_ v: ConfigValue) -> (any CurationPolicy)? {
+        if v.scalarText != nil, v.node.mapping == nil {
+            guard let word = v.oneOf(names), let kind = all.first(where: { $0.names.contains(word) }) else { return nil }
+            return kind.named(word)
+        }
+        let forms = all.compactMap { kind in kind.mappingForm.map { (kind, $0) } }
+        guard let m = v.mapping(allowed: forms.map(\.1.key)), m.count == 1, let (key, x) = m.first,
+              let kind = forms.first(where: { $0.1.key == key })?.0 else {
+            v.fail("give one curation: \(names.joined(separator: ", ")), \(alternatives(forms.map(\.1.example)))")
+            return nil
+        }
+        return kind.read(x)
+    }
 }
 
 /// The `quota` logged events with the highest priority (their indices, increasing).

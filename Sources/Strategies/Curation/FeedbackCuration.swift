@@ -17,6 +17,17 @@ public struct FeedbackCuration: CurationPolicy, Curator, Hashable {
         self.q = q
     }
 
+    public static var names: [String] { ["feedback"] }
+    public static func named(_ word: String) -> FeedbackCuration { FeedbackCuration() }
+    public static var mappingForm: (key: String, example: String)? { ("feedback", "{feedback: {p: 0.3, q: 0.02}}") }
+
+    /// `{feedback: {p: 0.4, q: 0.02}}`: the two complaint rates.
+    public static func read(_ v: ConfigValue) -> FeedbackCuration? {
+        guard let m = v.mapping(allowed: ["p", "q"]) else { return nil }
+        let defaults = FeedbackCuration()
+        return FeedbackCuration(p: m["p"]?.double(min: 0, max: 1) ?? defaults.p, q: m["q"]?.double(min: 0, max: 1) ?? defaults.q)
+    }
+
     public static var examples: [Self] { [FeedbackCuration(p: 0.3, q: 0.02)] }
 
     public var randomKey: String { "feedback(p: \(p), q: \(q))" }

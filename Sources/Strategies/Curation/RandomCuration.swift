@@ -6,6 +6,9 @@ public struct RandomCuration: CurationPolicy, Curator, Hashable {
 
     public init() {}
 
+    public static var names: [String] { ["random"] }
+    public static func named(_ word: String) -> RandomCuration { RandomCuration() }
+
     public static var examples: [Self] { [RandomCuration()] }
 
     public var randomKey: String { "random" }

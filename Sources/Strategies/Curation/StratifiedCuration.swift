@@ -10,6 +10,9 @@ public struct StratifiedCuration: CurationPolicy, Curator, Hashable {
 
     public init(bySlice: Bool) { self.bySlice = bySlice }
 
+    public static var names: [String] { ["stratified", "stratified_slice"] }
+    public static func named(_ word: String) -> StratifiedCuration { StratifiedCuration(bySlice: word == "stratified_slice") }
+
     public static var examples: [Self] { [StratifiedCuration(bySlice: false), StratifiedCuration(bySlice: true)] }
 
     public var randomKey: String { "stratified(bySlice: \(bySlice))" }

@@ -17,6 +17,9 @@ public struct UncertaintyCuration: CurationPolicy, Curator, Hashable {
 
     public init(_ measure: Measure) { self.measure = measure }
 
+    public static var names: [String] { Measure.allCases.map(\.rawValue) }
+    public static func named(_ word: String) -> UncertaintyCuration { UncertaintyCuration(Measure(rawValue: word) ?? .leastConfidence) }
+
     public static var examples: [Self] { Measure.allCases.map(UncertaintyCuration.init) }
 
     /// As the stream was named before the policy had its own type (`Curation.Uncertainty`).

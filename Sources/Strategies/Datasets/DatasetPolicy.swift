@@ -52,4 +52,42 @@ public enum Datasets {
     ]
 
     public static var catalog: [ComponentInfo] { all.map { $0.info } }
+
+    /// Reads `dataset:`: `all`, `since_last_training`, `{window: 30d}`, `{count: 5000}`,
+    /// `{sample: 2000, half_life: 14d}` or `{hardest: 2000, window: 30d}`.
+    public static func read(_ d: ConfigValue, _ c: ReadContext) -> (any DatasetPolicy)? {
+        let keepsAll = "it keeps every label, as dataset: all would"
+        func window(_ x: ConfigValue?) -> Double? {
+            let w = x?.duration(tick: c.tick, allowZero: false)
+            c.warnBeyondHorizon(w, at: x, keepsAll)
+            return w
+        }
+        func size(_ x: ConfigValue) -> Int? {
+            let n = x.count(min: 1, unit: "rows")
+            c.warnBeyondEvents(n, at: x, keepsAll)
+            return n
+        }
+        if d.scalarText != nil, d.node.mapping == nil {
+            switch d.oneOf(["all", "since_last_training"]) {
+            case "all": return AllLabels()
+            case "since_last_training": return SinceLastTraining()
+            case .some, nil: return nil
+            }
+        }
+        guard let dm = d.mapping(allowed: ["window", "count", "sample", "half_life", "hardest"]) else { return nil }
+        if let h = dm["hardest"] {
+            guard let size = size(h) else { return nil }
+            return HardestDataset(size: size, window: window(dm["window"]) ?? .infinity)
+        }
+        if let sm = dm["sample"] {
+            guard let size = size(sm) else { return nil }
+            if dm["window"] != nil || dm["count"] != nil { d.fail("sample takes half_life, not window or count") }
+            return SampleDataset(size: size, halfLife: dm["half_life"]?.duration(tick: c.tick, allowZero: false))
+        }
+        if dm["half_life"] != nil { dm["half_life"]!.fail("half_life applies to sample") }
+        if dm.count > 1 { d.fail("give one of window or count") }
+        if let w = window(dm["window"]) { return WindowDataset(ticks: w) }
+        if let n = dm["count"].flatMap(size) { return CountDataset(n) }
+        return nil
+    }
 }

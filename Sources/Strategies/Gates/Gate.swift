@@ -31,6 +31,29 @@ public struct GatePolicy: Sendable, Hashable {
 
     public var isOpen: Bool { holdout <= 0 }
 
+    /// Reads `gate:`; `edgeCases` are the scenario's named regions, which `edge_cases:` names.
+    public static func read(_ v: ConfigValue, edgeCases: [EdgeCase]) -> GatePolicy? {
+        guard let g = v.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) else { return nil }
+        var gate = GatePolicy()
+        gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
+        gate.minGain = g["min_gain"]?.double(min: -1, max: 1) ?? 0
+        gate.sliceMargin = g["slice_margin"]?.double(min: 0, max: 1)
+        gate.edgeMargin = g["edge_margin"]?.double(min: 0, max: 1) ?? 0
+        for x in g["edge_cases"]?.sequence() ?? [] {
+            guard let name = x.string() else { continue }
+            if let e = edgeCases.first(where: { $0.name == name }) {
+                gate.edgeCases.append(e)
+            } else {
+                x.fail("no edge case named '\(name)'", hint: nearest(name, in: edgeCases.map(\.name)).map { "did you mean '\($0)'?" }
+                                                        ?? "define it under edge_cases: at the top of the scenario")
+            }
+        }
+        if gate.holdout == 0, g["min_gain"] != nil || g["slice_margin"] != nil {
+            (g["min_gain"] ?? g["slice_margin"])!.fail("a gate needs a holdout share, e.g. holdout: 0.2")
+        }
+        return gate
+    }
+
     /// Splits a dataset into the rows to fit and the gate's holdout (the most recent rows by
     /// serving tick), with the holdout rows' slices.
     public func split(_ set: TrainingSet, slices: [Int32]) -> (fit: TrainingSet, holdout: TrainingSet, holdoutSlices: [Int32]) {

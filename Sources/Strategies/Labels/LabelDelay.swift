@@ -39,4 +39,22 @@ public enum LabelDelay: Hashable, Sendable {
             return Int((log(1 - rng.uniform()) / log(q)).rounded(.down))
         }
     }
+
+    /// Reads `delay:`: a whole number of ticks, `{uniform: [1d, 5d]}` or `{geometric: 3d}`.
+    public static func read(_ v: ConfigValue, tick: Span) -> LabelDelay? {
+        if v.node.mapping == nil { return v.wholeTicks(tick: tick).map { .fixed($0) } }
+        guard let m = v.mapping(allowed: ["uniform", "geometric"]), m.count == 1 else {
+            v.fail("give one of a duration, {uniform: [1d, 5d]} or {geometric: 3d}")
+            return nil
+        }
+        if let u = m["uniform"] {
+            guard let list = u.sequence(), list.count == 2, let lo = list[0].wholeTicks(tick: tick), let hi = list[1].wholeTicks(tick: tick) else {
+                u.fail("expected [shortest, longest], e.g. [1d, 5d]")
+                return nil
+            }
+            if hi < lo { u.fail("the longest delay is shorter than the shortest"); return nil }
+            return .uniform(lo, hi)
+        }
+        return m["geometric"]?.duration(tick: tick).map { .geometric(mean: $0) }
+    }
 }

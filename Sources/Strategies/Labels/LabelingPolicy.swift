@@ -43,6 +43,28 @@ public struct LabelingPolicy: Sendable {
         "\(coverage)/\(budgetPerTick ?? -1)/\(delay.randomKey)/\(noise)/\(curation.randomKey)/\(logging.randomKey)"
     }
 
+    /// Reads a `labels:` mapping over `base` (the scenario's labels, for a strategy's own);
+    /// `c.horizon` serves to warn of a delay no label outlives.
+    public static func read(_ v: ConfigValue, _ c: ReadContext, base: LabelingPolicy) -> LabelingPolicy? {
+        guard let m = v.mapping(allowed: ["coverage", "budget_per_tick", "delay", "noise", "cost", "curation"]) else { return nil }
+        var l = base
+        l.coverage = m["coverage"]?.double(min: 0, max: 1) ?? l.coverage
+        if let b = m["budget_per_tick"] {
+            l.budgetPerTick = b.count(min: 0, unit: "labels per tick") ?? l.budgetPerTick
+        }
+        if let d = m["delay"] {
+            l.delay = LabelDelay.read(d, tick: c.tick) ?? l.delay
+            if let horizon = c.horizon, l.delay.minimum >= horizon {
+                d.warn("no label arrives within the run: every delay is at least \(l.delay.minimum) ticks "
+                       + "and the run has \(horizon)")
+            }
+        }
+        l.noise = m["noise"]?.double(min: 0, max: 0.5) ?? l.noise
+        l.cost = m["cost"]?.double(min: 0, max: Limits.maxCost) ?? l.cost
+        if let cur = m["curation"] { l.curation = Curations.read(cur) ?? l.curation }
+        return l
+    }
+
     /// The labelling model and the curation policies, for `flywheel list`.
     public static var catalog: [ComponentInfo] { [info] + Curations.catalog }
 

@@ -29,4 +29,23 @@ public enum Loggings {
     public static let all: [any LoggingPolicy.Type] = [LogAll.self, SampledLogging.self, StratifiedLogging.self, ProfilesLogging.self]
 
     public static var catalog: [ComponentInfo] { all.map { $0.info } }
+
+    /// Reads `logging:`: `all`, `profiles`, `{sample: 0.1}` or `{stratified: 0.1, by: slice}`.
+    public static func read(_ l: ConfigValue) -> (any LoggingPolicy)? {
+        if l.scalarText == "all" { return LogAll() }
+        if l.scalarText == "profiles" { return ProfilesLogging() }
+        guard let lm = l.mapping(allowed: ["sample", "stratified", "by"]), lm.count == 1 || (lm.count == 2 && lm["by"] != nil) else {
+            l.fail("give all, profiles, {sample: 0.1} or {stratified: 0.1}")
+            return nil
+        }
+        var logging: (any LoggingPolicy)?
+        if let r = lm["sample"]?.double(min: 0, max: 1, exclusiveMin: true) {
+            logging = SampledLogging(rate: r)
+            if lm["by"] != nil { lm["by"]!.fail("'by' applies to stratified logging") }
+        }
+        if let r = lm["stratified"]?.double(min: 0, max: 1, exclusiveMin: true) {
+            logging = StratifiedLogging(rate: r, bySlice: (lm["by"]?.oneOf(["class", "slice"]) ?? "class") == "slice")
+        }
+        return logging
+    }
 }

@@ -23,6 +23,14 @@ public struct ABRollout: RolloutPolicy, OnlineTest, Hashable {
     public static var examples: [Self] { [ABRollout(split: 0.5, ticks: 4, alpha: 0.05)] }
 
     public var onlineTest: (any OnlineTest)? { self }
+    public static var defaultTicks: Int? { ABRollout().ticks }
+
+    /// `{ab: {split: 0.5, ticks: 14, alpha: 0.05}}`.
+    public static func read(_ o: [String: ConfigValue], ticks: Int) -> ABRollout? {
+        let d = ABRollout()
+        return ABRollout(split: o["split"]?.double(min: 0, max: 1, exclusiveMin: true) ?? d.split, ticks: ticks,
+                         alpha: o["alpha"]?.double(min: 0, max: 0.5, exclusiveMin: true) ?? d.alpha)
+    }
     public var share: Double { split }
     public var event: (kind: String, detail: String) { ("ab", "split \(split) for \(ticks) ticks") }
 

@@ -21,6 +21,14 @@ public struct CanaryRollout: RolloutPolicy, OnlineTest, Hashable {
     public static var examples: [Self] { [CanaryRollout(fraction: 0.1, ticks: 3, margin: 0.01)] }
 
     public var onlineTest: (any OnlineTest)? { self }
+    public static var defaultTicks: Int? { CanaryRollout().ticks }
+
+    /// `{canary: {fraction: 0.1, ticks: 3, margin: 0.01}}`.
+    public static func read(_ o: [String: ConfigValue], ticks: Int) -> CanaryRollout? {
+        let d = CanaryRollout()
+        return CanaryRollout(fraction: o["fraction"]?.double(min: 0, max: 1, exclusiveMin: true) ?? d.fraction, ticks: ticks,
+                             margin: o["margin"]?.double(min: 0, max: 1) ?? d.margin)
+    }
     public var share: Double { fraction }
     public var event: (kind: String, detail: String) { ("canary", "\(fraction) of traffic for \(ticks) ticks") }
 

@@ -9,4 +9,6 @@ public struct ImmediateRollout: RolloutPolicy, Hashable {
     public static var examples: [Self] { [ImmediateRollout()] }
 
     public var onlineTest: (any OnlineTest)? { nil }
+    public static var defaultTicks: Int? { nil }
+    public static func read(_ options: [String: ConfigValue], ticks: Int) -> ImmediateRollout? { ImmediateRollout() }
 }

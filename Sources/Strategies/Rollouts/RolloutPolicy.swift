@@ -9,6 +9,11 @@ public protocol RolloutPolicy: StrategyComponent {
     /// The test the candidate goes through before it replaces the champion; nil: it replaces the
     /// champion from the next tick.
     var onlineTest: (any OnlineTest)? { get }
+    /// The length of its test when `ticks` is not given; nil for a rollout without a test.
+    static var defaultTicks: Int? { get }
+    /// Reads its options (`{canary: {fraction: 0.1, ticks: 3}}`: the mapping under its name) with
+    /// the test's length already read.
+    static func read(_ options: [String: ConfigValue], ticks: Int) -> Self?
 }
 
 /// A period during which the candidate (the challenger) predicts beside the champion, serving a
@@ -68,4 +73,21 @@ public enum Rollouts {
     public static let all: [any RolloutPolicy.Type] = [ImmediateRollout.self, ShadowRollout.self, CanaryRollout.self, ABRollout.self]
 
     public static var catalog: [ComponentInfo] { all.map { $0.info } }
+
+    /// Reads `rollout:`: `immediate`, `{shadow: {ticks: 7}}`, `{canary: {fraction: 0.1, ticks: 7}}`
+    /// or `{ab: {split: 0.5, ticks: 14}}`.
+    public static func read(_ v: ConfigValue, _ c: ReadContext) -> (any RolloutPolicy)? {
+        if v.scalarText == "immediate" { return ImmediateRollout() }
+        guard let m = v.mapping(allowed: ["immediate", "shadow", "canary", "ab"]), m.count == 1, let (kind, x) = m.first else {
+            v.fail("give one rollout: immediate, {shadow: {ticks: 7}}, {canary: {fraction: 0.1, ticks: 7}} or {ab: {split: 0.5, ticks: 14}}")
+            return nil
+        }
+        guard let rollout = all.first(where: { $0.info.name == kind }) else { return nil }
+        guard let defaultTicks = rollout.defaultTicks else { return rollout.read([:], ticks: 0) }
+        guard let o = x.mapping(allowed: ["ticks", "margin", "fraction", "split", "alpha"]) else { return nil }
+        let ticks = o["ticks"].flatMap { $0.wholeTicks(tick: c.tick) } ?? defaultTicks
+        if ticks < 1 { o["ticks"]!.fail("must be at least one tick"); return nil }
+        c.warnBeyondHorizon(Double(ticks), at: o["ticks"], "no \(kind) rollout ends within the run")
+        return rollout.read(o, ticks: ticks)
+    }
 }

@@ -19,6 +19,12 @@ public struct ShadowRollout: RolloutPolicy, OnlineTest, Hashable {
     public static var examples: [Self] { [ShadowRollout(ticks: 3, margin: 0)] }
 
     public var onlineTest: (any OnlineTest)? { self }
+    public static var defaultTicks: Int? { ShadowRollout().ticks }
+
+    /// `{shadow: {ticks: 3, margin: 0.01}}`.
+    public static func read(_ o: [String: ConfigValue], ticks: Int) -> ShadowRollout? {
+        ShadowRollout(ticks: ticks, margin: o["margin"]?.double(min: -1, max: 1) ?? ShadowRollout().margin)
+    }
     public var share: Double { 0 }
     public var event: (kind: String, detail: String) { ("shadow", "for \(ticks) ticks") }
 

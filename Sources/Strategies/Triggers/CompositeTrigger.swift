@@ -25,6 +25,25 @@ public struct CompositeTrigger: TriggerPolicy {
     }
 
     public var needsInputs: Bool { parts.contains { $0.needsInputs } }
+
+    public static var keys: [String] { ["any", "all"] }
+
+    /// `{any: [{every: 30d}, {detector: {name: adwin}}]}`: a list of triggers, each a bare word or
+    /// a mapping of one trigger.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> CompositeTrigger? {
+        guard let list = v.sequence() else { return nil }
+        let parts: [any TriggerPolicy] = list.compactMap { item in
+            if let s = item.scalarText, item.node.mapping == nil { return Triggers.read(s, item, c) }
+            guard let m = item.mapping(allowed: Triggers.keys), m.count == 1, let (k, x) = m.first else {
+                item.fail("each entry is one trigger, e.g. {every: 7d}")
+                return nil
+            }
+            return Triggers.read(k, x, c)
+        }
+        guard parts.count == list.count, !parts.isEmpty else { return nil }
+        return CompositeTrigger(key == "any" ? .any : .all, parts)
+    }
+
     public var needsScores: Bool { parts.contains { $0.needsScores } }
     public var worksOnProfiles: Bool { parts.allSatisfy { $0.worksOnProfiles } }
     /// `any` trains when one part fires (the sum of their rates); `all` at most as often as its rarest part.

@@ -29,6 +29,32 @@ public struct DetectorTrigger: TriggerPolicy, Hashable {
     public var needsInputs: Bool { feature != nil }
     public var expectedTrainingsPerTick: Double { 0.1 }
 
+    public static var keys: [String] { ["detector"] }
+
+    /// `{detector: {name: adwin, on: x1, delta: 0.002}}`: a detector of ``DetectorCatalog`` with its
+    /// own parameters, on the error stream (`on: error`, the default) or a served feature.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> DetectorTrigger? {
+        guard let entries = v.entries() else { v.fail("expected {name: adwin, delta: 0.002, …}"); return nil }
+        var name: String?
+        var feature: Int?
+        var params: [String: Double] = [:]
+        for (key, _, x) in entries {
+            switch key {
+            case "name": name = x.string()
+            case "on":
+                guard let on = x.string(), on != "error" else { continue }
+                feature = x.featureIndex(on, in: c.schema)
+            default: if let d = x.double() { params[key] = d }
+            }
+        }
+        guard let name else { v.fail("missing required key 'name'", hint: "e.g. detector: {name: adwin, delta: 0.002}"); return nil }
+        do { _ = try DetectorCatalog.make(name, parameters: params) } catch let e as FlywheelError {
+            v.fail(e.message, hint: e.hint)
+            return nil
+        } catch { v.fail("\(error)"); return nil }
+        return DetectorTrigger(name: name, parameters: params, feature: feature)
+    }
+
     public func makeState(_ context: TriggerContext) throws -> any TriggerState {
         State(feature: feature, detector: try DetectorCatalog.make(name, parameters: parameters))
     }

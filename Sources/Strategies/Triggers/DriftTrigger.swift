@@ -64,6 +64,49 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
     public var worksOnProfiles: Bool { SketchDistance.metrics.contains(metric) }
     public var expectedTrainingsPerTick: Double { 0.1 }
 
+    public static var keys: [String] { ["drift"] }
+
+    /// `{drift: {on: features, metric: ks, threshold: 0.1, window: 3d}}`.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> DriftTrigger? {
+        let allowed = ["on", "features", "projection", "dimensions", "metric", "threshold", "window", "reference", "share"]
+        guard let m = v.mapping(allowed: allowed) else { return nil }
+        enum On: String, CaseIterable { case output, features, projection }
+        enum Projected: String, CaseIterable { case norm, mean, random }
+        let on = (m["on"]?.oneOf(On.allCases.map(\.rawValue))).flatMap(On.init) ?? .output
+        let metricNames = DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue)
+        let metric = (m["metric"]?.oneOf(metricNames)).flatMap { DistanceMetric(rawValue: $0) } ?? .wasserstein
+        guard let threshold = m["threshold"]?.double(min: 0) else {
+            if m["threshold"] == nil { v.fail("missing required key 'threshold'", hint: "the distance above which to retrain, e.g. threshold: 0.1") }
+            return nil
+        }
+        let windowTicks = m["window"]?.duration(tick: c.tick, allowZero: false)
+        c.warnBeyondHorizon(windowTicks, at: m["window"], "the window never fills, so the trigger never fires")
+        let window = windowTicks ?? 7
+        let reference = (m["reference"]?.oneOf(["training", "first_window"])).flatMap { Reference(rawValue: $0) } ?? .training
+        let share = m["share"]?.double(min: 0, max: 1) ?? 0
+        var channel = Channel.output
+        let d = c.schema?.dimension ?? 0
+        switch on {
+        case .features:
+            var indices = Array(0..<d)
+            if let list = m["features"]?.sequence() { indices = list.compactMap { x in x.string().flatMap { x.featureIndex($0, in: c.schema) } } }
+            channel = .inputs(.features(indices))
+        case .projection:
+            switch (m["projection"]?.oneOf(Projected.allCases.map(\.rawValue))).flatMap(Projected.init) ?? .norm {
+            case .mean: channel = .inputs(.rowMean)
+            case .random:
+                let k = m["dimensions"]?.int(min: 1, max: 64) ?? 3
+                guard d > 0, let directions = try? RandomDirections(inputDimension: d, outputs: k,
+                                                                    stream: RandomStream(seed: c.seed, path: "projection")) else { return nil }
+                channel = .inputs(.random(directions))
+            case .norm: channel = .inputs(.rowNorm)
+            }
+        case .output: break
+        }
+        if on != .features, m["features"] != nil { m["features"]!.fail("features apply to on: features") }
+        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share)
+    }
+
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { DriftWindows(self, profiles: context.profiles) }
 }
 

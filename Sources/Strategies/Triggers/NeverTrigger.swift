@@ -6,6 +6,10 @@ public struct NeverTrigger: StatelessTrigger, Hashable {
 
     public init() {}
 
+    public static var keys: [String] { ["never"] }
+    public static var isBareWord: Bool { true }
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> NeverTrigger? { NeverTrigger() }
+
     public static var examples: [Self] { [NeverTrigger()] }
 
     public var keepsLabelledRows: Bool { false }

@@ -6,6 +6,10 @@ public struct OnlineTrigger: StatelessTrigger, Hashable {
 
     public init() {}
 
+    public static var keys: [String] { ["online"] }
+    public static var isBareWord: Bool { true }
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> OnlineTrigger? { OnlineTrigger() }
+
     public static var examples: [Self] { [OnlineTrigger()] }
 
     public var expectedTrainingsPerTick: Double { 1 }

@@ -25,6 +25,22 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
     public static var examples: [Self] { [PerformanceTrigger(threshold: 0.8, drop: nil, window: 3), PerformanceTrigger(threshold: nil, drop: 0.05, window: 2)] }
 
     public var expectedTrainingsPerTick: Double { 0.1 }
+
+    public static var keys: [String] { ["performance"] }
+
+    /// `{performance: {threshold: 0.83, window: 3d}}` or `{drop: 0.04}`: an accuracy floor, a
+    /// fall from the post-deployment accuracy, or both.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> PerformanceTrigger? {
+        guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
+        let threshold = m["threshold"]?.double(min: 0, max: 1), drop = m["drop"]?.double(min: 0, max: 1)
+        if threshold == nil && drop == nil {
+            v.fail("give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)")
+            return nil
+        }
+        let window = m["window"]?.duration(tick: c.tick, allowZero: false)
+        c.warnBeyondHorizon(window, at: m["window"], "the window never fills, so the trigger never fires")
+        return PerformanceTrigger(threshold: threshold, drop: drop, window: window ?? 7)
+    }
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
 
     /// The window of observed (correct, total) per tick and the post-deployment reference.

@@ -11,6 +11,15 @@ public struct PeriodicTrigger: StatelessTrigger, Hashable {
 
     public init(every: Double) { self.every = every }
 
+    public static var keys: [String] { ["every"] }
+
+    /// `{every: 7d}`: a duration longer than zero.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> PeriodicTrigger? {
+        let every = v.duration(tick: c.tick, allowZero: false)
+        c.warnBeyondHorizon(every, at: v, "the trigger never fires")
+        return every.map { PeriodicTrigger(every: $0) }
+    }
+
     public static var examples: [Self] { [PeriodicTrigger(every: 1), PeriodicTrigger(every: 7)] }
 
     public var expectedTrainingsPerTick: Double { 1 / max(every, 1) }

@@ -8,6 +8,13 @@ import Learners
 /// To add a trigger: one file with a type conforming to this protocol (and, when it remembers
 /// anything, its ``TriggerState``), and one line in ``Triggers/all``.
 public protocol TriggerPolicy: StrategyComponent {
+    /// The keys that name this kind in a strategy's `trigger:` mapping (`every`; `any` and `all`).
+    static var keys: [String] { get }
+    /// Whether its key alone names it (`trigger: never`).
+    static var isBareWord: Bool { get }
+    /// Reads the value of `key`, one of ``keys``, in a `trigger:` mapping (or the bare word),
+    /// reporting what is wrong at the value.
+    static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> Self?
     /// Whether it looks at served inputs or outputs (not only at labels): with sampled logging,
     /// such a trigger sees only the logged events.
     var needsInputs: Bool { get }
@@ -25,6 +32,7 @@ public protocol TriggerPolicy: StrategyComponent {
 }
 
 extension TriggerPolicy {
+    public static var isBareWord: Bool { false }
     public var needsInputs: Bool { false }
     public var needsScores: Bool { false }
     /// A trigger that looks only at labels works on profiles.
@@ -122,4 +130,40 @@ public enum Triggers {
 
     /// The catalogue: every kind, then the options every trigger takes.
     public static var catalog: [ComponentInfo] { all.map { $0.info } + TriggerConfig.options }
+
+    /// The words that name a trigger on their own.
+    static var bareWords: [String] { all.filter { $0.isBareWord }.flatMap { $0.keys } }
+    /// Every key that names a trigger, the bare words first.
+    public static var keys: [String] { bareWords + all.filter { !$0.isBareWord }.flatMap { $0.keys } }
+
+    /// Reads a strategy's `trigger:` value: a bare word (`never`), or a mapping of one trigger and
+    /// its guards (`{every: 7d, cooldown: 2d}`).
+    public static func readConfig(_ v: ConfigValue, _ c: ReadContext) -> TriggerConfig? {
+        if let s = v.scalarText, v.node.mapping == nil {
+            guard let kind = all.first(where: { $0.isBareWord && $0.keys.contains(s) }), let policy = kind.read(s, v, c) else {
+                v.fail("'\(s)' is not a trigger", hint: nearest(s, in: bareWords).map { "did you mean '\($0)'?" }
+                                                     ?? "write \(bareWords.joined(separator: ", ")), or a mapping such as {every: 7d}")
+                return nil
+            }
+            return TriggerConfig(policy: policy)
+        }
+        guard let m = v.mapping(allowed: keys + ["cooldown", "min_new_labels"]) else { return nil }
+        let cooldown = m["cooldown"]?.duration(tick: c.tick) ?? 0
+        c.warnBeyondHorizon(cooldown, at: m["cooldown"], "the trigger fires at most once")
+        let minNew = m["min_new_labels"]?.count(min: 0, unit: "labels") ?? 1
+        c.warnBeyondEvents(minNew, at: m["min_new_labels"], "the trigger never fires")
+        let policies = m.filter { $0.key != "cooldown" && $0.key != "min_new_labels" }
+        guard policies.count == 1, let (key, value) = policies.first else {
+            v.fail(policies.isEmpty ? "name a trigger: never, online, every, volume, performance, detector, any or all"
+                                    : "give one trigger per strategy; combine several with any: [...] or all: [...]")
+            return nil
+        }
+        guard let policy = read(key, value, c) else { return nil }
+        return TriggerConfig(policy: policy, cooldown: cooldown, minNewLabels: minNew)
+    }
+
+    /// Reads the trigger that `key` names, its value `v`.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> (any TriggerPolicy)? {
+        all.first { $0.keys.contains(key) }?.read(key, v, c)
+    }
 }

@@ -10,6 +10,15 @@ public struct VolumeTrigger: StatelessTrigger, Hashable {
 
     public init(labels: Int) { self.labels = labels }
 
+    public static var keys: [String] { ["volume"] }
+
+    /// `{volume: 2000}`: a count of labels.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> VolumeTrigger? {
+        let labels = v.count(min: 1, unit: "labels")
+        c.warnBeyondEvents(labels, at: v, "the trigger never fires")
+        return labels.map { VolumeTrigger(labels: $0) }
+    }
+
     public static var examples: [Self] { [VolumeTrigger(labels: 100)] }
 
     public var expectedTrainingsPerTick: Double { 0.1 }
