@@ -139,7 +139,7 @@ public struct AgrawalGenerator: StreamGenerator {
     }
 }
 
-extension AgrawalGenerator: CataloguedGenerator {
+extension AgrawalGenerator: CataloguedGenerator, TickDrawing {
     public init(_ p: ParameterReader, seed: UInt64) throws {
         try self.init(perturbation: p.real("perturbation"))
     }

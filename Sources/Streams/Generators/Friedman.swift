@@ -99,7 +99,7 @@ public struct FriedmanGenerator: StreamGenerator {
     }
 }
 
-extension FriedmanGenerator: CataloguedGenerator {
+extension FriedmanGenerator: CataloguedGenerator, TickDrawing {
     public init(_ p: ParameterReader, seed: UInt64) throws {
         try self.init(noiseSD: p.real("noise_sd"))
     }

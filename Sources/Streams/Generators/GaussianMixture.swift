@@ -191,7 +191,7 @@ public struct GaussianMixtureGenerator: StreamGenerator {
     }
 }
 
-extension GaussianMixtureGenerator: CataloguedGenerator {
+extension GaussianMixtureGenerator: CataloguedGenerator, TickDrawing {
     public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
         func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
         return (v("classes") * v("features") * v("concepts"), "classes × features × concepts")

@@ -118,7 +118,7 @@ public struct HyperplaneGenerator: StreamGenerator {
     }
 }
 
-extension HyperplaneGenerator: CataloguedGenerator {
+extension HyperplaneGenerator: CataloguedGenerator, TickDrawing {
     public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
         func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
         return (v("features") * v("concepts"), "features × concepts")

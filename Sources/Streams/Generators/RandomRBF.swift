@@ -150,7 +150,7 @@ public struct RandomRBFGenerator: StreamGenerator {
     }
 }
 
-extension RandomRBFGenerator: CataloguedGenerator {
+extension RandomRBFGenerator: CataloguedGenerator, TickDrawing {
     public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
         func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
         return (v("centroids") * (v("features") + 3) * v("concepts"), "centroids × (features + 3) × concepts")

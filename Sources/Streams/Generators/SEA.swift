@@ -34,7 +34,7 @@ public struct SEAGenerator: StreamGenerator {
     }
 }
 
-extension SEAGenerator: CataloguedGenerator {
+extension SEAGenerator: CataloguedGenerator, TickDrawing {
     public init(_ p: ParameterReader, seed: UInt64) throws {
         self.init()
     }

@@ -54,7 +54,7 @@ public struct STAGGERGenerator: StreamGenerator {
     }
 }
 
-extension STAGGERGenerator: CataloguedGenerator {
+extension STAGGERGenerator: CataloguedGenerator, TickDrawing {
     public init(_ p: ParameterReader, seed: UInt64) throws {
         self.init()
     }

@@ -55,7 +55,7 @@ public struct SineGenerator: StreamGenerator {
     }
 }
 
-extension SineGenerator: CataloguedGenerator {
+extension SineGenerator: CataloguedGenerator, TickDrawing {
     public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
         func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
         return (v("irrelevant"), "irrelevant")
