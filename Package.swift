@@ -36,17 +36,21 @@ let package = Package(
         .target(name: "Scenarios", dependencies: [
             "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots",
             "SQLiteReplay", .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The umbrella module (its folder is not `Sources/Flywheel`, which a case-insensitive file
         // system would confuse with the CLI's `Sources/flywheel`).
         .target(name: "Flywheel", dependencies: [
             "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "SQLiteReplay", "Plots",
-            "Reports", "Scenarios",
+            "Reports", "Scenarios", "Workbench",
         ], path: "Sources/FlywheelLibrary"),
+        // What the commands do: run, sweep, merge, regenerate, export traffic, fetch and describe data.
+        .target(name: "Workbench", dependencies: [
+            "FlywheelCore", "Streams", "Learners", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots", "SQLiteReplay",
+            "Scenarios", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The CLI (module `FlywheelCLI`, so that its build products differ from the umbrella's by more than case).
         .executableTarget(name: "FlywheelCLI", dependencies: [
-            "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots",
+            "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Workbench", "Simulation", "Analysis", "Storage", "Reports", "Plots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/flywheel"),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
@@ -54,10 +58,10 @@ let package = Package(
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Analysis", "FlywheelCore"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Learners", "Monitoring", "FlywheelCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Simulation", "Strategies", "FlywheelCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Workbench", "Streams", "Strategies", "Learners", "FlywheelCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "FlywheelCore"]),
         // Depends on the executable so that SwiftPM builds it: the mutation fuzz test runs it as a child process.
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Strategies", "Storage", "Reports", "Analysis",
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "Storage", "Reports", "Analysis",
                                                       "FlywheelCore", "Streams", "SQLiteReplay", "FlywheelCLI",
                                                       .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Yams", package: "Yams")],
@@ -65,7 +69,7 @@ let package = Package(
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         // Runs the real `flywheel` executable (built through this dependency) against malicious
         // names and folders, interrupts and concurrent runs.
-        .testTarget(name: "SafetyTests", dependencies: ["FlywheelCLI", "Scenarios", "Storage", "Reports", "FlywheelCore",
+        .testTarget(name: "SafetyTests", dependencies: ["FlywheelCLI", "Scenarios", "Workbench", "Storage", "Reports", "FlywheelCore",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
         .testTarget(name: "FlywheelTests", dependencies: ["Flywheel"]),

@@ -6,6 +6,7 @@ import Scenarios
 import Storage
 import Strategies
 import Testing
+import Workbench
 
 /// A small sweep: 3 intervals × 2 windows of a periodic strategy, next to never and every-tick.
 let smallSweepText = """

@@ -1,5 +1,6 @@
 import Crypto
 import FlywheelCore
+import Scenarios
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
