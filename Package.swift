@@ -17,9 +17,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
         .target(name: "FlywheelCore", dependencies: ["CGSL"]),
-        .target(name: "Streams", dependencies: ["FlywheelCore", "CGSL"]),
+        .target(name: "Streams", dependencies: ["FlywheelCore", "CGSL", "CZlib"]),
         .target(name: "Learners", dependencies: ["FlywheelCore", "CGSL", "CXGBoost"]),
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Strategies", dependencies: ["FlywheelCore", "Learners", "Monitoring"]),

@@ -1,3 +1,4 @@
+import CZlib
 import FlywheelCore
 import Foundation
 #if canImport(Glibc)
@@ -7,14 +8,12 @@ import Darwin
 #endif
 
 /// A source of bytes read in fixed-size chunks: a plain file through `read(2)`, or a gzip file
-/// (`.gz`) decompressed by a `gzip -dc` child process whose standard output is read through a
-/// pipe. Neither is ever held whole in memory.
+/// (`.gz`) decompressed on the fly by zlib (`gzread`, every member of a multi-member file). Neither
+/// is ever held whole in memory, and no other program is started.
 final class ByteSource {
     let path: String
     private var fd: Int32 = -1
-    private var process: Process?
-    private var outPipe: Pipe?
-    private var errPipe: Pipe?
+    private var gz: gzFile?
     private var finished = false
 
     /// Opens `path`; a name ending in `.gz` is decompressed on the fly.
@@ -26,27 +25,26 @@ final class ByteSource {
         }
         guard !isDir.boolValue else { throw FlywheelError("\(path) is a directory, not a CSV file") }
         try RegularFile.check(path, what: "a CSV file")
-        if path.hasSuffix(".gz") {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["gzip", "-dc", "--", path]
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            p.standardInput = FileHandle.nullDevice
-            do { try p.run() } catch {
-                throw FlywheelError("cannot start gzip to read \(path): \(error)", hint: "install gzip or decompress the file first")
-            }
-            process = p
-            outPipe = out
-            errPipe = err
-            fd = out.fileHandleForReading.fileDescriptor
-        } else {
-            fd = open(path, O_RDONLY)
-            guard fd >= 0 else {
-                throw FlywheelError("cannot open \(path): \(String(cString: strerror(errno)))")
-            }
+        fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw FlywheelError("cannot open \(path): \(String(cString: strerror(errno)))")
         }
+        guard path.hasSuffix(".gz") else { return }
+        // zlib would pass a file without the gzip magic through as it is: refuse it instead.
+        var magic: [UInt8] = [0, 0]
+        let got = pread(fd, &magic, 2, 0)
+        guard got == 2, magic == [0x1f, 0x8b] else {
+            close()
+            throw FlywheelError("\(path) is not gzip data (it does not start with the gzip signature 1f 8b)",
+                                hint: "decompress it, or give it a name without .gz if it is plain CSV")
+        }
+        guard let handle = gzdopen(fd, "rb") else {
+            close()
+            throw FlywheelError("cannot read \(path) as gzip: out of memory")
+        }
+        fd = -1   // owned by zlib now
+        gz = handle
+        _ = gzbuffer(handle, 1 << 17)
     }
 
     /// Reads an already open descriptor, which the source then owns and closes.
@@ -58,9 +56,22 @@ final class ByteSource {
     deinit { close() }
 
     /// Reads up to `buffer.count` bytes into `buffer`; returns 0 at the end of the input.
-    /// For a gzip file, the end also checks gzip's exit status and reports a corrupt stream.
+    /// A gzip file that is truncated or corrupt throws zlib's reason.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, let base = buffer.baseAddress else { return 0 }
+        if let gz {
+            let n = gzread(gz, base, UInt32(min(buffer.count, Int(Int32.max))))
+            if n > 0 { return Int(n) }
+            var code: Int32 = 0
+            let message = gzerror(gz, &code).map { String(cString: $0) } ?? ""
+            finished = true
+            close()
+            if n < 0 || code != Z_OK {
+                let reason = code == Z_BUF_ERROR ? "the file ends in the middle of the compressed data (truncated?)" : message
+                throw FlywheelError("cannot decompress \(path) as gzip: \(reason)", hint: "the file may be truncated or not gzip data")
+            }
+            return 0
+        }
         while true {
             #if canImport(Glibc)
             let n = Glibc.read(fd, base, buffer.count)
@@ -75,33 +86,17 @@ final class ByteSource {
                 throw FlywheelError("error reading \(path): \(reason)")
             }
             finished = true
-            if let p = process {
-                p.waitUntilExit()
-                let status = p.terminationStatus
-                let message = errPipe.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) } ?? ""
-                close()
-                if status != 0 {
-                    let detail = message.trimmingCharacters(in: .whitespacesAndNewlines)
-                    throw FlywheelError("gzip could not decompress \(path) (exit status \(status))\(detail.isEmpty ? "" : ": \(detail)")",
-                                        hint: "the file may be truncated or not gzip data")
-                }
-            }
             return 0
         }
     }
 
-    /// Releases the file or stops the decompressor. Safe to call more than once.
+    /// Releases the file. Safe to call more than once.
     func close() {
-        if let p = process {
-            if p.isRunning {
-                p.terminate()
-                p.waitUntilExit()
-            }
-            process = nil
-            outPipe = nil
-            errPipe = nil
-            fd = -1
-        } else if fd >= 0 {
+        if let g = gz {
+            gzclose(g)
+            gz = nil
+        }
+        if fd >= 0 {
             #if canImport(Glibc)
             _ = Glibc.close(fd)
             #else

@@ -7,7 +7,7 @@ public enum ReplayCatalog {
         family: "stream", name: "replay",
         summary: "Replays a real timestamped CSV (or .csv.gz) or SQLite table in time order and constant memory, one event batch per tick. A relative path is looked up in $FLYWHEEL_DATA (default ~/.flywheel/data), the scenario's folder, then the current directory. Drifts of targets covariates, prior (by thinning), label_noise and quality can be injected; every replicate replays the same data.",
         parameters: [
-            ParameterInfo("path", "(required)", "CSV file (a .gz name is decompressed on the fly with gzip -dc) or SQLite database (by its header, or a .sqlite, .sqlite3 or .db name)"),
+            ParameterInfo("path", "(required)", "CSV file (a .gz name is decompressed on the fly with zlib) or SQLite database (by its header, or a .sqlite, .sqlite3 or .db name)"),
             ParameterInfo("table", "none", "SQLite table to replay (INTEGER and REAL cells are numbers, TEXT cells read as CSV cells, NULL is missing)"),
             ParameterInfo("query", "none", "instead of table: a single read-only SELECT over the SQLite database"),
             ParameterInfo("timestamp", "none", "timestamp column; without one, ticks group rows by count"),

@@ -67,7 +67,7 @@ import FlywheelCore
 /// a CSV file with an external merge sort through temporary files, so memory stays bounded; an
 /// SQLite table by an `ORDER BY` on the parsed timestamp, then the rowid.
 public struct ReplayMapping: Sendable, Hashable {
-    /// The CSV file (a name ending in `.gz` is decompressed on the fly by `gzip -dc`) or SQLite database.
+    /// The CSV file (a name ending in `.gz` is decompressed on the fly by zlib) or SQLite database.
     public var path: String
     /// The SQLite table to replay (nil for a CSV file, or with ``query``).
     public var table: String?

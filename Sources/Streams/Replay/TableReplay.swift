@@ -6,7 +6,7 @@ import FlywheelCore
 ///
 /// The rows come from a ``ReplayRows`` source, one at a time, never whole: a CSV file read in
 /// fixed 64 KiB chunks (RFC 4180 quoting, BOM and CRLF handled, `.gz` decompressed through
-/// `gzip -dc`), or an SQLite table streamed through a database cursor. How columns become events
+/// zlib), or an SQLite table streamed through a database cursor. How columns become events
 /// is described by a ``ReplayMapping``; the decoding is the same for every source.
 ///
 /// **Passes.** The schema must be known before the first tick, so a *first pass* reads the

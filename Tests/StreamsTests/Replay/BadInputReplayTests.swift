@@ -303,7 +303,31 @@ struct GzipReplayTests {
             _ = try TableReplay(mapping: ReplayMapping(path: cut, label: "y", numeric: ["x"], tick: .rows(100)))
             Issue.record("a truncated gzip file was accepted")
         } catch let e as FlywheelError {
-            #expect(e.message.contains("gzip"))
+            #expect(e.message.contains("as gzip") && e.message.contains("truncated"))
+        }
+    }
+
+    /// `cat a.gz b.gz` is a valid gzip file of two members: every member is read.
+    @Test func everyMemberOfAMultiMemberFileIsRead() throws {
+        let t = try TempFolder()
+        let a = try gzip("x,y\n1,a\n2,b\n", in: t, name: "a.csv")
+        let b = try gzip("3,a\n4,b\n", in: t, name: "b.csv")
+        let joined = try Data(contentsOf: URL(fileURLWithPath: a)) + Data(contentsOf: URL(fileURLWithPath: b))
+        let path = try t.write("ab.csv.gz", Array(joined))
+        let r = try TableReplay(mapping: ReplayMapping(path: path, label: "y", numeric: ["x"], tick: .rows(1)))
+        var got: [Double] = []
+        while let (_, _, batch) = try r.nextTick() { got += batch.features }
+        #expect(got == [1, 2, 3, 4])
+    }
+
+    @Test func aPlainFileNamedGzIsRefusedWithTheReason() throws {
+        let t = try TempFolder()
+        let bad = try t.write("plain.csv.gz", Array("x,y\n1,a\n".utf8))
+        do {
+            _ = try TableReplay(mapping: ReplayMapping(path: bad, label: "y", tick: .rows(1)))
+            Issue.record("a plain file named .gz was accepted")
+        } catch let e as FlywheelError {
+            #expect(e.message.contains("not gzip data"))
         }
     }
 }
