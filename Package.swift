@@ -5,8 +5,9 @@ let package = Package(
     name: "Flywheel",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "flywheel", targets: ["flywheel"]),
-        .library(name: "Flywheel", targets: ["Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots", "SQLiteReplay"]),
+        .executable(name: "flywheel", targets: ["FlywheelCLI"]),
+        // Every module of the workbench behind one `import Flywheel`.
+        .library(name: "Flywheel", targets: ["Flywheel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,7 +25,7 @@ let package = Package(
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Strategies", dependencies: ["FlywheelCore", "Learners", "Monitoring"]),
         .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies"]),
-        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL", "Monitoring"]),
+        .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Storage", dependencies: ["FlywheelCore", "Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
         // Replaying SQLite tables: the row source that keeps GRDB out of Streams and Simulation.
         .target(name: "SQLiteReplay", dependencies: [
@@ -36,30 +37,43 @@ let package = Package(
         .target(name: "Scenarios", dependencies: [
             "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots",
             "SQLiteReplay", .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .executableTarget(name: "flywheel", dependencies: [
-            "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Simulation", "Analysis", "Storage", "Reports", "Plots",
+        // The umbrella module (its folder is not `Sources/Flywheel`, which a case-insensitive file
+        // system would confuse with the CLI's `Sources/flywheel`).
+        .target(name: "Flywheel", dependencies: [
+            "FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Simulation", "Analysis", "Storage", "SQLiteReplay", "Plots",
+            "Reports", "Scenarios", "Workbench",
+        ], path: "Sources/FlywheelLibrary"),
+        // What the commands do: run, sweep, merge, regenerate, export traffic, fetch and describe data.
+        .target(name: "Workbench", dependencies: [
+            "FlywheelCore", "Streams", "Learners", "Strategies", "Simulation", "Analysis", "Storage", "Reports", "Plots", "SQLiteReplay",
+            "Scenarios", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The CLI (module `FlywheelCLI`, so that its build products differ from the umbrella's by more than case).
+        .executableTarget(name: "FlywheelCLI", dependencies: [
+            "FlywheelCore", "Streams", "Monitoring", "Scenarios", "Workbench", "Simulation", "Analysis", "Storage", "Reports", "Plots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Sources/flywheel"),
         .testTarget(name: "FlywheelCoreTests", dependencies: ["FlywheelCore"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "FlywheelCore", "Streams"], exclude: ["Oracles", "Fixtures"]),
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "FlywheelCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Streams", "Strategies", "Learners", "FlywheelCore"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Simulation", "FlywheelCore"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Analysis", "FlywheelCore"]),
+        .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Learners", "Monitoring", "FlywheelCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Workbench", "Streams", "Strategies", "Learners", "FlywheelCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "FlywheelCore"]),
         // Depends on the executable so that SwiftPM builds it: the mutation fuzz test runs it as a child process.
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Simulation", "Storage", "Reports", "Analysis", "FlywheelCore",
-                                                      "Streams", "SQLiteReplay", "flywheel",
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "Storage", "Reports", "Analysis",
+                                                      "FlywheelCore", "Streams", "SQLiteReplay", "FlywheelCLI",
                                                       .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Yams", package: "Yams")],
                     exclude: ["Golden"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         // Runs the real `flywheel` executable (built through this dependency) against malicious
         // names and folders, interrupts and concurrent runs.
-        .testTarget(name: "SafetyTests", dependencies: ["flywheel", "Scenarios", "Storage", "Reports", "FlywheelCore",
+        .testTarget(name: "SafetyTests", dependencies: ["FlywheelCLI", "Scenarios", "Workbench", "Storage", "Reports", "FlywheelCore",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
+        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel"]),
     ],
     swiftLanguageModes: [.v6]
 )

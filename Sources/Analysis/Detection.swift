@@ -1,5 +1,4 @@
 import FlywheelCore
-import Monitoring
 
 /// How well a strategy's trigger detected the injected drifts, averaged over replicates.
 public struct TriggerDetection: Sendable {

@@ -23,21 +23,6 @@ public struct Interval: Hashable, Sendable {
     public var upper: Double { mean + halfWidth }
 }
 
-/// Opportunity cost of a strategy against a reference on one replicate:
-/// `Σ_t (m_ref(t) − m_S(t)) × volume(t)`, in metric-events (for accuracy: the extra errors).
-/// Positive when the strategy did worse than the reference. Per tick values are returned too.
-public func opportunityCost(strategy: [Double], reference: [Double], volume: [Double]) -> (total: Double, perTick: [Double]) {
-    var per = [Double](repeating: 0, count: strategy.count)
-    var total = 0.0
-    for t in 0..<min(strategy.count, reference.count, volume.count) {
-        let d = (reference[t] - strategy[t]) * volume[t]
-        if d.isNaN { continue }
-        per[t] = d
-        total += d
-    }
-    return (total, per)
-}
-
 /// One row of the summary: a strategy's figures over replicates.
 public struct StrategySummary: Sendable {
     public var strategy: String
@@ -85,7 +70,7 @@ public enum RunSummary {
                 let refRuns = record.runs(of: reference)
                 opp = Interval(runs.map { run in
                     guard let ref = refRuns.first(where: { $0.replicate == run.replicate }) else { return .nan }
-                    let sign = metric == "accuracy" ? 1.0 : -1.0
+                    let sign = record.manifest.task.higherIsBetter ? 1.0 : -1.0
                     let (o, _) = opportunityCost(strategy: (run.values(metric) ?? []).map { $0 * sign },
                                                  reference: (ref.values(metric) ?? []).map { $0 * sign },
                                                  volume: volumes[run.replicate] ?? [])
@@ -120,7 +105,7 @@ public enum RunSummary {
     }
 }
 
-func metricIsAccuracy(_ record: RunRecord) -> Bool { record.manifest.primaryMetric == "accuracy" }
+func metricIsAccuracy(_ record: RunRecord) -> Bool { record.manifest.task.isClassification }
 
 /// Per-tick mean and 95 % band of a metric over replicates, for curves with bands.
 public func band(_ runs: [StrategyRun], metric: String) -> (mean: [Double], lower: [Double], upper: [Double]) {

@@ -119,37 +119,73 @@ public enum ISOTime {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    /// Parses `2024-01-31`, `2024-01-31T12:30`, `2024-01-31 12:30:15`, optionally ending in `Z`
-    /// or a `±HH:MM` offset, into seconds since the epoch. Fractional seconds are dropped.
+    /// Parses a timestamp as ``parse(_:)-(UnsafeBufferPointer<UInt8>)`` does its bytes.
     public static func parse(_ text: Substring) -> Int64? {
-        var s = text.utf8[...]
-        func num(_ n: Int) -> Int64? {
-            guard s.count >= n else { return nil }
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// Whether `y` is a leap year of the proleptic Gregorian calendar.
+    public static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    /// The days of month `m` of year `y`.
+    public static func daysIn(month m: Int64, year y: Int64) -> Int64 {
+        switch m {
+        case 2: return isLeap(y) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Parses ISO 8601 UTF-8 bytes: `2024-01-31` (or `2024/01/31`), `2024-01-31T12:30`,
+    /// `2024-01-31 12:30:15`, optionally with fractional seconds (after `.` or `,`, dropped) and
+    /// ending in `Z` or a `±HH:MM` / `±HHMM` offset, into seconds since the epoch. The day is checked
+    /// against the month's length (proleptic Gregorian leap years), so `2023-02-29` is refused.
+    ///
+    /// - Complexity: O(length); no allocation.
+    public static func parse(_ f: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        let n = f.count
+        func num(_ k: Int) -> Int64? {
+            guard i + k <= n else { return nil }
             var v: Int64 = 0
-            for c in s.prefix(n) { guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int64(c - 48) }
-            s = s.dropFirst(n)
+            for j in i..<(i + k) {
+                let c = f[j]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int64(c - 48)
+            }
+            i += k
             return v
         }
-        func take(_ c: UInt8) -> Bool { if s.first == c { s = s.dropFirst(); return true }; return false }
+        func take(_ c: UInt8) -> Bool {
+            if i < n && f[i] == c { i += 1; return true }
+            return false
+        }
         guard let y = num(4), take(45) || take(47), let mo = num(2), take(45) || take(47), let d = num(2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+              (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y) else { return nil }
         var secs: Int64 = 0
         if take(84) || take(32) {
             guard let h = num(2), take(58), let mi = num(2), h < 24, mi < 60 else { return nil }
             secs = h * 3600 + mi * 60
             if take(58) { guard let se = num(2), se < 61 else { return nil }; secs += se }
-            if take(46) { while let c = s.first, c >= 48 && c <= 57 { s = s.dropFirst() } }
+            if take(46) || take(44) {
+                let s0 = i
+                while i < n, f[i] >= 48 && f[i] <= 57 { i += 1 }
+                guard i > s0 else { return nil }
+            }
         }
         if take(90) {
-        } else if let sign = s.first, sign == 43 || sign == 45 {
-            s = s.dropFirst()
-            guard let oh = num(2) else { return nil }
+        } else if i < n, f[i] == 43 || f[i] == 45 {
+            let sign = f[i]
+            i += 1
+            guard let oh = num(2), oh < 24 else { return nil }
             _ = take(58)
-            let om = num(2) ?? 0
+            let om = i < n ? (num(2) ?? -1) : 0
+            guard om >= 0, om < 60 else { return nil }
             let off = oh * 3600 + om * 60
             secs -= sign == 43 ? off : -off
         }
-        guard s.isEmpty else { return nil }
+        guard i == n else { return nil }
         return days(year: y, month: mo, day: d) * 86_400 + secs
     }
 

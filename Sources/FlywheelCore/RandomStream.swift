@@ -4,9 +4,13 @@ import CGSL
 ///
 /// All randomness in a run flows from the scenario seed through named sub-streams
 /// (``RandomStream/derive(_:_:)``), so a component's draws depend only on the seed and its name,
-/// never on which thread ran it or in what order. A stream is owned by one task: it is not
-/// `Sendable`; create it inside the task that uses it.
-public final class RandomStream {
+/// never on which thread ran it or in what order.
+///
+/// `@unchecked Sendable`: every draw mutates the GSL state without a lock, which the compiler
+/// cannot see is safe. It is, because a stream is owned by one component of one simulation (or
+/// one traffic cursor) and used by one thread at a time: the runner moves a simulation between
+/// threads only between chunks, handing it over through a lock (`Slots`), and never shares one.
+public final class RandomStream: @unchecked Sendable {
     private let rng: UnsafeMutablePointer<gsl_rng>
 
     /// A stream seeded with `seed` (GSL uses its low 32 bits; derive seeds with ``derive(_:_:)``).

@@ -50,7 +50,7 @@ public struct Region: Hashable, Sendable {
 
     /// A readable description of the bounds with the features' names: `x1 in [0, 3] and x2 >= 5`.
     public static func describe(_ bounds: [Bound], features: [String]) -> String {
-        func num(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
+        let num = NumberText.plain
         return bounds.map { b in
             let f = b.feature < features.count ? features[b.feature] : "x\(b.feature)"
             switch (b.low.isFinite, b.high.isFinite) {

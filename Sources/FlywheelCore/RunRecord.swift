@@ -100,6 +100,8 @@ public struct RunManifest: Sendable, Hashable {
     public var clock: Clock
     /// The metric a strategy is judged by (`accuracy`, or `mae` for regression).
     public var primaryMetric: String
+    /// The task the primary metric scores.
+    public var task: PredictionTask { PredictionTask(primaryMetric: primaryMetric) }
     /// The strategy opportunity cost is measured against, if the scenario names one.
     public var reference: String?
     public var costs: [String: Double]

@@ -24,22 +24,21 @@ import FlywheelCore
 ///
 /// Fitting makes two passes over the data (feature means for imputation, then the class
 /// statistics); `epochs` reports 2.
-public struct GaussianNaiveBayes: Learner {
+public struct GaussianNaiveBayes: CataloguedLearner {
     public var varSmoothing: Double
     public var family: String { "gaussian_nb" }
 
     public static let info = ComponentInfo(
         family: "model", name: "gaussian_nb",
         summary: "Gaussian naive Bayes: per-class normal features with a variance floor; warm start merges sufficient statistics.",
-        parameters: [ParameterInfo("var_smoothing", "1e-9", "variance floor as a fraction of the largest feature variance")],
+        parameters: [ParameterInfo("var_smoothing", .real(1e-9), "variance floor as a fraction of the largest feature variance", shown: "1e-9")],
         reference: "scikit-learn GaussianNB; Chan, Golub & LeVeque (1983) for merging variances")
 
-    public init(varSmoothing: Double = 1e-9) { self.varSmoothing = varSmoothing }
+    public init(varSmoothing: Double = info.defaultNumber("var_smoothing")) { self.varSmoothing = varSmoothing }
 
     /// Builds the learner from scenario parameters (`var_smoothing` ≥ 0).
-    public init(parameters: [String: Double]) throws {
-        var p = try ParameterReader(Self.info, parameters)
-        self.init(varSmoothing: try p.value("var_smoothing", 1e-9, atLeast: 0))
+    public init(_ p: ParameterReader) throws {
+        self.init(varSmoothing: try p.real("var_smoothing", atLeast: 0))
     }
 
     /// - Complexity: O(n × dimension + classCount × dimension).

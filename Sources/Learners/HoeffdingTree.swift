@@ -48,7 +48,7 @@ import FlywheelCore
 /// and keeps learning on the new rows, so the result equals one tree trained on the champion's
 /// rows and then these. For per-event test-then-train, use ``HoeffdingTreeState`` directly.
 /// Classification only: a scenario with a regression stream refuses this family.
-public struct HoeffdingTree: Learner {
+public struct HoeffdingTree: CataloguedLearner {
     public var configuration: HoeffdingTreeConfiguration
     public var family: String { "hoeffding_tree" }
     public var handlesRegression: Bool { false }
@@ -58,30 +58,29 @@ public struct HoeffdingTree: Learner {
         summary: "Hoeffding tree (VFDT) learning one row at a time: Gaussian split estimators, information gain, "
             + "naive-Bayes-adaptive leaves, as River's HoeffdingTreeClassifier; warm start keeps growing the champion.",
         parameters: [
-            ParameterInfo("grace_period", "200", "rows a leaf sees between split attempts"),
-            ParameterInfo("delta", "1e-7", "δ of the Hoeffding bound (split confidence 1 − δ)"),
-            ParameterInfo("tau", "0.05", "tie threshold: split anyway once the bound is below it"),
-            ParameterInfo("leaf_prediction", "nba", "mc, nb or nba (in the catalog's numeric form: 0, 1 or 2)"),
-            ParameterInfo("nb_threshold", "0", "rows an nb leaf needs before it predicts by naive Bayes"),
-            ParameterInfo("max_depth", "0", "depth at which leaves stop growing; 0 for unbounded"),
-            ParameterInfo("n_splits", "10", "candidate thresholds per feature and split attempt"),
+            ParameterInfo("grace_period", .whole(200), "rows a leaf sees between split attempts"),
+            ParameterInfo("delta", .real(1e-7), "δ of the Hoeffding bound (split confidence 1 − δ)", shown: "1e-7"),
+            ParameterInfo("tau", .real(0.05), "tie threshold: split anyway once the bound is below it"),
+            ParameterInfo("leaf_prediction", .choice(["mc", "nb", "nba"], 2), "mc, nb or nba (in the catalog's numeric form: 0, 1 or 2)"),
+            ParameterInfo("nb_threshold", .whole(0), "rows an nb leaf needs before it predicts by naive Bayes"),
+            ParameterInfo("max_depth", .whole(0), "depth at which leaves stop growing; 0 for unbounded"),
+            ParameterInfo("n_splits", .whole(10), "candidate thresholds per feature and split attempt"),
         ],
         reference: "Domingos & Hulten 2000 (KDD), Mining high-speed data streams; River 0.26.1 HoeffdingTreeClassifier")
 
     public init(configuration: HoeffdingTreeConfiguration = .init()) { self.configuration = configuration }
 
     /// Builds the learner from scenario parameters (see ``info``).
-    public init(parameters: [String: Double]) throws {
-        var p = try ParameterReader(Self.info, parameters)
-        let leaf = try p.integer("leaf_prediction", 2, atLeast: 0, atMost: 2)
+    public init(_ p: ParameterReader) throws {
+        let leaf = try p.whole("leaf_prediction", in: 0...2)
         self.init(configuration: HoeffdingTreeConfiguration(
-            gracePeriod: try p.integer("grace_period", 200, atLeast: 1),
-            delta: try p.value("delta", 1e-7, atLeast: Double.leastNormalMagnitude, below: 1),
-            tau: try p.value("tau", 0.05, atLeast: 0),
+            gracePeriod: try p.whole("grace_period", in: 1...(1 << 30)),
+            delta: try p.real("delta", atLeast: Double.leastNormalMagnitude, below: 1),
+            tau: try p.real("tau", atLeast: 0),
             leafPrediction: HoeffdingTreeConfiguration.LeafPrediction(rawValue: leaf) ?? .naiveBayesAdaptive,
-            nbThreshold: try p.integer("nb_threshold", 0, atLeast: 0),
-            maxDepth: try p.integer("max_depth", 0, atLeast: 0, atMost: 10_000),
-            splitPoints: try p.integer("n_splits", 10, atLeast: 1, atMost: 10_000)))
+            nbThreshold: try p.whole("nb_threshold", in: 0...(1 << 30)),
+            maxDepth: try p.whole("max_depth", in: 0...10_000),
+            splitPoints: try p.whole("n_splits", in: 1...10_000)))
     }
 
     /// - Complexity: O(n × (depth + k × d)) plus the split attempts; one pass (`epochs` 1).

@@ -14,7 +14,7 @@ import Foundation
 ///   `learning_rate / (1 + t·λ)`, in a seeded shuffled order; warm-starts from a champion.
 ///
 /// Missing inputs (NaN) are imputed with the training mean of the feature.
-public struct LogisticRegressionLearner: Learner {
+public struct LogisticRegressionLearner: CataloguedLearner {
     public enum Solver: String, Sendable { case newton, sgd }
 
     public var l2: Double
@@ -27,26 +27,25 @@ public struct LogisticRegressionLearner: Learner {
         family: "model", name: "logistic_regression",
         summary: "Multinomial logistic regression with L2, fitted by Newton's method (GSL Cholesky) or SGD; NaN inputs imputed with the training mean.",
         parameters: [
-            ParameterInfo("l2", "1e-4", "L2 penalty λ on the weights (per-sample objective)"),
-            ParameterInfo("solver", "newton", "newton (exact batch fit) or sgd (in the catalog's numeric form: 0 or 1)"),
-            ParameterInfo("max_iterations", "25", "Newton iterations at most"),
-            ParameterInfo("epochs", "5", "passes over the data for sgd"),
-            ParameterInfo("learning_rate", "0.1", "initial sgd step size"),
+            ParameterInfo("l2", .real(1e-4), "L2 penalty λ on the weights (per-sample objective)", shown: "1e-4"),
+            ParameterInfo("solver", .choice(["newton", "sgd"], 0), "newton (exact batch fit) or sgd (in the catalog's numeric form: 0 or 1)"),
+            ParameterInfo("max_iterations", .whole(25), "Newton iterations at most"),
+            ParameterInfo("epochs", .whole(5), "passes over the data for sgd"),
+            ParameterInfo("learning_rate", .real(0.1), "initial sgd step size"),
         ], reference: "Cox 1958; Hastie, Tibshirani & Friedman, ESL §4.4")
 
     public var family: String { "logistic_regression" }
 
     /// Builds the learner from scenario parameters; `solver` is 0 (newton) or 1 (sgd).
-    public init(parameters: [String: Double]) throws {
-        var p = try ParameterReader(Self.info, parameters)
-        let solver = try p.integer("solver", 0, atLeast: 0, atMost: 1)
-        self.init(l2: try p.value("l2", 1e-4, atLeast: 0), solver: solver == 1 ? .sgd : .newton,
-                  maxIterations: try p.integer("max_iterations", 25, atLeast: 1, atMost: 1000),
-                  epochs: try p.integer("epochs", 5, atLeast: 1, atMost: 100_000),
-                  learningRate: try p.value("learning_rate", 0.1, atLeast: 1e-12))
+    public init(_ p: ParameterReader) throws {
+        let solver: Solver = try p.whole("solver", in: 0...1) == 1 ? .sgd : .newton
+        self.init(l2: try p.real("l2", atLeast: 0), solver: solver,
+                  maxIterations: try p.whole("max_iterations", in: 1...1000), epochs: try p.whole("epochs", in: 1...100_000),
+                  learningRate: try p.real("learning_rate", atLeast: 1e-12))
     }
 
-    public init(l2: Double = 1e-4, solver: Solver = .newton, maxIterations: Int = 25, epochs: Int = 5, learningRate: Double = 0.1) {
+    public init(l2: Double = info.defaultNumber("l2"), solver: Solver = .newton, maxIterations: Int = info.defaultWhole("max_iterations"),
+                epochs: Int = info.defaultWhole("epochs"), learningRate: Double = info.defaultNumber("learning_rate")) {
         self.l2 = l2
         self.solver = solver
         self.maxIterations = maxIterations

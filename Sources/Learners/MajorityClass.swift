@@ -9,7 +9,7 @@ import FlywheelCore
 /// (`DummyRegressor(strategy="mean")`). Rows with a label that is not a class index in
 /// `0..<classCount` (or a non-finite target) are skipped. One pass; no parameters; a champion
 /// is ignored.
-public struct MajorityClass: Learner {
+public struct MajorityClass: CataloguedLearner {
     public var family: String { "majority" }
 
     public static let info = ComponentInfo(
@@ -20,8 +20,8 @@ public struct MajorityClass: Learner {
     public init() {}
 
     /// Builds the learner from scenario parameters (it takes none).
-    public init(parameters: [String: Double]) throws {
-        _ = try ParameterReader(Self.info, parameters)
+    public init(_ p: ParameterReader) throws {
+        self.init()
     }
 
     /// - Complexity: O(n + classCount).

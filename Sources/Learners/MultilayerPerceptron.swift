@@ -28,7 +28,7 @@ import FlywheelCore
 ///
 /// Passes reported for the cost model: `epochs` training passes, plus one to standardise the
 /// inputs into a training buffer, plus one for the input statistics on a cold fit.
-public struct MultilayerPerceptron: Learner {
+public struct MultilayerPerceptron: CataloguedLearner {
     public var hidden: Int
     public var hidden2: Int
     public var relu: Bool
@@ -42,18 +42,20 @@ public struct MultilayerPerceptron: Learner {
         family: "model", name: "mlp",
         summary: "Small multilayer perceptron (1-2 hidden layers, tanh or ReLU, softmax or linear output) trained by mini-batch Adam with L2.",
         parameters: [
-            ParameterInfo("hidden", "16", "units in the first hidden layer"),
-            ParameterInfo("hidden2", "0", "units in a second hidden layer (0 for one hidden layer)"),
-            ParameterInfo("relu", "0", "1 for ReLU hidden units, 0 for tanh"),
-            ParameterInfo("epochs", "20", "passes of mini-batch training over the data"),
-            ParameterInfo("batch", "32", "mini-batch size"),
-            ParameterInfo("learning_rate", "0.01", "Adam step size"),
-            ParameterInfo("l2", "1e-4", "L2 penalty on the weights (scikit-learn's alpha)"),
+            ParameterInfo("hidden", .whole(16), "units in the first hidden layer"),
+            ParameterInfo("hidden2", .whole(0), "units in a second hidden layer (0 for one hidden layer)"),
+            ParameterInfo("relu", .flag(false), "1 for ReLU hidden units, 0 for tanh"),
+            ParameterInfo("epochs", .whole(20), "passes of mini-batch training over the data"),
+            ParameterInfo("batch", .whole(32), "mini-batch size"),
+            ParameterInfo("learning_rate", .real(0.01), "Adam step size"),
+            ParameterInfo("l2", .real(1e-4), "L2 penalty on the weights (scikit-learn's alpha)", shown: "1e-4"),
         ],
         reference: "Kingma & Ba (2015) Adam; Glorot & Bengio (2010) initialisation; scikit-learn MLPClassifier")
 
-    public init(hidden: Int = 16, hidden2: Int = 0, relu: Bool = false, epochs: Int = 20, batchSize: Int = 32,
-                learningRate: Double = 0.01, l2: Double = 1e-4) {
+    public init(hidden: Int = info.defaultWhole("hidden"), hidden2: Int = info.defaultWhole("hidden2"),
+                relu: Bool = info.defaultNumber("relu") == 1, epochs: Int = info.defaultWhole("epochs"),
+                batchSize: Int = info.defaultWhole("batch"), learningRate: Double = info.defaultNumber("learning_rate"),
+                l2: Double = info.defaultNumber("l2")) {
         self.hidden = hidden
         self.hidden2 = hidden2
         self.relu = relu
@@ -64,15 +66,11 @@ public struct MultilayerPerceptron: Learner {
     }
 
     /// Builds the learner from scenario parameters.
-    public init(parameters: [String: Double]) throws {
-        var p = try ParameterReader(Self.info, parameters)
-        self.init(hidden: try p.integer("hidden", 16, atLeast: 1, atMost: 4096),
-                  hidden2: try p.integer("hidden2", 0, atLeast: 0, atMost: 4096),
-                  relu: try p.integer("relu", 0, atLeast: 0, atMost: 1) == 1,
-                  epochs: try p.integer("epochs", 20, atLeast: 1, atMost: 1_000_000),
-                  batchSize: try p.integer("batch", 32, atLeast: 1),
-                  learningRate: try p.value("learning_rate", 0.01, atLeast: 1e-12),
-                  l2: try p.value("l2", 1e-4, atLeast: 0))
+    public init(_ p: ParameterReader) throws {
+        self.init(hidden: try p.whole("hidden", in: 1...4096), hidden2: try p.whole("hidden2", in: 0...4096),
+                  relu: try p.whole("relu", in: 0...1) == 1, epochs: try p.whole("epochs", in: 1...1_000_000),
+                  batchSize: try p.whole("batch", in: 1...(1 << 30)), learningRate: try p.real("learning_rate", atLeast: 1e-12),
+                  l2: try p.real("l2", atLeast: 0))
     }
 
     /// - Complexity: O(epochs × n × P) with P the number of weights.

@@ -8,7 +8,7 @@ import FlywheelCore
 /// (Žliobaitė, "How good is the Electricity benchmark for evaluating concept drift adaptation",
 /// 2013; Bifet et al., 2013). Rows with an invalid label are skipped; with none left it predicts
 /// class 0 (or 0 for regression). Inputs are ignored. One pass; no parameters; a champion is ignored.
-public struct NoChange: Learner {
+public struct NoChange: CataloguedLearner {
     public var family: String { "no_change" }
 
     public static let info = ComponentInfo(
@@ -19,8 +19,8 @@ public struct NoChange: Learner {
     public init() {}
 
     /// Builds the learner from scenario parameters (it takes none).
-    public init(parameters: [String: Double]) throws {
-        _ = try ParameterReader(Self.info, parameters)
+    public init(_ p: ParameterReader) throws {
+        self.init()
     }
 
     /// - Complexity: O(n).

@@ -24,7 +24,7 @@ let gslErrorHandlerOff: Void = { _ = gsl_set_error_handler_off() }()
 /// A regression model (`classCount` 0): the `classCount` given to `fit` is ignored. Rows with a
 /// non-finite target are skipped; non-finite inputs are imputed with the training mean. No warm
 /// start (the solution is exact). Two passes over the data (input statistics, normal equations).
-public struct RidgeRegression: Learner {
+public struct RidgeRegression: CataloguedLearner {
     public var l2: Double
     public var standardize: Bool
     public var intercept: Bool
@@ -34,24 +34,23 @@ public struct RidgeRegression: Learner {
         family: "model", name: "ridge",
         summary: "Ridge regression (L2-penalised least squares, unpenalised intercept, standardised inputs), solved by Cholesky.",
         parameters: [
-            ParameterInfo("l2", "1.0", "penalty λ on the (standardised) coefficients"),
-            ParameterInfo("standardize", "1", "1 to standardise inputs to zero mean and unit variance before penalising, 0 not to"),
-            ParameterInfo("intercept", "1", "1 to fit an unpenalised intercept, 0 to fit through the origin"),
+            ParameterInfo("l2", .real(1), "penalty λ on the (standardised) coefficients"),
+            ParameterInfo("standardize", .flag(true), "1 to standardise inputs to zero mean and unit variance before penalising, 0 not to"),
+            ParameterInfo("intercept", .flag(true), "1 to fit an unpenalised intercept, 0 to fit through the origin"),
         ],
         reference: "Hoerl & Kennard (1970); scikit-learn Ridge; GSL Cholesky")
 
-    public init(l2: Double = 1.0, standardize: Bool = true, intercept: Bool = true) {
+    public init(l2: Double = info.defaultNumber("l2"), standardize: Bool = info.defaultNumber("standardize") == 1,
+                intercept: Bool = info.defaultNumber("intercept") == 1) {
         self.l2 = l2
         self.standardize = standardize
         self.intercept = intercept
     }
 
     /// Builds the learner from scenario parameters.
-    public init(parameters: [String: Double]) throws {
-        var p = try ParameterReader(Self.info, parameters)
-        self.init(l2: try p.value("l2", 1.0, atLeast: 0),
-                  standardize: try p.integer("standardize", 1, atLeast: 0, atMost: 1) == 1,
-                  intercept: try p.integer("intercept", 1, atLeast: 0, atMost: 1) == 1)
+    public init(_ p: ParameterReader) throws {
+        self.init(l2: try p.real("l2", atLeast: 0), standardize: try p.whole("standardize", in: 0...1) == 1,
+                  intercept: try p.whole("intercept", in: 0...1) == 1)
     }
 
     /// - Complexity: O(n × dimension² + dimension³).

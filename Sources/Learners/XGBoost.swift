@@ -26,7 +26,7 @@ import Foundation
 ///
 /// **Prediction** of a tick is one call over the contiguous float64 rows (in-place prediction on
 /// the row-major buffer, no copy into a DMatrix).
-public struct XGBoostLearner: Learner {
+public struct XGBoostLearner: CataloguedLearner {
     public var trees: Int
     public var depth: Int
     public var learningRate: Double
@@ -43,21 +43,24 @@ public struct XGBoostLearner: Learner {
         family: "model", name: "xgboost",
         summary: "Gradient-boosted trees (XGBoost, hist): binary, multi-class and regression; NaN handled natively; warm start adds trees to the champion.",
         parameters: [
-            ParameterInfo("trees", "100", "boosting rounds (trees added per fit)"),
-            ParameterInfo("depth", "6", "maximum tree depth"),
-            ParameterInfo("learning_rate", "0.3", "shrinkage η of each tree"),
-            ParameterInfo("subsample", "1", "share of rows sampled per tree"),
-            ParameterInfo("colsample", "1", "share of features sampled per tree"),
-            ParameterInfo("min_child_weight", "1", "minimum Hessian sum in a leaf"),
-            ParameterInfo("l2", "1", "L2 penalty λ on leaf weights"),
-            ParameterInfo("l1", "0", "L1 penalty α on leaf weights"),
-            ParameterInfo("gamma", "0", "minimum loss reduction γ to split"),
-            ParameterInfo("max_bin", "256", "histogram bins per feature"),
+            ParameterInfo("trees", .whole(100), "boosting rounds (trees added per fit)"),
+            ParameterInfo("depth", .whole(6), "maximum tree depth"),
+            ParameterInfo("learning_rate", .real(0.3), "shrinkage η of each tree"),
+            ParameterInfo("subsample", .real(1), "share of rows sampled per tree", shown: "1"),
+            ParameterInfo("colsample", .real(1), "share of features sampled per tree", shown: "1"),
+            ParameterInfo("min_child_weight", .real(1), "minimum Hessian sum in a leaf", shown: "1"),
+            ParameterInfo("l2", .real(1), "L2 penalty λ on leaf weights", shown: "1"),
+            ParameterInfo("l1", .real(0), "L1 penalty α on leaf weights", shown: "0"),
+            ParameterInfo("gamma", .real(0), "minimum loss reduction γ to split", shown: "0"),
+            ParameterInfo("max_bin", .whole(256), "histogram bins per feature"),
         ],
         reference: "Chen & Guestrin, KDD 2016; XGBoost 1.7 C API")
 
-    public init(trees: Int = 100, depth: Int = 6, learningRate: Double = 0.3, subsample: Double = 1, columnSample: Double = 1,
-                minChildWeight: Double = 1, l2: Double = 1, l1: Double = 0, gamma: Double = 0, maxBin: Int = 256) {
+    public init(trees: Int = info.defaultWhole("trees"), depth: Int = info.defaultWhole("depth"),
+                learningRate: Double = info.defaultNumber("learning_rate"), subsample: Double = info.defaultNumber("subsample"),
+                columnSample: Double = info.defaultNumber("colsample"), minChildWeight: Double = info.defaultNumber("min_child_weight"),
+                l2: Double = info.defaultNumber("l2"), l1: Double = info.defaultNumber("l1"), gamma: Double = info.defaultNumber("gamma"),
+                maxBin: Int = info.defaultWhole("max_bin")) {
         self.trees = trees
         self.depth = depth
         self.learningRate = learningRate
@@ -71,18 +74,14 @@ public struct XGBoostLearner: Learner {
     }
 
     /// Builds the learner from scenario parameters.
-    public init(parameters: [String: Double]) throws {
-        var p = try ParameterReader(Self.info, parameters)
-        self.init(trees: try p.integer("trees", 100, atLeast: 1, atMost: 100_000),
-                  depth: try p.integer("depth", 6, atLeast: 1, atMost: 30),
-                  learningRate: try p.value("learning_rate", 0.3, atLeast: 1e-6, below: 1.000_001),
-                  subsample: try p.value("subsample", 1, atLeast: 1e-6, below: 1.000_001),
-                  columnSample: try p.value("colsample", 1, atLeast: 1e-6, below: 1.000_001),
-                  minChildWeight: try p.value("min_child_weight", 1, atLeast: 0, below: 1e12),
-                  l2: try p.value("l2", 1, atLeast: 0, below: 1e12),
-                  l1: try p.value("l1", 0, atLeast: 0, below: 1e12),
-                  gamma: try p.value("gamma", 0, atLeast: 0, below: 1e12),
-                  maxBin: try p.integer("max_bin", 256, atLeast: 2, atMost: 65_536))
+    public init(_ p: ParameterReader) throws {
+        self.init(trees: try p.whole("trees", in: 1...100_000), depth: try p.whole("depth", in: 1...30),
+                  learningRate: try p.real("learning_rate", atLeast: 1e-6, below: 1.000_001),
+                  subsample: try p.real("subsample", atLeast: 1e-6, below: 1.000_001),
+                  columnSample: try p.real("colsample", atLeast: 1e-6, below: 1.000_001),
+                  minChildWeight: try p.real("min_child_weight", atLeast: 0, below: 1e12),
+                  l2: try p.real("l2", atLeast: 0, below: 1e12), l1: try p.real("l1", atLeast: 0, below: 1e12),
+                  gamma: try p.real("gamma", atLeast: 0, below: 1e12), maxBin: try p.whole("max_bin", in: 2...65_536))
     }
 
     /// - Complexity: O(rows × dimension) to bin the inputs, then O(trees × rows × depth).

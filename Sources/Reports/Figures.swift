@@ -22,7 +22,7 @@ public enum Figures {
     static func xLabel(_ record: RunRecord) -> String { "time (ticks of \(record.manifest.clock.tick))" }
 
     static func metricLabel(_ record: RunRecord) -> String {
-        record.manifest.primaryMetric == "accuracy" ? "true accuracy of served predictions (fraction correct)" : "mean absolute error of served predictions"
+        record.manifest.task.metricDescription
     }
 
     /// Shaded spans for every drift of the ground truth (a periodic drift: each crest).
@@ -73,7 +73,7 @@ public enum Figures {
 
     /// Total cost against mean performance, the Pareto front marked.
     public static func costVersusMetric(_ record: RunRecord, summaries: [StrategySummary]) -> Figure {
-        let higher = record.manifest.primaryMetric == "accuracy"
+        let higher = record.manifest.task.higherIsBetter
         var chart = ScatterChart(title: "\(record.manifest.scenarioName): cost against performance", xLabel: "total cost (money)",
                                  yLabel: higher ? "mean accuracy" : "minus mean absolute error")
         chart.points = summaries.map { ScatterChart.Point(label: $0.strategy, x: $0.totalCost.mean, y: higher ? $0.meanMetric.mean : -$0.meanMetric.mean) }
@@ -84,7 +84,7 @@ public enum Figures {
     public static func opportunity(_ record: RunRecord, summaries: [StrategySummary]) -> Figure? {
         guard let reference = record.manifest.reference else { return nil }
         let metric = record.manifest.primaryMetric
-        let ranked = RunSummary.ranked(summaries, higherIsBetter: metric == "accuracy")
+        let ranked = RunSummary.ranked(summaries, higherIsBetter: record.manifest.task.higherIsBetter)
         guard let subject = ranked.first(where: { $0.strategy != reference }) else { return nil }
         let (s, _, _) = band(record.runs(of: subject.strategy), metric: metric)
         let (r, _, _) = band(record.runs(of: reference), metric: metric)
@@ -93,7 +93,7 @@ public enum Figures {
         let chart = AreaBetweenChart(title: "\(record.manifest.scenarioName): opportunity cost of \(subject.strategy) against \(reference)",
                                      xLabel: xLabel(record), yLabel: metricLabel(record), x: x, strategy: s, reference: r,
                                      strategyName: subject.strategy, referenceName: reference,
-                                     areaLabel: "opportunity cost: \(fmt(value)) \(metric == "accuracy" ? "extra errors" : "extra absolute error")")
+                                     areaLabel: "opportunity cost: \(fmt(value)) \(record.manifest.task.extraErrorsName)")
         return Figure(file: "opportunity-cost.svg", caption: "Opportunity cost of the cheapest strategy, \(subject.strategy), against \(reference): the area between their curves weighted by traffic", svg: chart.svg())
     }
 
@@ -115,6 +115,6 @@ public enum Figures {
     static func fmt(_ v: Double) -> String {
         guard v.isFinite else { return "–" }
         if abs(v) >= 100 { return String(Int(v.rounded())) }
-        return String((v * 1000).rounded() / 1000)
+        return NumberText.rounded(v, decimals: 3)
     }
 }

@@ -7,7 +7,7 @@ public enum MarkdownReport {
     public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)]) -> String {
         let m = record.manifest
         let metric = m.primaryMetric
-        let higher = metric == "accuracy"
+        let higher = m.task.higherIsBetter
         var out = "# \(m.scenarioName)\n\n"
         if !m.description.isEmpty { out += "\(m.description)\n\n" }
         out += "## Scenario\n\n"

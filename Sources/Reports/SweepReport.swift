@@ -3,187 +3,12 @@ import FlywheelCore
 import Foundation
 import Plots
 
-/// The layout of a sweep: the template strategy, the swept key paths with their values, and every
-/// strategy of the sweep in order (grid cells with their coordinates, fixed comparators without).
-public struct SweepDesign: Sendable, Codable, Equatable {
-    /// One swept key path and its values as written.
-    public struct Parameter: Sendable, Codable, Equatable {
-        public var keyPath: String
-        public var values: [String]
-        public init(keyPath: String, values: [String]) {
-            self.keyPath = keyPath
-            self.values = values
-        }
-    }
-
-    /// One strategy of the sweep.
-    public struct Cell: Sendable, Codable, Equatable {
-        public var name: String
-        /// Value index per parameter; nil for a fixed comparator (a strategy outside the grid).
-        public var coordinates: [Int]?
-        public init(name: String, coordinates: [Int]?) {
-            self.name = name
-            self.coordinates = coordinates
-        }
-    }
-
-    public var template: String
-    public var parameters: [Parameter]
-    public var cells: [Cell]
-
-    public init(template: String, parameters: [Parameter], cells: [Cell]) {
-        self.template = template
-        self.parameters = parameters
-        self.cells = cells
-    }
-
-    /// JSON text with sorted keys (stored in the sweep database).
-    public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
-
-    public static func decode(_ json: String) throws -> SweepDesign {
-        do { return try JSONDecoder().decode(SweepDesign.self, from: Data(json.utf8)) } catch {
-            throw FlywheelError("the sweep database's grid design is unreadable: \(error)")
-        }
-    }
-
-    /// A file name for a cell's CSV: characters outside `[A-Za-z0-9._=+-]` become `_`.
-    public static func fileName(_ cell: String) -> String {
-        var out = ""
-        for ch in cell.unicodeScalars {
-            if CharacterSet.alphanumerics.contains(ch) && ch.isASCII || "._=+-".unicodeScalars.contains(ch) { out.unicodeScalars.append(ch) } else { out += "_" }
-        }
-        while out.hasSuffix("_") { out.removeLast() }
-        return out.isEmpty ? "cell" : out
-    }
-
-    /// Unique file names for every cell, in cell order (a numeric suffix resolves collisions).
-    public var fileNames: [String] {
-        var used: Set<String> = []
-        return cells.map { c in
-            var f = SweepDesign.fileName(c.name)
-            var k = 2
-            while used.contains(f) { f = SweepDesign.fileName(c.name) + "-\(k)"; k += 1 }
-            used.insert(f)
-            return f
-        }
-    }
-}
-
-/// Everything the sweep outputs show, computed from the stored results only (no re-simulation).
-///
-/// Totals at another cost ratio: with every retraining price (per job, per sample, per deployment)
-/// multiplied by `k`, a strategy's total on one replicate is
-/// `C(k) = C_error + C_label + k × (C_retrain + C_deploy)`, computed as
-/// `C_total + (k − 1) × (C_retrain + C_deploy)` so that `C(1)` is the stored total exactly.
-/// The ratio on the decision map's axis is `k × retrain / error` (the scenario's per-job
-/// retraining price over its price of one error), or `k` itself when either price is zero.
-public struct SweepAnalysis: Sendable {
-    public let record: RunRecord
-    public let design: SweepDesign
-    /// Per strategy, in sweep order.
-    public let summaries: [StrategySummary]
-    /// Cheapest first (ties: better metric, then name).
-    public let ranked: [StrategySummary]
-    /// The cheapest strategy at the scenario's own costs.
-    public let recommended: StrategySummary
-    /// The cheapest and the most expensive grid cells.
-    public let bestCell: StrategySummary
-    public let worstCell: StrategySummary
-    /// The multipliers `k` of the decision map: 10^(j/8) for j = −24…24 (10⁻³ … 10³, with 1 exact).
-    public let multipliers: [Double]
-    /// The cheapest strategy at each multiplier.
-    public let winners: [String]
-    /// `retrain / error` of the scenario, or nil when either price is zero.
-    public let scenarioRatio: Double?
-
-    /// Fails when a strategy of the design has no results, or the grid has no cell.
-    public init(record: RunRecord, design: SweepDesign) throws {
-        self.record = record
-        self.design = design
-        let present = Set(record.strategies)
-        let missing = design.cells.map(\.name).filter { !present.contains($0) }
-        guard missing.isEmpty else {
-            throw FlywheelError("\(missing.count) of \(design.cells.count) cells have no results yet (first: \(missing[0]))",
-                                hint: "run the remaining shards, merge them, or rerun `flywheel sweep` on this folder to finish")
-        }
-        let all = RunSummary.summarize(record)
-        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.strategy, $0) })
-        summaries = design.cells.map { byName[$0.name]! }
-        let higher = record.manifest.primaryMetric == "accuracy"
-        ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
-        recommended = ranked[0]
-        let grid = Set(design.cells.filter { $0.coordinates != nil }.map(\.name))
-        let gridRanked = ranked.filter { grid.contains($0.strategy) }
-        guard let best = gridRanked.first, let worst = gridRanked.last else { throw FlywheelError("the sweep has no grid cell") }
-        bestCell = best
-        worstCell = worst
-        let costs = record.manifest.costs
-        let retrain = costs["retrain"] ?? 0, error = costs["error"] ?? 0
-        scenarioRatio = retrain > 0 && error > 0 ? retrain / error : nil
-        multipliers = (-24...24).map { $0 == 0 ? 1 : pow(10, Double($0) / 8) }
-        var w: [String] = []
-        let parts = summaries.map { s in SweepAnalysis.parts(record.runs(of: s.strategy)) }
-        for k in multipliers {
-            var bestIndex = 0
-            var bestTotal = Double.infinity
-            for (i, s) in summaries.enumerated() {
-                let total = Interval(parts[i].map { $0.total + (k - 1) * $0.retraining }).mean
-                if total < bestTotal || (total == bestTotal && SweepAnalysis.before(s, summaries[bestIndex], higher: higher)) {
-                    bestTotal = total
-                    bestIndex = i
-                }
-            }
-            w.append(summaries[bestIndex].strategy)
-        }
-        winners = w
-    }
-
-    /// Tie-break of ``RunSummary/ranked(_:higherIsBetter:)`` for equal totals.
-    static func before(_ a: StrategySummary, _ b: StrategySummary, higher: Bool) -> Bool {
-        if a.meanMetric.mean != b.meanMetric.mean { return higher ? a.meanMetric.mean > b.meanMetric.mean : a.meanMetric.mean < b.meanMetric.mean }
-        return a.strategy < b.strategy
-    }
-
-    /// Per replicate: the stored total and the retraining share (retrain + deploy costs).
-    static func parts(_ runs: [StrategyRun]) -> [(total: Double, retraining: Double)] {
-        func sum(_ run: StrategyRun, _ m: String) -> Double { (run.values(m) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } }
-        return runs.map { run in (sum(run, "cost_total"), sum(run, "cost_retrain") + sum(run, "cost_deploy")) }
-    }
-
-    /// The mean total cost of `strategy` with every retraining price multiplied by `k`.
-    public func totalCost(of strategy: String, multiplier k: Double) -> Interval {
-        Interval(SweepAnalysis.parts(record.runs(of: strategy)).map { $0.total + (k - 1) * $0.retraining })
-    }
-
-    /// The x value of multiplier `k` on the decision map.
-    public func ratio(_ k: Double) -> Double { k * (scenarioRatio ?? 1) }
-
-    public var higherIsBetter: Bool { record.manifest.primaryMetric == "accuracy" }
-
-    public func summary(_ name: String) -> StrategySummary? { summaries.first { $0.strategy == name } }
-
-    public func cell(_ name: String) -> SweepDesign.Cell? { design.cells.first { $0.name == name } }
-
-    /// The grid cell with these coordinates.
-    public func cell(at coordinates: [Int]) -> SweepDesign.Cell? { design.cells.first { $0.coordinates == coordinates } }
-
+extension SweepAnalysis {
     /// The decision region (in multipliers) around k = 1 when `strategy` wins there: switch
     /// points at the geometric means of neighbouring evaluated multipliers, as on the map.
     public func stableRange(of strategy: String) -> (lo: Double, hi: Double)? {
         guard let one = multipliers.firstIndex(of: 1), winners[one] == strategy else { return nil }
         return DecisionMap.regions(ratios: multipliers, winners: winners).first { $0.from <= 1 && 1 <= $0.to }.map { ($0.from, $0.to) }
-    }
-
-    /// A short label for the map's legend: a cell's values by the last part of each key path
-    /// (`every=7d window=30d`); a fixed comparator's name.
-    public func shortLabel(_ name: String) -> String {
-        guard let c = cell(name)?.coordinates else { return name }
-        return zip(design.parameters, c).map { p, i in "\(p.keyPath.split(separator: ".").last.map(String.init) ?? p.keyPath)=\(p.values[i])" }
-            .joined(separator: " ")
     }
 }
 
@@ -198,14 +23,14 @@ public enum SweepReport {
     public static func summaryCSV(_ a: SweepAnalysis) -> String {
         let m = a.record.manifest.primaryMetric
         var out = "strategy,kind"
-        for p in a.design.parameters { out += "," + field(p.keyPath) }
+        for p in a.design.parameters { out += "," + csvField(p.keyPath) }
         out += ",replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,errors,cost_error,cost_label,cost_retrain,cost_deploy,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95,rank\n"
         let rank = Dictionary(uniqueKeysWithValues: a.ranked.enumerated().map { ($1.strategy, $0 + 1) })
         let volumes = Dictionary(uniqueKeysWithValues: a.record.traffic.map { ($0.replicate, $0.volume) })
         for (cell, s) in zip(a.design.cells, a.summaries) {
-            var cols = [field(s.strategy), cell.coordinates == nil ? "fixed" : "cell"]
-            for (p, param) in a.design.parameters.enumerated() { cols.append(cell.coordinates.map { field(param.values[$0[p]]) } ?? "") }
-            let errors = Interval(a.record.runs(of: s.strategy).map { errorCount($0, metric: m, volume: volumes[$0.replicate] ?? []) })
+            var cols = [csvField(s.strategy), cell.coordinates == nil ? "fixed" : "cell"]
+            for (p, param) in a.design.parameters.enumerated() { cols.append(cell.coordinates.map { csvField(param.values[$0[p]]) } ?? "") }
+            let errors = Interval(a.record.runs(of: s.strategy).map { a.errorCount($0, volume: volumes[$0.replicate] ?? []) })
             cols += [String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean), r(s.deployments.mean),
                      r(s.labels.mean), r(errors.mean), r(s.errorCost.mean), r(s.labelCost.mean), r(s.retrainCost.mean), r(s.deployCost.mean),
                      r(s.totalCost.mean), r(s.totalCost.halfWidth), s.opportunityCost.map { r($0.mean) } ?? "",
@@ -213,14 +38,6 @@ public enum SweepReport {
             out += cols.joined(separator: ",") + "\n"
         }
         return out
-    }
-
-    /// Σₜ (1 − accuracy(t)) × events(t), or Σₜ mae(t) × events(t) for regression.
-    static func errorCount(_ run: StrategyRun, metric: String, volume: [Double]) -> Double {
-        let v = run.values(metric) ?? []
-        var e = 0.0
-        for t in 0..<min(v.count, volume.count) where !v[t].isNaN { e += (metric == "accuracy" ? 1 - v[t] : v[t]) * volume[t] }
-        return e
     }
 
     // MARK: Figures
@@ -409,18 +226,5 @@ public enum SweepReport {
     // MARK: Formatting
 
 
-    /// Ten significant digits, shortest round-trip text (as in the run's summary CSV).
-    static func r(_ v: Double) -> String {
-        guard v.isFinite else { return "" }
-        if v == 0 { return "0" }
-        let digits = 10 - Int(log10(abs(v)).rounded(.up))
-        let scale = pow(10, Double(max(min(digits, 15), -15)))
-        let x = (v * scale).rounded() / scale
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return x.description
-    }
-
-    static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func r(_ v: Double) -> String { NumberText.significant(v) }
 }

@@ -347,6 +347,10 @@ public final class SQLiteRows: ReplayRows {
 /// Rows handed from the thread stepping an SQLite cursor to the replay reading them, in chunks
 /// of ``chunkRows`` with at most ``depth`` chunks waiting. The records are recycled: once every
 /// chunk has been used, passing rows allocates nothing.
+///
+/// `@unchecked Sendable`: the queues are guarded by `condition`, which the compiler cannot see,
+/// and a chunk belongs to one side at a time (the producer fills it, hands it over under the
+/// lock, and touches it again only once the consumer has handed it back).
 final class RowPipe: @unchecked Sendable {
     /// A chunk of rows and how many of them are filled.
     final class Chunk {

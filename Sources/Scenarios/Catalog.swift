@@ -1,4 +1,5 @@
 import FlywheelCore
+import Learners
 import Monitoring
 import Strategies
 import Streams
@@ -6,6 +7,7 @@ import Streams
 /// Every component a scenario can name, for `flywheel list`.
 public enum Catalog {
     public static var all: [ComponentInfo] {
-        Generators.all + ReplayCatalog.all + Drift.catalog + Models.all + TriggerPolicy.catalog + DetectorCatalog.all + DistanceCatalog.all + DatasetPolicy.catalog + LabelingPolicy.catalog + LoggingPolicy.catalog + GatePolicy.catalog + RolloutPolicy.catalog
+        Generators.all + ReplayCatalog.all + Drift.catalog + LearnerCatalog.all + Triggers.catalog + DetectorCatalog.all + DistanceCatalog.all
+            + Datasets.catalog + LabelingPolicy.catalog + Loggings.catalog + GatePolicy.catalog + Rollouts.catalog
     }
 }

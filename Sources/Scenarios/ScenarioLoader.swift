@@ -54,12 +54,12 @@ public enum ScenarioLoader {
     public static func parse(_ text: String, file: String, seedOverride: UInt64? = nil, replicatesOverride: Int? = nil,
                              memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> Scenario {
         let diags = Diagnostics(file: file)
-        let root: Node
+        let root: ConfigNode
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw FlywheelErrors([FlywheelError("the scenario file is empty", at: SourceLocation(file: file, line: 1))])
             }
-            root = node
+            root = ConfigNode(node)
         } catch let e as FlywheelErrors {
             throw e
         } catch let e as YamlError {
@@ -203,9 +203,9 @@ public enum ScenarioLoader {
 
         // Shared defaults for strategies.
         let classCount = schema?.classes.count ?? 2
-        let modelDefault = root["model"].flatMap { ModelReader.read($0, schema: schema) } ?? (LogisticRegressionLearner() as any Learner)
+        let modelDefault = root["model"].flatMap { LearnerCatalog.read($0, schema: schema) } ?? (LogisticRegressionLearner() as any Learner)
         let labelsDefault = root["labels"].flatMap {
-            LabelsReader.read($0, tick: tick, base: LabelingPolicy(), horizon: horizon)
+            LabelingPolicy.read($0, ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon), base: LabelingPolicy())
         } ?? LabelingPolicy()
         var costs = CostModel()
         if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
@@ -223,9 +223,8 @@ public enum ScenarioLoader {
             if list.isEmpty { root["strategies"]!.fail("list at least one strategy") }
             var seen: Set<String> = []
             for s in list {
-                if let spec = StrategyReader.read(s, tick: tick, schema: schema, seed: seed, model: modelDefault,
-                                                  labels: labelsDefault, edgeCases: edgeCases, horizon: horizon,
-                                                  events: totalEvents) {
+                let context = ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon, events: totalEvents)
+                if let spec = StrategySpec.read(s, context, model: modelDefault, labels: labelsDefault, edgeCases: edgeCases) {
                     if seen.contains(spec.name) { s.fail("two strategies are named '\(spec.name)'", hint: "strategy names must be unique") }
                     seen.insert(spec.name)
                     strategies.append(spec)
@@ -251,7 +250,7 @@ public enum ScenarioLoader {
             if let t = d["tolerance"]?.duration(tick: tick, allowZero: false) {
                 tolerance = max(1, Int(t.rounded(.up)))
                 if let horizon, t > Double(horizon) {
-                    d["tolerance"]!.warn("\(fmtTicks(t)) ticks is longer than the run's \(horizon): every alarm after "
+                    d["tolerance"]!.warn("\(NumberText.plain(t)) ticks is longer than the run's \(horizon): every alarm after "
                                          + "a drift's start counts as its detection")
                 }
             }
@@ -276,7 +275,7 @@ public enum ScenarioLoader {
         }
         let manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
                                    seed: seedOverride ?? seed, replicates: replicatesOverride ?? replicates, version: FlywheelVersion.current,
-                                   clock: clock, primaryMetric: schema?.isClassification == false ? "mae" : "accuracy",
+                                   clock: clock, primaryMetric: PredictionTask(classCount: schema?.classes.count ?? 2).metric,
                                    reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
                                    performanceFloor: floor)
         var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)

@@ -5,18 +5,6 @@ import Simulation
 import Strategies
 import Yams
 
-/// One swept parameter: a key path in the strategy mapping (e.g. `trigger.every`) and the values
-/// it takes, as written in the scenario.
-public struct SweepParameter: Sendable, Hashable, Codable {
-    public var keyPath: String
-    public var values: [String]
-
-    public init(keyPath: String, values: [String]) {
-        self.keyPath = keyPath
-        self.values = values
-    }
-}
-
 /// One cell of a sweep grid: the template strategy with one value per swept parameter.
 public struct SweepCellSpec: Sendable {
     /// E.g. `weekly[trigger.every=7d,dataset.window=30d]`.
@@ -78,10 +66,10 @@ enum SweepReader {
         guard let templateName = sv.string() else { return nil }
 
         // The template strategy's own mapping, and the other strategies' names.
-        var template: (node: Node, index: Int)?
+        var template: (node: ConfigNode, index: Int)?
         var otherNames: [String] = []
         for (i, item) in (strategies?.node.sequence.map(Array.init) ?? []).enumerated() {
-            guard let name = item.mapping?["name"]?.scalar?.string else { continue }
+            guard let name = item["name"]?.scalar?.string else { continue }
             if name == templateName, template == nil { template = (item, i) } else { otherNames.append(name) }
         }
         guard var template else {
@@ -103,8 +91,8 @@ enum SweepReader {
         if gm.isEmpty { gv.fail("give at least one key path to sweep", hint: "e.g. grid: {trigger.every: [1d, 7d, 30d]}"); return nil }
         var parameters: [SweepParameter] = []
         var paths: [[String]] = []
-        var keyNodes: [Node] = []
-        var valueNodes: [[Node]] = []
+        var keyNodes: [ConfigNode] = []
+        var valueNodes: [[ConfigNode]] = []
         var ok = true
         for (k, val) in gm {
             guard let key = k.scalar?.string else { gv.diagnostics.report("grid keys must be key paths such as trigger.every", at: k, key: gv.path); ok = false; continue }
@@ -127,7 +115,7 @@ enum SweepReader {
                 continue
             }
             let vv = YAMLValue(node: val, path: keyPath, diagnostics: gv.diagnostics)
-            let items: [Node]
+            let items: [ConfigNode]
             if let s = val.sequence { items = Array(s) } else { vv.fail("expected a list of values", hint: "e.g. [1d, 7d, 30d]"); ok = false; continue }
             if items.isEmpty { vv.fail("give at least one value"); ok = false; continue }
             let texts = items.map(render)
@@ -152,17 +140,18 @@ enum SweepReader {
         }
 
         // Sweeping a model parameter of a strategy that uses the scenario's model: start from that model.
-        if paths.contains(where: { $0.first == "model" }), template.node.mapping?["model"] == nil, let modelNode,
-           var pairs = template.node.mapping.map({ $0.map { ($0.key, $0.value) } }) {
-            pairs.append((Node.scalar(Node.Scalar("model", .implicit, .plain, modelNode.node.mark)), modelNode.node))
-            template.node = Node.mapping(Node.Mapping(pairs, .implicit, .flow, template.node.mark))
+        if paths.contains(where: { $0.first == "model" }), template.node["model"] == nil, let modelNode,
+           var pairs = template.node.mapping {
+            pairs.append((key: .scalar(ConfigNode.Scalar("model", mark: modelNode.node.mark)), value: modelNode.node))
+            template.node = .mapping(pairs, tag: "", mark: template.node.mark)
         }
 
         // The template must read cleanly on its own (its own errors are reported with the strategies).
-        func trial(_ node: Node) -> (StrategySpec?, [FlywheelError], warnings: [FlywheelError]) {
+        func trial(_ node: ConfigNode) -> (StrategySpec?, [FlywheelError], warnings: [FlywheelError]) {
             let d = Diagnostics(file: v.diagnostics.file)
-            let spec = StrategyReader.read(YAMLValue(node: node, path: "", diagnostics: d), tick: tick, schema: schema, seed: seed, model: model, labels: labels,
-                                           edgeCases: edgeCases, horizon: horizon, events: events)
+            let context = ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon, events: events)
+            let spec = StrategySpec.read(YAMLValue(node: node, path: "", diagnostics: d), context, model: model, labels: labels,
+                                         edgeCases: edgeCases)
             return (spec, d.errors, d.warnings)
         }
         guard trial(template.node).1.isEmpty else { return nil }
@@ -261,25 +250,24 @@ enum SweepReader {
 
     /// `node` with the value at `path` replaced by `value`; missing or scalar intermediate
     /// levels become mappings (e.g. `trigger: never` becomes `trigger: {every: 7d}`).
-    static func substitute(_ node: Node, path: ArraySlice<String>, value: Node, mark: Mark?) -> Node {
+    static func substitute(_ node: ConfigNode, path: ArraySlice<String>, value: ConfigNode, mark: ConfigNode.Mark?) -> ConfigNode {
         guard let key = path.first else { return value }
-        var pairs: [(Node, Node)] = node.mapping.map { $0.map { ($0.key, $0.value) } } ?? []
-        if let i = pairs.firstIndex(where: { $0.0.scalar?.string == key }) {
-            pairs[i].1 = substitute(pairs[i].1, path: path.dropFirst(), value: value, mark: mark)
+        var pairs = node.mapping ?? []
+        if let i = pairs.firstIndex(where: { $0.key.scalar?.string == key }) {
+            pairs[i].value = substitute(pairs[i].value, path: path.dropFirst(), value: value, mark: mark)
         } else {
-            let empty = Node.mapping(Node.Mapping([], .implicit, .flow, mark))
-            pairs.append((Node.scalar(Node.Scalar(key, .implicit, .plain, mark)), substitute(empty, path: path.dropFirst(), value: value, mark: mark)))
+            let empty = ConfigNode.mapping([], tag: "", mark: mark)
+            pairs.append((key: .scalar(ConfigNode.Scalar(key, mark: mark)), value: substitute(empty, path: path.dropFirst(), value: value, mark: mark)))
         }
-        return Node.mapping(Node.Mapping(pairs, .implicit, .flow, node.mapping?.mark ?? mark))
+        return .mapping(pairs, tag: "", mark: node.mapping != nil ? node.mark : mark)
     }
 
     /// A value as written, compactly (mappings and lists in flow style).
-    static func render(_ node: Node) -> String {
+    static func render(_ node: ConfigNode) -> String {
         switch node {
         case .scalar(let s): return s.string
-        case .mapping(let m): return "{" + m.map { "\(render($0.key)): \(render($0.value))" }.joined(separator: ", ") + "}"
-        case .sequence(let s): return "[" + s.map(render).joined(separator: ", ") + "]"
-        case .alias: return "*"
+        case .mapping(let m, _, _): return "{" + m.map { "\(render($0.key)): \(render($0.value))" }.joined(separator: ", ") + "}"
+        case .sequence(let s, _, _): return "[" + s.map(render).joined(separator: ", ") + "]"
         }
     }
 }

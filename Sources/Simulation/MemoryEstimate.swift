@@ -61,7 +61,7 @@ public struct MemoryEstimate: Sendable {
         let streams = source.replicatesShareTraffic ? 1.0 : reps
         let n = Double(largestTick ?? MemoryEstimate.largestTick(of: source))
         let slices = schema.isClassification ? Double(schema.slices.count) : 0
-        let m = Double(RunMetric.names.count + plan.extraMetrics.count) + slices
+        let m = Double(RunMetric.allCases.count + plan.extraMetrics.count) + slices
         let eventBytes = 8 * d + 32
         var parts: [Part] = []
 
@@ -107,29 +107,16 @@ public struct MemoryEstimate: Sendable {
 
     /// Labelled rows a run of `spec` keeps at most.
     static func rowsKept(_ spec: StrategySpec, ticks t: Double, largestTick n: Double) -> Double {
-        if case .never = spec.trigger.policy { return 0 }
+        guard spec.trigger.policy.keepsLabelledRows else { return 0 }
         var perTick = spec.labeling.coverage * n
         if let b = spec.labeling.budgetPerTick { perTick = min(perTick, Double(b)) }
-        switch spec.dataset {
-        case .window(let w): return perTick * min(w + 1 + Double(spec.labeling.delay.minimum), t)
-        case .hardest(_, let w) where w.isFinite: return perTick * min(w + 1, t)
-        case .count(let c): return min(Double(c), perTick * t)
-        default: return perTick * t
-        }
+        return spec.dataset.rowsKept(perTick: perTick, ticks: t, minimumDelay: spec.labeling.delay.minimum)
     }
 
     /// Events in the largest tick of a source.
-    public static func largestTick(of source: any TrafficSource) -> Int {
-        if let r = source as? ReplaySource { return r.rowsPerTick.max() ?? 0 }
-        if let s = source as? SyntheticSource { return s.traffic.volume.largest(ticks: s.traffic.ticks) }
-        return 0
-    }
+    public static func largestTick(of source: any TrafficSource) -> Int { source.largestTickEvents }
 
-    static func warmupEvents(of source: any TrafficSource) -> Int {
-        if let r = source as? ReplaySource { return r.rowsPerTick.prefix(r.warmupTicks).reduce(0, +) }
-        if let s = source as? SyntheticSource { return s.warmupEvents }
-        return 0
-    }
+    static func warmupEvents(of source: any TrafficSource) -> Int { source.warmupEventCount }
 
     /// The estimate in GiB with one decimal: `12.3 GiB` (`0.4 MiB` below a GiB).
     public static func format(_ bytes: Double) -> String {
@@ -149,18 +136,5 @@ public struct MemoryEstimate: Sendable {
             }
         }
         return total / 2
-    }
-}
-
-extension VolumeProfile {
-    /// An upper bound on the events of any tick in `0..<ticks`, computed in logarithms so that
-    /// it never overflows: `base · (1 + amplitude) · max(1, (1 + growth)^(ticks−1)) · max(1, spike)`,
-    /// capped at `Int.max / 2`.
-    public func largest(ticks: Int) -> Int {
-        var logV = log(Double(max(base, 1))) + log1p(max(amplitude, 0))
-        if growth > 0 { logV += Double(max(ticks - 1, 0)) * log1p(growth) }
-        if !spikes.isEmpty, spikeFactor > 1 { logV += log(spikeFactor) }
-        let v = exp(logV)
-        return v.isFinite && v < Double(Int.max / 2) ? Int(v.rounded()) : Int.max / 2
     }
 }

@@ -3,6 +3,7 @@ import FlywheelCore
 import Foundation
 import Learners
 import Strategies
+import Streams
 
 /// Everything a run needs, configured: produced by the scenario loader, consumed by ``Runner``.
 public struct SimulationPlan: Sendable {
@@ -74,7 +75,7 @@ public enum Runner {
         // Costliest strategies first (longest-processing-time scheduling), so the last items to
         // finish are short ones; results are still stored by index.
         let order = (0..<(s * reps)).sorted { a, b in
-            let ca = estimatedCost(plan.strategies[a / reps]), cb = estimatedCost(plan.strategies[b / reps])
+            let ca = plan.strategies[a / reps].simulationCost, cb = plan.strategies[b / reps].simulationCost
             return ca != cb ? ca > cb : a < b
         }
         var volume = [[Double]](repeating: [], count: streams), bayes = volume
@@ -132,41 +133,24 @@ public enum Runner {
                          traffic: records, drifts: plan.source.groundTruth())
     }
 
-    /// A rough relative cost of simulating a strategy: dominated by how often it trains.
-    static func estimatedCost(_ spec: StrategySpec) -> Double {
-        func trainings(_ p: TriggerPolicy) -> Double {
-            switch p {
-            case .never: return 0
-            case .online: return 1
-            case .periodic(let every): return 1 / max(every, 1)
-            case .any(let list): return list.map(trainings).reduce(0, +)
-            case .all(let list): return list.map(trainings).min() ?? 0
-            default: return 0.1
-            }
-        }
-        var cost = 1 + 20 * trainings(spec.trigger.policy) / max(1, spec.trigger.cooldown)
-        if case .committee(let m) = spec.labeling.curation { cost *= Double(m) }
-        return cost
-    }
-
     /// Runs `body(0..<count)` on `workers` threads; rethrows the first error by index.
     static func parallel(_ count: Int, workers: Int, _ body: @Sendable (Int) throws -> Void) throws {
-        let next = Counter(), errors = Slots<FlywheelErrorBox>(count: count)
+        let next = Counter(), errors = Slots<any Error>(count: count)
         DispatchQueue.concurrentPerform(iterations: min(workers, max(count, 1))) { _ in
             while true {
                 let i = next.increment() - 1
                 if i >= count { break }
-                do { try body(i) } catch { errors[i] = FlywheelErrorBox(error: error) }
+                do { try body(i) } catch { errors[i] = error }
             }
         }
-        if let first = errors.optionalValues().compactMap({ $0 }).first { throw first.error }
+        if let first = errors.optionalValues().compactMap({ $0 }).first { throw first }
     }
 }
 
-struct FlywheelErrorBox: @unchecked Sendable { let error: any Error }
-
-/// Results stored by index from several threads.
-final class Slots<T>: @unchecked Sendable {
+/// Results stored by index from several threads. Only `Sendable` values go in, so the compiler
+/// checks what crosses threads; the class itself is `@unchecked` because every access to
+/// `storage` holds `lock`, which the compiler cannot see.
+final class Slots<T: Sendable>: @unchecked Sendable {
     private var storage: [T?]
     private let lock = NSLock()
     init(count: Int) { storage = Array(repeating: nil, count: count) }
@@ -180,6 +164,8 @@ final class Slots<T>: @unchecked Sendable {
     func optionalValues() -> [T?] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 
+/// A shared counter. `@unchecked` because every access to `value` holds `lock`, which the
+/// compiler cannot see.
 final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()

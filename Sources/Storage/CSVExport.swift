@@ -1,12 +1,6 @@
 import Analysis
 import FlywheelCore
 
-/// Deterministic text for a number: the shortest representation that round-trips.
-@inline(__always) public func csvNumber(_ v: Double) -> String {
-    if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-    return v.description
-}
-
 /// CSV renderings of a run record.
 public enum CSVExport {
     /// Tidy long form: `tick,time,strategy,replicate,metric,value`, one row per tick × strategy ×
@@ -17,11 +11,11 @@ public enum CSVExport {
         let clock = record.manifest.clock
         let times = (0..<clock.ticks).map { clock.time(ofTick: $0) }
         for run in record.runs {
-            let name = field(run.strategy)
+            let name = csvField(run.strategy)
             for t in 0..<times.count {
                 let prefix = "\(t),\(times[t]),\(name),\(run.replicate),"
                 for s in run.series where t < s.values.count && !s.values[t].isNaN {
-                    out += prefix + s.name + "," + csvNumber(s.values[t]) + "\n"
+                    out += prefix + s.name + "," + NumberText.plain(s.values[t]) + "\n"
                 }
             }
         }
@@ -33,8 +27,8 @@ public enum CSVExport {
         var out = "tick,time,replicate,events,bayes_accuracy\n"
         for tr in record.traffic {
             for t in 0..<tr.volume.count {
-                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(tr.replicate),\(csvNumber(tr.volume[t])),"
-                out += (tr.bayes[t].isNaN ? "" : csvNumber(tr.bayes[t])) + "\n"
+                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(tr.replicate),\(NumberText.plain(tr.volume[t])),"
+                out += (tr.bayes[t].isNaN ? "" : NumberText.plain(tr.bayes[t])) + "\n"
             }
         }
         return out
@@ -46,7 +40,7 @@ public enum CSVExport {
         var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,cost_rollback,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95,regret_to_ceiling,ticks_below_floor\n"
         for s in summaries {
             let cols: [String] = [
-                field(s.strategy), String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean),
+                csvField(s.strategy), String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean),
                 r(s.deployments.mean), r(s.labels.mean), r(s.errorCost.mean), r(s.labelCost.mean), r(s.retrainCost.mean),
                 r(s.deployCost.mean), r(s.rollbackCost.mean), r(s.totalCost.mean), r(s.totalCost.halfWidth),
                 s.opportunityCost.map { r($0.mean) } ?? "", s.opportunityCost.map { r($0.halfWidth) } ?? "",
@@ -62,23 +56,11 @@ public enum CSVExport {
     /// metric-events (for accuracy: extra wrong predictions). Empty without a reference.
     public static func opportunity(_ record: RunRecord) -> String {
         var out = "tick,time,strategy,opportunity_cost,cumulative\n"
-        guard let reference = record.manifest.reference else { return out }
-        let sign = record.manifest.primaryMetric == "accuracy" ? 1.0 : -1.0
-        let refRuns = record.runs(of: reference)
-        for name in record.strategies where name != reference {
-            var mean = [Double](repeating: 0, count: record.manifest.clock.ticks)
-            let runs = record.runs(of: name)
-            for run in runs {
-                guard let ref = refRuns.first(where: { $0.replicate == run.replicate }),
-                      let volume = record.traffic.first(where: { $0.replicate == run.replicate })?.volume else { continue }
-                let per = opportunityCost(strategy: (run.values(record.manifest.primaryMetric) ?? []).map { $0 * sign },
-                                          reference: (ref.values(record.manifest.primaryMetric) ?? []).map { $0 * sign }, volume: volume).perTick
-                for t in 0..<min(per.count, mean.count) { mean[t] += per[t] / Double(runs.count) }
-            }
+        for (name, mean) in OpportunityCost.meanPerTick(record) {
             var cumulative = 0.0
             for t in 0..<mean.count {
                 cumulative += mean[t]
-                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(field(name)),\(r(mean[t])),\(r(cumulative))\n"
+                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(csvField(name)),\(r(mean[t])),\(r(cumulative))\n"
             }
         }
         return out
@@ -88,26 +70,10 @@ public enum CSVExport {
     public static func drifts(_ record: RunRecord) -> String {
         var out = "id,type,target,start,end,peak,change_point,detail\n"
         for d in record.drifts {
-            out += "\(d.id),\(d.type),\(d.target),\(r(d.start)),\(r(d.end)),\(r(d.peak)),\(r(d.changePoint)),\(field(d.detail))\n"
+            out += "\(d.id),\(d.type),\(d.target),\(r(d.start)),\(r(d.end)),\(r(d.peak)),\(r(d.changePoint)),\(csvField(d.detail))\n"
         }
         return out
     }
 
-    /// Rounds to 10 significant digits so summaries are stable to the last printed digit.
-    static func r(_ v: Double) -> String {
-        guard v.isFinite else { return "" }
-        if v == 0 { return "0" }
-        let digits = 10 - Int((log10Abs(v)).rounded(.up))
-        let scale = pow10(max(min(digits, 15), -15))
-        return csvNumber((v * scale).rounded() / scale)
-    }
-
-    /// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a newline.
-    public static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func r(_ v: Double) -> String { NumberText.significant(v) }
 }
-
-import Foundation
-private func log10Abs(_ v: Double) -> Double { log10(abs(v)) }
-private func pow10(_ e: Int) -> Double { pow(10, Double(e)) }

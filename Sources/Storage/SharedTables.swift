@@ -59,8 +59,8 @@ enum SharedTables {
             ("scenario_file", m.scenarioFile), ("seed", String(m.seed)), ("replicates", String(m.replicates)),
             ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
             ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
-            ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(csvNumber) ?? ""),
-        ] + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", csvNumber($0.value)) }
+            ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(NumberText.plain) ?? ""),
+        ] + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", NumberText.plain($0.value)) }
     }
 
     static func insertManifest(_ rows: [(String, String)], _ db: Database) throws {

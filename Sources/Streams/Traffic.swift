@@ -245,7 +245,8 @@ extension DriftInjector {
     }
 }
 
-/// Generators whose tick loop is compiled for their own type: the catalog's. Through this
+/// Generators whose tick loop is compiled for their own type (each catalogued generator declares
+/// it beside its ``CataloguedGenerator`` conformance). Through this
 /// protocol's requirement, ``SyntheticTicks`` makes one dynamic call per tick into a copy of
 /// ``DriftInjector/draw(_:tick:count:into:drifts:baseShares:regionShares:state:rng:)`` specialised
 /// for the generator, with its `draw` inlined, instead of one call through `any StreamGenerator`
@@ -262,12 +263,3 @@ extension TickDrawing {
                       state: &state, rng: rng)
     }
 }
-
-extension SEAGenerator: TickDrawing {}
-extension STAGGERGenerator: TickDrawing {}
-extension HyperplaneGenerator: TickDrawing {}
-extension AgrawalGenerator: TickDrawing {}
-extension RandomRBFGenerator: TickDrawing {}
-extension SineGenerator: TickDrawing {}
-extension GaussianMixtureGenerator: TickDrawing {}
-extension FriedmanGenerator: TickDrawing {}

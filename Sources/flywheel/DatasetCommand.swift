@@ -2,6 +2,7 @@ import ArgumentParser
 import FlywheelCore
 import Foundation
 import Scenarios
+import Workbench
 
 /// `flywheel dataset`: inspect CSV files and SQLite tables for replay, and list, fetch and find known datasets in the data home.
 struct DatasetCommand: ParsableCommand {

@@ -2,42 +2,7 @@ import ArgumentParser
 import FlywheelCore
 import Foundation
 import Monitoring
-
-/// Reads one numeric column of a CSV file (header optional), reporting bad cells with their line.
-func readColumn(_ path: String, column: String?) throws -> [Double] {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-        throw FlywheelError("cannot read the file", at: SourceLocation(file: path, line: 0))
-    }
-    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0) }
-    if lines.last == "" { lines.removeLast() }
-    if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = String(first.dropFirst()) }
-    guard !lines.isEmpty else { throw FlywheelError("the file is empty", at: SourceLocation(file: path, line: 1)) }
-    let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-    let hasHeader = header.contains { Double($0) == nil }
-    var index = 0
-    if let column {
-        if let i = header.firstIndex(of: column), hasHeader { index = i }
-        else if let i = Int(column), i >= 0, i < header.count { index = i }
-        else {
-            throw FlywheelError("no column '\(column)'", at: SourceLocation(file: path, line: 1),
-                                hint: hasHeader ? "columns: \(header.joined(separator: ", "))" : "the file has no header: give a 0-based column number")
-        }
-    } else if header.count > 1 {
-        throw FlywheelError("the file has \(header.count) columns", at: SourceLocation(file: path, line: 1), hint: "choose one with --column")
-    }
-    var values: [Double] = []
-    for (n, line) in lines.enumerated() where !(hasHeader && n == 0) {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-        guard index < fields.count, let v = Double(fields[index].trimmingCharacters(in: .whitespaces)), v.isFinite else {
-            let cell = index < fields.count ? String(fields[index]) : ""
-            throw FlywheelError("'\(cell)' is not a finite number", at: SourceLocation(file: path, line: n + 1),
-                                key: hasHeader ? header[index] : "column \(index)")
-        }
-        values.append(v)
-    }
-    guard !values.isEmpty else { throw FlywheelError("no values", at: SourceLocation(file: path, line: 1)) }
-    return values
-}
+import Streams
 
 /// `key=value` parameters for a component.
 func parseParameters(_ items: [String]) throws -> [String: Double] {
@@ -52,7 +17,7 @@ func parseParameters(_ items: [String]) throws -> [String: Double] {
 
 func jsonNumber(_ v: Double?) -> String {
     guard let v, v.isFinite else { return "null" }
-    return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+    return NumberText.plain(v)
 }
 
 struct DetectCommand: ParsableCommand {
@@ -88,7 +53,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try exitingOnError {
-            let values = try readColumn(file, column: column)
+            let values = try NumericColumn.read(path: file, column: column)
             var d = try DetectorCatalog.make(detector, parameters: try parseParameters(param))
             let (warnings, drifts) = detectChanges(values, detector: &d)
             if json {
@@ -147,7 +112,7 @@ struct DistanceCommand: ParsableCommand {
         }
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
         try exitingOnError {
-            let ref = try readColumn(reference, column: column), cur = try readColumn(current, column: column)
+            let ref = try NumericColumn.read(path: reference, column: column), cur = try NumericColumn.read(path: current, column: column)
             let r = try m.compute(reference: ref, current: cur, binning: categories ? .categories : .histogram(bins: bins), psiBins: bins)
             if json {
                 print("{\"metric\": \"\(m.rawValue)\", \"value\": \(jsonNumber(r.value)), \"p_value\": \(jsonNumber(r.pValue)), \"reference\": \(ref.count), \"current\": \(cur.count)}")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlywheelCore
 import Scenarios
+import Workbench
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

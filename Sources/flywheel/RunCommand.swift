@@ -3,6 +3,7 @@ import Dispatch
 import FlywheelCore
 import Foundation
 import Scenarios
+import Workbench
 import Storage
 
 struct RunCommand: ParsableCommand {

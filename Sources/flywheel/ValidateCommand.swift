@@ -2,6 +2,7 @@ import ArgumentParser
 import FlywheelCore
 import Foundation
 import Scenarios
+import Workbench
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import Foundation
 import Scenarios
 import Storage
 import Testing
+import Workbench
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

@@ -3,6 +3,7 @@ import Foundation
 import Scenarios
 import Simulation
 import Testing
+import Workbench
 
 /// Where the shared real datasets are: `FLYWHEEL_DATA`, else `<repo>/../shared/datasets`.
 enum RealData {

@@ -5,6 +5,7 @@ import Scenarios
 import SQLiteReplay
 import Streams
 import Testing
+import Workbench
 
 /// `flywheel dataset describe` on an SQLite table infers the schema from the values, like on a CSV file.
 struct SQLiteDescribe {

@@ -5,6 +5,7 @@ import Scenarios
 import SQLiteReplay
 import Streams
 import Testing
+import Workbench
 
 /// Elec2 (Harries 1999) copied into SQLite replays exactly as the CSV file does.
 @Suite(.serialized, .enabled(if: RealData.available, RealData.skipReason))

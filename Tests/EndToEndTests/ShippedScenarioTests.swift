@@ -4,6 +4,7 @@ import Foundation
 import Scenarios
 import Simulation
 import Storage
+import Streams
 import Testing
 
 /// Every shipped synthetic scenario, cut to a short horizon, reproduces its golden summary:

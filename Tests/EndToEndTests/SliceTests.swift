@@ -4,6 +4,7 @@ import Foundation
 import Scenarios
 import Simulation
 import Testing
+import Workbench
 
 @Suite struct Slices {
     /// A replay with a slice column records the accuracy served to each slice and the report

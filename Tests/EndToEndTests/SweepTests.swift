@@ -4,7 +4,9 @@ import Foundation
 import Reports
 import Scenarios
 import Storage
+import Strategies
 import Testing
+import Workbench
 
 /// A small sweep: 3 intervals × 2 windows of a periodic strategy, next to never and every-tick.
 let smallSweepText = """
@@ -56,8 +58,8 @@ func outputs(_ dir: URL, database: String = "sweep.sqlite") throws -> [String: D
         // Substituted values reach the configured strategy (5 days = 5 ticks of a day).
         let cell = s.plan.strategies[4]
         #expect(cell.name == "periodic[trigger.every=5d,dataset.window=20d]")
-        #expect(cell.trigger.policy == .periodic(every: 5))
-        #expect(cell.dataset == .window(ticks: 20))
+        #expect(cell.trigger.policy as? PeriodicTrigger == PeriodicTrigger(every: 5))
+        #expect(cell.dataset as? WindowDataset == WindowDataset(ticks: 20))
         #expect(s.coordinates[4] == [1, 1] && s.coordinates[0] == nil)
     }
 

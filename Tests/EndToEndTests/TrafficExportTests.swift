@@ -4,6 +4,7 @@ import Scenarios
 import Simulation
 import Storage
 import Testing
+import Workbench
 
 @Suite struct TrafficExportTests {
     static let scenario = """

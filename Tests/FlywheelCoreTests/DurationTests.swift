@@ -44,3 +44,18 @@ func spanRejectsNonDurations(text: String) {
     let r1 = RandomStream(seed: a), r2 = RandomStream(seed: a)
     for _ in 0..<100 { #expect(r1.uniform() == r2.uniform()) }
 }
+
+/// One ISO 8601 parser serves scenario dates and replayed timestamps: it knows each month's
+/// length and the Gregorian leap years (divisible by 4, except centuries not divisible by 400).
+@Test(arguments: [("2024-02-29", true), ("2023-02-29", false), ("2024-02-30", false), ("2000-02-29", true),
+                  ("1900-02-29", false), ("2024-04-31", false), ("2024-12-31T23:59:59Z", true), ("2024-01-31T12:30.", false)])
+func isoDatesExistOnlyWhenTheMonthHasTheDay(text: String, valid: Bool) {
+    #expect((ISOTime.parse(Substring(text)) != nil) == valid)
+    #expect((Array(text.utf8).withUnsafeBufferPointer { ISOTime.parse($0) } != nil) == valid)
+}
+
+@Test func aLeapDayIsTheDayAfterFebruaryTheTwentyEighth() {
+    #expect(ISOTime.parse("2024-02-29")! - ISOTime.parse("2024-02-28")! == 86_400)
+    #expect(ISOTime.parse("2024-03-01")! - ISOTime.parse("2024-02-29")! == 86_400)
+    #expect(ISOTime.format(ISOTime.parse("2000-02-29T06:00:00Z")!) == "2000-02-29T06:00:00Z")
+}

@@ -1,6 +1,7 @@
 import Foundation
 import FlywheelCore
 import Testing
+import Workbench
 @testable import Scenarios
 
 /// The shared real datasets: `FLYWHEEL_DATA`, else `<repo>/../shared/datasets`.

@@ -8,6 +8,8 @@ import Darwin
 /// A minimal HTTP server on 127.0.0.1 for tests: `GET /NAME` answers the file NAME of `root`
 /// (404 when there is none). A `silent` server accepts connections and never answers. It serves
 /// until ``stop()``, one connection at a time, and records every path asked for.
+/// `@unchecked Sendable`: the mutable lists are read and written under `lock` only, which the
+/// compiler cannot see.
 final class LoopbackServer: @unchecked Sendable {
     let port: UInt16
     private let listener: Int32

@@ -1,6 +1,7 @@
 import FlywheelCore
 import Foundation
 import Scenarios
+import Strategies
 import Testing
 
 func sweepProblems(_ grid: String, strategy: String = "weekly", extra: String = "") -> [FlywheelError] {
@@ -87,7 +88,7 @@ func sweepProblems(_ grid: String, strategy: String = "weekly", extra: String = 
         #expect(last.trigger.cooldown == 2)
         #expect(last.labeling.budgetPerTick == 50)
         #expect(String(describing: last.learner).contains("l2: 0.001"), "\(last.learner)")
-        if case .performance(let threshold, _, _) = last.trigger.policy { #expect(threshold == 0.9) } else { Issue.record("\(last.trigger.policy)") }
+        if let p = last.trigger.policy as? PerformanceTrigger { #expect(p.threshold == 0.9) } else { Issue.record("\(last.trigger.policy)") }
         // A scenario without a sweep section is not a sweep.
         #expect(throws: FlywheelErrors.self) { _ = try SweepLoader.parse(text.components(separatedBy: "sweep:")[0], file: "any.yaml") }
         // The sweep section is validated by `flywheel validate` too (plain loading).

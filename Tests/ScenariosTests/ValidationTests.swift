@@ -15,6 +15,18 @@ func problems(_ text: String) -> [FlywheelError] {
 }
 
 @Suite struct Validation {
+    @Test(arguments: ["2024-02-30", "2023-02-29", "2024-04-31"])
+    func aClockStartOnADayTheMonthDoesNotHaveIsAnError(day: String) {
+        let errors = problems("""
+        name: no-such-day
+        clock: {tick: 1d, ticks: 10, events_per_tick: 100, start: \(day)}
+        stream: {generator: sea}
+        strategies:
+          - {name: a, trigger: never}
+        """)
+        #expect(errors.count == 1 && errors.first?.keyPath == "clock.start" && errors.first?.location?.line == 2, "\(errors)")
+    }
+
     @Test func aFileWithSeveralMistakesReportsAllOfThemWithLinesAndSuggestions() {
         let errors = problems("""
         name: broken

@@ -3,9 +3,11 @@ import Foundation
 import Learners
 import Scenarios
 import Simulation
+import Streams
 import Testing
 
-/// Records, for every training job, its tick and the serving ticks of its rows.
+/// Records, for every training job, its tick and the serving ticks of its rows. `@unchecked`:
+/// `fits` is appended to under `lock`, which the compiler cannot see (and read after the run).
 final class FitLog: TrainingObserver, @unchecked Sendable {
     private let lock = NSLock()
     private(set) var fits: [(strategy: String, tick: Int, rows: [Int32], arrivals: [Int32])] = []

@@ -284,7 +284,8 @@ extension PeriodicBacktest {
     }
 }
 
-/// A fixed buffer of doubles written at distinct indices by several workers.
+/// A fixed buffer of doubles written at distinct indices by several workers. `@unchecked`: the
+/// compiler cannot see that no two workers write the same index (each owns its own range).
 final class SharedBuffer: @unchecked Sendable {
     let pointer: UnsafeMutableBufferPointer<Double>
     init(count: Int) { pointer = .allocate(capacity: count); pointer.initialize(repeating: 0) }
@@ -296,7 +297,8 @@ final class SharedBuffer: @unchecked Sendable {
     var array: [Double] { Array(pointer) }
 }
 
-/// Hands out 0, 1, 2, … to several workers.
+/// Hands out 0, 1, 2, … to several workers. `@unchecked`: `value` changes under `lock` only,
+/// which the compiler cannot see.
 final class AtomicCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()

@@ -3,6 +3,7 @@ import FlywheelCore
 import Monitoring
 import Learners
 import Scenarios
+import Workbench
 
 // flywheel-bench: Flywheel's side of the peer workloads in ../shared/bench/peers (see README.md).
 // Prints one JSON object per line and workload; times are medians over --reps repetitions.

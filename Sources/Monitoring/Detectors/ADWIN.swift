@@ -27,7 +27,7 @@ import FlywheelCore
 /// - ``Convention/moa``: MOA's `ADWINChangeDetector` and the paper: the cut window is kept and
 ///   monitoring continues on it (the clock keeps counting). Parts must hold more than
 ///   `minWindowLength + 1` values, as in MOA's `ADWIN.setInput`.
-public struct ADWIN: DriftDetector {
+public struct ADWIN: DriftDetector, Sendable {
     /// What happens after a detection; see ``ADWIN``.
     public enum Convention: String, Sendable, CaseIterable {
         /// Reset to an empty window at the update that follows a detection (River).
@@ -41,12 +41,12 @@ public struct ADWIN: DriftDetector {
         family: "detector", name: "adwin",
         summary: "Adaptive windowing: drops the older part of the window when two sub-window means differ by more than a Hoeffding-style bound.",
         parameters: [
-            ParameterInfo("delta", "0.002", "confidence of the cut test (smaller: fewer false alarms, slower detection)"),
-            ParameterInfo("clock", "32", "check for a cut every this many updates"),
-            ParameterInfo("max_buckets", "5", "buckets kept per histogram row before two are merged"),
-            ParameterInfo("min_window_length", "5", "minimum length of each sub-window of a cut"),
-            ParameterInfo("grace_period", "10", "no check until the window holds more than this many values"),
-            ParameterInfo("moa", "0", "1: keep the cut window after a detection (paper, MOA); 0: reset on the next update (River)"),
+            ParameterInfo("delta", .real(0.002), "confidence of the cut test (smaller: fewer false alarms, slower detection)"),
+            ParameterInfo("clock", .whole(32), "check for a cut every this many updates"),
+            ParameterInfo("max_buckets", .whole(5), "buckets kept per histogram row before two are merged"),
+            ParameterInfo("min_window_length", .whole(5), "minimum length of each sub-window of a cut"),
+            ParameterInfo("grace_period", .whole(10), "no check until the window holds more than this many values"),
+            ParameterInfo("moa", .flag(false), "1: keep the cut window after a detection (paper, MOA); 0: reset on the next update (River)"),
         ],
         reference: "Bifet & Gavaldà, SIAM SDM 2007")
 
@@ -88,8 +88,9 @@ public struct ADWIN: DriftDetector {
     public var variance: Double { width == 0 ? 0 : sumOfSquares / Double(width) }
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range.
-    public init(delta: Double = 0.002, clock: Int = 32, maxBuckets: Int = 5, minWindowLength: Int = 5,
-                gracePeriod: Int = 10, convention: Convention = .river) throws {
+    public init(delta: Double = info.defaultNumber("delta"), clock: Int = info.defaultWhole("clock"),
+                maxBuckets: Int = info.defaultWhole("max_buckets"), minWindowLength: Int = info.defaultWhole("min_window_length"),
+                gracePeriod: Int = info.defaultWhole("grace_period"), convention: Convention = .river) throws {
         guard delta > 0, delta < 1 else { throw FlywheelError("adwin: delta must be in (0, 1), got \(delta)", key: "delta") }
         guard clock >= 1 else { throw FlywheelError("adwin: clock must be at least 1, got \(clock)", key: "clock") }
         guard maxBuckets >= 2, maxBuckets <= 1_024 else {
@@ -306,7 +307,12 @@ public struct ADWIN: DriftDetector {
 /// each bucket its (sum, sum of squared deviations). `heads[row]` and `tails[row]` count the
 /// buckets ever removed from and appended to the row (wrapping; the slot is the count modulo
 /// `slots`), so the row holds `tails[row] − heads[row]` buckets, oldest first.
-final class ADWINBuckets {
+///
+/// `@unchecked Sendable`: it owns raw buffers, which the compiler cannot check. It is the storage
+/// of a copy-on-write value: ``ADWIN`` writes to it only when `isKnownUniquelyReferenced` says no
+/// other copy holds it (and copies it first otherwise), as `Array` does, so a shared instance is
+/// only ever read.
+final class ADWINBuckets: @unchecked Sendable {
     let rowCount: Int
     let slots: Int
     let mask: Int
@@ -400,5 +406,13 @@ final class ADWINBuckets {
     func clearRow(_ row: Int) {
         heads[row] = 0
         tails[row] = 0
+    }
+}
+
+extension ADWIN: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        try self.init(delta: p.number("delta"), clock: p.detectorWhole("clock"), maxBuckets: p.detectorWhole("max_buckets"),
+                      minWindowLength: p.detectorWhole("min_window_length"), gracePeriod: p.detectorWhole("grace_period"),
+                      convention: p.flag("moa") ? .moa : .river)
     }
 }

@@ -12,15 +12,15 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `warmStart` = 30, `warningThreshold` = 2, `driftThreshold` = 3.
 /// After a drift, the next update starts from a fresh detector (River's convention).
-public struct DDM: DriftDetector {
+public struct DDM: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "ddm",
         summary: "Drift detection method: alarms when error rate plus its standard deviation rises above its minimum by k standard deviations.",
         parameters: [
-            ParameterInfo("warm_start", "30", "values seen before any warning or drift"),
-            ParameterInfo("warning_threshold", "2.0", "standard deviations above the minimum for a warning"),
-            ParameterInfo("drift_threshold", "3.0", "standard deviations above the minimum for a drift"),
+            ParameterInfo("warm_start", .whole(30), "values seen before any warning or drift"),
+            ParameterInfo("warning_threshold", .real(2), "standard deviations above the minimum for a warning"),
+            ParameterInfo("drift_threshold", .real(3), "standard deviations above the minimum for a drift"),
         ],
         reference: "Gama, Medas, Castillo & Rodrigues, SBIA 2004")
 
@@ -36,7 +36,8 @@ public struct DDM: DriftDetector {
     public private(set) var warningDetected = false
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range.
-    public init(warmStart: Int = 30, warningThreshold: Double = 2.0, driftThreshold: Double = 3.0) throws {
+    public init(warmStart: Int = info.defaultWhole("warm_start"), warningThreshold: Double = info.defaultNumber("warning_threshold"),
+                driftThreshold: Double = info.defaultNumber("drift_threshold")) throws {
         guard warmStart >= 0 else { throw FlywheelError("ddm: warm_start must be non-negative, got \(warmStart)", key: "warm_start") }
         guard warningThreshold > 0, driftThreshold > 0 else {
             throw FlywheelError("ddm: thresholds must be positive", key: "warning_threshold")
@@ -76,5 +77,12 @@ public struct DDM: DriftDetector {
         psMin = .infinity
         driftDetected = false
         warningDetected = false
+    }
+}
+
+extension DDM: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        try self.init(warmStart: p.detectorWhole("warm_start"), warningThreshold: p.number("warning_threshold"),
+                      driftThreshold: p.number("drift_threshold"))
     }
 }

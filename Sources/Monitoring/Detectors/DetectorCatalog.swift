@@ -1,83 +1,74 @@
 import FlywheelCore
 
+/// A drift detector a scenario can name: its documentation and how it reads its parameters.
+public protocol CataloguedDetector: DriftDetector, Sendable {
+    /// Name, summary, parameters with their defaults, reference.
+    static var info: ComponentInfo { get }
+    /// The detector with the parameters `p` gives (defaults for the rest, from ``info``).
+    init(_ p: ParameterReader) throws
+}
+
 /// The drift detectors a scenario can name, with their documentation for `flywheel list`.
 ///
 /// ```swift
 /// var detector = try DetectorCatalog.make("adwin", parameters: ["delta": 0.01])
 /// ```
+///
+/// To add a detector: one file with a type conforming to ``CataloguedDetector``, and one line in
+/// ``kinds``.
 public enum DetectorCatalog {
     /// Every detector, in name order.
-    public static let all: [ComponentInfo] = [
-        ADWIN.info, DDM.info, EDDM.info, HDDMA.info, HDDMW.info, KSWIN<SeededKSWINSampler>.info, PageHinkley.info,
+    public static let kinds: [any CataloguedDetector.Type] = [
+        ADWIN.self, DDM.self, EDDM.self, HDDMA.self, HDDMW.self, KSWIN<SeededKSWINSampler>.self, PageHinkley.self,
     ]
+
+    /// Every detector's documentation.
+    public static var all: [ComponentInfo] { kinds.map { $0.info } }
 
     /// The names `make` accepts.
     public static var names: [String] { all.map(\.name) }
+
+    /// The whole numbers a detector parameter may be written as.
+    static let wholeNumbers = -999_999_999_999_999...999_999_999_999_999
 
     /// Builds the named detector; parameters not given take their defaults. Boolean and mode
     /// parameters are numbers (`two_sided`: 0/1, `moa`: 0/1, `mode`: 0 up, 1 down, 2 both).
     /// - Throws: ``FlywheelError`` naming the valid names or parameters when one is unknown, or
     ///   when a value is out of range.
-    public static func make(_ name: String, parameters: [String: Double] = [:]) throws -> any DriftDetector {
-        guard let info = all.first(where: { $0.name == name }) else {
+    public static func make(_ name: String, parameters: [String: Double] = [:]) throws -> any DriftDetector & Sendable {
+        guard let kind = kinds.first(where: { $0.info.name == name }) else {
             throw FlywheelError("unknown detector \"\(name)\"", hint: "valid detectors: \(names.joined(separator: ", "))")
         }
-        let valid = Set(info.parameters.map(\.name))
-        for key in parameters.keys.sorted() where !valid.contains(key) {
-            throw FlywheelError("\(name): unknown parameter \"\(key)\"", key: key,
-                                hint: "valid parameters: \(info.parameters.map(\.name).joined(separator: ", "))")
+        do {
+            return try kind.init(try ParameterReader(kind.info, parameters))
+        } catch let e as ParameterError {
+            throw wording(e, kind.info)
         }
-        func real(_ key: String, _ fallback: Double) -> Double { parameters[key] ?? fallback }
-        func whole(_ key: String, _ fallback: Int) throws -> Int {
-            guard let v = parameters[key] else { return fallback }
-            guard let i = wholeNumber(v) else { throw FlywheelError("\(name): \(key) must be a whole number, got \(v)", key: key) }
-            // Windows and counts are held in memory: at most Limits.maxTicks, like every count of a run.
-            guard abs(i) <= Limits.maxTicks else {
-                throw FlywheelError("\(name): \(key) is \(i), out of range: must be ≤ \(Limits.maxTicks)", key: key)
-            }
-            return i
-        }
-        func flag(_ key: String) throws -> Bool {
-            guard let v = parameters[key] else { return false }
-            guard v == 0 || v == 1 else { throw FlywheelError("\(name): \(key) must be 0 or 1, got \(v)", key: key) }
-            return v == 1
-        }
-        switch name {
-        case "adwin":
-            return try ADWIN(delta: real("delta", 0.002), clock: whole("clock", 32), maxBuckets: whole("max_buckets", 5),
-                             minWindowLength: whole("min_window_length", 5), gracePeriod: whole("grace_period", 10),
-                             convention: flag("moa") ? .moa : .river)
-        case "ddm":
-            return try DDM(warmStart: whole("warm_start", 30), warningThreshold: real("warning_threshold", 2),
-                           driftThreshold: real("drift_threshold", 3))
-        case "eddm":
-            return try EDDM(warmStart: whole("warm_start", 30), alpha: real("alpha", 0.95), beta: real("beta", 0.9))
-        case "hddm_a":
-            return try HDDMA(driftConfidence: real("drift_confidence", 0.001), warningConfidence: real("warning_confidence", 0.005),
-                             twoSided: flag("two_sided"))
-        case "hddm_w":
-            return try HDDMW(driftConfidence: real("drift_confidence", 0.001), warningConfidence: real("warning_confidence", 0.005),
-                             lambda: real("lambda", 0.05), twoSided: flag("two_sided"))
-        case "kswin":
-            let seed = try whole("seed", 42)
-            guard seed >= 0 else { throw FlywheelError("kswin: seed must be non-negative, got \(seed)", key: "seed") }
-            return try KSWIN(alpha: real("alpha", 0.005), windowSize: whole("window_size", 100), statSize: whole("stat_size", 30),
-                             seed: UInt64(seed))
-        case "page_hinkley":
-            let modeIndex = try whole("mode", 2)
-            guard let mode = [PageHinkley.Mode.up, .down, .both][safe: modeIndex] else {
-                throw FlywheelError("page_hinkley: mode must be 0 (up), 1 (down) or 2 (both), got \(modeIndex)", key: "mode")
-            }
-            return try PageHinkley(minInstances: whole("min_instances", 30), delta: real("delta", 0.005),
-                                   threshold: real("threshold", 50), alpha: real("alpha", 0.9999), mode: mode)
-        default:
-            throw FlywheelError("unknown detector \"\(name)\"", hint: "valid detectors: \(names.joined(separator: ", "))")
+    }
+
+    /// A parameter error in the detectors' words.
+    static func wording(_ e: ParameterError, _ info: ComponentInfo) -> FlywheelError {
+        let name = info.name, key = e.parameter
+        switch e {
+        case .unknown(let p, let valid):
+            return FlywheelError("\(name): unknown parameter \"\(p)\"", key: key, hint: "valid parameters: \(valid.joined(separator: ", "))")
+        case .notWhole(let p, let v, _, _): return FlywheelError("\(name): \(p) must be a whole number, got \(v)", key: key)
+        case .outOfRange, .notSeed, .notFlag: return FlywheelError(e.message(name), key: key)
         }
     }
 }
 
-extension Array {
-    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+extension ParameterReader {
+    /// A detector's whole-number parameter (a window, a count): windows and counts are held in
+    /// memory, so at most ``Limits/maxTicks`` in magnitude, like every count of a run; the
+    /// detector checks its own range after.
+    func detectorWhole(_ name: String) throws -> Int {
+        let i = try whole(name, in: DetectorCatalog.wholeNumbers)
+        guard abs(i) <= Limits.maxTicks else {
+            throw FlywheelError("\(info.name): \(name) is \(i), out of range: must be ≤ \(Limits.maxTicks)", key: name)
+        }
+        return i
+    }
 }
 
 /// Feeds every value to `detector` and returns the 0-based positions where it raised a warning

@@ -13,15 +13,15 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `warmStart` = 30, `alpha` = 0.95, `beta` = 0.9.
 /// As in River, a warning persists between errors, and the next update after a drift starts fresh.
-public struct EDDM: DriftDetector {
+public struct EDDM: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "eddm",
         summary: "Early drift detection: alarms when the mean distance between errors (plus two deviations) shrinks relative to its maximum.",
         parameters: [
-            ParameterInfo("warm_start", "30", "values and errors seen before any warning or drift"),
-            ParameterInfo("alpha", "0.95", "warning when the level falls below this"),
-            ParameterInfo("beta", "0.9", "drift when the level falls below this (beta <= alpha)"),
+            ParameterInfo("warm_start", .whole(30), "values and errors seen before any warning or drift"),
+            ParameterInfo("alpha", .real(0.95), "warning when the level falls below this"),
+            ParameterInfo("beta", .real(0.9), "drift when the level falls below this (beta <= alpha)"),
         ],
         reference: "Baena-García et al., Fourth International Workshop on Knowledge Discovery from Data Streams, 2006")
 
@@ -38,7 +38,8 @@ public struct EDDM: DriftDetector {
     public private(set) var warningDetected = false
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range or `alpha < beta`.
-    public init(warmStart: Int = 30, alpha: Double = 0.95, beta: Double = 0.9) throws {
+    public init(warmStart: Int = info.defaultWhole("warm_start"), alpha: Double = info.defaultNumber("alpha"),
+                beta: Double = info.defaultNumber("beta")) throws {
         guard warmStart >= 0 else { throw FlywheelError("eddm: warm_start must be non-negative, got \(warmStart)", key: "warm_start") }
         guard alpha > 0, alpha <= 1, beta > 0, beta <= 1 else { throw FlywheelError("eddm: alpha and beta must be in (0, 1]", key: "alpha") }
         guard alpha >= beta else { throw FlywheelError("eddm: alpha (\(alpha)) must be at least beta (\(beta))", key: "alpha") }
@@ -79,5 +80,11 @@ public struct EDDM: DriftDetector {
             }
         }
         lastError = n
+    }
+}
+
+extension EDDM: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        try self.init(warmStart: p.detectorWhole("warm_start"), alpha: p.number("alpha"), beta: p.number("beta"))
     }
 }

@@ -17,15 +17,15 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `driftConfidence` = 0.001, `warningConfidence` = 0.005,
 /// `twoSided` = false. The next update after a drift starts fresh.
-public struct HDDMA: DriftDetector {
+public struct HDDMA: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "hddm_a",
         summary: "Hoeffding-bound test between the global mean and the mean up to a cut point (A-test).",
         parameters: [
-            ParameterInfo("drift_confidence", "0.001", "confidence level of the drift test"),
-            ParameterInfo("warning_confidence", "0.005", "confidence level of the warning test"),
-            ParameterInfo("two_sided", "0", "1: also detect decreases of the mean"),
+            ParameterInfo("drift_confidence", .real(0.001), "confidence level of the drift test"),
+            ParameterInfo("warning_confidence", .real(0.005), "confidence level of the warning test"),
+            ParameterInfo("two_sided", .flag(false), "1: also detect decreases of the mean"),
         ],
         reference: "Frías-Blanco et al., IEEE TKDE 27(3), 2015")
 
@@ -40,7 +40,8 @@ public struct HDDMA: DriftDetector {
     public private(set) var warningDetected = false
 
     /// - Throws: ``FlywheelError`` when a confidence is outside (0, 1).
-    public init(driftConfidence: Double = 0.001, warningConfidence: Double = 0.005, twoSided: Bool = false) throws {
+    public init(driftConfidence: Double = info.defaultNumber("drift_confidence"),
+                warningConfidence: Double = info.defaultNumber("warning_confidence"), twoSided: Bool = info.defaultNumber("two_sided") == 1) throws {
         guard driftConfidence > 0, driftConfidence < 1, warningConfidence > 0, warningConfidence < 1 else {
             throw FlywheelError("hddm_a: confidences must be in (0, 1)", key: "drift_confidence")
         }
@@ -103,5 +104,12 @@ public struct HDDMA: DriftDetector {
                 warningDetected = true
             }
         }
+    }
+}
+
+extension HDDMA: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        try self.init(driftConfidence: p.number("drift_confidence"), warningConfidence: p.number("warning_confidence"),
+                      twoSided: p.flag("two_sided"))
     }
 }

@@ -16,16 +16,16 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `driftConfidence` = 0.001, `warningConfidence` = 0.005,
 /// `lambda` = 0.05, `twoSided` = false. The next update after a drift starts fresh.
-public struct HDDMW: DriftDetector {
+public struct HDDMW: DriftDetector, Sendable {
     /// The catalogue entry.
     public static let info = ComponentInfo(
         family: "detector", name: "hddm_w",
         summary: "McDiarmid-bound test between exponentially weighted means before and after a cut point (W-test).",
         parameters: [
-            ParameterInfo("drift_confidence", "0.001", "confidence level of the drift test"),
-            ParameterInfo("warning_confidence", "0.005", "confidence level of the warning test"),
-            ParameterInfo("lambda", "0.05", "weight of the newest value in the weighted means"),
-            ParameterInfo("two_sided", "0", "1: also detect decreases of the mean"),
+            ParameterInfo("drift_confidence", .real(0.001), "confidence level of the drift test"),
+            ParameterInfo("warning_confidence", .real(0.005), "confidence level of the warning test"),
+            ParameterInfo("lambda", .real(0.05), "weight of the newest value in the weighted means"),
+            ParameterInfo("two_sided", .flag(false), "1: also detect decreases of the mean"),
         ],
         reference: "Frías-Blanco et al., IEEE TKDE 27(3), 2015")
 
@@ -58,8 +58,9 @@ public struct HDDMW: DriftDetector {
     public private(set) var warningDetected = false
 
     /// - Throws: ``FlywheelError`` when a parameter is outside its range.
-    public init(driftConfidence: Double = 0.001, warningConfidence: Double = 0.005, lambda: Double = 0.05,
-                twoSided: Bool = false) throws {
+    public init(driftConfidence: Double = info.defaultNumber("drift_confidence"),
+                warningConfidence: Double = info.defaultNumber("warning_confidence"), lambda: Double = info.defaultNumber("lambda"),
+                twoSided: Bool = info.defaultNumber("two_sided") == 1) throws {
         guard driftConfidence > 0, driftConfidence < 1, warningConfidence > 0, warningConfidence < 1 else {
             throw FlywheelError("hddm_w: confidences must be in (0, 1)", key: "drift_confidence")
         }
@@ -130,5 +131,12 @@ public struct HDDMW: DriftDetector {
                 warningDetected = true
             }
         }
+    }
+}
+
+extension HDDMW: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        try self.init(driftConfidence: p.number("drift_confidence"), warningConfidence: p.number("warning_confidence"),
+                      lambda: p.number("lambda"), twoSided: p.flag("two_sided"))
     }
 }

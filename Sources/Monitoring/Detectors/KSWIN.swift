@@ -17,7 +17,7 @@ public protocol KSWINSampler {
 /// ``RandomStream`` (GSL MT19937), restarted from its seed on every reset as River does.
 ///
 /// The stream is a reference: copies of a detector share it (create one detector per task).
-public struct SeededKSWINSampler: KSWINSampler {
+public struct SeededKSWINSampler: KSWINSampler, Sendable {
     public let seed: UInt64
     private var rng: RandomStream
     private var scratch: [Int] = []
@@ -70,20 +70,11 @@ extension KolmogorovSmirnov {
         return h
     }
 
-    /// P(D_{n,n} ≥ h / n) under the null hypothesis (SciPy's `_compute_prob_outside_square`).
+    /// P(D_{n,n} ≥ h / n) under the null hypothesis (SciPy's `_compute_prob_outside_square`, the
+    /// recurrence ``probOutsideSquare(n:h:)`` that the general exact p-value uses too), clamped to [0, 1].
     public static func exactPValue(n: Int, h: Int) -> Double {
         guard h > 0 else { return 1 }
-        var p = 0.0
-        var k = n / h
-        while k >= 0 {
-            var p1 = 1.0
-            for j in 0..<h {
-                p1 = Double(n - k * h - j) * p1 / Double(n + k * h + j + 1)
-            }
-            p = p1 * (1.0 - p)
-            k -= 1
-        }
-        return min(max(2 * p, 0), 1)
+        return min(max(probOutsideSquare(n: n, h: h), 0), 1)
     }
 }
 
@@ -135,7 +126,8 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
     public var warningDetected: Bool { false }
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range.
-    public init(alpha: Double = 0.005, windowSize: Int = 100, statSize: Int = 30, sampler: Sampler) throws {
+    public init(alpha: Double = info.defaultNumber("alpha"), windowSize: Int = info.defaultWhole("window_size"),
+                statSize: Int = info.defaultWhole("stat_size"), sampler: Sampler) throws {
         guard alpha >= 0, alpha <= 1 else { throw FlywheelError("kswin: alpha must be in [0, 1], got \(alpha)", key: "alpha") }
         guard statSize >= 1 else { throw FlywheelError("kswin: stat_size must be at least 1, got \(statSize)", key: "stat_size") }
         guard windowSize >= 2 * statSize else {
@@ -210,23 +202,38 @@ public struct KSWIN<Sampler: KSWINSampler>: DriftDetector {
     }
 }
 
-extension KSWIN where Sampler == SeededKSWINSampler {
-    /// The catalogue entry.
-    public static var info: ComponentInfo {
-        ComponentInfo(
-            family: "detector", name: "kswin",
-            summary: "Kolmogorov-Smirnov test between the newest values of a sliding window and a random sample of its older values.",
-            parameters: [
-                ParameterInfo("alpha", "0.005", "p-value at or below which a drift is flagged (with D > 0.1)"),
-                ParameterInfo("window_size", "100", "length of the sliding window"),
-                ParameterInfo("stat_size", "30", "size of the recent sample and of the random sample of older values"),
-                ParameterInfo("seed", "42", "seed of the sampler (restarted on every reset)"),
-            ],
-            reference: "Raab, Heusinger & Schleif, Neurocomputing 416, 2020")
-    }
+/// KSWIN's catalogue entry, whatever its sampler.
+private let kswinInfo = ComponentInfo(
+    family: "detector", name: "kswin",
+    summary: "Kolmogorov-Smirnov test between the newest values of a sliding window and a random sample of its older values.",
+    parameters: [
+        ParameterInfo("alpha", .real(0.005), "p-value at or below which a drift is flagged (with D > 0.1)"),
+        ParameterInfo("window_size", .whole(100), "length of the sliding window"),
+        ParameterInfo("stat_size", .whole(30), "size of the recent sample and of the random sample of older values"),
+        ParameterInfo("seed", .whole(42), "seed of the sampler (restarted on every reset)"),
+    ],
+    reference: "Raab, Heusinger & Schleif, Neurocomputing 416, 2020")
 
+extension KSWIN {
+    /// The catalogue entry.
+    public static var info: ComponentInfo { kswinInfo }
+}
+
+extension KSWIN where Sampler == SeededKSWINSampler {
     /// KSWIN with the seeded GSL sampler.
-    public init(alpha: Double = 0.005, windowSize: Int = 100, statSize: Int = 30, seed: UInt64 = 42) throws {
+    public init(alpha: Double = info.defaultNumber("alpha"), windowSize: Int = info.defaultWhole("window_size"),
+                statSize: Int = info.defaultWhole("stat_size"), seed: UInt64 = UInt64(info.defaultWhole("seed"))) throws {
         try self.init(alpha: alpha, windowSize: windowSize, statSize: statSize, sampler: SeededKSWINSampler(seed: seed))
+    }
+}
+
+extension KSWIN: Sendable where Sampler: Sendable {}
+
+extension KSWIN: CataloguedDetector where Sampler == SeededKSWINSampler {
+    public init(_ p: ParameterReader) throws {
+        let seed = try p.detectorWhole("seed")
+        guard seed >= 0 else { throw FlywheelError("kswin: seed must be non-negative, got \(seed)", key: "seed") }
+        try self.init(alpha: p.number("alpha"), windowSize: p.detectorWhole("window_size"), statSize: p.detectorWhole("stat_size"),
+                      seed: UInt64(seed))
     }
 }

@@ -15,7 +15,7 @@ import FlywheelCore
 ///
 /// Parameters (River 0.26.1 defaults): `minInstances` = 30, `delta` = 0.005, `threshold` = 50,
 /// `alpha` = 0.9999, `mode` = both. No warning zone. The next update after a drift starts fresh.
-public struct PageHinkley: DriftDetector {
+public struct PageHinkley: DriftDetector, Sendable {
     /// Which direction of change is detected.
     public enum Mode: String, Sendable, CaseIterable {
         case up, down, both
@@ -26,11 +26,11 @@ public struct PageHinkley: DriftDetector {
         family: "detector", name: "page_hinkley",
         summary: "Page-Hinkley cumulative deviation test against the running mean, with a forgetting factor.",
         parameters: [
-            ParameterInfo("min_instances", "30", "values seen before any drift"),
-            ParameterInfo("delta", "0.005", "tolerated deviation per value"),
-            ParameterInfo("threshold", "50", "lambda: cumulative deviation that signals a drift"),
-            ParameterInfo("alpha", "0.9999", "forgetting factor of the cumulative sums"),
-            ParameterInfo("mode", "2", "0: up (increases), 1: down (decreases), 2: both"),
+            ParameterInfo("min_instances", .whole(30), "values seen before any drift"),
+            ParameterInfo("delta", .real(0.005), "tolerated deviation per value"),
+            ParameterInfo("threshold", .real(50), "lambda: cumulative deviation that signals a drift", shown: "50"),
+            ParameterInfo("alpha", .real(0.9999), "forgetting factor of the cumulative sums"),
+            ParameterInfo("mode", .whole(2), "0: up (increases), 1: down (decreases), 2: both"),
         ],
         reference: "Page, Biometrika 41, 1954")
 
@@ -50,8 +50,8 @@ public struct PageHinkley: DriftDetector {
     public var warningDetected: Bool { false }
 
     /// - Throws: ``FlywheelError`` when a parameter is out of range.
-    public init(minInstances: Int = 30, delta: Double = 0.005, threshold: Double = 50, alpha: Double = 1 - 0.0001,
-                mode: Mode = .both) throws {
+    public init(minInstances: Int = info.defaultWhole("min_instances"), delta: Double = info.defaultNumber("delta"),
+                threshold: Double = info.defaultNumber("threshold"), alpha: Double = info.defaultNumber("alpha"), mode: Mode = .both) throws {
         guard minInstances >= 1 else { throw FlywheelError("page_hinkley: min_instances must be at least 1", key: "min_instances") }
         guard delta >= 0 else { throw FlywheelError("page_hinkley: delta must be non-negative", key: "delta") }
         guard threshold > 0 else { throw FlywheelError("page_hinkley: threshold must be positive", key: "threshold") }
@@ -90,5 +90,16 @@ public struct PageHinkley: DriftDetector {
         case .down: driftDetected = down
         case .both: driftDetected = up || down
         }
+    }
+}
+
+extension PageHinkley: CataloguedDetector {
+    public init(_ p: ParameterReader) throws {
+        let modeIndex = try p.detectorWhole("mode")
+        guard (0...2).contains(modeIndex) else {
+            throw FlywheelError("page_hinkley: mode must be 0 (up), 1 (down) or 2 (both), got \(modeIndex)", key: "mode")
+        }
+        try self.init(minInstances: p.detectorWhole("min_instances"), delta: p.number("delta"), threshold: p.number("threshold"),
+                      alpha: p.number("alpha"), mode: [Mode.up, .down, .both][modeIndex])
     }
 }

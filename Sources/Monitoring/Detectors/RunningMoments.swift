@@ -27,9 +27,3 @@ struct RunningVariance: Sendable {
     /// S / (n − 1), or 0 while n ≤ 1.
     var value: Double { moments.n > 1 ? sumOfSquares / (moments.n - 1) : 0 }
 }
-
-/// Reads a parameter that must be a whole number.
-@inline(__always) func wholeNumber(_ value: Double) -> Int? {
-    guard value.isFinite, value == value.rounded(), abs(value) < 1e15 else { return nil }
-    return Int(value)
-}

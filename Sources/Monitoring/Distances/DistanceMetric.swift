@@ -193,7 +193,8 @@ public struct ReferenceSample: Sendable {
                 return DistanceResult(value: c.statistic, pValue: c.pValue)
             case .hellinger: return DistanceResult(value: try FrequencyDistance.hellinger(p, q))
             case .l1: return DistanceResult(value: try FrequencyDistance.l1(p, q))
-            default: return DistanceResult(value: try FrequencyDistance.linf(p, q))
+            case .linf: return DistanceResult(value: try FrequencyDistance.linf(p, q))
+            case .ks, .wasserstein, .energy, .psi, .mmd: preconditionFailure("\(metric) is not a frequency distance")
             }
         }
     }

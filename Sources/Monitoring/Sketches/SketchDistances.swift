@@ -10,6 +10,20 @@ import FlywheelCore
 /// - PSI: every bin fraction is within `2εᵢ` of the fraction the raw sample gives for the same
 ///   edges; the edges are the reference sketch's quantiles (true ranks within ε₁ of the targets).
 public enum SketchDistance {
+    /// The distances that have a sketch form.
+    public static let metrics: [DistanceMetric] = [.ks, .wasserstein, .psi]
+
+    /// `metric` between two sketches, or nil when it has no sketch form (only ``metrics`` do) or
+    /// a sketch is empty.
+    public static func compute(_ metric: DistanceMetric, _ reference: QuantileSketch, _ current: QuantileSketch) -> Double? {
+        switch metric {
+        case .ks: return try? ks(reference, current)
+        case .wasserstein: return try? wasserstein(reference, current)
+        case .psi: return try? psi(reference: reference, current: current)
+        case .energy, .jensenShannon, .chiSquare, .hellinger, .l1, .linf, .mmd: return nil
+        }
+    }
+
     /// The KS statistic `sup |F̂₁ − F̂₂|` over the two sketches' step functions.
     public static func ks(_ a: QuantileSketch, _ b: QuantileSketch) throws(FlywheelError) -> Double {
         try nonEmpty(a, b)

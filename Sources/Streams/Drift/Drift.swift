@@ -48,7 +48,7 @@ public enum SubpopulationGoal: Hashable, Sendable {
 
     /// `share 0.6` or `factor 2`.
     public var description: String {
-        func num(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
+        let num = NumberText.plain
         switch self {
         case .share(let s): return "share \(num(s))"
         case .factor(let f): return "factor \(num(f))"

@@ -79,7 +79,10 @@ public struct DriftInjector: Sendable {
         self.baseConcept = baseConcept
         self.baseNoise = baseNoise
         hasCovariates = drifts.contains {
-            switch $0.target { case .covariates, .rotation: return true; default: return false }
+            switch $0.target {
+            case .covariates, .rotation: return true
+            case .concept, .subpopulation, .prior, .labelNoise, .quality: return false
+            }
         }
         hasPrior = drifts.contains { if case .prior = $0.target { return true }; return false }
         regions = drifts.compactMap { if case .subpopulation(let r, _) = $0.target { return r }; return nil }
@@ -199,7 +202,7 @@ public struct DriftInjector: Sendable {
                                                                                centerA: ca, centerB: cb))
                     s.covariates.isIdentity = false
                 }
-            default: break
+            case .concept, .subpopulation, .prior, .labelNoise, .quality: break
             }
         }
     }
@@ -228,7 +231,7 @@ public struct DriftInjector: Sendable {
                     s.priorShare = baseShares[c] + p * (share - baseShares[c])
                     s.thins = true
                 }
-            default: break
+            case .concept, .covariates, .rotation, .labelNoise, .quality: break
             }
         }
     }

@@ -33,7 +33,7 @@ public struct AgrawalGenerator: StreamGenerator {
         family: "generator", name: "agrawal",
         summary: "Nine loan-applicant attributes (salary, commission, age, elevel, car, zipcode, hvalue, hyears, loan); concepts 0-9 are the paper's functions F1-F10 (class 0 = group A).",
         parameters: [
-            ParameterInfo("perturbation", "0", "Fraction p of each numeric attribute's range used to perturb served values (0...1); labels come from the clean values."),
+            ParameterInfo("perturbation", .real(0), "Fraction p of each numeric attribute's range used to perturb served values (0...1); labels come from the clean values.", shown: "0"),
         ],
         reference: "Agrawal, Imielinski & Swami, IEEE TKDE 5(6), 1993")
 
@@ -44,7 +44,7 @@ public struct AgrawalGenerator: StreamGenerator {
     public var bayesAccuracy: Double { perturbation > 0 ? .nan : 1 }
     public let perturbation: Double
 
-    public init(perturbation: Double = 0) throws {
+    public init(perturbation: Double = info.defaultNumber("perturbation")) throws {
         guard perturbation >= 0, perturbation <= 1 else {
             throw FlywheelError("agrawal: perturbation must be in [0, 1], got \(perturbation)", key: "perturbation")
         }
@@ -136,5 +136,11 @@ public struct AgrawalGenerator: StreamGenerator {
             x[8] = perturb(x[8], range: 500_000, 0, 500_000, rng)
         }
         return y
+    }
+}
+
+extension AgrawalGenerator: CataloguedGenerator, TickDrawing {
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        try self.init(perturbation: p.real("perturbation"))
     }
 }

@@ -32,7 +32,7 @@ public struct FriedmanGenerator: StreamGenerator {
         family: "generator", name: "friedman",
         summary: "Friedman #1 regression on ten uniform inputs, y = 10 sin(π x0 x1) + 20 (x2-0.5)^2 + 10 x3 + 5 x4 + N(0, noise_sd^2); concepts 1-6 are Ikonomovska et al.'s drifts (gra, lea1-3, gsg1-2).",
         parameters: [
-            ParameterInfo("noise_sd", "1", "Standard deviation of the additive Gaussian noise ε (>= 0)."),
+            ParameterInfo("noise_sd", .real(1), "Standard deviation of the additive Gaussian noise ε (>= 0).", shown: "1"),
         ],
         reference: "Friedman, Annals of Statistics 1991; Ikonomovska, Gama & Džeroski, DMKD 2011")
 
@@ -43,7 +43,7 @@ public struct FriedmanGenerator: StreamGenerator {
     /// The Bayes-optimal mean squared error, `noiseSD²`.
     public var bayesMSE: Double { noiseSD * noiseSD }
 
-    public init(noiseSD: Double = 1) throws {
+    public init(noiseSD: Double = info.defaultNumber("noise_sd")) throws {
         guard noiseSD.isFinite, noiseSD >= 0 else {
             throw FlywheelError("friedman: noise_sd must be >= 0, got \(noiseSD)", key: "noise_sd")
         }
@@ -96,5 +96,11 @@ public struct FriedmanGenerator: StreamGenerator {
         covariates.apply(x)
         let f = FriedmanGenerator.target(UnsafeBufferPointer(x), state: concept)
         return noiseSD > 0 ? f + rng.gaussian(noiseSD) : f
+    }
+}
+
+extension FriedmanGenerator: CataloguedGenerator, TickDrawing {
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        try self.init(noiseSD: p.real("noise_sd"))
     }
 }

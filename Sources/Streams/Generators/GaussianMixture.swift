@@ -38,12 +38,12 @@ public struct GaussianMixtureGenerator: StreamGenerator {
         family: "generator", name: "gaussian",
         summary: "K Gaussian classes (shared isotropic sigma, equal priors) with means on a circle; concept c rotates the circle by c×rotation degrees, blend moves the means continuously. Bayes accuracy Φ(separation/(2σ)) for two classes.",
         parameters: [
-            ParameterInfo("classes", "\(Defaults.classes)", "Number of classes K (>= 2)."),
-            ParameterInfo("features", "\(Defaults.features)", "Input dimension (>= 2); inputs beyond x0, x1 are pure noise N(0, σ²)."),
-            ParameterInfo("separation", "\(Defaults.separation)", "Distance between adjacent class means (>= 0)."),
-            ParameterInfo("sigma", "\(Defaults.sigma)", "Standard deviation of every input given the class (> 0)."),
-            ParameterInfo("rotation", "\(Defaults.rotation)", "Rotation of the mean circle from one concept to the next, in degrees."),
-            ParameterInfo("concepts", "\(Defaults.concepts)", "Number of concepts (rotations), >= 1."),
+            ParameterInfo("classes", .whole(Defaults.classes), "Number of classes K (>= 2)."),
+            ParameterInfo("features", .whole(Defaults.features), "Input dimension (>= 2); inputs beyond x0, x1 are pure noise N(0, σ²)."),
+            ParameterInfo("separation", .real(Defaults.separation), "Distance between adjacent class means (>= 0)."),
+            ParameterInfo("sigma", .real(Defaults.sigma), "Standard deviation of every input given the class (> 0)."),
+            ParameterInfo("rotation", .real(Defaults.rotation), "Rotation of the mean circle from one concept to the next, in degrees."),
+            ParameterInfo("concepts", .whole(Defaults.concepts), "Number of concepts (rotations), >= 1."),
         ],
         reference: "Bayes error of Gaussian classes with shared covariance: Duda, Hart & Stork, Pattern Classification (2001), ch. 2")
 
@@ -188,5 +188,18 @@ public struct GaussianMixtureGenerator: StreamGenerator {
         for j in 0..<dimension { x[j] = mean(y, j, concept) + sigma[j] * rng.gaussian() }
         covariates.apply(x)
         return Double(y)
+    }
+}
+
+extension GaussianMixtureGenerator: CataloguedGenerator, TickDrawing {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("classes") * v("features") * v("concepts"), "classes × features × concepts")
+    }
+
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        let g = GeneratorCatalog.wholeNumbers
+        try self.init(classes: p.whole("classes", in: g), features: p.whole("features", in: g), separation: p.real("separation"),
+                      sigma: p.real("sigma"), rotation: p.real("rotation"), concepts: p.whole("concepts", in: g))
     }
 }

@@ -1,5 +1,22 @@
 import FlywheelCore
 
+/// A synthetic generator a scenario can name: its documentation and how it reads its parameters.
+public protocol CataloguedGenerator: StreamGenerator {
+    /// Name, summary, parameters with their defaults, reference.
+    static var info: ComponentInfo { get }
+    /// The generator with the parameters `p` gives (defaults for the rest, from ``info``);
+    /// `seed` seeds a random model unless a `model_seed` is given.
+    init(_ p: ParameterReader, seed: UInt64) throws
+    /// How many numbers the concepts' model holds with the parameters `p` (built when the scenario
+    /// is read), and the formula, for the message that refuses too large a model; nil when the
+    /// model is fixed.
+    static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)?
+}
+
+extension CataloguedGenerator {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? { nil }
+}
+
 /// Every synthetic generator a scenario can name, with its documentation for `flywheel list`.
 ///
 /// `make` builds one from numeric parameters, checking names and ranges: an unknown generator or
@@ -10,51 +27,55 @@ import FlywheelCore
 /// Label noise for classification generators (SEA's, the hyperplane's noise percentage) is not a
 /// generator parameter: the engine flips labels and lowers the Bayes ceiling to `(1 − η) ×
 /// bayesAccuracy`. SEA's variant is its concept index.
+///
+/// To add a generator: one file with a type conforming to ``CataloguedGenerator``, and one line in
+/// ``kinds``.
 public enum GeneratorCatalog {
-    public static let all: [ComponentInfo] = [
-        SEAGenerator.info, STAGGERGenerator.info, HyperplaneGenerator.info, AgrawalGenerator.info,
-        RandomRBFGenerator.info, SineGenerator.info, GaussianMixtureGenerator.info, FriedmanGenerator.info,
+    public static let kinds: [any CataloguedGenerator.Type] = [
+        SEAGenerator.self, STAGGERGenerator.self, HyperplaneGenerator.self, AgrawalGenerator.self, RandomRBFGenerator.self,
+        SineGenerator.self, GaussianMixtureGenerator.self, FriedmanGenerator.self,
     ]
+
+    /// Every generator's documentation.
+    public static var all: [ComponentInfo] { kinds.map { $0.info } }
+
+    /// The whole numbers a generator parameter may take before the generator checks its own range.
+    static let wholeNumbers = -1_000_000_000...1_000_000_000
 
     /// Builds the generator `name` with `parameters` (missing ones take their defaults).
     public static func make(_ name: String, parameters: [String: Double], seed: UInt64) throws -> any StreamGenerator {
-        guard let info = all.first(where: { $0.name == name }) else {
+        guard let kind = kinds.first(where: { $0.info.name == name }) else {
             let names = all.map(\.name)
             throw FlywheelError("unknown generator '\(name)'", key: "generator",
                                 hint: suggestion(for: name, among: names) + "valid generators: \(names.joined(separator: ", "))")
         }
-        let p = try Parameters(info: info, values: parameters)
-        try p.checkSize()
-        switch name {
-        case "sea":
-            return SEAGenerator()
-        case "stagger":
-            return STAGGERGenerator()
-        case "hyperplane":
-            typealias D = HyperplaneGenerator.Defaults
-            return try HyperplaneGenerator(
-                features: p.int("features", D.features), driftFeatures: p.int("drift_features", D.driftFeatures),
-                magnitude: p.double("magnitude", D.magnitude), sigma: p.double("sigma", D.sigma),
-                concepts: p.int("concepts", D.concepts), modelSeed: p.seed("model_seed", seed))
-        case "agrawal":
-            return try AgrawalGenerator(perturbation: p.double("perturbation", 0))
-        case "rbf":
-            typealias D = RandomRBFGenerator.Defaults
-            return try RandomRBFGenerator(
-                features: p.int("features", D.features), classes: p.int("classes", D.classes),
-                centroids: p.int("centroids", D.centroids), driftCentroids: p.optionalInt("drift_centroids"),
-                speed: p.double("speed", D.speed), concepts: p.int("concepts", D.concepts),
-                modelSeed: p.seed("model_seed", seed))
-        case "sine":
-            return try SineGenerator(irrelevant: p.int("irrelevant", 0))
-        case "gaussian":
-            typealias D = GaussianMixtureGenerator.Defaults
-            return try GaussianMixtureGenerator(
-                classes: p.int("classes", D.classes), features: p.int("features", D.features),
-                separation: p.double("separation", D.separation), sigma: p.double("sigma", D.sigma),
-                rotation: p.double("rotation", D.rotation), concepts: p.int("concepts", D.concepts))
-        default:
-            return try FriedmanGenerator(noiseSD: p.double("noise_sd", 1))
+        do {
+            let p = try ParameterReader(kind.info, parameters)
+            try checkSize(kind, p)
+            return try kind.init(p, seed: seed)
+        } catch let e as ParameterError {
+            throw wording(e, kind.info.name)
+        }
+    }
+
+    /// The most numbers a generator's concepts may hold (80 MB): their weight vectors,
+    /// centroids or class means are built when the scenario is read.
+    static let maxModelSize = 10_000_000.0
+
+    /// Refuses sizes whose concept model could not be allocated, before it is, and more than
+    /// `Limits.maxClasses` classes.
+    static func checkSize(_ kind: any CataloguedGenerator.Type, _ p: ParameterReader) throws {
+        guard let (product, formula) = kind.modelSize(p) else { return }
+        let name = kind.info.name
+        if let k = p.given("classes"), k > Double(Limits.maxClasses) {
+            throw FlywheelError("\(name): classes is \(k), at most \(Limits.maxClasses)", key: "classes")
+        }
+        if product > maxModelSize {
+            let sizes = ["features", "centroids", "classes", "concepts", "irrelevant"]
+            let key = sizes.first { p.given($0) != nil } ?? "features"
+            throw FlywheelError("\(name): \(formula) is \(Limits.grouped(Int(Swift.min(product, 9e18)))), "
+                                + "at most \(Limits.grouped(Int(maxModelSize))) (the concepts' model is built up front)",
+                                key: key, hint: "use fewer features or concepts")
         }
     }
 
@@ -63,88 +84,15 @@ public enum GeneratorCatalog {
         nearest(name, in: candidates).map { "did you mean '\($0)'? " } ?? ""
     }
 
-    /// Checked access to a generator's numeric parameters.
-    struct Parameters {
-        let info: ComponentInfo
-        let values: [String: Double]
-
-        init(info: ComponentInfo, values: [String: Double]) throws {
-            self.info = info
-            self.values = values
-            let valid = info.parameters.map(\.name)
-            for key in values.keys.sorted() where !valid.contains(key) {
-                let list = valid.isEmpty ? "\(info.name) takes no parameters" : "valid parameters: \(valid.joined(separator: ", "))"
-                let noise = key == "noise" ? "label noise is set on the stream and applied by the engine; " : ""
-                throw FlywheelError("\(info.name): unknown parameter '\(key)'", key: key,
-                                    hint: noise + GeneratorCatalog.suggestion(for: key, among: valid) + list)
-            }
-        }
-
-        func double(_ name: String, _ fallback: Double) throws -> Double {
-            guard let v = values[name] else { return fallback }
-            guard v.isFinite else { throw FlywheelError("\(info.name): \(name) must be a finite number, got \(v)", key: name) }
-            return v
-        }
-
-        func int(_ name: String, _ fallback: Int) throws -> Int {
-            guard let v = values[name] else { return fallback }
-            guard v.isFinite, v == v.rounded(), abs(v) <= 1e9 else {
-                throw FlywheelError("\(info.name): \(name) must be a whole number, got \(v)", key: name)
-            }
-            return Int(v)
-        }
-
-        /// The most numbers a generator's concepts may hold (80 MB): their weight vectors,
-        /// centroids or class means are built when the scenario is read.
-        static let maxModelSize = 10_000_000.0
-
-        /// Refuses sizes whose concept model could not be allocated, before it is: features ×
-        /// concepts (hyperplane), centroids × (features + 3) × concepts (rbf), classes × features
-        /// × concepts (gaussian), and more than `Limits.maxClasses` classes.
-        func checkSize() throws {
-            func v(_ name: String, _ fallback: Int) -> Double { Swift.max(values[name] ?? Double(fallback), 0) }
-            let product: Double, formula: String
-            switch info.name {
-            case "hyperplane":
-                typealias D = HyperplaneGenerator.Defaults
-                product = v("features", D.features) * v("concepts", D.concepts)
-                formula = "features × concepts"
-            case "rbf":
-                typealias D = RandomRBFGenerator.Defaults
-                product = v("centroids", D.centroids) * (v("features", D.features) + 3) * v("concepts", D.concepts)
-                formula = "centroids × (features + 3) × concepts"
-            case "gaussian":
-                typealias D = GaussianMixtureGenerator.Defaults
-                product = v("classes", D.classes) * v("features", D.features) * v("concepts", D.concepts)
-                formula = "classes × features × concepts"
-            case "sine":
-                product = v("irrelevant", 0)
-                formula = "irrelevant"
-            default: return
-            }
-            if let k = values["classes"], k > Double(Limits.maxClasses) {
-                throw FlywheelError("\(info.name): classes is \(k), at most \(Limits.maxClasses)", key: "classes")
-            }
-            if product > Parameters.maxModelSize {
-                let sizes = ["features", "centroids", "classes", "concepts", "irrelevant"]
-                let key = sizes.first { values[$0] != nil } ?? "features"
-                throw FlywheelError("\(info.name): \(formula) is \(Limits.grouped(Int(Swift.min(product, 9e18)))), "
-                                    + "at most \(Limits.grouped(Int(Parameters.maxModelSize))) "
-                                    + "(the concepts' model is built up front)",
-                                    key: key, hint: "use fewer features or concepts")
-            }
-        }
-
-        func optionalInt(_ name: String) throws -> Int? {
-            values[name] == nil ? nil : try int(name, 0)
-        }
-
-        func seed(_ name: String, _ fallback: UInt64) throws -> UInt64 {
-            guard let v = values[name] else { return fallback }
-            guard v.isFinite, v == v.rounded(), v >= 0, v < 9_007_199_254_740_992 else {
-                throw FlywheelError("\(info.name): \(name) must be a non-negative whole number, got \(v)", key: name)
-            }
-            return UInt64(v)
+    /// A parameter error in the generators' words.
+    static func wording(_ e: ParameterError, _ name: String) -> FlywheelError {
+        switch e {
+        case .unknown(let p, let valid):
+            let noise = p == "noise" ? "label noise is set on the stream and applied by the engine; " : ""
+            return FlywheelError("\(name): unknown parameter '\(p)'", key: p,
+                                 hint: noise + ParameterError.validList(p, valid, component: name, quoted: true))
+        case .outOfRange, .notWhole, .notSeed, .notFlag:
+            return FlywheelError(e.message(name), key: e.parameter)
         }
     }
 }

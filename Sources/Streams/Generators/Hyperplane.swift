@@ -30,11 +30,11 @@ public struct HyperplaneGenerator: StreamGenerator {
         family: "generator", name: "hyperplane",
         summary: "Uniform inputs on [0,1)^d; class 1 when w·x >= sum(w)/2. Concepts are weight vectors that rotate step by step; blend rotates continuously.",
         parameters: [
-            ParameterInfo("features", "\(Defaults.features)", "Input dimension d (>= 2)."),
-            ParameterInfo("drift_features", "\(Defaults.driftFeatures)", "How many weights (the first ones) change from one concept to the next (0...d)."),
-            ParameterInfo("magnitude", "\(Defaults.magnitude)", "Change of each drifting weight per concept step (> 0)."),
-            ParameterInfo("sigma", "\(Defaults.sigma)", "Probability that a drifting weight's direction reverses after each step (0...1)."),
-            ParameterInfo("concepts", "\(Defaults.concepts)", "Number of concepts (weight vectors), >= 1."),
+            ParameterInfo("features", .whole(Defaults.features), "Input dimension d (>= 2)."),
+            ParameterInfo("drift_features", .whole(Defaults.driftFeatures), "How many weights (the first ones) change from one concept to the next (0...d)."),
+            ParameterInfo("magnitude", .real(Defaults.magnitude), "Change of each drifting weight per concept step (> 0)."),
+            ParameterInfo("sigma", .real(Defaults.sigma), "Probability that a drifting weight's direction reverses after each step (0...1)."),
+            ParameterInfo("concepts", .whole(Defaults.concepts), "Number of concepts (weight vectors), >= 1."),
             ParameterInfo("model_seed", "scenario seed", "Seed of the weight vectors."),
         ],
         reference: "Hulten, Spencer & Domingos, KDD 2001")
@@ -115,5 +115,19 @@ public struct HyperplaneGenerator: StreamGenerator {
         for j in 0..<dimension { x[j] = rng.uniform() }
         covariates.apply(x)
         return label(UnsafeBufferPointer(x), concept: concept)
+    }
+}
+
+extension HyperplaneGenerator: CataloguedGenerator, TickDrawing {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("features") * v("concepts"), "features × concepts")
+    }
+
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        let g = GeneratorCatalog.wholeNumbers
+        try self.init(features: p.whole("features", in: g), driftFeatures: p.whole("drift_features", in: g),
+                      magnitude: p.real("magnitude"), sigma: p.real("sigma"), concepts: p.whole("concepts", in: g),
+                      modelSeed: p.seed("model_seed", else: seed))
     }
 }

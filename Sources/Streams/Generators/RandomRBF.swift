@@ -32,12 +32,12 @@ public struct RandomRBFGenerator: StreamGenerator {
         family: "generator", name: "rbf",
         summary: "Weighted random Gaussian-like centroids in [0,1)^d, each with a class; drifting centroids move `speed` per concept step (blend moves them continuously).",
         parameters: [
-            ParameterInfo("features", "\(Defaults.features)", "Input dimension d (>= 1)."),
-            ParameterInfo("classes", "\(Defaults.classes)", "Number of classes (>= 2)."),
-            ParameterInfo("centroids", "\(Defaults.centroids)", "Number of centroids (>= 1)."),
+            ParameterInfo("features", .whole(Defaults.features), "Input dimension d (>= 1)."),
+            ParameterInfo("classes", .whole(Defaults.classes), "Number of classes (>= 2)."),
+            ParameterInfo("centroids", .whole(Defaults.centroids), "Number of centroids (>= 1)."),
             ParameterInfo("drift_centroids", "all", "How many centroids (the first ones) move (0...centroids); default: all of them."),
-            ParameterInfo("speed", "\(Defaults.speed)", "Distance a moving centroid travels per concept step (>= 0)."),
-            ParameterInfo("concepts", "\(Defaults.concepts)", "Number of concepts (positions along the paths), >= 1."),
+            ParameterInfo("speed", .real(Defaults.speed), "Distance a moving centroid travels per concept step (>= 0)."),
+            ParameterInfo("concepts", .whole(Defaults.concepts), "Number of concepts (positions along the paths), >= 1."),
             ParameterInfo("model_seed", "scenario seed", "Seed of the centroids and their directions."),
         ],
         reference: "MOA RandomRBFGenerator/RandomRBFGeneratorDrift (Bifet, Holmes, Kirkby & Pfahringer, JMLR 2010)")
@@ -147,5 +147,19 @@ public struct RandomRBFGenerator: StreamGenerator {
         for j in 0..<dimension { x[j] = centre(i, j, step: t) + x[j] * scale }
         covariates.apply(x)
         return Double(centroidClasses[i])
+    }
+}
+
+extension RandomRBFGenerator: CataloguedGenerator, TickDrawing {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("centroids") * (v("features") + 3) * v("concepts"), "centroids × (features + 3) × concepts")
+    }
+
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        let g = GeneratorCatalog.wholeNumbers
+        try self.init(features: p.whole("features", in: g), classes: p.whole("classes", in: g), centroids: p.whole("centroids", in: g),
+                      driftCentroids: p.optionalWhole("drift_centroids", in: g), speed: p.real("speed"), concepts: p.whole("concepts", in: g),
+                      modelSeed: p.seed("model_seed", else: seed))
     }
 }

@@ -33,3 +33,9 @@ public struct SEAGenerator: StreamGenerator {
         return x[0] + x[1] <= theta ? 1 : 0
     }
 }
+
+extension SEAGenerator: CataloguedGenerator, TickDrawing {
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        self.init()
+    }
+}

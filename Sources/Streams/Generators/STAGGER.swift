@@ -53,3 +53,9 @@ public struct STAGGERGenerator: StreamGenerator {
         return STAGGERGenerator.label(UnsafeBufferPointer(x), concept: concept.concept)
     }
 }
+
+extension STAGGERGenerator: CataloguedGenerator, TickDrawing {
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        self.init()
+    }
+}

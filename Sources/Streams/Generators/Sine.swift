@@ -18,7 +18,7 @@ public struct SineGenerator: StreamGenerator {
         family: "generator", name: "sine",
         summary: "Two uniform inputs on [0,1); concepts 0-3: x0 < sin(x1), reversed, x0 < 0.5 + 0.3 sin(3π x1), reversed.",
         parameters: [
-            ParameterInfo("irrelevant", "0", "Number of extra uniform inputs that do not affect the label (River's has_noise adds 2)."),
+            ParameterInfo("irrelevant", .whole(0), "Number of extra uniform inputs that do not affect the label (River's has_noise adds 2)."),
         ],
         reference: "Gama, Medas, Castillo & Rodrigues, SBIA 2004")
 
@@ -27,7 +27,7 @@ public struct SineGenerator: StreamGenerator {
     public var bayesAccuracy: Double { 1 }
     public let dimension: Int
 
-    public init(irrelevant: Int = 0) throws {
+    public init(irrelevant: Int = info.defaultWhole("irrelevant")) throws {
         guard irrelevant >= 0 else { throw FlywheelError("sine: irrelevant must be >= 0, got \(irrelevant)", key: "irrelevant") }
         dimension = 2 + irrelevant
         schema = FeatureSchema(features: (0..<(2 + irrelevant)).map { "x\($0)" }, classes: ["0", "1"])
@@ -52,5 +52,16 @@ public struct SineGenerator: StreamGenerator {
         for j in 0..<dimension { x[j] = rng.uniform() }
         covariates.apply(x)
         return SineGenerator.label(UnsafeBufferPointer(x), concept: concept.concept)
+    }
+}
+
+extension SineGenerator: CataloguedGenerator, TickDrawing {
+    public static func modelSize(_ p: ParameterReader) -> (numbers: Double, formula: String)? {
+        func v(_ name: String) -> Double { Swift.max(p.number(name), 0) }
+        return (v("irrelevant"), "irrelevant")
+    }
+
+    public init(_ p: ParameterReader, seed: UInt64) throws {
+        try self.init(irrelevant: p.whole("irrelevant", in: GeneratorCatalog.wholeNumbers))
     }
 }

@@ -94,7 +94,7 @@ public struct TimestampParser: Sendable {
     @inline(__always)
     func parse(_ f: UnsafeBufferPointer<UInt8>) -> Int64? {
         switch format {
-        case .iso8601: return TimestampParser.parseISO(f)
+        case .iso8601: return ISOTime.parse(f)
         case .epochSeconds, .epochMilliseconds:
             guard let v = FieldParse.double(f) else { return nil }
             return parse(number: v)
@@ -115,64 +115,6 @@ public struct TimestampParser: Sendable {
             return Int64((v / 1000).rounded(.down))
         case .iso8601, .pattern: return nil
         }
-    }
-
-    static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-    static func daysIn(month m: Int64, year y: Int64) -> Int64 {
-        switch m {
-        case 2: return isLeap(y) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// ISO 8601 calendar date and time, as ``ISOTime/parse(_:)`` reads it, but on bytes, with
-    /// the day checked against the month's length and `±HHMM` offsets also accepted.
-    static func parseISO(_ f: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var i = 0
-        let n = f.count
-        func num(_ k: Int) -> Int64? {
-            guard i + k <= n else { return nil }
-            var v: Int64 = 0
-            for j in i..<(i + k) {
-                let c = f[j]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int64(c - 48)
-            }
-            i += k
-            return v
-        }
-        func take(_ c: UInt8) -> Bool {
-            if i < n && f[i] == c { i += 1; return true }
-            return false
-        }
-        guard let y = num(4), take(45) || take(47), let mo = num(2), take(45) || take(47), let d = num(2),
-              (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y) else { return nil }
-        var secs: Int64 = 0
-        if take(84) || take(32) {
-            guard let h = num(2), take(58), let mi = num(2), h < 24, mi < 60 else { return nil }
-            secs = h * 3600 + mi * 60
-            if take(58) { guard let se = num(2), se < 61 else { return nil }; secs += se }
-            if take(46) || take(44) {
-                let s0 = i
-                while i < n, f[i] >= 48 && f[i] <= 57 { i += 1 }
-                guard i > s0 else { return nil }
-            }
-        }
-        if take(90) {
-        } else if i < n, f[i] == 43 || f[i] == 45 {
-            let sign = f[i]
-            i += 1
-            guard let oh = num(2), oh < 24 else { return nil }
-            _ = take(58)
-            let om = i < n ? (num(2) ?? -1) : 0
-            guard om >= 0, om < 60 else { return nil }
-            let off = oh * 3600 + om * 60
-            secs -= sign == 43 ? off : -off
-        }
-        guard i == n else { return nil }
-        return ISOTime.days(year: y, month: mo, day: d) * 86_400 + secs
     }
 
     private static let monthNames: [[UInt8]] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -243,10 +185,10 @@ public struct TimestampParser: Sendable {
         }
         let days: Int64
         if doy > 0 {
-            guard doy <= (TimestampParser.isLeap(year) ? 366 : 365) else { return nil }
+            guard doy <= (ISOTime.isLeap(year) ? 366 : 365) else { return nil }
             days = ISOTime.days(year: year, month: 1, day: 1) + doy - 1
         } else {
-            guard day <= TimestampParser.daysIn(month: month, year: year) else { return nil }
+            guard day <= ISOTime.daysIn(month: month, year: year) else { return nil }
             days = ISOTime.days(year: year, month: month, day: day)
         }
         return days * 86_400 + hour * 3600 + minute * 60 + second - offset

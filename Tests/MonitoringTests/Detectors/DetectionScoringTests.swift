@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+@testable import Analysis
 @testable import Monitoring
 import FlywheelCore
 

@@ -1,5 +1,6 @@
 import Crypto
 import FlywheelCore
+import Scenarios
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -185,7 +186,8 @@ public enum DatasetFetch {
         return data
     }
 
-    /// The answer handed from URLSession's delegate queue to the waiting caller.
+    /// The answer handed from URLSession's delegate queue to the waiting caller. `@unchecked`:
+    /// every access to `value` holds `lock`, which the compiler cannot see.
     private final class Reply: @unchecked Sendable {
         private let lock = NSLock()
         private var value: (Data?, URLResponse?, Error?) = (nil, nil, nil)

@@ -1,4 +1,5 @@
 import FlywheelCore
+import Scenarios
 import Foundation
 import Simulation
 import Storage
@@ -39,12 +40,7 @@ public enum TrafficExport {
 
     /// The drift columns of a source: one per ground-truth entry.
     static func columns(_ source: any TrafficSource) throws -> [Column] {
-        let injected: [Drift]
-        switch source {
-        case let s as SyntheticSource: injected = s.traffic.drifts
-        case let r as ReplaySource: injected = r.drifts
-        default: throw FlywheelError("flywheel traffic writes synthetic streams and replayed data; this scenario's source is neither")
-        }
+        let injected = source.injectedDrifts
         return source.groundTruth().map { truth in
             if truth.id < injected.count {
                 let drift = injected[truth.id]
@@ -67,7 +63,7 @@ public enum TrafficExport {
             var n = name
             while taken.contains(n) { n = "feature_" + n }
             taken.insert(n)
-            features.append(CSVExport.field(n))
+            features.append(csvField(n))
         }
         return (["tick", "event", "time"] + features + ["label", "concept", "bayes", "slice"] + drifts + ["active"]).joined(separator: ",") + "\n"
     }
@@ -105,24 +101,24 @@ public enum TrafficExport {
             out.reserveCapacity(b.count * (d + columns.count + 8) * 8)
             for i in 0..<b.count {
                 let t = b.time(ofEvent: i, tick: tick)
-                out += "\(tick),\(i),\(csvNumber(t))"
+                out += "\(tick),\(i),\(NumberText.plain(t))"
                 for j in 0..<d {
                     let v = b.features[i * d + j]
-                    out += v.isNaN ? "," : "," + csvNumber(v)
+                    out += v.isNaN ? "," : "," + NumberText.plain(v)
                 }
                 let y = b.labels[i]
                 if y.isNaN { out += "," }
-                else if schema.isClassification, let c = Int(exactly: y), c >= 0, c < schema.classes.count { out += "," + CSVExport.field(schema.classes[c]) }
-                else { out += "," + csvNumber(y) }
+                else if schema.isClassification, let c = Int(exactly: y), c >= 0, c < schema.classes.count { out += "," + csvField(schema.classes[c]) }
+                else { out += "," + NumberText.plain(y) }
                 out += ",\(b.concept[i])"
-                out += b.bayes[i].isNaN ? "," : "," + csvNumber(b.bayes[i])
+                out += b.bayes[i].isNaN ? "," : "," + NumberText.plain(b.bayes[i])
                 let s = Int(b.slice[i])
-                out += s >= 0 && s < schema.slices.count ? "," + CSVExport.field(schema.slices[s]) : ","
+                out += s >= 0 && s < schema.slices.count ? "," + csvField(schema.slices[s]) : ","
                 var active = false
                 for c in columns {
                     let v = c.intensity(t)
                     if v > 0 { active = true }
-                    out += "," + csvNumber(v)
+                    out += "," + NumberText.plain(v)
                 }
                 out += active ? ",1\n" : ",0\n"
             }

@@ -1,4 +1,5 @@
 import FlywheelCore
+import Scenarios
 import Foundation
 import SQLiteReplay
 import Streams

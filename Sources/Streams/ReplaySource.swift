@@ -1,6 +1,5 @@
 import FlywheelCore
 import Foundation
-import Streams
 
 /// A change point a dataset is known to have, declared by the user (`known_drifts:` under a
 /// scenario's `replay:`), e.g. the SEA files of López Lobo (2020), abrupt at rows 10,000, 20,000
@@ -90,6 +89,9 @@ public struct ReplaySource: TrafficSource {
     public let origin: Int64?
     /// Injected drifts (covariates, prior, label noise, quality), in scenario order; times in scored ticks.
     public var drifts: [Drift]
+    public var injectedDrifts: [Drift] { drifts }
+    public var largestTickEvents: Int { rowsPerTick.max() ?? 0 }
+    public var warmupEventCount: Int { rowsPerTick.prefix(warmupTicks).reduce(0, +) }
     public let declared: [DeclaredDrift]
     /// Opens the mapping's rows: ``ReplayOpener/csv``, or one that also reads SQLite databases.
     public let opener: ReplayOpener

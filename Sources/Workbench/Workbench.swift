@@ -1,5 +1,6 @@
 import Analysis
 import FlywheelCore
+import Scenarios
 import Foundation
 import Reports
 import Simulation

@@ -1,5 +1,5 @@
 import FlywheelCore
-import Streams
+import Foundation
 
 /// Where a run's events come from: a synthetic stream with drifts, or replayed data.
 public protocol TrafficSource: Sendable {
@@ -15,6 +15,12 @@ public protocol TrafficSource: Sendable {
     /// Whether every replicate sees the same events (replayed data happened once): the engine
     /// then reads the traffic once and shares it between replicates.
     var replicatesShareTraffic: Bool { get }
+    /// The drifts injected into the traffic (the ground truth's first entries).
+    var injectedDrifts: [Drift] { get }
+    /// An upper bound on the events of the largest scored tick (for the memory estimate).
+    var largestTickEvents: Int { get }
+    /// The events of the warm-up history.
+    var warmupEventCount: Int { get }
 }
 
 extension TrafficSource {
@@ -31,6 +37,11 @@ extension TrafficSource {
 }
 
 /// One replicate's traffic, read tick by tick: the engine holds only the ticks it is simulating.
+///
+/// `@unchecked Sendable`: `next` carries the reader's mutable state (a generator's or a file's
+/// cursor), which the compiler cannot prove is not shared. A cursor is read by one task at a
+/// time: the runner hands it between threads through a lock (`Slots`) and never copies it into
+/// two tasks.
 public struct TrafficCursor: @unchecked Sendable {
     /// The history before tick 0 that the initial model is fitted on.
     public let warmup: EventBatch
@@ -59,6 +70,9 @@ public struct SyntheticSource: TrafficSource {
 
     public var schema: FeatureSchema { traffic.schema }
     public var ticks: Int { traffic.ticks }
+    public var injectedDrifts: [Drift] { traffic.drifts }
+    public var largestTickEvents: Int { traffic.volume.largest(ticks: traffic.ticks) }
+    public var warmupEventCount: Int { warmupEvents }
     public func groundTruth() -> [DriftTruth] { traffic.groundTruth() }
 
     public func open(replicate: Int, seed: UInt64) throws -> TrafficCursor {
@@ -76,4 +90,17 @@ public struct SyntheticSource: TrafficSource {
 final class Box<T> {
     var value: T
     init(_ value: T) { self.value = value }
+}
+
+extension VolumeProfile {
+    /// An upper bound on the events of any tick in `0..<ticks`, computed in logarithms so that
+    /// it never overflows: `base · (1 + amplitude) · max(1, (1 + growth)^(ticks−1)) · max(1, spike)`,
+    /// capped at `Int.max / 2`.
+    public func largest(ticks: Int) -> Int {
+        var logV = log(Double(max(base, 1))) + log1p(max(amplitude, 0))
+        if growth > 0 { logV += Double(max(ticks - 1, 0)) * log1p(growth) }
+        if !spikes.isEmpty, spikeFactor > 1 { logV += log(spikeFactor) }
+        let v = exp(logV)
+        return v.isFinite && v < Double(Int.max / 2) ? Int(v.rounded()) : Int.max / 2
+    }
 }
