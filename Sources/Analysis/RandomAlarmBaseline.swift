@@ -20,12 +20,12 @@ public struct RandomAlarmBaseline: Hashable, Sendable {
     public var delay: Double
 
     /// The expected scores of `alarms` random alarms among `ticks` ticks against `drifts`
-    /// (sorted change points), each detectable in `[drift, drift + maxDelay]` (River's
-    /// convention, ``DetectionScoring``).
-    public static func expected(alarms k: Int, ticks: Int, drifts: [Int], maxDelay: Int, placements: Int = 2000,
-                                rng: RandomStream) -> RandomAlarmBaseline {
+    /// (sorted change points), each detectable in `[drift + lag, drift + lag + maxDelay]` with
+    /// the trigger's `observableLag` (River's convention, ``DetectionScoring``).
+    public static func expected(alarms k: Int, ticks: Int, drifts: [Int], maxDelay: Int, observableLag: [Int] = [],
+                                placements: Int = 2000, rng: RandomStream) -> RandomAlarmBaseline {
         let k = min(max(k, 0), ticks)
-        guard k > 0, ticks > 0, !drifts.isEmpty, maxDelay > 0 else {
+        guard k > 0, ticks > 0, !drifts.isEmpty, maxDelay > 0, placements > 0 else {
             return RandomAlarmBaseline(alarms: k, placements: 0, f1: .nan, precision: .nan, recall: .nan, delay: .nan)
         }
         var f1 = 0.0, precision = 0.0, recall = 0.0, delay = 0.0, delayed = 0
@@ -37,7 +37,8 @@ public struct RandomAlarmBaseline: Hashable, Sendable {
                 if Double(ticks - i) * rng.uniform() < Double(k - c) { chosen[c] = i; c += 1 }
                 i += 1
             }
-            guard let s = try? DetectionScoring.score(alarms: chosen, drifts: drifts, maxDelay: maxDelay, positions: ticks)
+            guard let s = try? DetectionScoring.score(alarms: chosen, drifts: drifts, maxDelay: maxDelay, positions: ticks,
+                                                      observableLag: observableLag)
             else { continue }
             f1 += s.f1.isNaN ? 0 : s.f1
             precision += s.precision.isNaN ? 0 : s.precision
