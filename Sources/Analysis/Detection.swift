@@ -29,6 +29,10 @@ public struct TriggerDetection: Sendable {
     /// `f1 / chanceF1`: how many times better than chance the trigger detects (1: no better than
     /// alarms placed at random; NaN when neither scores).
     public var lift: Double
+    /// The share of random placements of as many alarms that score at least the trigger's F1,
+    /// mean over replicates: how often chance alone does as well (a lift resting on one lucky
+    /// alarm shows here as a large share).
+    public var chanceAtLeast: Double
 }
 
 /// Scores triggers against the ground truth of a run.
@@ -114,13 +118,14 @@ public enum DetectionAnalysis {
             return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
         }
         // Chance over the replicates whose F1 is defined (those with alarms), with each one's count.
-        var f1Sum = 0.0, chanceF1 = 0.0, chanceRecall = 0.0, n = 0.0
+        var f1Sum = 0.0, chanceF1 = 0.0, chanceRecall = 0.0, atLeast = 0.0, n = 0.0
         for alarms in alarmSets {
             guard let sc = score(alarms, drifts, tol, ticks, lag: lag), sc.f1.isFinite else { continue }
             let b = chance.expected(alarms: alarms.count, lag: lag)
             f1Sum += sc.f1
             chanceF1 += b.f1
             chanceRecall += b.recall
+            atLeast += b.share(atLeast: sc.f1)
             n += 1
         }
         let f1 = n > 0 ? f1Sum / n : .nan
@@ -133,6 +138,7 @@ public enum DetectionAnalysis {
                                 hits: mean { Double($0.hits.count) }, missed: mean { Double($0.missedDrifts.count) },
                                 falseAlarmsPer1000: mean(\.falseAlarmsPer1000), precision: mean(\.precision), recall: mean(\.episodeRecall),
                                 f1: f1, delay: mean(\.meanDetectionDelay), mtfa: mean(\.meanTimeBetweenFalseAlarms),
-                                mtr: mean(\.meanTimeRatio), chanceF1: chanceF1, chanceRecall: chanceRecall, lift: lift)
+                                mtr: mean(\.meanTimeRatio), chanceF1: chanceF1, chanceRecall: chanceRecall, lift: lift,
+                                chanceAtLeast: n > 0 ? atLeast / n : .nan)
     }
 }

@@ -110,6 +110,10 @@ func instantaneous(_ id: Int, at t: Double) -> DriftTruth {
         #expect(abs(once.chanceF1 - 0.55 / 3) < 4 * 0.016 / 3, "chance F1 \(once.chanceF1)")
         #expect(abs(once.lift - 1 / 0.55) < 0.2, "lift \(once.lift)")
         #expect(always.f1 > once.f1)
+        // How often chance does as well: one random alarm scores 1/3 whenever it hits (0.55);
+        // all 100 ticks score exactly what firing every tick scores.
+        #expect(abs(once.chanceAtLeast - 0.55) < 4 * 0.016, "\(once.chanceAtLeast)")
+        #expect(always.chanceAtLeast == 1)
         #expect(rows.firstIndex { $0.name == "once" }! < rows.firstIndex { $0.name == "always" }!)
         #expect(rows.first?.name == "once")
         // Every row, baselines included, carries its chance score; the same record scores the same.
