@@ -54,7 +54,8 @@ public enum DetectionAnalysis {
     /// Every change point within the run, in ticks, sorted and without repeats.
     public static func changePoints(_ record: RunRecord) -> [Int] {
         let ticks = record.manifest.clock.ticks
-        return Array(Set(record.drifts.flatMap { $0.changePoints.map { Int($0.rounded(.up)) } })).filter { $0 >= 0 && $0 < ticks }.sorted()
+        let points = Set(record.drifts.flatMap { $0.changePoints.map { Int($0.rounded(.up)) } })
+        return points.filter { $0 >= 0 && $0 < ticks }.sorted()
     }
 
     /// One row per strategy whose trigger can fire, then the two baselines every report shows:
@@ -75,7 +76,8 @@ public enum DetectionAnalysis {
         }
         let always = Array(0..<ticks), periodic = Array(stride(from: tol - 1, to: ticks, by: tol))
         rows.append(average("baseline: fire every tick", baseline: true, lag: 0, [always], drifts, tol, ticks, &chance))
-        rows.append(average("baseline: fire every \(tol) ticks", baseline: true, lag: 0, [periodic], drifts, tol, ticks, &chance))
+        rows.append(average("baseline: fire every \(tol) ticks", baseline: true, lag: 0, [periodic], drifts, tol, ticks,
+                            &chance))
         return rows
     }
 
@@ -90,8 +92,8 @@ public enum DetectionAnalysis {
     }
 
     static func score(_ alarms: [Int], _ drifts: [Int], _ tol: Int, _ ticks: Int, lag: Int) -> DetectionScore? {
-        try? DetectionScoring.score(alarms: alarms, drifts: drifts, maxDelay: tol, positions: ticks, observableLag: [lag],
-                                    convention: .river)
+        try? DetectionScoring.score(alarms: alarms, drifts: drifts, maxDelay: tol, positions: ticks,
+                                    observableLag: [lag], convention: .river)
     }
 
     /// The expected chance scores by (alarms, lag), each from its own seeded stream so that the
@@ -103,15 +105,16 @@ public enum DetectionAnalysis {
         mutating func expected(alarms k: Int, lag: Int) -> RandomAlarmBaseline {
             if let b = memo[[k, lag]] { return b }
             let rng = RandomStream(seed: RandomStream.derive(seed, ["detection-chance", String(k), String(lag)]))
-            let b = RandomAlarmBaseline.expected(alarms: k, ticks: ticks, drifts: drifts, maxDelay: tolerance, observableLag: [lag],
-                                                 placements: DetectionAnalysis.chancePlacements, rng: rng)
+            let b = RandomAlarmBaseline.expected(alarms: k, ticks: ticks, drifts: drifts, maxDelay: tolerance,
+                                                 observableLag: [lag], placements: DetectionAnalysis.chancePlacements,
+                                                 rng: rng)
             memo[[k, lag]] = b
             return b
         }
     }
 
-    static func average(_ name: String, baseline: Bool, lag: Int, _ alarmSets: [[Int]], _ drifts: [Int], _ tol: Int, _ ticks: Int,
-                        _ chance: inout ChanceCache) -> TriggerDetection {
+    static func average(_ name: String, baseline: Bool, lag: Int, _ alarmSets: [[Int]], _ drifts: [Int], _ tol: Int,
+                        _ ticks: Int, _ chance: inout ChanceCache) -> TriggerDetection {
         let s = alarmSets.compactMap { score($0, drifts, tol, ticks, lag: lag) }
         func mean(_ f: (DetectionScore) -> Double) -> Double {
             let v = s.map(f).filter { $0.isFinite }
@@ -132,7 +135,11 @@ public enum DetectionAnalysis {
         chanceF1 = n > 0 ? chanceF1 / n : .nan
         chanceRecall = n > 0 ? chanceRecall / n : .nan
         let lift: Double
-        if !(f1.isFinite && chanceF1.isFinite) || (f1 == 0 && chanceF1 == 0) { lift = .nan } else { lift = f1 / chanceF1 }
+        if !(f1.isFinite && chanceF1.isFinite) || (f1 == 0 && chanceF1 == 0) {
+            lift = .nan
+        } else {
+            lift = f1 / chanceF1
+        }
         return TriggerDetection(name: name, isBaseline: baseline, observableLag: lag,
                                 alarms: Double(alarmSets.reduce(0) { $0 + $1.count }) / Double(max(alarmSets.count, 1)),
                                 hits: mean { Double($0.hits.count) }, missed: mean { Double($0.missedDrifts.count) },

@@ -78,9 +78,12 @@ public enum DetectionScoring {
         guard maxDelay > 0 else { throw FlywheelError("max delay must be positive, got \(maxDelay)", key: "max_delay") }
         guard earlyTolerance >= 0 else { throw FlywheelError("early tolerance must be non-negative, got \(earlyTolerance)", key: "early_tolerance") }
         guard observableLag.count <= 1 || observableLag.count == drifts.count else {
-            throw FlywheelError("give one observable lag, or one per drift (\(drifts.count)), not \(observableLag.count)", key: "observable_lag")
+            throw FlywheelError("give one observable lag, or one per drift (\(drifts.count)), "
+                                + "not \(observableLag.count)", key: "observable_lag")
         }
-        guard observableLag.allSatisfy({ $0 >= 0 }) else { throw FlywheelError("observable lags must be non-negative", key: "observable_lag") }
+        guard observableLag.allSatisfy({ $0 >= 0 }) else {
+            throw FlywheelError("observable lags must be non-negative", key: "observable_lag")
+        }
         func lag(_ i: Int) -> Int { observableLag.isEmpty ? 0 : observableLag[observableLag.count == 1 ? 0 : i] }
         guard zip(alarms, alarms.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw FlywheelError("alarm positions must be sorted", key: "alarms") }
         guard zip(drifts, drifts.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw FlywheelError("drift positions must be sorted", key: "drifts") }
@@ -107,7 +110,11 @@ public enum DetectionScoring {
                 while next < alarms.count && alarms[next] <= start { next += 1 }
                 while next < alarms.count && alarms[next] <= end {
                     let a = alarms[next]
-                    if d + lag(i) - earlyTolerance <= a { hits[i, default: []].append(a) } else { falseAlarms.append(a) }
+                    if d + lag(i) - earlyTolerance <= a {
+                        hits[i, default: []].append(a)
+                    } else {
+                        falseAlarms.append(a)
+                    }
                     next += 1
                 }
                 start = end

@@ -15,11 +15,12 @@ public enum MetricRange: Hashable, Sendable {
     /// `auc`, `…_share`, `…_rate` are shares; `mae`, `rmse`, `log_loss`, costs and counts are ≥ 0).
     public static func of(_ metric: String) -> MetricRange {
         let unit: Set = ["accuracy", "observed_accuracy", "f1", "auc", "bayes_accuracy"]
-        if unit.contains(metric) || metric.hasPrefix("accuracy@") || metric.hasSuffix("_share") || metric.hasSuffix("_rate") {
+        if unit.contains(metric) || metric.hasPrefix("accuracy@")
+            || metric.hasSuffix("_share") || metric.hasSuffix("_rate") {
             return .unit
         }
-        let nonNegative: Set = ["mae", "observed_mae", "rmse", "observed_rmse", "log_loss", "labels", "labels_arrived", "trained",
-                                "deployed", "training_samples"]
+        let nonNegative: Set = ["mae", "observed_mae", "rmse", "observed_rmse", "log_loss", "labels", "labels_arrived",
+                                "trained", "deployed", "training_samples"]
         if nonNegative.contains(metric) || metric.hasPrefix("cost_") { return .nonNegative }
         return .real
     }
@@ -42,7 +43,7 @@ public enum MetricRange: Hashable, Sendable {
         case .real:
             return (i.mean, i.lower, i.upper)
         case .unit:
-            let (low, high) = eventCount.map { $0 > 0 ? BoundedInterval.logitT(values, epsilon: 0.5 / $0) : BoundedInterval.logitT(values) }
+            let (low, high) = eventCount.flatMap { $0 > 0 ? BoundedInterval.logitT(values, epsilon: 0.5 / $0) : nil }
                 ?? BoundedInterval.logitT(values)
             return (i.mean, low, high)
         case .nonNegative:

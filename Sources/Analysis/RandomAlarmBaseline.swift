@@ -54,8 +54,8 @@ public struct RandomAlarmBaseline: Hashable, Sendable {
                 if Double(ticks - i) * rng.uniform() < Double(k - c) { chosen[c] = i; c += 1 }
                 i += 1
             }
-            guard let s = try? DetectionScoring.score(alarms: chosen, drifts: drifts, maxDelay: maxDelay, positions: ticks,
-                                                      observableLag: observableLag)
+            guard let s = try? DetectionScoring.score(alarms: chosen, drifts: drifts, maxDelay: maxDelay,
+                                                      positions: ticks, observableLag: observableLag)
             else { continue }
             f1 += s.f1.isNaN ? 0 : s.f1
             values.append(s.f1.isNaN ? 0 : s.f1)

@@ -19,8 +19,8 @@ public struct DriftTruth: Hashable, Sendable, Codable {
     /// A human-readable description of the drift's parameters.
     public var detail: String
 
-    public init(id: Int, type: String, target: String, start: Double, end: Double, peak: Double, changePoint: Double, detail: String,
-                changePoints: [Double]? = nil) {
+    public init(id: Int, type: String, target: String, start: Double, end: Double, peak: Double, changePoint: Double,
+                detail: String, changePoints: [Double]? = nil) {
         self.id = id
         self.type = type
         self.target = target

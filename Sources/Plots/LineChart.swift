@@ -228,7 +228,10 @@ public struct LineChart: Sendable, Equatable {
         let hasData = segs.contains { !$0.isEmpty }
         let xExt = finiteExtent(xs) ?? (0, 1)
         var yExt = finiteExtent(ys) ?? (0, 1)
-        if let b = yBounds { yExt = (Swift.min(Swift.max(yExt.0, b.lowerBound), b.upperBound), Swift.max(Swift.min(yExt.1, b.upperBound), b.lowerBound)) }
+        if let b = yBounds {
+            yExt = (Swift.min(Swift.max(yExt.0, b.lowerBound), b.upperBound),
+                    Swift.max(Swift.min(yExt.1, b.upperBound), b.lowerBound))
+        }
         if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite { yExt = (r.lowerBound, r.upperBound) }
 
         // Layout.
@@ -239,8 +242,8 @@ public struct LineChart: Sendable, Equatable {
         let spanRowHeight = 14.0
         if spanLabels { top += spanRowHeight * 2 + 4 } // a strip with two rows of span labels
         let bottom = H - 52 - legend.reservedBottom
-        let axes = TimeAxesLayout(xExt: xExt, yExt: yExt, yRange: yRange, top: top, bottom: bottom, width: W, legend: legend,
-                                  yBounds: yBounds)
+        let axes = TimeAxesLayout(xExt: xExt, yExt: yExt, yRange: yRange, top: top, bottom: bottom, width: W,
+                                  legend: legend, yBounds: yBounds)
         let (plot, xScale, xTicks, yTicks, yLabels, xMap, yMap) = (axes.plot, axes.xScale, axes.xTicks, axes.yTicks, axes.yLabels, axes.xMap, axes.yMap)
         let clip = "clip-" + Layout.identifier(title, "\(width)x\(height)")
 

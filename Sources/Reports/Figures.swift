@@ -56,7 +56,9 @@ public enum Figures {
         chart.spans = spans(record)
         chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(fmt(bayes))") }
-        return Figure(file: "decay.svg", caption: "Performance over time per strategy (mean over replicates, 95 % band: \(bandMethod(metric))); triangles mark deployments of retrained models; shaded: injected drifts", svg: chart.svg())
+        let caption = "Performance over time per strategy (mean over replicates, 95 % band: \(bandMethod(metric))); "
+            + "triangles mark deployments of retrained models; shaded: injected drifts"
+        return Figure(file: "decay.svg", caption: caption, svg: chart.svg())
     }
 
     /// Cumulative total cost over time per strategy (mean over replicates).
@@ -121,7 +123,9 @@ public enum Figures {
     /// measured on them moves in from 0 or 1 by half an event before its logit.
     public static func tickEvents(_ record: RunRecord) -> [Double]? {
         guard let first = record.traffic.first else { return nil }
-        return first.volume.indices.map { t in record.traffic.map { t < $0.volume.count ? $0.volume[t] : 0 }.min() ?? 0 }
+        return first.volume.indices.map { t in
+            record.traffic.map { t < $0.volume.count ? $0.volume[t] : 0 }.min() ?? 0
+        }
     }
 
     static func meanBayes(_ record: RunRecord) -> Double? {

@@ -88,7 +88,9 @@ enum SharedTables {
                                    reference: ref.isEmpty ? nil : ref, costs: costs,
                                    detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
                                    performanceFloor: Double(kv["performance_floor"] ?? ""))
-        for (k, v) in kv where k.hasPrefix("observable_lag.") { manifest.observableLag[String(k.dropFirst(15))] = Int(v) }
+        for (k, v) in kv where k.hasPrefix("observable_lag.") {
+            manifest.observableLag[String(k.dropFirst("observable_lag.".count))] = Int(v)
+        }
         return (manifest, kv)
     }
 
@@ -115,8 +117,9 @@ enum SharedTables {
         }
         return try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
             let id: Int = r["id"]
-            return DriftTruth(id: id, type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],
-                              changePoint: r["change_point"], detail: r["detail"], changePoints: points[id])
+            return DriftTruth(id: id, type: r["type"], target: r["target"], start: r["start"], end: r["end"],
+                              peak: r["peak"], changePoint: r["change_point"], detail: r["detail"],
+                              changePoints: points[id])
         }
     }
 

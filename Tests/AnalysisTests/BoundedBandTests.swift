@@ -17,7 +17,8 @@ import Testing
         let ticks: [[Double]] = [[0.98, 1.0, 1.0], [0.3, 0.6, 0.85], [1, 1, 1], [0, 0, 0.02], [0.5, 0.5, 0.5]]
         #expect(Interval(ticks[0]).upper > 1 && Interval(ticks[1]).upper > 1 && Interval(ticks[3]).lower < 0)
         let perReplicate = (0..<3).map { r in ticks.map { $0[r] } }
-        let (mean, lo, hi) = band(Self.runs(perReplicate, metric: "accuracy"), metric: "accuracy", events: [500, 500, 500, 500, 500])
+        let (mean, lo, hi) = band(Self.runs(perReplicate, metric: "accuracy"), metric: "accuracy",
+                                  events: [500, 500, 500, 500, 500])
         for t in ticks.indices {
             #expect(lo[t] >= 0 && hi[t] <= 1, "tick \(t): [\(lo[t]), \(hi[t])]")
             #expect(lo[t] <= mean[t] && mean[t] <= hi[t], "tick \(t)")

@@ -28,11 +28,12 @@ func instantaneous(_ id: Int, at t: Double) -> DriftTruth {
     /// 10-day feed fault from 200 (onset 200, revert 210); labels arrive a day late.
     static let shootoutDrifts = [
         instantaneous(0, at: 40),
-        DriftTruth(id: 1, type: "gradual", target: "concept", start: 77, end: 123, peak: 1, changePoint: 100, detail: ""),
-        DriftTruth(id: 2, type: "periodic", target: "covariates", start: 140, end: 240, peak: 1, changePoint: 140, detail: "",
-                   changePoints: [140, 168, 196, 224]),
-        DriftTruth(id: 3, type: "temporary", target: "quality", start: 200, end: 210, peak: 1, changePoint: 200, detail: "",
-                   changePoints: [200, 210]),
+        DriftTruth(id: 1, type: "gradual", target: "concept", start: 77, end: 123, peak: 1, changePoint: 100,
+                   detail: ""),
+        DriftTruth(id: 2, type: "periodic", target: "covariates", start: 140, end: 240, peak: 1, changePoint: 140,
+                   detail: "", changePoints: [140, 168, 196, 224]),
+        DriftTruth(id: 3, type: "temporary", target: "quality", start: 200, end: 210, peak: 1, changePoint: 200,
+                   detail: "", changePoints: [200, 210]),
     ]
 
     /// A label-count trigger that fires every 20 ticks scored recall 1, delay 0 and the best F1
@@ -49,7 +50,8 @@ func instantaneous(_ id: Int, at t: Double) -> DriftTruth {
         // A tick after each change, but late enough for the onset at 200 (after 196's window,
         // which takes alarms up to 207) and the revert at 210 (after 200's, up to 211).
         let detector = [41, 101, 141, 169, 197, 208, 212, 225]
-        let r = detectionRecord(ticks: 240, drifts: Self.shootoutDrifts, alarms: [("volume-2000", volume), ("detector", detector)],
+        let r = detectionRecord(ticks: 240, drifts: Self.shootoutDrifts,
+                                alarms: [("volume-2000", volume), ("detector", detector)],
                                 lags: ["volume-2000": 1, "detector": 1])
         #expect(DetectionAnalysis.changePoints(r) == [40, 100, 140, 168, 196, 200, 210, 224])
         let rows = DetectionAnalysis.ranked(DetectionAnalysis.score(r))
@@ -67,27 +69,31 @@ func instantaneous(_ id: Int, at t: Double) -> DriftTruth {
     }
 
     @Test func anAlarmBeforeTheObservableTimeIsAFalseAlarm() throws {
-        let early = try DetectionScoring.score(alarms: [40], drifts: [40], maxDelay: 10, positions: 100, observableLag: [1])
+        let early = try DetectionScoring.score(alarms: [40], drifts: [40], maxDelay: 10, positions: 100,
+                                               observableLag: [1])
         #expect(early.falseAlarms == [40] && early.missedDrifts == [40] && early.episodeRecall == 0)
-        let seen = try DetectionScoring.score(alarms: [41], drifts: [40], maxDelay: 10, positions: 100, observableLag: [1])
+        let seen = try DetectionScoring.score(alarms: [41], drifts: [40], maxDelay: 10, positions: 100,
+                                              observableLag: [1])
         #expect(seen.hits == [0: [41]] && seen.meanDetectionDelay == 1)
         // The window moves with the lag: 11 ticks after the labels arrive still counts, 12 does not.
         let late = try DetectionScoring.score(alarms: [51, 52], drifts: [40], maxDelay: 10, observableLag: [1])
         #expect(late.hits == [0: [51]] && late.falseAlarms == [52])
         // Through the analysis: the same alarm is a hit for a trigger on inputs (lag 0), a false
         // alarm for one on labels arriving two ticks late.
-        let r = detectionRecord(ticks: 100, drifts: [instantaneous(0, at: 40)], alarms: [("inputs", [40]), ("labels", [40])],
-                                lags: ["inputs": 0, "labels": 2])
+        let r = detectionRecord(ticks: 100, drifts: [instantaneous(0, at: 40)],
+                                alarms: [("inputs", [40]), ("labels", [40])], lags: ["inputs": 0, "labels": 2])
         let rows = DetectionAnalysis.score(r)
         #expect(rows.first { $0.name == "inputs" }?.recall == 1)
         #expect(rows.first { $0.name == "labels" }?.recall == 0)
         #expect(rows.first { $0.name == "labels" }?.observableLag == 2)
-        #expect(throws: FlywheelError.self) { try DetectionScoring.score(alarms: [1], drifts: [1, 2], maxDelay: 5, observableLag: [1, 2, 3]) }
+        #expect(throws: FlywheelError.self) {
+            try DetectionScoring.score(alarms: [1], drifts: [1, 2], maxDelay: 5, observableLag: [1, 2, 3])
+        }
     }
 
     @Test func aTemporaryDriftIsScoredAtItsOnsetAndAtItsRevert() throws {
-        let fault = DriftTruth(id: 0, type: "temporary", target: "quality", start: 50, end: 60, peak: 1, changePoint: 50, detail: "",
-                               changePoints: [50, 60])
+        let fault = DriftTruth(id: 0, type: "temporary", target: "quality", start: 50, end: 60, peak: 1,
+                               changePoint: 50, detail: "", changePoints: [50, 60])
         let r = detectionRecord(ticks: 100, drifts: [fault], alarms: [("onset-only", [52])])
         #expect(DetectionAnalysis.changePoints(r) == [50, 60])
         let row = try #require(DetectionAnalysis.score(r).first)
@@ -103,7 +109,8 @@ func instantaneous(_ id: Int, at t: Double) -> DriftTruth {
         let drifts = (0..<5).map { instantaneous($0, at: Double($0 * 20)) }
         let r = detectionRecord(ticks: 100, drifts: drifts, alarms: [("always", Array(0..<100)), ("once", [5])])
         let rows = DetectionAnalysis.ranked(DetectionAnalysis.score(r))
-        let always = try #require(rows.first { $0.name == "always" }), once = try #require(rows.first { $0.name == "once" })
+        let always = try #require(rows.first { $0.name == "always" })
+        let once = try #require(rows.first { $0.name == "once" })
         #expect(abs(always.f1 - 1.1 / 1.55) < 1e-12 && abs(always.lift - 1) < 1e-9)
         #expect(abs(once.f1 - 1.0 / 3) < 1e-12)
         // 1000 placements: the hit rate's standard error is √(0.55 · 0.45 / 1000) ≈ 0.016.

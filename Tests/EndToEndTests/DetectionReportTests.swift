@@ -18,16 +18,20 @@ import Workbench
     stream: {generator: sea, concept: 0, noise: 0.1, warmup: 1000}
     drifts:
       - {name: switch, type: instantaneous, at: 15d, target: concept, to: 3}
-      - {name: recurring, type: periodic, period: 14d, start: 28d, shape: square, duty: 0.5, target: covariates, shift: {feature: x0, by: 2}}
-      - {name: fault, type: temporary, start: 55d, duration: 6d, target: quality, fault: {feature: x1, stuck: 0}}
+      - {name: recurring, type: periodic, period: 14d, start: 28d, shape: square, duty: 0.5,
+         target: covariates, shift: {feature: x0, by: 2}}
+      - {name: fault, type: temporary, start: 55d, duration: 6d, target: quality,
+         fault: {feature: x1, stuck: 0}}
     model: {family: logistic_regression, l2: 1.0e-4}
     labels: {coverage: 0.2, delay: 2d, cost: 0.02}
     detection: {tolerance: 5d}
     strategies:
       - {name: volume, trigger: {volume: 400}, dataset: {window: 7d}}
-      - {name: features-ks, trigger: {drift: {on: features, metric: ks, threshold: 0.1, window: 3d}, cooldown: 3d}, dataset: {window: 7d}}
+      - {name: features-ks, trigger: {drift: {on: features, metric: ks, threshold: 0.1, window: 3d}, cooldown: 3d},
+         dataset: {window: 7d}}
       - {name: adwin-or-10d, trigger: {any: [{detector: {name: adwin}}, {every: 10d}]}, dataset: {window: 5d}}
-      - {name: quick-labels, labels: {coverage: 0.2, delay: 0, cost: 0.02}, trigger: {performance: {threshold: 0.85, window: 2d}, cooldown: 3d}, dataset: {window: 5d}}
+      - {name: quick-labels, labels: {coverage: 0.2, delay: 0, cost: 0.02},
+         trigger: {performance: {threshold: 0.85, window: 2d}, cooldown: 3d}, dataset: {window: 5d}}
     """
 
     @Test func changePointsAndLagsReachTheStoredRunAndTheReport() throws {
@@ -48,8 +52,12 @@ import Workbench
         #expect(!report.contains("Ranked by F1"))
         // The table's order is the ranking by lift.
         let table = report.components(separatedBy: "## Trigger detection quality")[1].components(separatedBy: "\n\n")[2]
-        let order = table.split(separator: "\n").dropFirst(2).map { $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces) }
-        let ranked = DetectionAnalysis.ranked(DetectionAnalysis.score(record)).map { $0.isBaseline ? "*\($0.name)*" : "`\($0.name)`" }
+        let order = table.split(separator: "\n").dropFirst(2).map {
+            $0.split(separator: "|")[0].trimmingCharacters(in: .whitespaces)
+        }
+        let ranked = DetectionAnalysis.ranked(DetectionAnalysis.score(record)).map {
+            $0.isBaseline ? "*\($0.name)*" : "`\($0.name)`"
+        }
         #expect(order == ranked)
     }
 
@@ -63,14 +71,16 @@ import Workbench
         let figure = Figures.decay(outputs.record)
         #expect(figure.caption.contains("logit scale"))
         // y tick labels: right-anchored tick-label texts.
-        let pattern = try NSRegularExpression(pattern: "<text[^>]*text-anchor=\"end\"[^>]*class=\"tick-label\"[^>]*>([^<]*)</text>")
+        let pattern = try NSRegularExpression(
+            pattern: "<text[^>]*text-anchor=\"end\"[^>]*class=\"tick-label\"[^>]*>([^<]*)</text>")
         let svg = figure.svg
         let labels = pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).compactMap {
             Range($0.range(at: 1), in: svg).flatMap { Double(svg[$0]) }
         }
         #expect(!labels.isEmpty && labels.allSatisfy { $0 >= 0 && $0 <= 1 }, "\(labels)")
         for name in outputs.record.strategies {
-            let (mean, lo, hi) = band(outputs.record.runs(of: name), metric: "accuracy", events: Figures.tickEvents(outputs.record))
+            let (mean, lo, hi) = band(outputs.record.runs(of: name), metric: "accuracy",
+                                      events: Figures.tickEvents(outputs.record))
             #expect(zip(lo, hi).allSatisfy { !$0.0.isFinite || ($0.0 >= 0 && $0.1 <= 1) })
             #expect(mean.indices.allSatisfy { !mean[$0].isFinite || (lo[$0] <= mean[$0] && mean[$0] <= hi[$0]) })
         }

@@ -5,9 +5,9 @@ import Testing
 /// A figure names every line, and an axis never runs past what its quantity can take.
 @Suite struct LegendAndBoundsTests {
     static let names = ["never", "weekly", "log-10pct", "log-per-class", "profiles-only", "label-per-class",
-                        "label-complaints", "label-uncertain", "label-committee", "late-labels", "noisy-labels", "all-data",
-                        "recent-sample", "hardest-first", "fine-tune", "naive-bayes", "mlp", "majority", "gated", "shadow",
-                        "canary", "ab-test", "slow-training", "drift-ks", "adwin"]
+                        "label-complaints", "label-uncertain", "label-committee", "late-labels", "noisy-labels",
+                        "all-data", "recent-sample", "hardest-first", "fine-tune", "naive-bayes", "mlp", "majority",
+                        "gated", "shadow", "canary", "ab-test", "slow-training", "drift-ks", "adwin"]
 
     static func chart(_ count: Int) -> LineChart {
         let x = (0..<60).map { Double($0) + 0.5 }
@@ -26,14 +26,20 @@ import Testing
     /// (where one legend column holds 23 rows and a "+5 more" row used to end it).
     @Test func legendNamesEveryStrategy() {
         for (count, w, h) in [(9, 960, 540), (9, 480, 360), (25, 960, 540)] {
-            let els = checkDocument(Self.chart(count).svg(width: w, height: h), title: "\(count) strategies", width: w, height: h)
+            let svg = Self.chart(count).svg(width: w, height: h)
+            let els = checkDocument(svg, title: "\(count) strategies", width: w, height: h)
             let entries = els.texts(class: "legend-entry")
             for name in Self.names.prefix(count) { #expect(entries.contains(name), "\(name) missing at \(w)×\(h)") }
             #expect(!els.contains { $0.text.contains("more") }, "at \(w)×\(h)")
             // Every entry lies inside the canvas, clear of the plot's lines.
-            let plotRight = els.withClass("line").compactMap { e in
-                e.attributes["points"].map { $0.split(separator: " ").compactMap { Double($0.split(separator: ",")[0]) }.max() ?? 0 }
-            }.max() ?? 0
+            // Lines are paths "M x y L x y …": the x values are every other number.
+            let xs = els.withClass("line").flatMap { e -> [Double] in
+                let d = e.attributes["d"] ?? ""
+                let numbers = d.split { $0 == " " || $0 == "M" || $0 == "L" }.compactMap { Double($0) }
+                return numbers.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+            }
+            #expect(xs.count > 100)
+            let plotRight = xs.max() ?? .infinity
             for e in els.withClass("legend-entry") {
                 let x = Double(e.attributes["x"]!)!, y = Double(e.attributes["y"]!)!
                 #expect(x >= 0 && x < Double(w) && y > 0 && y <= Double(h), "\(e.text) at \(x), \(y) on \(w)×\(h)")
@@ -54,7 +60,8 @@ import Testing
         c.yBounds = 0...1
         let bounded = checkDocument(c.svg(), title: "near one")
         func yTicks(_ els: [XMLElementInfo]) -> [Double] {
-            els.filter { $0.classes.contains("tick-label") && $0.attributes["text-anchor"] == "end" }.compactMap { Double($0.text) }
+            els.filter { $0.classes.contains("tick-label") && $0.attributes["text-anchor"] == "end" }
+                .compactMap { Double($0.text) }
         }
         #expect(yTicks(unbounded).max()! > 1 && yTicks(unbounded).min()! < 0)   // what the band alone gives
         #expect(!yTicks(bounded).isEmpty && yTicks(bounded).allSatisfy { $0 >= 0 && $0 <= 1 })

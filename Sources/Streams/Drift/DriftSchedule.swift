@@ -125,7 +125,9 @@ public enum DriftSchedule: Hashable, Sendable {
         case .periodic(let period, let phase, _, _, let start):
             guard period > 0, start < horizon else { return [] }
             var out: [Double] = intensity(at: start) > 0 ? [start] : []
-            var t = start + (phase.truncatingRemainder(dividingBy: period) + period).truncatingRemainder(dividingBy: period)
+            let p = phase.truncatingRemainder(dividingBy: period)
+            let offset = (p + period).truncatingRemainder(dividingBy: period)
+            var t = start + offset
             while t < horizon {
                 if out.last.map({ t > $0 }) ?? true { out.append(t) }
                 t += period
@@ -133,7 +135,8 @@ public enum DriftSchedule: Hashable, Sendable {
             return out
         case .temporary(let s, let d, let ramp):
             let revert = s + d - min(max(ramp, 0), d / 2)
-            return [s, revert].filter { $0 < horizon && $0 >= 0 }.reduce(into: []) { if $0.last != $1 { $0.append($1) } }
+            let inside = [s, revert].filter { $0 < horizon && $0 >= 0 }
+            return inside.reduce(into: []) { if $0.last != $1 { $0.append($1) } }
         }
     }
 
