@@ -59,7 +59,8 @@ let package = Package(
         .testTarget(name: "StreamsTests", dependencies: ["Streams", "FlywheelCore"], exclude: ["Golden"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Analysis", "FlywheelCore"]),
         .testTarget(name: "StrategiesTests", dependencies: ["Strategies", "Learners", "Monitoring", "FlywheelCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Workbench", "Streams", "Strategies", "Learners", "FlywheelCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Scenarios", "Workbench", "Analysis",
+                                                       "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "FlywheelCore"]),
         // Depends on the executable so that SwiftPM builds it: the mutation fuzz test runs it as a child process.
         .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "Storage", "Reports", "Analysis",

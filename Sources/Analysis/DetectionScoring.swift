@@ -65,12 +65,26 @@ public enum DetectionScoring {
     ///   - maxDelay: how late an alarm may come after a drift and still count (> 0).
     ///   - earlyTolerance: how early it may come (≥ 0, default 0).
     ///   - positions: stream length, for false alarms per 1,000 positions.
-    /// - Throws: ``FlywheelError`` when positions are unsorted or a tolerance is out of range.
+    ///   - observableLag: per drift (or one value for all), how long after it the detector can
+    ///     first have seen it (a label delay): drift d's window becomes
+    ///     `[d + lag − earlyTolerance, d + lag + maxDelay]`, so an alarm before `d + lag` cannot be
+    ///     its hit; the delay is still counted from `d` (it includes the lag). Empty: no lag, the
+    ///     conventions as published.
+    /// - Throws: ``FlywheelError`` when positions are unsorted, a tolerance or a lag is out of range.
     /// - Complexity: O(alarms × drifts) for River's matching, O(alarms + drifts) for CapyMOA's.
     public static func score(alarms: [Int], drifts: [Int], maxDelay: Int, earlyTolerance: Int = 0, positions: Int? = nil,
+                             observableLag: [Int] = [],
                              convention: DetectionScoringConvention = .river) throws -> DetectionScore {
         guard maxDelay > 0 else { throw FlywheelError("max delay must be positive, got \(maxDelay)", key: "max_delay") }
         guard earlyTolerance >= 0 else { throw FlywheelError("early tolerance must be non-negative, got \(earlyTolerance)", key: "early_tolerance") }
+        guard observableLag.count <= 1 || observableLag.count == drifts.count else {
+            throw FlywheelError("give one observable lag, or one per drift (\(drifts.count)), "
+                                + "not \(observableLag.count)", key: "observable_lag")
+        }
+        guard observableLag.allSatisfy({ $0 >= 0 }) else {
+            throw FlywheelError("observable lags must be non-negative", key: "observable_lag")
+        }
+        func lag(_ i: Int) -> Int { observableLag.isEmpty ? 0 : observableLag[observableLag.count == 1 ? 0 : i] }
         guard zip(alarms, alarms.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw FlywheelError("alarm positions must be sorted", key: "alarms") }
         guard zip(drifts, drifts.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw FlywheelError("drift positions must be sorted", key: "drifts") }
         if let positions, positions <= 0 { throw FlywheelError("stream length must be positive, got \(positions)", key: "positions") }
@@ -80,7 +94,9 @@ public enum DetectionScoring {
         switch convention {
         case .river:
             for alarm in alarms {
-                if let i = drifts.firstIndex(where: { $0 - earlyTolerance <= alarm && alarm <= $0 + maxDelay }) {
+                if let i = drifts.indices.first(where: {
+                    drifts[$0] + lag($0) - earlyTolerance <= alarm && alarm <= drifts[$0] + lag($0) + maxDelay
+                }) {
                     hits[i, default: []].append(alarm)
                 } else {
                     falseAlarms.append(alarm)
@@ -90,11 +106,15 @@ public enum DetectionScoring {
             var start = 0
             var next = 0   // index into alarms
             for (i, d) in drifts.enumerated() {
-                let end = d + maxDelay
+                let end = d + lag(i) + maxDelay
                 while next < alarms.count && alarms[next] <= start { next += 1 }
                 while next < alarms.count && alarms[next] <= end {
                     let a = alarms[next]
-                    if d - earlyTolerance <= a { hits[i, default: []].append(a) } else { falseAlarms.append(a) }
+                    if d + lag(i) - earlyTolerance <= a {
+                        hits[i, default: []].append(a)
+                    } else {
+                        falseAlarms.append(a)
+                    }
                     next += 1
                 }
                 start = end

@@ -99,11 +99,12 @@ public enum BoundedInterval {
         let n = Double(z.count)
         let mean = z.reduce(0, +) / n
         let variance = z.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        let arithmetic = p.reduce(0, +) / n
+        guard variance > 0, z.min()! < z.max()! else { return (arithmetic, arithmetic) }
         let half = gsl_cdf_tdist_Pinv(0.975, n - 1) * (variance / n).squareRoot()
         func expit(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
         var low = expit(mean - half), high = expit(mean + half)
         // The band must hold the curve it surrounds (the arithmetic mean of the shares).
-        let arithmetic = p.reduce(0, +) / n
         low = min(low, arithmetic)
         high = max(high, arithmetic)
         return (low, high)

@@ -107,15 +107,21 @@ public enum RunSummary {
 
 func metricIsAccuracy(_ record: RunRecord) -> Bool { record.manifest.task.isClassification }
 
-/// Per-tick mean and 95 % band of a metric over replicates, for curves with bands.
-public func band(_ runs: [StrategyRun], metric: String) -> (mean: [Double], lower: [Double], upper: [Double]) {
+/// Per-tick mean and 95 % band of a metric over replicates, for curves with bands. The band
+/// stays in the metric's range (``MetricRange``): on the logit scale for shares, with shares of
+/// 0 or 1 moved in by half an event of `events[t]` (the tick's events, when given); on the log
+/// scale for errors and costs; a t-interval otherwise.
+public func band(_ runs: [StrategyRun], metric: String, events: [Double]? = nil)
+    -> (mean: [Double], lower: [Double], upper: [Double]) {
     guard let ticks = runs.first?.values(metric)?.count else { return ([], [], []) }
+    let range = MetricRange.of(metric)
     var mean = [Double](repeating: .nan, count: ticks), lo = mean, hi = mean
     for t in 0..<ticks {
-        let i = Interval(runs.compactMap { $0.values(metric)?[t] })
-        mean[t] = i.mean
-        lo[t] = i.lower
-        hi[t] = i.upper
+        let count = events.flatMap { t < $0.count ? $0[t] : nil }
+        let b = range.band(runs.compactMap { $0.values(metric)?[t] }, eventCount: count)
+        mean[t] = b.mean
+        lo[t] = b.low
+        hi[t] = b.high
     }
     return (mean, lo, hi)
 }

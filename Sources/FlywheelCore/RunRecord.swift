@@ -13,10 +13,14 @@ public struct DriftTruth: Hashable, Sendable, Codable {
     public var peak: Double
     /// The tick a detector should be judged against (the change point; for gradual, the centre).
     public var changePoint: Double
+    /// Every change a detector is scored against, in order: `[changePoint]` for a drift that
+    /// changes once; each cycle's onset for a periodic drift; onset and revert for a temporary one.
+    public var changePoints: [Double]
     /// A human-readable description of the drift's parameters.
     public var detail: String
 
-    public init(id: Int, type: String, target: String, start: Double, end: Double, peak: Double, changePoint: Double, detail: String) {
+    public init(id: Int, type: String, target: String, start: Double, end: Double, peak: Double, changePoint: Double,
+                detail: String, changePoints: [Double]? = nil) {
         self.id = id
         self.type = type
         self.target = target
@@ -24,6 +28,7 @@ public struct DriftTruth: Hashable, Sendable, Codable {
         self.end = end
         self.peak = peak
         self.changePoint = changePoint
+        self.changePoints = changePoints ?? [changePoint]
         self.detail = detail
     }
 }
@@ -109,6 +114,11 @@ public struct RunManifest: Sendable, Hashable {
     public var detectionTolerance: Int
     /// The metric value below which a tick counts as "below the floor" in summaries (nil: none).
     public var performanceFloor: Double?
+    /// Per strategy, ticks from a change to the first tick its trigger can have seen it (the
+    /// label delay, or 0 for a trigger on served inputs or outputs): detection scoring counts no
+    /// hit before. A strategy not listed (a run stored before it was recorded) counts from the
+    /// change point.
+    public var observableLag: [String: Int] = [:]
 
     public init(scenarioName: String, description: String, scenarioText: String, scenarioFile: String, seed: UInt64,
                 replicates: Int, version: String, clock: Clock, primaryMetric: String, reference: String?, costs: [String: Double],

@@ -44,32 +44,23 @@ enum Layout {
         return Swift.min(w + legendGlyphWidth + 8 + 12, maxWidth)
     }
 
-    /// Draws the legend as a column starting at (x, y), outside the plot area. Entries are
-    /// truncated with an ellipsis to the width; when they do not all fit in `maxHeight`, the
-    /// last row says how many were left out.
+    /// Draws the legend in columns of at most `maxHeight / legendRow` rows starting at (x, y),
+    /// outside the plot area, each `width` wide; entries are truncated with an ellipsis to the
+    /// width. Every entry is drawn: when they do not fit in one column, the next column starts to
+    /// the right (callers reserve the room, see ``LegendLayout``).
     static func drawLegend(_ items: [LegendItem], into doc: inout SVGDocument, x: Double, y: Double,
                            width: Double, maxHeight: Double) {
         guard !items.isEmpty else { return }
         let capacity = Swift.max(1, Int(maxHeight / legendRow))
-        var shown = items
-        var omitted = 0
-        if items.count > capacity {
-            shown = Array(items.prefix(capacity - 1))
-            omitted = items.count - shown.count
-        }
         doc.raw("<g class=\"legend\">")
         let textMax = width - legendGlyphWidth - 8 - 4
-        for (i, it) in shown.enumerated() {
-            let cy = y + Double(i) * legendRow + legendRow / 2
-            drawGlyph(it.glyph, into: &doc, x: x, cy: cy)
+        for (i, it) in items.enumerated() {
+            let cx = x + Double(i / capacity) * width
+            let cy = y + Double(i % capacity) * legendRow + legendRow / 2
+            drawGlyph(it.glyph, into: &doc, x: cx, cy: cy)
             doc.text(truncated(it.label, maxWidth: textMax, fontSize: legendSize),
-                     x: x + legendGlyphWidth + 8, y: cy + 4, size: legendSize,
+                     x: cx + legendGlyphWidth + 8, y: cy + 4, size: legendSize,
                      extra: "class=\"legend-entry\"")
-        }
-        if omitted > 0 {
-            let cy = y + Double(shown.count) * legendRow + legendRow / 2
-            doc.text("+\(omitted) more", x: x + legendGlyphWidth + 8, y: cy + 4, size: legendSize,
-                     fill: "#666666", extra: "font-style=\"italic\"")
         }
         doc.raw("</g>")
     }
@@ -254,10 +245,15 @@ struct TimeAxesLayout {
     let yMap: LinearMap
 
     init(xExt: (Double, Double), yExt: (Double, Double), yRange: ClosedRange<Double>?, top: Double, bottom: Double,
-         width W: Double, legend: LegendLayout) {
+         width W: Double, legend: LegendLayout, yBounds: ClosedRange<Double>? = nil) {
         let plotH = Swift.max(bottom - top, 10)
         let yScale = NiceScale(lo: yExt.0, hi: yExt.1, targetCount: Swift.max(2, Swift.min(8, Int(plotH / 55))))
         var yDomain = (yScale.lower, yScale.upper)
+        // Nice ticks never widen the axis past what the quantity can take (an accuracy above 1).
+        if let b = yBounds {
+            let clamped = (Swift.max(yDomain.0, b.lowerBound), Swift.min(yDomain.1, b.upperBound))
+            if clamped.1 > clamped.0 { yDomain = clamped }
+        }
         if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite {
             yDomain = NiceScale.padded(r.lowerBound, r.upperBound)
         }
@@ -289,7 +285,8 @@ struct LegendLayout {
     let reservedBottom: Double
 
     static let narrowCanvas = 600.0
-    static let maxRowsBelow = 3
+    /// The lowest the plot area of a time chart starts (title, then two rows of span labels).
+    static let highestPlotTop = 46.0 + 14 * 2 + 4
 
     init(_ items: [LegendItem], width W: Double, height H: Double) {
         if items.isEmpty {
@@ -298,20 +295,23 @@ struct LegendLayout {
         }
         if W >= LegendLayout.narrowCanvas {
             placement = .right
-            columnWidth = Layout.legendWidth(items, maxWidth: W * 0.3)
-            columns = 1
-            rows = items.count
-            reservedRight = columnWidth + 12
+            // Rows below the highest plot top (a title and two rows of span labels); the entries
+            // that do not fit go to further columns, which share at most half the canvas.
+            let capacity = Swift.max(1, Int((H - LegendLayout.highestPlotTop - 10) / Layout.legendRow))
+            columns = (items.count + capacity - 1) / capacity
+            columnWidth = Layout.legendWidth(items, maxWidth: columns == 1 ? W * 0.3 : W * 0.5 / Double(columns))
+            rows = Swift.min(items.count, capacity)
+            reservedRight = Double(columns) * columnWidth + 12
             reservedBottom = 0
         } else {
             placement = .below
             let avail = Swift.max(W - 2 * Layout.outerMargin, 40)
-            // At least two columns when there are several entries (long names get truncated).
+            // At least two columns when there are several entries (long names get truncated);
+            // as many rows as every entry needs: the plot gives up the height.
             let cap = items.count > 2 ? Swift.max(avail / 2, 150) : avail
             columnWidth = Swift.min(Layout.legendWidth(items, maxWidth: cap), avail)
             columns = Swift.max(1, Int(avail / Swift.max(columnWidth, 1)))
-            let maxRows = H >= 320 ? 4 : LegendLayout.maxRowsBelow
-            rows = Swift.min(maxRows, (items.count + columns - 1) / columns)
+            rows = (items.count + columns - 1) / columns
             reservedRight = 10
             reservedBottom = Double(rows) * Layout.legendRow + 8
         }
@@ -323,33 +323,19 @@ struct LegendLayout {
         switch placement {
         case .right:
             Layout.drawLegend(items, into: &doc, x: plot.right + 14, y: plot.top, width: columnWidth,
-                              maxHeight: H - plot.top - 10)
+                              maxHeight: Double(rows) * Layout.legendRow)
         case .below:
-            // Fill row by row; when items overflow, the last slot says how many were left out.
-            let capacity = rows * columns
-            var shown = items
-            var omitted = 0
-            if items.count > capacity {
-                shown = Array(items.prefix(capacity - 1))
-                omitted = items.count - shown.count
-            }
+            // Fill row by row; the layout reserved a row for every entry.
             let y0 = plot.bottom + 52
             doc.raw("<g class=\"legend\">")
             let textMax = columnWidth - Layout.legendGlyphWidth - 8 - 4
-            for (i, it) in shown.enumerated() {
+            for (i, it) in items.enumerated() {
                 let x = Layout.outerMargin + Double(i % columns) * columnWidth
                 let cy = y0 + Double(i / columns) * Layout.legendRow + Layout.legendRow / 2
                 Layout.drawGlyph(it.glyph, into: &doc, x: x, cy: cy)
                 doc.text(truncated(it.label, maxWidth: textMax, fontSize: Layout.legendSize),
                          x: x + Layout.legendGlyphWidth + 8, y: cy + 4, size: Layout.legendSize,
                          extra: "class=\"legend-entry\"")
-            }
-            if omitted > 0 {
-                let i = shown.count
-                let x = Layout.outerMargin + Double(i % columns) * columnWidth
-                let cy = y0 + Double(i / columns) * Layout.legendRow + Layout.legendRow / 2
-                doc.text("+\(omitted) more", x: x + Layout.legendGlyphWidth + 8, y: cy + 4, size: Layout.legendSize,
-                         fill: "#666666", extra: "font-style=\"italic\"")
             }
             doc.raw("</g>")
         }

@@ -94,6 +94,10 @@ public struct LineChart: Sendable, Equatable {
     public var referenceLines: [ReferenceLine]
     /// Fixed y axis range; nil fits the data (widened to nice ticks).
     public var yRange: ClosedRange<Double>?
+    /// The range the plotted quantity can take (`0...1` for an accuracy or a share,
+    /// `0...Double.infinity` for an error): the axis fitted to the data never extends past it,
+    /// whatever its nice ticks would give. Nil: no bound.
+    public var yBounds: ClosedRange<Double>?
     /// Legend text of the span shading.
     public var spanLegend: String
     /// Legend text of the series bands.
@@ -224,6 +228,10 @@ public struct LineChart: Sendable, Equatable {
         let hasData = segs.contains { !$0.isEmpty }
         let xExt = finiteExtent(xs) ?? (0, 1)
         var yExt = finiteExtent(ys) ?? (0, 1)
+        if let b = yBounds {
+            yExt = (Swift.min(Swift.max(yExt.0, b.lowerBound), b.upperBound),
+                    Swift.max(Swift.min(yExt.1, b.upperBound), b.lowerBound))
+        }
         if let r = yRange, r.lowerBound.isFinite, r.upperBound.isFinite { yExt = (r.lowerBound, r.upperBound) }
 
         // Layout.
@@ -234,7 +242,8 @@ public struct LineChart: Sendable, Equatable {
         let spanRowHeight = 14.0
         if spanLabels { top += spanRowHeight * 2 + 4 } // a strip with two rows of span labels
         let bottom = H - 52 - legend.reservedBottom
-        let axes = TimeAxesLayout(xExt: xExt, yExt: yExt, yRange: yRange, top: top, bottom: bottom, width: W, legend: legend)
+        let axes = TimeAxesLayout(xExt: xExt, yExt: yExt, yRange: yRange, top: top, bottom: bottom, width: W,
+                                  legend: legend, yBounds: yBounds)
         let (plot, xScale, xTicks, yTicks, yLabels, xMap, yMap) = (axes.plot, axes.xScale, axes.xTicks, axes.yTicks, axes.yLabels, axes.xMap, axes.yMap)
         let clip = "clip-" + Layout.identifier(title, "\(width)x\(height)")
 

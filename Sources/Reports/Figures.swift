@@ -43,9 +43,10 @@ public enum Figures {
         let smooth = max(1, ticks / 100)
         var chart = LineChart(title: "\(record.manifest.scenarioName): performance decay and recovery" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
                               xLabel: xLabel(record), yLabel: metricLabel(record))
+        let events = tickEvents(record)
         for (i, name) in record.strategies.enumerated() {
             let runs = record.runs(of: name)
-            var (mean, lo, hi) = band(runs, metric: metric)
+            var (mean, lo, hi) = band(runs, metric: metric, events: events)
             if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
             let markers = (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
             let multi = runs.count > 1
@@ -53,8 +54,11 @@ public enum Figures {
                                                  colorIndex: i, markers: markers.count <= 60 ? markers : []))
         }
         chart.spans = spans(record)
+        chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(fmt(bayes))") }
-        return Figure(file: "decay.svg", caption: "Performance over time per strategy (mean over replicates, 95 % band); triangles mark deployments of retrained models; shaded: injected drifts", svg: chart.svg())
+        let caption = "Performance over time per strategy (mean over replicates, 95 % band: \(bandMethod(metric))); "
+            + "triangles mark deployments of retrained models; shaded: injected drifts"
+        return Figure(file: "decay.svg", caption: caption, svg: chart.svg())
     }
 
     /// Cumulative total cost over time per strategy (mean over replicates).
@@ -103,6 +107,24 @@ public enum Figures {
             let lo = max(0, i - w / 2), hi = min(v.count, lo + w)
             let window = v[lo..<hi].filter { !$0.isNaN }
             return window.isEmpty ? .nan : window.reduce(0, +) / Double(window.count)
+        }
+    }
+
+    /// How ``band(_:metric:events:)`` computes a metric's band, for captions.
+    static func bandMethod(_ metric: String) -> String {
+        switch MetricRange.of(metric) {
+        case .unit: return "t-interval over replicates on the logit scale, inside [0, 1]"
+        case .nonNegative: return "t-interval over replicates on the log scale, above 0"
+        case .real: return "t-interval over replicates"
+        }
+    }
+
+    /// The fewest events any replicate served at each tick (nil without traffic): a share
+    /// measured on them moves in from 0 or 1 by half an event before its logit.
+    public static func tickEvents(_ record: RunRecord) -> [Double]? {
+        guard let first = record.traffic.first else { return nil }
+        return first.volume.indices.map { t in
+            record.traffic.map { t < $0.volume.count ? $0.volume[t] : 0 }.min() ?? 0
         }
     }
 

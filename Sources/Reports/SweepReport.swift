@@ -111,13 +111,14 @@ public enum SweepReport {
         for c in a.design.cells where c.coordinates == nil { lines.append(("", c.name, true)) }
         for (i, (prefix, name, dashed)) in lines.enumerated() {
             let runs = record.runs(of: name)
-            let (mean, lo, hi) = band(runs, metric: metric)
+            let (mean, lo, hi) = band(runs, metric: metric, events: Figures.tickEvents(record))
             let multi = runs.count > 1 && !dashed
             let markers = dashed ? [] : (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
             chart.series.append(LineChart.Series(name: prefix + name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil, dashed: dashed,
                                                  colorIndex: i, markers: markers.count <= 60 ? markers : []))
         }
         chart.spans = Figures.spans(record)
+        chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = Figures.meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(Figures.fmt(bayes))") }
         return Figure(file: "best-worst.svg", caption: "Performance over time of the cheapest and the most expensive cells (mean over replicates, 95 % band; triangles: deployments in replicate 0), the fixed comparators dashed; shaded: injected drifts",
                       svg: chart.svg())

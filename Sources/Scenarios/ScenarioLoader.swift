@@ -273,11 +273,13 @@ public enum ScenarioLoader {
                                                                drifts: drifts, ticks: clock.ticks, volume: stream.volume),
                                      warmupEvents: stream.warmup)
         }
-        let manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
+        var manifest = RunManifest(scenarioName: name, description: description, scenarioText: text, scenarioFile: file,
                                    seed: seedOverride ?? seed, replicates: replicatesOverride ?? replicates, version: FlywheelVersion.current,
                                    clock: clock, primaryMetric: PredictionTask(classCount: schema?.classes.count ?? 2).metric,
                                    reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
                                    performanceFloor: floor)
+        manifest.observableLag = Dictionary(strategies.map { ($0.name, $0.observableLag) },
+                                            uniquingKeysWith: { a, _ in a })
         var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)
         plan.extraMetrics = extra
         if let memoryLimit {

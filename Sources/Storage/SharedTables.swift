@@ -61,6 +61,7 @@ enum SharedTables {
             ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
             ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(NumberText.plain) ?? ""),
         ] + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", NumberText.plain($0.value)) }
+            + m.observableLag.sorted { $0.key < $1.key }.map { ("observable_lag.\($0.key)", String($0.value)) }
     }
 
     static func insertManifest(_ rows: [(String, String)], _ db: Database) throws {
@@ -80,13 +81,16 @@ enum SharedTables {
         var costs: [String: Double] = [:]
         for (k, v) in kv where k.hasPrefix("cost.") { costs[String(k.dropFirst(5))] = Double(v) }
         let ref = try need("reference")
-        let manifest = RunManifest(scenarioName: try need("scenario_name"), description: kv["description"] ?? "",
+        var manifest = RunManifest(scenarioName: try need("scenario_name"), description: kv["description"] ?? "",
                                    scenarioText: try need("scenario_text"), scenarioFile: kv["scenario_file"] ?? "",
                                    seed: UInt64(try need("seed")) ?? 0, replicates: Int(try need("replicates")) ?? 1,
                                    version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
                                    reference: ref.isEmpty ? nil : ref, costs: costs,
                                    detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
                                    performanceFloor: Double(kv["performance_floor"] ?? ""))
+        for (k, v) in kv where k.hasPrefix("observable_lag.") {
+            manifest.observableLag[String(k.dropFirst("observable_lag.".count))] = Int(v)
+        }
         return (manifest, kv)
     }
 
@@ -95,6 +99,7 @@ enum SharedTables {
             try db.execute(sql: "INSERT INTO drift VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [d.id, d.type, d.target, d.start, d.end, d.peak, d.changePoint, d.detail])
         }
+        try insertChangePoints(drifts, db)
         let st = try db.makeStatement(sql: "INSERT INTO traffic VALUES (?, ?, ?, ?)")
         for tr in traffic {
             for t in 0..<tr.volume.count {
@@ -104,9 +109,33 @@ enum SharedTables {
     }
 
     static func readDrifts(_ db: Database) throws -> [DriftTruth] {
-        try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
-            DriftTruth(id: r["id"], type: r["type"], target: r["target"], start: r["start"], end: r["end"], peak: r["peak"],
-                       changePoint: r["change_point"], detail: r["detail"])
+        var points: [Int: [Double]] = [:]
+        if try db.tableExists("change_point") {
+            for r in try Row.fetchAll(db, sql: "SELECT drift_id, position FROM change_point ORDER BY drift_id, seq") {
+                points[r["drift_id"], default: []].append(r["position"])
+            }
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY id").map { r in
+            let id: Int = r["id"]
+            return DriftTruth(id: id, type: r["type"], target: r["target"], start: r["start"], end: r["end"],
+                              peak: r["peak"], changePoint: r["change_point"], detail: r["detail"],
+                              changePoints: points[id])
+        }
+    }
+
+    /// Every change point of each drift (a periodic drift's cycle onsets, a temporary drift's onset
+    /// and revert), in a table of its own so that databases written before it still read: a drift
+    /// without rows there has its one `change_point`.
+    static func insertChangePoints(_ drifts: [DriftTruth], _ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS change_point (drift_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+            position DOUBLE NOT NULL, PRIMARY KEY (drift_id, seq))
+            """)
+        try db.execute(sql: "DELETE FROM change_point")
+        for d in drifts {
+            for (i, p) in d.changePoints.enumerated() {
+                try db.execute(sql: "INSERT INTO change_point VALUES (?, ?, ?)", arguments: [d.id, i, p])
+            }
         }
     }
 

@@ -32,6 +32,11 @@ public struct StrategySpec: Sendable {
         self.trainingLatency = trainingLatency
     }
 
+    /// Ticks from a change to the first tick its trigger can have seen it: the label delay's
+    /// shortest value, or 0 for a trigger on served inputs or outputs
+    /// (``TriggerPolicy/observableLag(labelDelay:)``).
+    public var observableLag: Int { trigger.policy.observableLag(labelDelay: labeling.delay.minimum) }
+
     /// A rough relative cost of simulating the strategy: dominated by how often it trains
     /// (`1 + 20 × trainings per tick / max(1, cooldown)`), times its curation's own cost.
     public var simulationCost: Double {

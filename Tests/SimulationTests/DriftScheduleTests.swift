@@ -188,3 +188,38 @@ let oracleDirectory: URL? = {
 }
 
 extension Int { var double: Double { Double(self) } }
+
+/// The changes a detector is scored against: one per drift that changes once, each cycle's onset
+/// of a periodic drift, the onset and the revert of a temporary one.
+@Suite struct DriftChangePoints {
+    @Test func aTemporaryDriftChangesAtItsOnsetAndAtItsRevert() {
+        #expect(DriftSchedule.temporary(start: 200, duration: 10, ramp: 0).changePoints(horizon: 240) == [200, 210])
+        // With ramps the revert starts where the intensity starts to fall.
+        let ramped = DriftSchedule.temporary(start: 20, duration: 10, ramp: 2)
+        #expect(ramped.changePoints(horizon: 100) == [20, 28])
+        #expect(ramped.intensity(at: 28) == 1 && ramped.intensity(at: 28.5) < 1)
+        // A revert after the run is no change within it.
+        #expect(DriftSchedule.temporary(start: 90, duration: 20, ramp: 0).changePoints(horizon: 100) == [90])
+    }
+
+    @Test func aPeriodicDriftChangesAtEachCycleOnset() {
+        // The trigger shootout's square wave: on for 14 of every 28 days from day 140.
+        let square = DriftSchedule.periodic(period: 28, phase: 0, square: true, duty: 0.5, start: 140)
+        let points = square.changePoints(horizon: 240)
+        #expect(points == [140, 168, 196, 224])
+        for p in points { #expect(square.intensity(at: p) == 1 && square.intensity(at: p - 1e-9) == 0) }
+        // A phase moves the onsets; a cycle under way at the start is a change at the start.
+        let shifted = DriftSchedule.periodic(period: 20, phase: 12, square: true, duty: 0.5, start: 10)
+        #expect(shifted.intensity(at: 10) > 0)
+        #expect(shifted.changePoints(horizon: 60) == [10, 22, 42])
+        // A sinusoid's cycle starts where its intensity leaves 0.
+        let wave = DriftSchedule.periodic(period: 10, phase: 0, square: false, duty: 0.5, start: 0)
+        #expect(wave.changePoints(horizon: 30) == [0, 10, 20])
+    }
+
+    @Test func aDriftThatChangesOnceHasOneChangePoint() {
+        let single = DriftSchedule.gradual(center: 100, width: 20, linear: false)
+        #expect(single.changePoints(horizon: 240) == [100])
+        #expect(DriftSchedule.instantaneous(at: 300).changePoints(horizon: 240).isEmpty)
+    }
+}

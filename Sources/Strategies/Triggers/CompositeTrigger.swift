@@ -45,6 +45,12 @@ public struct CompositeTrigger: TriggerPolicy {
     }
 
     public var needsScores: Bool { parts.contains { $0.needsScores } }
+    /// `any` can fire on its quickest-seeing part (the smallest lag); `all` needs every part,
+    /// so the largest.
+    public func observableLag(labelDelay: Int) -> Int {
+        let lags = parts.map { $0.observableLag(labelDelay: labelDelay) }
+        return (rule == .any ? lags.min() : lags.max()) ?? max(labelDelay, 0)
+    }
     public var worksOnProfiles: Bool { parts.allSatisfy { $0.worksOnProfiles } }
     /// `any` trains when one part fires (the sum of their rates); `all` at most as often as its rarest part.
     public var expectedTrainingsPerTick: Double {

@@ -29,6 +29,12 @@ public protocol TriggerPolicy: StrategyComponent {
     var expectedTrainingsPerTick: Double { get }
     /// The live state of this trigger for one simulation.
     func makeState(_ context: TriggerContext) throws -> any TriggerState
+    /// Ticks from a change to the first tick at which this trigger can have seen it, when labels
+    /// arrive `labelDelay` ticks after their events: 0 for a trigger that reads served inputs or
+    /// outputs (it sees a tick's events at that tick), the label delay for every other (it reads
+    /// arrived labels, or fires on a calendar or a label count: what it and the training see of a
+    /// change arrives with the labels). Detection scoring counts no hit before it.
+    func observableLag(labelDelay: Int) -> Int
 }
 
 extension TriggerPolicy {
@@ -38,6 +44,7 @@ extension TriggerPolicy {
     /// A trigger that looks only at labels works on profiles.
     public var worksOnProfiles: Bool { !needsInputs }
     public var keepsLabelledRows: Bool { true }
+    public func observableLag(labelDelay: Int) -> Int { needsInputs ? 0 : max(labelDelay, 0) }
 }
 
 /// What a trigger's state is opened with.

@@ -369,7 +369,7 @@ public struct DriftInjector: Sendable {
             if case .subpopulation(let region, let goal) = d.target { detail += "; subpopulation \(region.name) to \(goal.description)" }
             return DriftTruth(id: firstID + i, type: d.schedule.typeName, target: d.target.name, start: e.start, end: e.end,
                               peak: d.amplitude * d.schedule.peak(horizon: horizon), changePoint: e.changePoint,
-                              detail: detail)
+                              detail: detail, changePoints: d.schedule.changePoints(horizon: horizon))
         }
     }
 }

@@ -112,6 +112,34 @@ public enum DriftSchedule: Hashable, Sendable {
         }
     }
 
+    /// Every change a detector is scored against within `[0, horizon)`, in order: the change
+    /// point of ``extent(horizon:)`` for a drift that changes once; for a periodic drift the onset
+    /// of each cycle, `start + (phase mod period) + k · period` (and `start` itself when a cycle is
+    /// already under way there); for a temporary drift its onset `start` and its revert, where the
+    /// intensity starts to fall back, `start + duration − ramp`.
+    public func changePoints(horizon: Double) -> [Double] {
+        switch self {
+        case .instantaneous, .gradual, .incremental:
+            let c = extent(horizon: horizon).changePoint
+            return c < horizon ? [c] : []
+        case .periodic(let period, let phase, _, _, let start):
+            guard period > 0, start < horizon else { return [] }
+            var out: [Double] = intensity(at: start) > 0 ? [start] : []
+            let p = phase.truncatingRemainder(dividingBy: period)
+            let offset = (p + period).truncatingRemainder(dividingBy: period)
+            var t = start + offset
+            while t < horizon {
+                if out.last.map({ t > $0 }) ?? true { out.append(t) }
+                t += period
+            }
+            return out
+        case .temporary(let s, let d, let ramp):
+            let revert = s + d - min(max(ramp, 0), d / 2)
+            let inside = [s, revert].filter { $0 < horizon && $0 >= 0 }
+            return inside.reduce(into: []) { if $0.last != $1 { $0.append($1) } }
+        }
+    }
+
     /// The largest intensity reached within `[0, horizon)`.
     public func peak(horizon: Double) -> Double {
         let steps = 2048
