@@ -84,7 +84,8 @@ public enum RunSummary {
             if let belowThreshold {
                 let task = record.manifest.task
                 below = per { run in
-                    Double((run.values(metric) ?? []).filter { !$0.isNaN && !task.atLeast($0, belowThreshold, by: 0) }.count)
+                    let values = run.values(metric) ?? []
+                    return Double(values.filter { !$0.isNaN && !task.atLeast($0, belowThreshold, by: 0) }.count)
                 }
             }
             return StrategySummary(strategy: name, meanMetric: meanMetric, retrains: per(total("trained")),

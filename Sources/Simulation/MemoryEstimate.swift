@@ -17,7 +17,8 @@ import Streams
 /// - the warm-up history of every replicate, three copies (the batch, the training set, the fit);
 /// - per-tick scratch of every run: `S·R·n·(41 + 16k with extra metrics)`;
 /// - the labelled rows each run keeps for its dataset policy (`8d + 56` each: features, slice and
-///   the 48-byte `LabelRef`; twice: the store doubles before it is compacted), with `L = min(budget, coverage·n)` labels a tick: a window of
+///   the 48-byte `LabelRef`; twice: the store doubles before it is compacted), with
+///   `L = min(budget, coverage·n)` labels a tick: a window of
 ///   `w` ticks keeps `L·w`, a count `c`, all history `L·T`; a strategy that never trains none;
 /// - concurrent fits (one per worker): the largest training set twice, and for Newton's logistic
 ///   regression the Hessian, `3·8·((k−1)(d+1))²` each.

@@ -268,8 +268,9 @@ public struct StrategySimulation: Sendable {
             observedBatch = kept
             observedScores = keptScores[...]
         }
-        return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain, arrivedLoss: arrivedLoss,
-                                  task: task, deployedAt: deployedAt, batch: observedBatch, scores: observedScores)
+        return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
+                                  arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
+                                  scores: observedScores)
     }
 
     /// A training job: the dataset policy chooses rows among the arrived labels, the gate holds
@@ -307,8 +308,8 @@ public struct StrategySimulation: Sendable {
     /// The offline gate's verdict on a ready candidate; one that passes is deployed at once or
     /// starts its online test.
     private mutating func gateAndRollOut(_ job: Job, tick t: Int, into m: inout TickMetrics) {
-        let verdict = spec.gate.verdict(candidate: job.model, champion: champion, holdout: job.holdout, slices: job.holdoutSlices,
-                                        task: task)
+        let verdict = spec.gate.verdict(candidate: job.model, champion: champion, holdout: job.holdout,
+                                        slices: job.holdoutSlices, task: task)
         if !spec.gate.isOpen {
             events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
                                         samples: job.holdout.count, detail: verdict.detail))

@@ -60,7 +60,8 @@ public struct StrategySpec: Sendable {
         if let l = m["logging"] {
             logging = Loggings.read(l) ?? logging
             if let s = logging as? StratifiedLogging, !s.bySlice {
-                c.refuseOnRegression(l, "logging stratified by predicted class", hint: "use {sample: 0.1}, or by: slice")
+                c.refuseOnRegression(l, "logging stratified by predicted class",
+                                     hint: "use {sample: 0.1}, or by: slice")
             }
             if logging.profilesOnly, !trigger.policy.worksOnProfiles {
                 l.fail("with profiles-only logging there are no raw rows: drift triggers use ks, wasserstein or psi on sketches, "

@@ -8,7 +8,8 @@ import Strategies
 import Testing
 
 /// A Friedman #1 run (noise sd 1) of a ridge model with these strategies.
-func friedman(_ strategies: String, drifts: String = "  []", ticks: Int = 40, reference: String? = nil) throws -> RunRecord {
+func friedman(_ strategies: String, drifts: String = "  []", ticks: Int = 40,
+              reference: String? = nil) throws -> RunRecord {
     let plan = try ScenarioLoader.parse("""
     name: friedman-check
     seed: 7
@@ -52,8 +53,9 @@ func friedman(_ strategies: String, drifts: String = "  []", ticks: Int = 40, re
         // The majority baseline of a numeric target predicts the training mean: 2.
         let training = TrainingSet(dimension: 1, features: [0, 1], labels: [1, 3], ticks: [-1, -1])
         let model = MajorityClass().fit(training, classCount: 0, warmStart: nil, rng: RandomStream(seed: 1)).model
-        var sim = try StrategySimulation(StrategySimulator(spec: spec, classCount: 0, costs: CostModel(), seed: 1), replicate: 0,
-                                         ticks: 3, initialModel: model, initialTraining: training)
+        let simulator = StrategySimulator(spec: spec, classCount: 0, costs: CostModel(), seed: 1)
+        var sim = try StrategySimulation(simulator, replicate: 0, ticks: 3, initialModel: model,
+                                         initialTraining: training)
         for labels in [[0, 2, 5, 2.5], [2, 2, 1, 2], [9, 9, 9, 9]] { try sim.step(Self.batch(labels)) }
         let run = sim.result()
         let observed = try #require(run.values("observed_mae")), served = try #require(run.values("mae"))
@@ -65,10 +67,10 @@ func friedman(_ strategies: String, drifts: String = "  []", ticks: Int = 40, re
     @Test func aPerformanceCeilingOnTheMAEStaysQuietOnAStationaryStreamAndFiresAfterASwitch() throws {
         // Ridge on Friedman #1 errs by about 2.2 on average: a ceiling of 3 is not crossed while the
         // function stays, and is within a few days of the switch to Ikonomovska's gra function.
-        let stationary = try friedman("  - {name: perf, trigger: {performance: {threshold: 3, window: 3d}}, dataset: {window: 7d}}")
+        let perf = "  - {name: perf, trigger: {performance: {threshold: 3, window: 3d}}, dataset: {window: 7d}}"
+        let stationary = try friedman(perf)
         #expect(kinds(stationary, "perf", "train").isEmpty, "\(kinds(stationary, "perf", "train").map(\.tick))")
-        let drifted = try friedman("  - {name: perf, trigger: {performance: {threshold: 3, window: 3d}}, dataset: {window: 7d}}",
-                                   drifts: "  - {type: instantaneous, at: 20d, target: concept, to: 1}")
+        let drifted = try friedman(perf, drifts: "  - {type: instantaneous, at: 20d, target: concept, to: 1}")
         let ticks = kinds(drifted, "perf", "train").map(\.tick)
         #expect(ticks.first.map { $0 >= 20 && $0 <= 25 } ?? false, "\(ticks)")
     }
@@ -89,7 +91,8 @@ func friedman(_ strategies: String, drifts: String = "  []", ticks: Int = 40, re
           - {name: window, trigger: {every: 7d}, dataset: {window: 14d}}
           - {name: hardest, trigger: {every: 7d}, dataset: {hardest: 300, window: 14d}}
         """, drifts: "  - {type: instantaneous, at: 10d, target: concept, to: 1}", ticks: 25)
-        let window = try #require(r.runs(of: "window")[0].values("mae")), hardest = try #require(r.runs(of: "hardest")[0].values("mae"))
+        let window = try #require(r.runs(of: "window")[0].values("mae"))
+        let hardest = try #require(r.runs(of: "hardest")[0].values("mae"))
         // Identical until the first training (tick 7, deployed for tick 8), different after.
         #expect(window[0...7] == hardest[0...7])
         #expect(window[8...] != hardest[8...])
@@ -101,7 +104,8 @@ func friedman(_ strategies: String, drifts: String = "  []", ticks: Int = 40, re
           - {name: never, trigger: never}
           - {name: weekly, trigger: {every: 7d}, dataset: {window: 7d}}
         """, drifts: "  - {type: instantaneous, at: 10d, target: concept, to: 1}", ticks: 30, reference: "weekly")
-        let never = try #require(r.runs(of: "never")[0].values("mae")), weekly = try #require(r.runs(of: "weekly")[0].values("mae"))
+        let never = try #require(r.runs(of: "never")[0].values("mae"))
+        let weekly = try #require(r.runs(of: "weekly")[0].values("mae"))
         let volume = r.traffic[0].volume
         // Σ (MAE_never − MAE_weekly) · events: the extra absolute error of never retraining.
         let byHand = (0..<30).reduce(0.0) { $0 + (never[$1] - weekly[$1]) * volume[$1] }

@@ -11,7 +11,8 @@ enum RegressionFixture {
     /// A model that predicts `value` everywhere: the majority baseline fitted on one row, which
     /// for a numeric target predicts the training mean.
     static func constant(_ value: Double, dimension: Int = 1) -> any Model {
-        let set = TrainingSet(dimension: dimension, features: [Double](repeating: 0, count: dimension), labels: [value], ticks: [0])
+        let set = TrainingSet(dimension: dimension, features: [Double](repeating: 0, count: dimension), labels: [value],
+                              ticks: [0])
         return MajorityClass().fit(set, classCount: 0, warmStart: nil, rng: RandomStream(seed: 1)).model
     }
 
@@ -41,12 +42,14 @@ enum RegressionFixture {
         let task = RegressionFixture.task
         // The candidate lowers the MAE by 1.8.
         let enough = GatePolicy(holdout: 0.2, minGain: 1.5), tooMuch = GatePolicy(holdout: 0.2, minGain: 2)
-        #expect(enough.verdict(candidate: close, champion: far, holdout: holdout, slices: [0, 0, 0, 0], task: task).pass)
-        #expect(!tooMuch.verdict(candidate: close, champion: far, holdout: holdout, slices: [0, 0, 0, 0], task: task).pass)
+        let slices: [Int32] = [0, 0, 0, 0]
+        #expect(enough.verdict(candidate: close, champion: far, holdout: holdout, slices: slices, task: task).pass)
+        #expect(!tooMuch.verdict(candidate: close, champion: far, holdout: holdout, slices: slices, task: task).pass)
         // A slice margin is a tolerated rise of the MAE: 1.8 worse on the slice passes a margin of 2.
-        let tolerant = GatePolicy(holdout: 0.2, minGain: -2, sliceMargin: 2), strict = GatePolicy(holdout: 0.2, minGain: -2, sliceMargin: 1)
-        #expect(tolerant.verdict(candidate: far, champion: close, holdout: holdout, slices: [0, 0, 0, 0], task: task).pass)
-        #expect(!strict.verdict(candidate: far, champion: close, holdout: holdout, slices: [0, 0, 0, 0], task: task).pass)
+        let tolerant = GatePolicy(holdout: 0.2, minGain: -2, sliceMargin: 2)
+        let strict = GatePolicy(holdout: 0.2, minGain: -2, sliceMargin: 1)
+        #expect(tolerant.verdict(candidate: far, champion: close, holdout: holdout, slices: slices, task: task).pass)
+        #expect(!strict.verdict(candidate: far, champion: close, holdout: holdout, slices: slices, task: task).pass)
     }
 }
 
@@ -76,8 +79,11 @@ enum RegressionFixture {
         let task = RegressionFixture.task
         var k = OnlineTestTally()
         // Champion arm MAE 1, challenger arm MAE 1.5.
-        for loss in [1.0, 1, 1, 1] { k.count(LabelRef(tick: 0, row: -1, arrival: 1, label: 0, loss: loss, arm: 0), shadow: false) }
-        for loss in [1.0, 2, 1, 2] { k.count(LabelRef(tick: 0, row: -1, arrival: 1, label: 0, loss: loss, arm: 1), shadow: false) }
+        func ref(_ loss: Double, arm: Int8) -> LabelRef {
+            LabelRef(tick: 0, row: -1, arrival: 1, label: 0, loss: loss, arm: arm)
+        }
+        for loss in [1.0, 1, 1, 1] { k.count(ref(loss, arm: 0), shadow: false) }
+        for loss in [1.0, 2, 1, 2] { k.count(ref(loss, arm: 1), shadow: false) }
         #expect(!CanaryRollout(fraction: 0.1, ticks: 3, margin: 0.4).verdict(k, task: task).yes)
         #expect(CanaryRollout(fraction: 0.1, ticks: 3, margin: 0.5).verdict(k, task: task).yes)
     }
@@ -115,11 +121,12 @@ enum RegressionFixture {
         }
         for i in labels.indices {
             let row = rows.append(batch, i)
-            reservoir.append(LabelRef(tick: Int32(i), row: row, arrival: Int32(i + 1), label: labels[i], loss: abs(labels[i]), arm: 0))
+            reservoir.append(LabelRef(tick: Int32(i), row: row, arrival: Int32(i + 1), label: labels[i],
+                                      loss: abs(labels[i]), arm: 0))
         }
         let chosen = HardestDataset(size: 2, window: .infinity)
-            .select(reservoir, sinceLastTraining: 0, now: 6, rows: rows, champion: RegressionFixture.constant(0), classCount: 0,
-                    rng: RandomStream(seed: 1))
+            .select(reservoir, sinceLastTraining: 0, now: 6, rows: rows, champion: RegressionFixture.constant(0),
+                    classCount: 0, rng: RandomStream(seed: 1))
         // Rows 1 (−3) and 3 (2), in arrival order; a window would have kept all five.
         #expect(chosen.map(\.label) == [-3, 2])
     }

@@ -8,7 +8,8 @@ import Learners
 public struct HardestDataset: DatasetPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "dataset", name: "hardest",
-        summary: "Online batch selection: the rows with the highest loss under the champion, log loss or squared error (`{hardest: 2000, window: 30d}`).",
+        summary: "Online batch selection: the rows with the highest loss under the champion, log loss or squared error "
+            + "(`{hardest: 2000, window: 30d}`).",
         parameters: [ParameterInfo("hardest", "—", "rows"), ParameterInfo("window", "all", "where to look")],
         reference: "Loshchilov & Hutter, 2015 (online batch selection)")
 
@@ -36,7 +37,9 @@ public struct HardestDataset: DatasetPolicy, Hashable {
             for (j, ref) in pool.enumerated() {
                 let base = Int(ref.row) * rows.dimension
                 for c in 0..<rows.dimension { x[c] = rows.features[base + c] }
-                _ = x.withUnsafeBufferPointer { xb in p.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: 1, into: $0) } }
+                _ = x.withUnsafeBufferPointer { xb in
+                    p.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: 1, into: $0) }
+                }
                 let y = min(max(Int(ref.label), 0), k - 1)
                 losses.append((-Foundation.log(max(p[y], 1e-15)), j))
             }
@@ -46,7 +49,9 @@ public struct HardestDataset: DatasetPolicy, Hashable {
             x.reserveCapacity(pool.count * rows.dimension)
             for ref in pool { x.append(contentsOf: rows.features(of: ref.row)) }
             var yHat = [Double](repeating: 0, count: pool.count)
-            x.withUnsafeBufferPointer { xb in yHat.withUnsafeMutableBufferPointer { champion.predict(xb, count: pool.count, into: $0) } }
+            x.withUnsafeBufferPointer { xb in
+                yHat.withUnsafeMutableBufferPointer { champion.predict(xb, count: pool.count, into: $0) }
+            }
             for (j, ref) in pool.enumerated() {
                 let r = yHat[j] - ref.label
                 losses.append((r.isNaN ? -.infinity : r * r, j))

@@ -89,7 +89,8 @@ public struct GatePolicy: Sendable, Hashable {
         var pass = task.atLeast(ca, cb, by: minGain)
         func fmt(_ v: Double) -> String { NumberText.rounded(v, decimals: 4) }
         let name = task.isClassification ? "" : "MAE "
-        var detail = "holdout \(holdout.count): candidate \(name)\(fmt(ca)) vs champion \(fmt(cb)) (min gain \(fmt(minGain)))"
+        var detail = "holdout \(holdout.count): candidate \(name)\(fmt(ca)) vs champion \(fmt(cb)) "
+            + "(min gain \(fmt(minGain)))"
         if let margin = sliceMargin {
             var bySlice: [Int32: [Int]] = [:]
             for i in 0..<holdout.count { bySlice[slices[i], default: []].append(i) }
@@ -123,7 +124,9 @@ public struct GatePolicy: Sendable, Hashable {
 
     public static let catalog: [ComponentInfo] = [
         ComponentInfo(family: "gate", name: "holdout", summary: "Candidate vs champion on the most recent labelled rows held out of training; deploy only with a minimum gain and no slice worse than a margin.",
-                      parameters: [ParameterInfo("holdout", "0", "share of the training set held out (0: no gate)"), ParameterInfo("min_gain", "0", "required gain, in the metric's units (accuracy, or MAE reduction)"),
+                      parameters: [ParameterInfo("holdout", "0", "share of the training set held out (0: no gate)"),
+                                   ParameterInfo("min_gain", "0",
+                                                 "required gain, in the metric's units (accuracy, or MAE reduction)"),
                                    ParameterInfo("slice_margin", "none", "non-inferiority margin on every slice"),
                                    ParameterInfo("edge_cases", "none", "names from the scenario's edge_cases: the candidate may not lose more than edge_margin on any"),
                                    ParameterInfo("edge_margin", "0", "non-inferiority margin on every edge case")]),

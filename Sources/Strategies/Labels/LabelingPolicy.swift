@@ -68,7 +68,8 @@ public struct LabelingPolicy: Sendable {
         if let cur = m["curation"] {
             l.curation = Curations.read(cur) ?? l.curation
             if l.curation.needsClasses {
-                c.refuseOnRegression(cur, "this curation", hint: "use random (or stratified_slice on a stream with slices)")
+                c.refuseOnRegression(cur, "this curation",
+                                     hint: "use random (or stratified_slice on a stream with slices)")
             }
         }
         return l

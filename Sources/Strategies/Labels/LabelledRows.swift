@@ -18,7 +18,8 @@ public struct LabelRef: Sendable {
     /// Which model served it: 0 the champion, 1 the challenger.
     public var arm: Int8
 
-    public init(tick: Int32, row: Int32, arrival: Int32, label: Double, loss: Double, arm: Int8, challengerLoss: Double = .nan) {
+    public init(tick: Int32, row: Int32, arrival: Int32, label: Double, loss: Double, arm: Int8,
+                challengerLoss: Double = .nan) {
         self.tick = tick
         self.row = row
         self.arrival = arrival

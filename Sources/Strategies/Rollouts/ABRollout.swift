@@ -9,7 +9,9 @@ import Foundation
 ///   `z = (MAE₂ − MAE₁) / √(s₁²/n₁ + s₂²/n₂)`, `s²` the sample variance of each arm's absolute errors.
 public struct ABRollout: RolloutPolicy, OnlineTest, Hashable {
     public static let info = ComponentInfo(
-        family: "rollout", name: "ab", summary: "A/B split; promotion when a one-sided test (two proportions, or Welch on absolute errors) says the candidate is better.",
+        family: "rollout", name: "ab",
+        summary: "A/B split; promotion when a one-sided test (two proportions, or Welch on absolute errors) "
+            + "says the candidate is better.",
         parameters: [ParameterInfo("split", "0.5", "candidate's share"), ParameterInfo("ticks", "14", "test period"),
                      ParameterInfo("alpha", "0.05", "significance level")])
 
@@ -47,7 +49,9 @@ public struct ABRollout: RolloutPolicy, OnlineTest, Hashable {
             z = se > 0 ? (pa - pb) / se : 0
         } else {
             // Welch: the champion's MAE minus the challenger's, over the unpooled standard error.
-            func variance(_ sum: Double, _ squares: Double, _ n: Double) -> Double { n > 1 ? max(0, (squares - sum * sum / n) / (n - 1)) : 0 }
+            func variance(_ sum: Double, _ squares: Double, _ n: Double) -> Double {
+                n > 1 ? max(0, (squares - sum * sum / n) / (n - 1)) : 0
+            }
             let se = (variance(k.challengerLoss, k.challengerLossSquares, n1) / n1
                       + variance(k.championLoss, k.championLossSquares, n2) / n2).squareRoot()
             z = se > 0 ? (pb - pa) / se : 0

@@ -73,7 +73,8 @@ public struct OnlineTestTally: Sendable, Hashable {
     /// Each arm's metric: accuracy (right / n) or MAE (Σ loss / n); 0 for an arm without labels.
     public func metrics(_ task: PredictionTask) -> (challenger: Double, champion: Double) {
         if task.isClassification {
-            return (Double(challengerCorrect) / Double(max(challengerN, 1)), Double(championCorrect) / Double(max(championN, 1)))
+            return (Double(challengerCorrect) / Double(max(challengerN, 1)),
+                    Double(championCorrect) / Double(max(championN, 1)))
         }
         return (challengerLoss / Double(max(challengerN, 1)), championLoss / Double(max(championN, 1)))
     }

@@ -7,7 +7,8 @@ public struct ShadowRollout: RolloutPolicy, OnlineTest, Hashable {
     public static let info = ComponentInfo(
         family: "rollout", name: "shadow",
         summary: "The candidate predicts beside the champion without serving; promoted if better on the labels that arrive.",
-        parameters: [ParameterInfo("ticks", "7", "shadow period"), ParameterInfo("margin", "0", "required gain, in the metric's units (accuracy, or MAE lower by)")])
+        parameters: [ParameterInfo("ticks", "7", "shadow period"),
+                     ParameterInfo("margin", "0", "required gain, in the metric's units (accuracy, or MAE lower by)")])
 
     public var ticks: Int
     public var margin: Double

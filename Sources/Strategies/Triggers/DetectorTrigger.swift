@@ -13,10 +13,12 @@ import Monitoring
 public struct DetectorTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "detector",
-        summary: "Retrain when a drift detector signals a drift: on the error stream of arrived labels (0/1, or a regressor's residuals), or on one served feature (see family `detector`).",
+        summary: "Retrain when a drift detector signals a drift: on the error stream of arrived labels (0/1, or a "
+            + "regressor's residuals), or on one served feature (see family `detector`).",
         parameters: [ParameterInfo("name", "—", "detector name (adwin, ddm, eddm, hddm_a, hddm_w, kswin, page_hinkley)"),
                      ParameterInfo("on", "error", "error (arrived labels) or a feature name"),
-                     ParameterInfo("residual", "absolute", "regression only: absolute (|ŷ − y|) or squared ((ŷ − y)²) residuals"),
+                     ParameterInfo("residual", "absolute",
+                                   "regression only: absolute (|ŷ − y|) or squared ((ŷ − y)²) residuals"),
                      ParameterInfo("…", "", "the detector's own parameters")])
 
     /// Which residual of a regressor feeds the detector.
@@ -66,7 +68,9 @@ public struct DetectorTrigger: TriggerPolicy, Hashable {
             case "name": name = x.string()
             case "residual":
                 residualValue = x
-                if let word = x.oneOf(Residual.allCases.map(\.rawValue)) { residual = Residual(rawValue: word) ?? residual }
+                if let word = x.oneOf(Residual.allCases.map(\.rawValue)) {
+                    residual = Residual(rawValue: word) ?? residual
+                }
             case "on":
                 guard let on = x.string(), on != "error" else { continue }
                 feature = x.featureIndex(on, in: c.schema)
@@ -83,7 +87,8 @@ public struct DetectorTrigger: TriggerPolicy, Hashable {
         }
         if feature == nil, c.isRegression, boundedStreamDetectors.contains(name),
            let at = entries.first(where: { $0.0 == "name" })?.2 {
-            at.fail("\(name) assumes an error stream of 0/1 or [0, 1] values, and a regressor's residuals are real numbers",
+            at.fail("\(name) assumes an error stream of 0/1 or [0, 1] values, and a regressor's residuals are "
+                    + "real numbers",
                     hint: "use adwin, kswin or page_hinkley on the residuals")
         }
         do { _ = try DetectorCatalog.make(name, parameters: params) } catch let e as FlywheelError {

@@ -10,9 +10,12 @@ import Learners
 public struct PerformanceTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "performance",
-        summary: "Retrain when the observed metric over a window of arrived labels is worse than a threshold, or has worsened from its value after deployment (accuracy, or MAE for regression).",
-        parameters: [ParameterInfo("threshold", "—", "floor on observed accuracy, or ceiling on observed MAE (target units)"),
-                     ParameterInfo("drop", "—", "allowed worsening from the post-deployment value: accuracy fall, or MAE rise"),
+        summary: "Retrain when the observed metric over a window of arrived labels is worse than a threshold, or has "
+            + "worsened from its value after deployment (accuracy, or MAE for regression).",
+        parameters: [ParameterInfo("threshold", "—",
+                                   "floor on observed accuracy, or ceiling on observed MAE (target units)"),
+                     ParameterInfo("drop", "—",
+                                   "allowed worsening from the post-deployment value: accuracy fall, or MAE rise"),
                      ParameterInfo("window", "7", "window of label arrival, in ticks or a duration")])
 
     public var threshold: Double?
@@ -37,8 +40,9 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
         let threshold = c.metricAmount(m["threshold"], min: 0, max: 1), drop = c.metricAmount(m["drop"], min: 0, max: 1)
         if threshold == nil && drop == nil {
-            v.fail(c.isRegression ? "give threshold (a ceiling on the observed MAE) or drop (a rise of the MAE after deployment)"
-                                  : "give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)")
+            v.fail(c.isRegression
+                   ? "give threshold (a ceiling on the observed MAE) or drop (a rise of the MAE after deployment)"
+                   : "give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)")
             return nil
         }
         if c.isRegression, threshold == 0 {

@@ -88,8 +88,8 @@ public struct TriggerObservation {
     /// The deployed model's score per observed event (filled only when a trigger needs it).
     public var scores: ArraySlice<Double>
 
-    public init(tick: Int, sinceTrain: Double, newLabels: Int, arrivedLoss: [Double], task: PredictionTask, deployedAt: Int,
-                batch: EventBatch, scores: ArraySlice<Double>) {
+    public init(tick: Int, sinceTrain: Double, newLabels: Int, arrivedLoss: [Double], task: PredictionTask,
+                deployedAt: Int, batch: EventBatch, scores: ArraySlice<Double>) {
         self.tick = tick
         self.sinceTrain = sinceTrain
         self.newLabels = newLabels
