@@ -39,7 +39,8 @@ public struct StrategySummary: Sendable {
     public var totalCost: Interval
     /// Against the run's reference strategy, when it has one (metric-events).
     public var opportunityCost: Interval?
-    /// Ticks whose metric was below the scenario's floor (when one is given).
+    /// Ticks whose metric was worse than the scenario's floor (when one is given): accuracy below
+    /// it, or MAE above it.
     public var ticksBelow: Interval?
     /// Opportunity cost against the Bayes-optimal ceiling (synthetic streams): the errors no
     /// strategy could have avoided are excluded, so this is the regret of the strategy itself.
@@ -81,7 +82,11 @@ public enum RunSummary {
             }
             var below: Interval?
             if let belowThreshold {
-                below = per { run in Double((run.values(metric) ?? []).filter { $0 < belowThreshold }.count) }
+                let task = record.manifest.task
+                below = per { run in
+                    let values = run.values(metric) ?? []
+                    return Double(values.filter { !$0.isNaN && !task.atLeast($0, belowThreshold, by: 0) }.count)
+                }
             }
             return StrategySummary(strategy: name, meanMetric: meanMetric, retrains: per(total("trained")),
                                    deployments: per(total("deployed")), labels: per(total("labels")),

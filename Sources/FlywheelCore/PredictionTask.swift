@@ -5,6 +5,10 @@
 ///   metric is the accuracy (the share served right, higher is better) and an error costs once.
 /// - Regression: no prediction is "right"; the primary metric is the mean absolute error
 ///   `Σ|ŷ − y| / n` (lower is better) and the error cost is per unit of absolute error.
+///
+/// Every role judges predictions through ``loss(_:_:)`` (0/1 for a classifier, `|ŷ − y|` for a
+/// regressor), ``metric(losses:)`` and ``atLeast(_:_:by:)``: the observed metric, the trigger's
+/// error stream, the gate and the online tests never compare a prediction with a label themselves.
 public enum PredictionTask: Hashable, Sendable {
     case classification(classes: Int)
     case regression
@@ -39,11 +43,43 @@ public enum PredictionTask: Hashable, Sendable {
     public var extraErrorsName: String { isClassification ? "extra errors" : "extra absolute error" }
     /// A description of the metric for figure captions.
     public var metricDescription: String {
-        isClassification ? "true accuracy of served predictions (fraction correct)" : "mean absolute error of served predictions"
+        isClassification ? "true accuracy of served predictions (fraction correct)"
+                         : "mean absolute error of served predictions (lower is better)"
+    }
+    /// The metric's name in prose: `accuracy` or `MAE`.
+    public var metricName: String { isClassification ? "accuracy" : "MAE" }
+
+    /// The loss of one prediction: 1 when a classifier's prediction differs from the label, else
+    /// 0; a regressor's absolute error `|ŷ − y|`.
+    @inlinable public func loss(_ prediction: Double, _ label: Double) -> Double {
+        isClassification ? (prediction == label ? 0 : 1) : abs(prediction - label)
     }
 
-    /// Whether the prediction for an event counts as right (never, for regression).
-    @inlinable public func isCorrect(_ prediction: Double, _ label: Double) -> Bool { isClassification && prediction == label }
+    /// The metric of predictions with these losses (NaN when there are none): the share of zero
+    /// losses (accuracy, counted exactly), or their mean (MAE).
+    @inlinable public func metric<S: Sequence<Double>>(losses: S) -> Double {
+        var n = 0, right = 0, sum = 0.0
+        for l in losses {
+            n += 1
+            if l == 0 { right += 1 }
+            sum += l
+        }
+        guard n > 0 else { return .nan }
+        return isClassification ? Double(right) / Double(n) : sum / Double(n)
+    }
+
+    /// Whether metric value `a` is at least as good as `b` improved by `gain` (in the metric's
+    /// units; a negative gain is a non-inferiority margin): `a ≥ b + gain` for accuracy,
+    /// `a ≤ b − gain` for MAE.
+    @inlinable public func atLeast(_ a: Double, _ b: Double, by gain: Double) -> Bool {
+        isClassification ? a >= b + gain : a <= b - gain
+    }
+
+    /// Whether `a` is strictly better than `b` improved by `gain`: `a > b + gain` for accuracy,
+    /// `a < b − gain` for MAE.
+    @inlinable public func better(_ a: Double, _ b: Double, by gain: Double) -> Bool {
+        isClassification ? a > b + gain : a < b - gain
+    }
 
     /// The expected errors of a tick whose metric was `value` over `events` events: the wrong
     /// predictions `(1 − accuracy) · n`, or the absolute error `mae · n`.

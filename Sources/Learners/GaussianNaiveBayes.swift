@@ -27,6 +27,8 @@ import FlywheelCore
 public struct GaussianNaiveBayes: CataloguedLearner {
     public var varSmoothing: Double
     public var family: String { "gaussian_nb" }
+    /// A classifier only: a numeric target has no classes to model.
+    public var handlesRegression: Bool { false }
 
     public static let info = ComponentInfo(
         family: "model", name: "gaussian_nb",

@@ -96,10 +96,16 @@ public enum LearnerCatalog {
         guard let family else { v.fail("missing required key 'family'", hint: "e.g. family: logistic_regression"); return nil }
         guard let learner = make(family, params, at: v) else { return nil }
         if let schema, !schema.isClassification, !learner.handlesRegression {
-            v.fail("model family '\(family)' is for classification, and this stream's target is numeric", hint: "e.g. family: ridge")
+            v.fail("model family '\(family)' is for classification, and this stream's target is numeric",
+                   hint: "families for a numeric target: \(regressionFamilies.joined(separator: ", "))")
             return nil
         }
         return learner
+    }
+
+    /// The families that can learn a numeric target (``Learner/handlesRegression``).
+    public static var regressionFamilies: [String] {
+        kinds.compactMap { kind in (try? kind.init(parameters: [:]))?.handlesRegression == true ? kind.info.name : nil }
     }
 
     /// The learner of `family` with parameters as written (names for choices), errors at the value.

@@ -35,6 +35,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         ], reference: "Cox 1958; Hastie, Tibshirani & Friedman, ESL §4.4")
 
     public var family: String { "logistic_regression" }
+    /// A classifier only: a numeric target has no classes to model.
+    public var handlesRegression: Bool { false }
 
     /// Builds the learner from scenario parameters; `solver` is 0 (newton) or 1 (sgd).
     public init(_ p: ParameterReader) throws {

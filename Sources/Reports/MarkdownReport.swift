@@ -31,12 +31,18 @@ public enum MarkdownReport {
 
         let ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
         out += "## Strategies, ranked by total cost\n\n"
-        var header = "| rank | strategy | mean \(metric) | retrains | labels | error cost | label cost | retrain cost | deploy + rollback cost | total cost |"
+        // A regression's metric says which way is better.
+        let metricTitle = higher ? metric : "\(m.task.metricName) (lower is better)"
+        var header = "| rank | strategy | mean \(metricTitle) | retrains | labels | error cost | label cost "
+            + "| retrain cost | deploy + rollback cost | total cost |"
         var rule = "|---|---|---|---|---|---|---|---|---|---|"
         if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
         let hasCeiling = summaries.contains { $0.regretToCeiling != nil }
         if hasCeiling { header += " regret to the Bayes ceiling |"; rule += "---|" }
-        if let floor = m.performanceFloor { header += " ticks below \(num(floor)) |"; rule += "---|" }
+        if let floor = m.performanceFloor {
+            header += " ticks \(higher ? "below" : "above") \(num(floor)) |"
+            rule += "---|"
+        }
         out += header + "\n" + rule + "\n"
         for (i, s) in ranked.enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
@@ -61,7 +67,9 @@ public enum MarkdownReport {
 
         out += "## Recommendation\n\n"
         if let best = ranked.first {
-            out += "**`\(best.strategy)`** has the lowest total cost, \(moneyCI(best.totalCost)), with mean \(metric) \(higher ? pct(best.meanMetric.mean) : num(best.meanMetric.mean)).\n"
+            let value = higher ? pct(best.meanMetric.mean) : num(best.meanMetric.mean)
+            out += "**`\(best.strategy)`** has the lowest total cost, \(moneyCI(best.totalCost)), "
+                + "with mean \(higher ? metric : m.task.metricName) \(value).\n"
             if ranked.count > 1 {
                 let second = ranked[1]
                 let gap = second.totalCost.mean - best.totalCost.mean

@@ -204,6 +204,12 @@ public enum ScenarioLoader {
         // Shared defaults for strategies.
         let classCount = schema?.classes.count ?? 2
         let modelDefault = root["model"].flatMap { LearnerCatalog.read($0, schema: schema) } ?? (LogisticRegressionLearner() as any Learner)
+        if root["model"] == nil, let schema, !schema.isClassification {
+            diags.report("missing key 'model': the default model, logistic_regression, is for classification, and this "
+                         + "stream's target is numeric", at: top.node, key: "model",
+                         hint: "e.g. model: {family: ridge}; families for a numeric target: "
+                             + LearnerCatalog.regressionFamilies.joined(separator: ", "))
+        }
         let labelsDefault = root["labels"].flatMap {
             LabelingPolicy.read($0, ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon), base: LabelingPolicy())
         } ?? LabelingPolicy()

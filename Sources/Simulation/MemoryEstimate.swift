@@ -16,8 +16,9 @@ import Streams
 ///   ticks per traffic stream (the chunk's last and the generator's) of `n·(8d + 32)`;
 /// - the warm-up history of every replicate, three copies (the batch, the training set, the fit);
 /// - per-tick scratch of every run: `S·R·n·(41 + 16k with extra metrics)`;
-/// - the labelled rows each run keeps for its dataset policy (`8d + 40` each, twice: the store
-///   doubles before it is compacted), with `L = min(budget, coverage·n)` labels a tick: a window of
+/// - the labelled rows each run keeps for its dataset policy (`8d + 56` each: features, slice and
+///   the 48-byte `LabelRef`; twice: the store doubles before it is compacted), with
+///   `L = min(budget, coverage·n)` labels a tick: a window of
 ///   `w` ticks keeps `L·w`, a count `c`, all history `L·T`; a strategy that never trains none;
 /// - concurrent fits (one per worker): the largest training set twice, and for Newton's logistic
 ///   regression the Hessian, `3·8·((k−1)(d+1))²` each.
@@ -84,7 +85,7 @@ public struct MemoryEstimate: Sendable {
         for (i, spec) in plan.strategies.enumerated() {
             let kept = MemoryEstimate.rowsKept(spec, ticks: t, largestTick: n)
             if kept > largestFit { (largestFit, largestStrategy) = (kept, i) }
-            let bytes = reps * kept * (8 * d + 40) * 2
+            let bytes = reps * kept * (8 * d + 56) * 2
             let rows = MemoryEstimate.counted(kept)
             parts.append(Part(what: "labelled rows kept by '\(spec.name)' (\(rows) rows a run)",
                               bytes: bytes, driver: .strategy(i)))

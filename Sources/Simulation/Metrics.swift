@@ -37,7 +37,7 @@ public enum RunMetric: Int, CaseIterable, Sendable {
 struct TickMetrics {
     /// Accuracy (or MAE) of what was served, and the errors it counts.
     var served = 0.0, errors = 0.0
-    /// Accuracy of the predictions whose labels arrived this tick (NaN: none arrived).
+    /// Accuracy (or MAE) of the predictions whose labels arrived this tick (NaN: none arrived).
     var observed = Double.nan
     var labels = 0.0, labelsArrived = 0.0, trained = 0.0, deployed = 0.0, modelVersion = 0.0, challengerShare = 0.0
     var trainingSamples = 0.0

@@ -11,7 +11,7 @@ import Strategies
 /// **Memory.** Besides its model and per-tick series, a simulation keeps the rows of its labelled
 /// events that its dataset policy can still use: a window or a count drops older rows, "since the
 /// last training" drops rows once trained on; "all", a weighted sample and hardest-first over all
-/// history keep every labelled row (`8·dimension + 40` bytes each).
+/// history keep every labelled row (`8·dimension + 56` bytes each).
 public struct StrategySimulation: Sendable {
     /// A candidate in a shadow, canary or A/B test.
     struct Challenger {
@@ -75,7 +75,7 @@ public struct StrategySimulation: Sendable {
     private var logged: [Int32] = [], chosen: [Int32] = []
     private var served: [Double] = [], servedPrediction: [Double] = []
     private var servedProbabilities: [Double] = [], challengerProbabilities: [Double] = []
-    private var arrivedCorrect: [Bool] = []
+    private var arrivedLoss: [Double] = []
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -122,7 +122,7 @@ public struct StrategySimulation: Sendable {
         servedPrediction = [Double](repeating: 0, count: sim.extraMetrics.isEmpty ? 0 : n)
         servedProbabilities = [Double](repeating: 0, count: sim.extraMetrics.isEmpty ? 0 : n * k)
         challengerProbabilities = servedProbabilities
-        arrivedCorrect.reserveCapacity(n)
+        arrivedLoss.reserveCapacity(n)
     }
 
     /// The prediction served for event `i`: the challenger's on its arm, else the champion's.
@@ -219,23 +219,24 @@ public struct StrategySimulation: Sendable {
             let i = Int(chosen[c])
             let arrival = t + spec.labeling.delay.draw(labelRNG)
             let label = spec.labeling.annotate(batch.labels[i], classCount: task.classCount, rng: labelRNG)
-            let challengerCorrect: Int8 = shadow ? (challengerPredictions[i] == label ? 1 : 0) : -1
+            let challengerLoss = shadow ? task.loss(challengerPredictions[i], label) : .nan
             guard arrival < ticks else { continue }
             let row = keepsRows ? rows.append(batch, i) : -1
             arrivals[arrival].append(LabelRef(tick: Int32(t), row: row, arrival: Int32(arrival), label: label,
-                                              correct: task.isCorrect(servedPrediction(i), label), arm: arm[i],
-                                              challengerCorrect: challengerCorrect))
+                                              loss: task.loss(servedPrediction(i), label), arm: arm[i],
+                                              challengerLoss: challengerLoss))
         }
         return picked
     }
 
-    /// The labels arriving at tick `t` join the reservoir, the observed accuracy and the tally of
-    /// a running online test.
+    /// The labels arriving at tick `t` join the reservoir, the observed metric (accuracy, or the
+    /// MAE of the served predictions against the labels that arrived) and the tally of a running
+    /// online test.
     private mutating func receiveLabels(tick t: Int, into m: inout TickMetrics) {
-        arrivedCorrect.removeAll(keepingCapacity: true)
+        arrivedLoss.removeAll(keepingCapacity: true)
         for ref in arrivals[t] {
             if keepsRows { reservoir.append(ref) }
-            arrivedCorrect.append(ref.correct)
+            arrivedLoss.append(ref.loss)
             if let c = challenger, Int(ref.tick) >= c.start, Int(ref.tick) < c.end {
                 // Tally the online test's labels in place (no copy of the challenger per label).
                 challenger?.tally.count(ref, shadow: c.share == 0)
@@ -243,9 +244,9 @@ public struct StrategySimulation: Sendable {
         }
         everArrived += arrivals[t].count
         arrivals[t] = []
-        labelsSinceTrain += arrivedCorrect.count
-        m.labelsArrived = Double(arrivedCorrect.count)
-        if !arrivedCorrect.isEmpty { m.observed = Double(arrivedCorrect.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(arrivedCorrect.count) }
+        labelsSinceTrain += arrivedLoss.count
+        m.labelsArrived = Double(arrivedLoss.count)
+        if !arrivedLoss.isEmpty { m.observed = task.metric(losses: arrivedLoss) }
     }
 
     /// What the trigger observes this tick: input and output monitors see only the logged events
@@ -267,8 +268,9 @@ public struct StrategySimulation: Sendable {
             observedBatch = kept
             observedScores = keptScores[...]
         }
-        return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain, arrivedCorrect: arrivedCorrect,
-                                  deployedAt: deployedAt, batch: observedBatch, scores: observedScores)
+        return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
+                                  arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
+                                  scores: observedScores)
     }
 
     /// A training job: the dataset policy chooses rows among the arrived labels, the gate holds
@@ -306,7 +308,8 @@ public struct StrategySimulation: Sendable {
     /// The offline gate's verdict on a ready candidate; one that passes is deployed at once or
     /// starts its online test.
     private mutating func gateAndRollOut(_ job: Job, tick t: Int, into m: inout TickMetrics) {
-        let verdict = spec.gate.verdict(candidate: job.model, champion: champion, holdout: job.holdout, slices: job.holdoutSlices)
+        let verdict = spec.gate.verdict(candidate: job.model, champion: champion, holdout: job.holdout,
+                                        slices: job.holdoutSlices, task: task)
         if !spec.gate.isOpen {
             events.append(StrategyEvent(kind: verdict.pass ? "gate-pass" : "reject", tick: t, modelVersion: version + 1,
                                         samples: job.holdout.count, detail: verdict.detail))
@@ -326,7 +329,7 @@ public struct StrategySimulation: Sendable {
     /// The end of an online test: the challenger is promoted, or withdrawn (a rollback when it
     /// served users).
     private mutating func conclude(_ c: Challenger, tick t: Int, into m: inout TickMetrics) {
-        let promote = c.test.verdict(c.tally)
+        let promote = c.test.verdict(c.tally, task: task)
         if promote.yes {
             // A challenger that served nobody is deployed only now.
             if c.share == 0 { m.deployCost += sim.costs.deploy }

@@ -19,6 +19,28 @@ public struct ReadContext: Sendable {
         self.events = events
     }
 
+    /// Whether the stream's target is numeric: margins, gains and thresholds are then in the
+    /// MAE's units, and classification-only options are refused.
+    public var isRegression: Bool { schema.map { !$0.isClassification } ?? false }
+
+    /// Reads an amount in the primary metric's units (a gain, a margin, a threshold): within
+    /// `[min, max]` for accuracy (a fraction), and for MAE any amount up to
+    /// ``Limits/maxMagnitude`` (negative only where `min` allows negative amounts).
+    public func metricAmount(_ x: ConfigValue?, min: Double, max: Double) -> Double? {
+        guard let x else { return nil }
+        guard isRegression else { return x.double(min: min, max: max) }
+        return x.double(min: min < 0 ? -Limits.maxMagnitude : Swift.max(min, 0), max: Limits.maxMagnitude)
+    }
+
+    /// Refuses, at `x`, an option that only means something for a classifier, on a regression stream.
+    /// Returns whether it was refused.
+    @discardableResult
+    public func refuseOnRegression(_ x: ConfigValue?, _ what: String, hint: String) -> Bool {
+        guard isRegression, let x else { return false }
+        x.fail("\(what) needs classes, and this stream's target is numeric", hint: hint)
+        return true
+    }
+
     /// Warns when a duration in ticks is longer than the run.
     public func warnBeyondHorizon(_ ticks: Double?, at x: ConfigValue?, _ consequence: String) {
         guard let horizon, let ticks, let x, ticks > Double(horizon) else { return }

@@ -60,10 +60,14 @@ public struct StrategySpec: Sendable {
         if let d = m["dataset"] { dataset = Datasets.read(d, c) ?? dataset }
         let labeling = m["labels"].flatMap { LabelingPolicy.read($0, c, base: labels) } ?? labels
         let learner = m["model"].flatMap { LearnerCatalog.read($0, schema: c.schema) } ?? model
-        let gate = m["gate"].flatMap { GatePolicy.read($0, edgeCases: edgeCases) } ?? GatePolicy()
+        let gate = m["gate"].flatMap { GatePolicy.read($0, c, edgeCases: edgeCases) } ?? GatePolicy()
         var logging: any LoggingPolicy = LogAll()
         if let l = m["logging"] {
             logging = Loggings.read(l) ?? logging
+            if let s = logging as? StratifiedLogging, !s.bySlice {
+                c.refuseOnRegression(l, "logging stratified by predicted class",
+                                     hint: "use {sample: 0.1}, or by: slice")
+            }
             if logging.profilesOnly, !trigger.policy.worksOnProfiles {
                 l.fail("with profiles-only logging there are no raw rows: drift triggers use ks, wasserstein or psi on sketches, "
                        + "and detectors run only on the error stream")

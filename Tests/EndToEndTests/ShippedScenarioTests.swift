@@ -11,7 +11,8 @@ import Testing
 /// examples are tests. Regenerate with FLYWHEEL_UPDATE_GOLDEN=1 when a change of results is
 /// intended.
 @Suite struct ShippedScenarios {
-    static let synthetic = ["quickstart", "trigger-shootout", "full-loop", "retrain-frequency", "labels-budget", "shipping-safely"]
+    static let synthetic = ["quickstart", "trigger-shootout", "full-loop", "retrain-frequency", "labels-budget", "shipping-safely",
+                            "friedman-regression"]
 
     @Test(arguments: synthetic)
     func shortHorizonSummaryMatchesItsGolden(name: String) throws {

@@ -37,9 +37,9 @@ enum Fixture {
         let rng = RandomStream(seed: 3, path: "arrivals")
         return (0..<40).map { t in
             let batch = Fixture.batch(50, seed: UInt64(100 + t), labelsOnly: labelsOnly)
-            let arrived = (0..<30).map { _ in rng.uniform() < (t < 20 ? 0.9 : 0.6) }
-            return TriggerObservation(tick: t, sinceTrain: Double(t % 9), newLabels: 30 * (t % 9), arrivedCorrect: arrived, deployedAt: 0,
-                                      batch: batch, scores: labelsOnly ? ArraySlice(repeating: 0.5, count: 50) : batch.labels[...])
+            let arrived = (0..<30).map { _ in rng.uniform() < (t < 20 ? 0.9 : 0.6) ? 0.0 : 1.0 }
+            return TriggerObservation(tick: t, sinceTrain: Double(t % 9), newLabels: 30 * (t % 9), arrivedLoss: arrived,
+                                      task: .classification(classes: 2), deployedAt: 0, batch: batch, scores: labelsOnly ? ArraySlice(repeating: 0.5, count: 50) : batch.labels[...])
         }
     }
 
@@ -145,8 +145,8 @@ enum Fixture {
         var rows = LabelledRows(dimension: 2), reservoir: [LabelRef] = []
         for i in 0..<300 {
             let row = rows.append(batch, i)
-            reservoir.append(LabelRef(tick: Int32(i / 10), row: row, arrival: Int32(i / 10 + 1), label: batch.labels[i], correct: i % 4 != 0,
-                                      arm: 0, challengerCorrect: -1))
+            reservoir.append(LabelRef(tick: Int32(i / 10), row: row, arrival: Int32(i / 10 + 1), label: batch.labels[i], loss: i % 4 != 0 ? 0 : 1,
+                                      arm: 0))
         }
         return (reservoir, rows)
     }
@@ -180,15 +180,16 @@ enum Fixture {
         let rollout = Self.examples[index]
         guard let test = rollout.onlineTest else { return }
         #expect(test.ticks >= 1 && test.share >= 0 && test.share < 1 && !test.event.kind.isEmpty, "\(rollout)")
-        #expect(!test.verdict(OnlineTestTally()).yes, "\(rollout)")
+        let task = PredictionTask.classification(classes: 2)
+        #expect(!test.verdict(OnlineTestTally(), task: task).yes, "\(rollout)")
         var better = OnlineTestTally()
         better.challengerN = 1000
         better.challengerCorrect = 990
         better.championN = 1000
         better.championCorrect = 700
-        #expect(test.verdict(better).yes, "\(rollout): a much better challenger is promoted")
+        #expect(test.verdict(better, task: task).yes, "\(rollout): a much better challenger is promoted")
         var worse = better
         swap(&worse.challengerCorrect, &worse.championCorrect)
-        #expect(!test.verdict(worse).yes, "\(rollout): a much worse challenger is not")
+        #expect(!test.verdict(worse, task: task).yes, "\(rollout): a much worse challenger is not")
     }
 }

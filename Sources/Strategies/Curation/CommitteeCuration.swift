@@ -25,6 +25,8 @@ public struct CommitteeCuration: CurationPolicy, Hashable {
     public static var examples: [Self] { [CommitteeCuration(members: 3)] }
 
     public var randomKey: String { "committee(members: \(members))" }
+    /// Disagreement is the entropy of the members' class votes.
+    public var needsClasses: Bool { true }
     public var simulationCost: Double { Double(members) }
 
     public func makeCurator(_ context: CurationContext) -> any Curator {

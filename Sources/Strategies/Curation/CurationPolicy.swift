@@ -24,9 +24,13 @@ public protocol CurationPolicy: StrategyComponent {
     var simulationCost: Double { get }
     /// The live curator of one simulation.
     func makeCurator(_ context: CurationContext) -> any Curator
+    /// Whether it needs classes (class probabilities, votes, per-class strata, wrong
+    /// predictions): refused on a regression stream.
+    var needsClasses: Bool { get }
 }
 
 extension CurationPolicy {
+    public var needsClasses: Bool { false }
     public var simulationCost: Double { 1 }
     public static var mappingForm: (key: String, example: String)? { nil }
     public static func read(_ v: ConfigValue) -> Self? { nil }

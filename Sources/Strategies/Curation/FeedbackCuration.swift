@@ -18,6 +18,8 @@ public struct FeedbackCuration: CurationPolicy, Curator, Hashable {
     }
 
     public static var names: [String] { ["feedback"] }
+    /// Users complain about a wrong prediction: a regressor's prediction is never simply wrong.
+    public var needsClasses: Bool { true }
     public static func named(_ word: String) -> FeedbackCuration { FeedbackCuration() }
     public static var mappingForm: (key: String, example: String)? { ("feedback", "{feedback: {p: 0.3, q: 0.02}}") }
 

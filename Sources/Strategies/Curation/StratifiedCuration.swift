@@ -11,6 +11,8 @@ public struct StratifiedCuration: CurationPolicy, Curator, Hashable {
     public init(bySlice: Bool) { self.bySlice = bySlice }
 
     public static var names: [String] { ["stratified", "stratified_slice"] }
+    /// Strata by predicted class need classes; strata by slice do not.
+    public var needsClasses: Bool { !bySlice }
     public static func named(_ word: String) -> StratifiedCuration { StratifiedCuration(bySlice: word == "stratified_slice") }
 
     public static var examples: [Self] { [StratifiedCuration(bySlice: false), StratifiedCuration(bySlice: true)] }

@@ -17,6 +17,8 @@ public struct UncertaintyCuration: CurationPolicy, Curator, Hashable {
 
     public init(_ measure: Measure) { self.measure = measure }
 
+    /// Uncertainty is read from class probabilities.
+    public var needsClasses: Bool { true }
     public static var names: [String] { Measure.allCases.map(\.rawValue) }
     public static func named(_ word: String) -> UncertaintyCuration { UncertaintyCuration(Measure(rawValue: word) ?? .leastConfidence) }
 

@@ -6,12 +6,15 @@ import Learners
 public typealias EdgeCase = Region
 
 /// The offline gate: does the candidate go out? It holds out the training set's most recent rows,
-/// and passes a candidate whose accuracy on them beats the champion's by `minGain`, that is worse
-/// on no slice by more than `sliceMargin` and on no edge case by more than `edgeMargin`.
+/// and passes a candidate whose metric on them beats the champion's by `minGain`, that is worse
+/// on no slice by more than `sliceMargin` and on no edge case by more than `edgeMargin`. The
+/// metric is the task's (``PredictionTask``): accuracy, or MAE where lower wins (`minGain` is then
+/// a reduction of the MAE, and the margins are in the target's units).
 public struct GatePolicy: Sendable, Hashable {
     /// Share of the training set's most recent rows held out for the comparison (0: no gate).
     public var holdout: Double
-    /// The candidate must beat the champion's holdout accuracy by at least this much.
+    /// The candidate must beat the champion's holdout metric by at least this much (accuracy
+    /// points, or MAE in the target's units).
     public var minGain: Double
     /// On every slice of the holdout, the candidate may be worse than the champion by at most this
     /// (nil: no per-slice rule).
@@ -32,13 +35,14 @@ public struct GatePolicy: Sendable, Hashable {
     public var isOpen: Bool { holdout <= 0 }
 
     /// Reads `gate:`; `edgeCases` are the scenario's named regions, which `edge_cases:` names.
-    public static func read(_ v: ConfigValue, edgeCases: [EdgeCase]) -> GatePolicy? {
+    /// Gains and margins are in the metric's units (`c` says whether that is accuracy or MAE).
+    public static func read(_ v: ConfigValue, _ c: ReadContext, edgeCases: [EdgeCase]) -> GatePolicy? {
         guard let g = v.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) else { return nil }
         var gate = GatePolicy()
         gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
-        gate.minGain = g["min_gain"]?.double(min: -1, max: 1) ?? 0
-        gate.sliceMargin = g["slice_margin"]?.double(min: 0, max: 1)
-        gate.edgeMargin = g["edge_margin"]?.double(min: 0, max: 1) ?? 0
+        gate.minGain = c.metricAmount(g["min_gain"], min: -1, max: 1) ?? 0
+        gate.sliceMargin = c.metricAmount(g["slice_margin"], min: 0, max: 1)
+        gate.edgeMargin = c.metricAmount(g["edge_margin"], min: 0, max: 1) ?? 0
         for x in g["edge_cases"]?.sequence() ?? [] {
             guard let name = x.string() else { continue }
             if let e = edgeCases.first(where: { $0.name == name }) {
@@ -74,58 +78,55 @@ public struct GatePolicy: Sendable, Hashable {
         return (subset(order[..<(set.count - h)]), subset(held), held.map { slices[$0] })
     }
 
-    /// The verdict and its comparison table (overall, per slice, per edge case).
-    public func verdict(candidate: any Model, champion: any Model, holdout: TrainingSet, slices: [Int32]) -> (pass: Bool, detail: String) {
+    /// The verdict and its comparison table (overall, per slice, per edge case), each model
+    /// scored by the task's metric on the holdout rows (accuracy, or MAE: lower wins). Gains and
+    /// margins are in the metric's units.
+    public func verdict(candidate: any Model, champion: any Model, holdout: TrainingSet, slices: [Int32],
+                        task: PredictionTask) -> (pass: Bool, detail: String) {
         guard !isOpen, holdout.count > 0 else { return (true, "no gate") }
-        let a = GatePolicy.correct(candidate, holdout), b = GatePolicy.correct(champion, holdout)
-        let ca = Double(a.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(holdout.count)
-        let cb = Double(b.reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(holdout.count)
-        var pass = ca >= cb + minGain
+        let a = GatePolicy.losses(candidate, holdout, task), b = GatePolicy.losses(champion, holdout, task)
+        let ca = task.metric(losses: a), cb = task.metric(losses: b)
+        var pass = task.atLeast(ca, cb, by: minGain)
         func fmt(_ v: Double) -> String { NumberText.rounded(v, decimals: 4) }
-        var detail = "holdout \(holdout.count): candidate \(fmt(ca)) vs champion \(fmt(cb)) (min gain \(fmt(minGain)))"
+        let name = task.isClassification ? "" : "MAE "
+        var detail = "holdout \(holdout.count): candidate \(name)\(fmt(ca)) vs champion \(fmt(cb)) "
+            + "(min gain \(fmt(minGain)))"
         if let margin = sliceMargin {
-            var bySlice: [Int32: (Int, Int, Int)] = [:]
-            for i in 0..<holdout.count {
-                let slice = slices[i]
-                var e = bySlice[slice] ?? (0, 0, 0)
-                e.0 += a[i] ? 1 : 0
-                e.1 += b[i] ? 1 : 0
-                e.2 += 1
-                bySlice[slice] = e
-            }
-            for (slice, e) in bySlice.sorted(by: { $0.key < $1.key }) where slice >= 0 {
-                let sa = Double(e.0) / Double(e.2), sb = Double(e.1) / Double(e.2)
-                let ok = sa >= sb - margin
+            var bySlice: [Int32: [Int]] = [:]
+            for i in 0..<holdout.count { bySlice[slices[i], default: []].append(i) }
+            for (slice, rows) in bySlice.sorted(by: { $0.key < $1.key }) where slice >= 0 {
+                let sa = task.metric(losses: rows.lazy.map { a[$0] }), sb = task.metric(losses: rows.lazy.map { b[$0] })
+                let ok = task.atLeast(sa, sb, by: -margin)
                 if !ok { pass = false }
                 detail += "; slice \(slice): \(fmt(sa)) vs \(fmt(sb))\(ok ? "" : " (worse than margin \(fmt(margin)))")"
             }
         }
         for edge in edgeCases {
-            var n = 0, ca = 0, cb = 0
-            for i in 0..<holdout.count where edge.contains(holdout.features[(i * holdout.dimension)..<((i + 1) * holdout.dimension)]) {
-                n += 1
-                if a[i] { ca += 1 }
-                if b[i] { cb += 1 }
+            let rows = (0..<holdout.count).filter {
+                edge.contains(holdout.features[($0 * holdout.dimension)..<(($0 + 1) * holdout.dimension)])
             }
-            guard n > 0 else { detail += "; edge case \(edge.name): no holdout rows"; continue }
-            let ea = Double(ca) / Double(n), eb = Double(cb) / Double(n)
-            let ok = ea >= eb - edgeMargin
+            guard !rows.isEmpty else { detail += "; edge case \(edge.name): no holdout rows"; continue }
+            let ea = task.metric(losses: rows.lazy.map { a[$0] }), eb = task.metric(losses: rows.lazy.map { b[$0] })
+            let ok = task.atLeast(ea, eb, by: -edgeMargin)
             if !ok { pass = false }
-            detail += "; edge case \(edge.name) (\(n) rows): \(fmt(ea)) vs \(fmt(eb))\(ok ? "" : " (worse than margin \(fmt(edgeMargin)))")"
+            detail += "; edge case \(edge.name) (\(rows.count) rows): \(fmt(ea)) vs \(fmt(eb))"
+                + (ok ? "" : " (worse than margin \(fmt(edgeMargin)))")
         }
         return (pass, detail)
     }
 
-    /// Whether `model` predicts each row of `set` right.
-    static func correct(_ model: any Model, _ set: TrainingSet) -> [Bool] {
+    /// The loss of `model`'s prediction for each row of `set` (``PredictionTask/loss(_:_:)``).
+    static func losses(_ model: any Model, _ set: TrainingSet, _ task: PredictionTask) -> [Double] {
         var out = [Double](repeating: 0, count: set.count)
         set.features.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { model.predict(xb, count: set.count, into: $0) } }
-        return (0..<set.count).map { out[$0] == set.labels[$0] }
+        return (0..<set.count).map { task.loss(out[$0], set.labels[$0]) }
     }
 
     public static let catalog: [ComponentInfo] = [
         ComponentInfo(family: "gate", name: "holdout", summary: "Candidate vs champion on the most recent labelled rows held out of training; deploy only with a minimum gain and no slice worse than a margin.",
-                      parameters: [ParameterInfo("holdout", "0", "share of the training set held out (0: no gate)"), ParameterInfo("min_gain", "0", "required accuracy gain"),
+                      parameters: [ParameterInfo("holdout", "0", "share of the training set held out (0: no gate)"),
+                                   ParameterInfo("min_gain", "0",
+                                                 "required gain, in the metric's units (accuracy, or MAE reduction)"),
                                    ParameterInfo("slice_margin", "none", "non-inferiority margin on every slice"),
                                    ParameterInfo("edge_cases", "none", "names from the scenario's edge_cases: the candidate may not lose more than edge_margin on any"),
                                    ParameterInfo("edge_margin", "0", "non-inferiority margin on every edge case")]),

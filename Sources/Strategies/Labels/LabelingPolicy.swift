@@ -60,8 +60,18 @@ public struct LabelingPolicy: Sendable {
             }
         }
         l.noise = m["noise"]?.double(min: 0, max: 0.5) ?? l.noise
+        if l.noise > 0 {
+            c.refuseOnRegression(m["noise"], "annotator noise (a label replaced by another class)",
+                                 hint: "remove noise: for a numeric target it would change nothing")
+        }
         l.cost = m["cost"]?.double(min: 0, max: Limits.maxCost) ?? l.cost
-        if let cur = m["curation"] { l.curation = Curations.read(cur) ?? l.curation }
+        if let cur = m["curation"] {
+            l.curation = Curations.read(cur) ?? l.curation
+            if l.curation.needsClasses {
+                c.refuseOnRegression(cur, "this curation",
+                                     hint: "use random (or stratified_slice on a stream with slices)")
+            }
+        }
         return l
     }
 

@@ -10,22 +10,27 @@ public struct LabelRef: Sendable {
     public var arrival: Int32
     /// The label as the annotator gave it (possibly wrong).
     public var label: Double
-    /// Whether the prediction served for the event matched that label.
-    public var correct: Bool
+    /// The loss of the prediction served for the event against that label
+    /// (``PredictionTask/loss(_:_:)``: 0/1 for a classifier, the absolute error for a regressor).
+    public var loss: Double
+    /// During a shadow test, the loss of the challenger's prediction (NaN: no challenger).
+    public var challengerLoss: Double
     /// Which model served it: 0 the champion, 1 the challenger.
     public var arm: Int8
-    /// During a shadow test, whether the challenger's prediction matched (−1: no challenger).
-    public var challengerCorrect: Int8
 
-    public init(tick: Int32, row: Int32, arrival: Int32, label: Double, correct: Bool, arm: Int8, challengerCorrect: Int8) {
+    public init(tick: Int32, row: Int32, arrival: Int32, label: Double, loss: Double, arm: Int8,
+                challengerLoss: Double = .nan) {
         self.tick = tick
         self.row = row
         self.arrival = arrival
         self.label = label
-        self.correct = correct
+        self.loss = loss
         self.arm = arm
-        self.challengerCorrect = challengerCorrect
+        self.challengerLoss = challengerLoss
     }
+
+    /// Whether the served prediction was right (a classifier's loss of 0).
+    public var correct: Bool { loss == 0 }
 }
 
 /// The rows of the events a strategy sent for labelling, kept when they were served: training

@@ -1,12 +1,13 @@
 import FlywheelCore
 
-/// Serves a `fraction` of traffic for `ticks` ticks; rolled back when its observed accuracy is
-/// worse than the champion's by more than `margin`, promoted otherwise.
+/// Serves a `fraction` of traffic for `ticks` ticks; rolled back when its observed metric is
+/// worse than the champion's by more than `margin` (in the metric's units: accuracy lower, or
+/// MAE higher, by more than `margin`), promoted otherwise.
 public struct CanaryRollout: RolloutPolicy, OnlineTest, Hashable {
     public static let info = ComponentInfo(
         family: "rollout", name: "canary", summary: "The candidate serves a fraction of traffic; rolled back when worse by a margin.",
         parameters: [ParameterInfo("fraction", "0.1", "share of traffic"), ParameterInfo("ticks", "7", "canary period"),
-                     ParameterInfo("margin", "0.01", "tolerated loss")])
+                     ParameterInfo("margin", "0.01", "tolerated loss, in the metric's units")])
 
     public var fraction: Double
     public var ticks: Int
@@ -24,15 +25,16 @@ public struct CanaryRollout: RolloutPolicy, OnlineTest, Hashable {
     public static var defaultTicks: Int? { CanaryRollout().ticks }
 
     /// `{canary: {fraction: 0.1, ticks: 3, margin: 0.01}}`.
-    public static func read(_ o: [String: ConfigValue], ticks: Int) -> CanaryRollout? {
+    public static func read(_ o: [String: ConfigValue], ticks: Int, _ c: ReadContext) -> CanaryRollout? {
         let d = CanaryRollout()
         return CanaryRollout(fraction: o["fraction"]?.double(min: 0, max: 1, exclusiveMin: true) ?? d.fraction, ticks: ticks,
-                             margin: o["margin"]?.double(min: 0, max: 1) ?? d.margin)
+                             margin: c.metricAmount(o["margin"], min: 0, max: 1) ?? d.margin)
     }
     public var share: Double { fraction }
     public var event: (kind: String, detail: String) { ("canary", "\(fraction) of traffic for \(ticks) ticks") }
 
-    public func promotes(challenger pa: Double, champion pb: Double, _ tally: OnlineTestTally, table: String) -> (yes: Bool, detail: String) {
-        (pa >= pb - margin, "canary: " + table)
+    public func promotes(challenger pa: Double, champion pb: Double, _ tally: OnlineTestTally, task: PredictionTask,
+                         table: String) -> (yes: Bool, detail: String) {
+        (task.atLeast(pa, pb, by: -margin), "canary: " + table)
     }
 }

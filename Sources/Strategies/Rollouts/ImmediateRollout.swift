@@ -10,5 +10,7 @@ public struct ImmediateRollout: RolloutPolicy, Hashable {
 
     public var onlineTest: (any OnlineTest)? { nil }
     public static var defaultTicks: Int? { nil }
-    public static func read(_ options: [String: ConfigValue], ticks: Int) -> ImmediateRollout? { ImmediateRollout() }
+    public static func read(_ options: [String: ConfigValue], ticks: Int, _ c: ReadContext) -> ImmediateRollout? {
+        ImmediateRollout()
+    }
 }

@@ -13,7 +13,7 @@ public protocol RolloutPolicy: StrategyComponent {
     static var defaultTicks: Int? { get }
     /// Reads its options (`{canary: {fraction: 0.1, ticks: 3}}`: the mapping under its name) with
     /// the test's length already read.
-    static func read(_ options: [String: ConfigValue], ticks: Int) -> Self?
+    static func read(_ options: [String: ConfigValue], ticks: Int, _ c: ReadContext) -> Self?
 }
 
 /// A period during which the candidate (the challenger) predicts beside the champion, serving a
@@ -28,14 +28,18 @@ public protocol OnlineTest: Sendable {
     var ticks: Int { get }
     /// The kind of the event that records the start (`shadow`, `canary`, `ab`) and its detail.
     var event: (kind: String, detail: String) { get }
-    /// Whether the challenger is promoted, given its accuracy `challenger` and the champion's
-    /// `champion` on the test's labels, and the verdict's text (`table` compares the two).
-    func promotes(challenger: Double, champion: Double, _ tally: OnlineTestTally, table: String) -> (yes: Bool, detail: String)
+    /// Whether the challenger is promoted, given its metric `challenger` and the champion's
+    /// `champion` on the test's labels (accuracy, or MAE: `task` says which way is better; margins
+    /// are in the metric's units), and the verdict's text (`table` compares the two).
+    func promotes(challenger: Double, champion: Double, _ tally: OnlineTestTally, task: PredictionTask,
+                  table: String) -> (yes: Bool, detail: String)
 }
 
-/// The labels that arrived for the events of an online test, by arm.
+/// The labels that arrived for the events of an online test, by arm: counts of right predictions
+/// (classification), and sums of losses and of squared losses (regression: the absolute errors).
 public struct OnlineTestTally: Sendable, Hashable {
     public var championCorrect = 0, championN = 0, challengerCorrect = 0, challengerN = 0
+    public var championLoss = 0.0, championLossSquares = 0.0, challengerLoss = 0.0, challengerLossSquares = 0.0
 
     public init() {}
 
@@ -43,28 +47,48 @@ public struct OnlineTestTally: Sendable, Hashable {
     /// served it is.
     public mutating func count(_ ref: LabelRef, shadow: Bool) {
         if shadow {
-            championN += 1
-            championCorrect += ref.correct ? 1 : 0
-            challengerN += 1
-            challengerCorrect += ref.challengerCorrect == 1 ? 1 : 0
+            addChampion(ref.loss)
+            addChallenger(ref.challengerLoss)
         } else if ref.arm == 1 {
-            challengerN += 1
-            challengerCorrect += ref.correct ? 1 : 0
+            addChallenger(ref.loss)
         } else {
-            championN += 1
-            championCorrect += ref.correct ? 1 : 0
+            addChampion(ref.loss)
         }
+    }
+
+    mutating func addChampion(_ loss: Double) {
+        championN += 1
+        championCorrect += loss == 0 ? 1 : 0
+        championLoss += loss
+        championLossSquares += loss * loss
+    }
+
+    mutating func addChallenger(_ loss: Double) {
+        challengerN += 1
+        challengerCorrect += loss == 0 ? 1 : 0
+        challengerLoss += loss
+        challengerLossSquares += loss * loss
+    }
+
+    /// Each arm's metric: accuracy (right / n) or MAE (Σ loss / n); 0 for an arm without labels.
+    public func metrics(_ task: PredictionTask) -> (challenger: Double, champion: Double) {
+        if task.isClassification {
+            return (Double(challengerCorrect) / Double(max(challengerN, 1)),
+                    Double(championCorrect) / Double(max(championN, 1)))
+        }
+        return (challengerLoss / Double(max(challengerN, 1)), championLoss / Double(max(championN, 1)))
     }
 }
 
 extension OnlineTest {
     /// The verdict: no promotion without labels on both arms; otherwise the test's own rule.
-    public func verdict(_ k: OnlineTestTally) -> (yes: Bool, detail: String) {
-        let pa = Double(k.challengerCorrect) / Double(max(k.challengerN, 1)), pb = Double(k.championCorrect) / Double(max(k.championN, 1))
+    public func verdict(_ k: OnlineTestTally, task: PredictionTask) -> (yes: Bool, detail: String) {
+        let (pa, pb) = k.metrics(task)
         func fmt(_ v: Double) -> String { NumberText.rounded(v, decimals: 4) }
-        let table = "challenger \(fmt(pa)) on \(k.challengerN) labels vs champion \(fmt(pb)) on \(k.championN)"
+        let name = task.isClassification ? "" : "MAE "
+        let table = "challenger \(name)\(fmt(pa)) on \(k.challengerN) labels vs champion \(fmt(pb)) on \(k.championN)"
         guard k.challengerN > 0, k.championN > 0 else { return (false, "no labels arrived during the test: " + table) }
-        return promotes(challenger: pa, champion: pb, k, table: table)
+        return promotes(challenger: pa, champion: pb, k, task: task, table: table)
     }
 }
 
@@ -83,11 +107,11 @@ public enum Rollouts {
             return nil
         }
         guard let rollout = all.first(where: { $0.info.name == kind }) else { return nil }
-        guard let defaultTicks = rollout.defaultTicks else { return rollout.read([:], ticks: 0) }
+        guard let defaultTicks = rollout.defaultTicks else { return rollout.read([:], ticks: 0, c) }
         guard let o = x.mapping(allowed: ["ticks", "margin", "fraction", "split", "alpha"]) else { return nil }
         let ticks = o["ticks"].flatMap { $0.wholeTicks(tick: c.tick) } ?? defaultTicks
         if ticks < 1 { o["ticks"]!.fail("must be at least one tick"); return nil }
         c.warnBeyondHorizon(Double(ticks), at: o["ticks"], "no \(kind) rollout ends within the run")
-        return rollout.read(o, ticks: ticks)
+        return rollout.read(o, ticks: ticks, c)
     }
 }

@@ -1,15 +1,21 @@
 import FlywheelCore
 import Learners
 
-/// When the observed accuracy over the last `window` ticks of arrived labels falls below
-/// `threshold`, or (with `drop`) below the accuracy observed in the `window` after deployment
-/// by more than `drop`.
+/// When the observed metric over the last `window` ticks of arrived labels is worse than
+/// `threshold`, or (with `drop`) worse than the metric observed in the `window` after deployment
+/// by more than `drop`. Both are in the metric's units (``PredictionTask``): for a classifier, an
+/// accuracy floor and an accuracy fall (fractions in [0, 1]); for a regressor, a ceiling on the
+/// observed MAE and a rise of the MAE, in the target's units (the trigger fires when the observed
+/// MAE is above `threshold`, or above its post-deployment value plus `drop`).
 public struct PerformanceTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "performance",
-        summary: "Retrain when the observed accuracy over a window of arrived labels is below a threshold, or has dropped from its value after deployment.",
-        parameters: [ParameterInfo("threshold", "—", "absolute floor on observed accuracy"),
-                     ParameterInfo("drop", "—", "allowed drop from the post-deployment accuracy"),
+        summary: "Retrain when the observed metric over a window of arrived labels is worse than a threshold, or has "
+            + "worsened from its value after deployment (accuracy, or MAE for regression).",
+        parameters: [ParameterInfo("threshold", "—",
+                                   "floor on observed accuracy, or ceiling on observed MAE (target units)"),
+                     ParameterInfo("drop", "—",
+                                   "allowed worsening from the post-deployment value: accuracy fall, or MAE rise"),
                      ParameterInfo("window", "7", "window of label arrival, in ticks or a duration")])
 
     public var threshold: Double?
@@ -32,10 +38,16 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
     /// fall from the post-deployment accuracy, or both.
     public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> PerformanceTrigger? {
         guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
-        let threshold = m["threshold"]?.double(min: 0, max: 1), drop = m["drop"]?.double(min: 0, max: 1)
+        let threshold = c.metricAmount(m["threshold"], min: 0, max: 1), drop = c.metricAmount(m["drop"], min: 0, max: 1)
         if threshold == nil && drop == nil {
-            v.fail("give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)")
+            v.fail(c.isRegression
+                   ? "give threshold (a ceiling on the observed MAE) or drop (a rise of the MAE after deployment)"
+                   : "give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)")
             return nil
+        }
+        if c.isRegression, threshold == 0 {
+            m["threshold"]!.fail("a ceiling of 0 on the observed MAE fires at every tick where any prediction is off",
+                                 hint: "the threshold is an MAE in the target's units, above which the trigger fires")
         }
         let window = m["window"]?.duration(tick: c.tick, allowZero: false)
         c.warnBeyondHorizon(window, at: m["window"], "the window never fills, so the trigger never fires")
@@ -43,24 +55,32 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
     }
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
 
-    /// The window of observed (correct, total) per tick and the post-deployment reference.
+    /// The window of observed (right, summed loss, total) per tick and the post-deployment reference.
     struct State: TriggerState {
         let trigger: PerformanceTrigger
-        var history: [(tick: Int, correct: Int, total: Int)] = []
+        var history: [(tick: Int, correct: Int, loss: Double, total: Int)] = []
         var reference: Double?
 
         mutating func update(_ o: TriggerObservation) -> Bool {
-            let ok = o.arrivedCorrect.reduce(0) { $0 + ($1 ? 1 : 0) }
-            if !o.arrivedCorrect.isEmpty { history.append((o.tick, ok, o.arrivedCorrect.count)) }
+            if !o.arrivedLoss.isEmpty {
+                var ok = 0, loss = 0.0
+                for l in o.arrivedLoss {
+                    if l == 0 { ok += 1 }
+                    loss += l
+                }
+                history.append((o.tick, ok, loss, o.arrivedLoss.count))
+            }
             let oldest = Double(o.tick) - trigger.window
             while let first = history.first, Double(first.tick) <= oldest { history.removeFirst() }
-            let (c, n) = history.reduce((0, 0)) { ($0.0 + $1.correct, $0.1 + $1.total) }
+            var c = 0, loss = 0.0, n = 0
+            for h in history { c += h.correct; loss += h.loss; n += h.total }
             guard n > 0 else { return false }
-            let acc = Double(c) / Double(n)
+            // Accuracy counted exactly, or the MAE.
+            let value = o.task.isClassification ? Double(c) / Double(n) : loss / Double(n)
             // The post-deployment reference: the first full window after the model went live.
-            if reference == nil, Double(o.tick - o.deployedAt) >= trigger.window { reference = acc }
-            if let threshold = trigger.threshold, acc < threshold { return true }
-            if let drop = trigger.drop, let reference, acc < reference - drop { return true }
+            if reference == nil, Double(o.tick - o.deployedAt) >= trigger.window { reference = value }
+            if let threshold = trigger.threshold, !o.task.atLeast(value, threshold, by: 0) { return true }
+            if let drop = trigger.drop, let reference, !o.task.atLeast(value, reference, by: -drop) { return true }
             return false
         }
 

@@ -83,8 +83,11 @@ public struct TriggerObservation {
     public var sinceTrain: Double
     /// Labels arrived since the last training.
     public var newLabels: Int
-    /// For each label that arrived this tick, whether the prediction served for its event was right.
-    public var arrivedCorrect: [Bool]
+    /// For each label that arrived this tick, the loss of the prediction served for its event
+    /// (``PredictionTask/loss(_:_:)``: 1 wrong / 0 right, or the absolute error).
+    public var arrivedLoss: [Double]
+    /// What the model predicts: how the losses read.
+    public var task: PredictionTask
     /// The tick the deployed model went live.
     public var deployedAt: Int
     /// The served events the strategy observes (only the logged ones under sampled logging).
@@ -92,12 +95,13 @@ public struct TriggerObservation {
     /// The deployed model's score per observed event (filled only when a trigger needs it).
     public var scores: ArraySlice<Double>
 
-    public init(tick: Int, sinceTrain: Double, newLabels: Int, arrivedCorrect: [Bool], deployedAt: Int, batch: EventBatch,
-                scores: ArraySlice<Double>) {
+    public init(tick: Int, sinceTrain: Double, newLabels: Int, arrivedLoss: [Double], task: PredictionTask,
+                deployedAt: Int, batch: EventBatch, scores: ArraySlice<Double>) {
         self.tick = tick
         self.sinceTrain = sinceTrain
         self.newLabels = newLabels
-        self.arrivedCorrect = arrivedCorrect
+        self.arrivedLoss = arrivedLoss
+        self.task = task
         self.deployedAt = deployedAt
         self.batch = batch
         self.scores = scores
