@@ -100,7 +100,8 @@ public struct StrategySimulation: Sendable {
         arrivals = [[LabelRef]](repeating: [], count: ticks)
         rows = LabelledRows(dimension: d)
         keepsRows = spec.trigger.policy.keepsLabelledRows
-        trigger = try spec.trigger.policy.makeState(TriggerContext(profiles: spec.logging.profilesOnly))
+        trigger = try spec.trigger.policy.makeState(TriggerContext(profiles: spec.logging.profilesOnly, costs: simulator.costs,
+                                                                           labelDelay: spec.labeling.delay.minimum))
         needsScores = spec.trigger.policy.needsScores
         trigger.didDeploy(training: initialTraining, scores: needsScores ? initialModel.scores(initialTraining) : [])
         if spec.logging.profilesOnly { events.append(StrategyEvent(kind: "note", tick: 0, modelVersion: 0, detail: ProfilesLogging.note)) }
@@ -270,7 +271,7 @@ public struct StrategySimulation: Sendable {
         }
         return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
                                   arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
-                                  scores: observedScores)
+                                  scores: observedScores, served: n)
     }
 
     /// A training job: the dataset policy chooses rows among the arrived labels, the gate holds

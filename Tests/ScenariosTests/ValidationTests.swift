@@ -144,3 +144,30 @@ func problems(_ text: String) -> [FlywheelError] {
         #expect(s.plan.strategies.count == 4)
     }
 }
+
+@Suite struct CostTriggerValidation {
+    @Test func aZeroPriceOrAnUnknownKeyIsRefusedAtItsLine() {
+        let errors = problems("""
+        name: ski
+        clock: {tick: 1d, ticks: 30, events_per_tick: 100}
+        stream: {generator: sea}
+        strategies:
+          - {name: a, trigger: {cost: {price: 0}}}
+          - {name: b, trigger: {cost: {windw: 3d}}}
+        """)
+        #expect(errors.count == 2, "\(errors)")
+        #expect(errors.contains { $0.location?.line == 5 && ($0.keyPath ?? "").hasSuffix("price") }, "\(errors)")
+        #expect(errors.contains { $0.location?.line == 6 && $0.message.contains("windw") }, "\(errors)")
+    }
+
+    @Test func aValidCostTriggerLoads() throws {
+        let s = try ScenarioLoader.parse("""
+        name: ski
+        clock: {tick: 1d, ticks: 30, events_per_tick: 100}
+        stream: {generator: sea}
+        strategies:
+          - {name: a, trigger: {cost: {window: 5d, price: 80}}}
+        """, file: "ok.yaml")
+        #expect(s.plan.strategies.count == 1)
+    }
+}

@@ -51,7 +51,16 @@ extension TriggerPolicy {
 public struct TriggerContext: Sendable {
     /// Profiles-only logging: input and output windows are merged quantile sketches.
     public var profiles: Bool
-    public init(profiles: Bool) { self.profiles = profiles }
+    /// The scenario's prices (a cost-aware trigger weighs errors against a training's price).
+    public var costs: CostModel
+    /// The shortest label delay, in ticks: labels arriving sooner after a deployment than this
+    /// are all of events the previous model served.
+    public var labelDelay: Int
+    public init(profiles: Bool, costs: CostModel = CostModel(), labelDelay: Int = 0) {
+        self.profiles = profiles
+        self.costs = costs
+        self.labelDelay = labelDelay
+    }
 }
 
 /// The live memory of a strategy's trigger (a window of observed accuracy, a drift detector,
@@ -94,9 +103,12 @@ public struct TriggerObservation {
     public var batch: EventBatch
     /// The deployed model's score per observed event (filled only when a trigger needs it).
     public var scores: ArraySlice<Double>
+    /// The number of events served this tick (every one, logged or not).
+    public var served: Int
 
     public init(tick: Int, sinceTrain: Double, newLabels: Int, arrivedLoss: [Double], task: PredictionTask,
-                deployedAt: Int, batch: EventBatch, scores: ArraySlice<Double>) {
+                deployedAt: Int, batch: EventBatch, scores: ArraySlice<Double>, served: Int? = nil) {
+        self.served = served ?? batch.count
         self.tick = tick
         self.sinceTrain = sinceTrain
         self.newLabels = newLabels
@@ -136,7 +148,7 @@ public struct TriggerConfig: Sendable {
 public enum Triggers {
     public static let all: [any TriggerPolicy.Type] = [
         NeverTrigger.self, PeriodicTrigger.self, OnlineTrigger.self, VolumeTrigger.self, PerformanceTrigger.self,
-        DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self,
+        DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self, CostTrigger.self,
     ]
 
     /// The catalogue: every kind, then the options every trigger takes.
