@@ -144,7 +144,7 @@ func kinds(_ r: RunRecord, _ name: String, _ kind: String) -> [StrategyEvent] { 
 
     @Test(arguments: ["{sample: 300}", "{sample: 300, half_life: 3d}", "{hardest: 300, window: 10d}", "since_last_training"])
     func datasetPoliciesBoundTheTrainingSet(dataset: String) throws {
-        let r = try loop("  - {name: s, trigger: {every: 5d}, dataset: \(dataset), warm_start: true}", ticks: 40)
+        let r = try loop("  - {name: s, trigger: {every: 5d}, dataset: \(dataset), warm_start: true, model: {family: logistic_regression, warm_pull: 0.1}}", ticks: 40)
         let sizes = kinds(r, "s", "train").map(\.samples)
         #expect(!sizes.isEmpty)
         if dataset.hasPrefix("since") {

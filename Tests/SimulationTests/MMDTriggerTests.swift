@@ -4,24 +4,6 @@ import Scenarios
 import Simulation
 import Testing
 
-/// The errors `ScenarioLoader.parse` reports for `text` (none when it parses).
-private func scenarioErrors(_ strategies: String) -> [FlywheelError] {
-    do {
-        _ = try ScenarioLoader.parse("""
-        name: mmd-check
-        clock: {tick: 1d, ticks: 20, events_per_tick: 50}
-        stream: {generator: sea}
-        strategies:
-        \(strategies)
-        """, file: "mmd-check.yaml")
-        return []
-    } catch let e as FlywheelErrors {
-        return e.errors
-    } catch {
-        return [FlywheelError("\(error)")]
-    }
-}
-
 @Suite struct MMDDriftTrigger {
     /// MMD over the joint window of the features fires after a covariate shift and not before,
     /// like the per-feature KS trigger on the same traffic.
@@ -48,7 +30,7 @@ private func scenarioErrors(_ strategies: String) -> [FlywheelError] {
     @Test func validateRefusesKeysMMDCannotUseAndMMDKeysOnOtherMetrics() {
         let share = scenarioErrors("  - {name: s, trigger: {drift: {on: features, metric: mmd, threshold: 0.1, share: 0.5}}}")
         #expect(share.count == 1)
-        #expect(share.first?.location?.file == "mmd-check.yaml" && share.first?.location?.line == 5)
+        #expect(share.first?.location?.file == "option-check.yaml" && share.first?.location?.line == 6)
         #expect(share.first?.keyPath == "strategies[0].trigger.drift.share", "\(share)")
         #expect(share.first?.message.contains("no effect with metric: mmd") ?? false, "\(share)")
 

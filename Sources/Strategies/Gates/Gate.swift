@@ -32,12 +32,19 @@ public struct GatePolicy: Sendable, Hashable {
     public var isOpen: Bool { holdout <= 0 }
 
     /// Reads `gate:`; `edgeCases` are the scenario's named regions, which `edge_cases:` names.
-    public static func read(_ v: ConfigValue, edgeCases: [EdgeCase]) -> GatePolicy? {
+    /// `slices` is false when the stream has none, and then `slice_margin` (which would compare
+    /// one slice holding every event) is refused.
+    public static func read(_ v: ConfigValue, edgeCases: [EdgeCase], slices: Bool = true) -> GatePolicy? {
         guard let g = v.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) else { return nil }
         var gate = GatePolicy()
         gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
         gate.minGain = g["min_gain"]?.double(min: -1, max: 1) ?? 0
         gate.sliceMargin = g["slice_margin"]?.double(min: 0, max: 1)
+        if !slices, let x = g["slice_margin"] {
+            x.fail("slice_margin has no effect: the stream has no slices",
+                   hint: "synthetic streams have no slices: guard named regions with edge_cases and edge_margin; "
+                       + "a replay names its slice column with slice:")
+        }
         gate.edgeMargin = g["edge_margin"]?.double(min: 0, max: 1) ?? 0
         for x in g["edge_cases"]?.sequence() ?? [] {
             guard let name = x.string() else { continue }

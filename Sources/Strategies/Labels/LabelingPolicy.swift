@@ -61,7 +61,13 @@ public struct LabelingPolicy: Sendable {
         }
         l.noise = m["noise"]?.double(min: 0, max: 0.5) ?? l.noise
         l.cost = m["cost"]?.double(min: 0, max: Limits.maxCost) ?? l.cost
-        if let cur = m["curation"] { l.curation = Curations.read(cur) ?? l.curation }
+        if let cur = m["curation"] {
+            l.curation = Curations.read(cur) ?? l.curation
+            if let s = l.curation as? StratifiedCuration, s.bySlice, c.schema?.slices.isEmpty == true {
+                cur.fail("stratified_slice has no effect: the stream has no slices, so every event is in one group",
+                         hint: "synthetic streams have no slices; a replay names its slice column with slice:, or use stratified")
+            }
+        }
         return l
     }
 
