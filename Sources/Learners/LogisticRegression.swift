@@ -41,7 +41,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
             ParameterInfo("max_iterations", .whole(25), "Newton iterations at most"),
             ParameterInfo("epochs", .whole(5), "passes over the data for sgd"),
             ParameterInfo("learning_rate", .real(0.1), "initial sgd step size"),
-            ParameterInfo("warm_pull", .real(0), "newton with warm_start: strength μ of the L2 pull (μ/2)‖θ−θ_champion‖² toward the champion"),
+            ParameterInfo("warm_pull", .real(0),
+                          "newton with warm_start: strength μ of the L2 pull (μ/2)‖θ−θ_champion‖² toward it"),
         ], reference: "Cox 1958; Hastie, Tibshirani & Friedman, ESL §4.4")
 
     public var family: String { "logistic_regression" }
@@ -51,7 +52,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         let solver: Solver = try p.whole("solver", in: 0...1) == 1 ? .sgd : .newton
         self.init(l2: try p.real("l2", atLeast: 0), solver: solver,
                   maxIterations: try p.whole("max_iterations", in: 1...1000), epochs: try p.whole("epochs", in: 1...100_000),
-                  learningRate: try p.real("learning_rate", atLeast: 1e-12), warmPull: try p.real("warm_pull", atLeast: 0))
+                  learningRate: try p.real("learning_rate", atLeast: 1e-12),
+                  warmPull: try p.real("warm_pull", atLeast: 0))
     }
 
     public init(l2: Double = info.defaultNumber("l2"), solver: Solver = .newton, maxIterations: Int = info.defaultWhole("max_iterations"),
@@ -68,8 +70,9 @@ public struct LogisticRegressionLearner: CataloguedLearner {
     public func warmStartProblem(warmStart: Bool) -> String? {
         switch (solver, warmStart, warmPull > 0) {
         case (.newton, true, false):
-            return "warm_start has no effect with logistic_regression's newton solver: the fit is convex and reaches the same "
-                + "optimum from any start; set model warm_pull > 0 (an L2 pull toward the champion) or solver: sgd"
+            return "warm_start has no effect with logistic_regression's newton solver: the fit is convex and "
+                + "reaches the same optimum from any start; set model warm_pull > 0 (an L2 pull toward the champion) "
+                + "or solver: sgd"
         case (.newton, false, true):
             return "model warm_pull has no effect without warm_start: true (there is no champion to pull toward)"
         case (.sgd, _, true):
@@ -244,7 +247,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         for c in 0..<k { prob[c] /= tot }
     }
 
-    private func newton(_ theta: inout [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int, anchor: [Double]?) -> Int {
+    private func newton(_ theta: inout [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int,
+                        anchor: [Double]?) -> Int {
         let m = (k - 1) * (d + 1)
         var grad = [Double](repeating: 0, count: m)
         var hess: [Double]? = [Double](repeating: 0, count: m * m)
@@ -261,7 +265,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
             var candidate = theta
             for _ in 0..<30 {
                 for i in 0..<m { candidate[i] = theta[i] - t * step[i] }
-                let fc = objective(candidate, z: z, y: y, n: n, d: d, k: k, anchor: anchor, grad: &scratch, hess: &noHess)
+                let fc = objective(candidate, z: z, y: y, n: n, d: d, k: k, anchor: anchor,
+                                   grad: &scratch, hess: &noHess)
                 if fc < f { improved = true; break }
                 t *= 0.5
             }

@@ -124,11 +124,13 @@ struct DistanceCommand: ParsableCommand {
 
     func run() throws {
         guard let m = DistanceMetric(rawValue: metric) else {
-            throw ValidationError("unknown metric '\(metric)'; choose one of \(DistanceMetric.allCases.map(\.rawValue).joined(separator: ", "))")
+            let names = DistanceMetric.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown metric '\(metric)'; choose one of \(names)")
         }
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
         if m == .mmd { return try runMMD() }
-        for (flag, given) in [("--columns", columns), ("--bandwidth", bandwidth), ("--estimator", estimator)] where given != nil {
+        let mmdOnly = [("--columns", columns), ("--bandwidth", bandwidth), ("--estimator", estimator)]
+        for (flag, given) in mmdOnly where given != nil {
             throw ValidationError("\(flag) applies to --metric mmd only")
         }
         try exitingOnError {
@@ -161,17 +163,21 @@ extension DistanceCommand {
             throw ValidationError("--estimator takes unbiased or biased, got '\(estimator ?? "")'")
         }
         if columns != nil, column != nil { throw ValidationError("give --columns or --column, not both") }
-        let names: [String?] = columns.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            ?? [column]
-        if names.isEmpty || names.contains("") { throw ValidationError("--columns takes names or indices separated by commas") }
+        let names: [String?] = columns.map { list in
+            list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        } ?? [column]
+        if names.isEmpty || names.contains("") {
+            throw ValidationError("--columns takes names or indices separated by commas")
+        }
         try exitingOnError {
             func rows(_ path: String) throws -> [Double] {
                 let cols = try names.map { try NumericColumn.read(path: path, column: $0) }
                 let n = cols[0].count
                 guard n <= Limits.maxMMDRows else {
-                    throw FlywheelError("the file has \(Limits.grouped(n)) rows; MMD reads at most \(Limits.grouped(Limits.maxMMDRows))",
-                                        at: SourceLocation(file: path, line: 0),
-                                        hint: "its cost grows with the square of the rows: compare a sample of each file")
+                    throw FlywheelError(
+                        "the file has \(Limits.grouped(n)) rows; MMD reads at most \(Limits.grouped(Limits.maxMMDRows))",
+                        at: SourceLocation(file: path, line: 0),
+                        hint: "its cost grows with the square of the rows: compare a sample of each file")
                 }
                 var out = [Double]()
                 out.reserveCapacity(n * cols.count)

@@ -119,8 +119,8 @@ public enum MMD {
 
     /// σ for `bandwidth`; `scratch` holds the pooled pairwise squared distances (its capacity is
     /// kept, so a caller that reuses it allocates nothing once it is large enough).
-    static func bandwidthSigma(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, m: Int, n: Int, d: Int,
-                               bandwidth: Bandwidth, scratch sq: inout [Double]) -> Double {
+    static func bandwidthSigma(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+                               m: Int, n: Int, d: Int, bandwidth: Bandwidth, scratch sq: inout [Double]) -> Double {
         if case .fixed(let s) = bandwidth { return s }
         let total = m + n
         func row(_ i: Int) -> UnsafePointer<Double> {
@@ -223,7 +223,8 @@ extension MMD {
                                      dimension d: Int, bandwidth: Bandwidth = .medianDistance,
                                      unbiased: Bool = true) throws(FlywheelError) -> Result {
             guard d > 0, x.count % d == 0, y.count % d == 0 else {
-                throw FlywheelError("MMD inputs must be whole rows of \(d) values (got \(x.count) and \(y.count) values)")
+                throw FlywheelError(
+                    "MMD inputs must be whole rows of \(d) values (got \(x.count) and \(y.count) values)")
             }
             let m = x.count / d, n = y.count / d
             guard m >= 2, n >= 2, m <= rows, n <= rows else {

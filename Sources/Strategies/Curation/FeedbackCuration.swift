@@ -9,7 +9,8 @@ import FlywheelCore
 public struct FeedbackCuration: CurationPolicy, Curator, Hashable {
     public static let info = ComponentInfo(
         family: "curation", name: "feedback",
-        summary: "Users complain about wrong predictions with probability p and right ones with probability q; complained-about events are labelled first (at the usual label cost and delay).",
+        summary: "Users complain about wrong predictions with probability p and right ones with probability q; "
+            + "complained-about events are labelled first (at the usual label cost and delay).",
         parameters: [ParameterInfo("p", "0.3", "complaint rate on wrong predictions"), ParameterInfo("q", "0.02", "complaint rate on right ones")])
 
     public var p: Double

@@ -65,7 +65,8 @@ public struct LabelingPolicy: Sendable {
             l.curation = Curations.read(cur) ?? l.curation
             if let s = l.curation as? StratifiedCuration, s.bySlice, c.schema?.slices.isEmpty == true {
                 cur.fail("stratified_slice has no effect: the stream has no slices, so every event is in one group",
-                         hint: "synthetic streams have no slices; a replay names its slice column with slice:, or use stratified")
+                         hint: "synthetic streams have no slices; a replay names its slice column with slice:, "
+                             + "or use stratified")
             }
         }
         return l

@@ -18,9 +18,13 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
                      ParameterInfo("window", "7", "recent window, in ticks or a duration"),
                      ParameterInfo("reference", "training", "training or first_window"),
                      ParameterInfo("share", "0", "fire when more than this share of the channels (features) drifted; 0: any one"),
-                     ParameterInfo("bandwidth", "median", "metric: mmd only: median (σ = median pairwise distance), median_sq_half (σ² = median d²/2), or a fixed σ > 0"),
-                     ParameterInfo("estimator", "unbiased", "metric: mmd only: unbiased (U-statistic) or biased (V-statistic)"),
-                     ParameterInfo("rows", "500", "metric: mmd only: rows per window, evenly spaced (2 … \(Limits.maxMMDRows))")],
+                     ParameterInfo("bandwidth", "median",
+                                   "metric: mmd only: median (σ = median pairwise distance), median_sq_half "
+                                       + "(σ² = median d²/2), or a fixed σ > 0"),
+                     ParameterInfo("estimator", "unbiased",
+                                   "metric: mmd only: unbiased (U-statistic) or biased (V-statistic)"),
+                     ParameterInfo("rows", "500",
+                                   "metric: mmd only: rows per window, evenly spaced (2 … \(Limits.maxMMDRows))")],
         reference: "Rabanser, Günnemann & Lipton, NeurIPS 2019 (failing loudly: two-sample tests on projections)")
 
     /// What is compared.
@@ -53,8 +57,8 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
     public var unbiased: Bool
     public var rows: Int
 
-    public init(on: Channel, metric: DistanceMetric, threshold: Double, window: Double, reference: Reference, share: Double,
-                bandwidth: MMD.Bandwidth = .medianDistance, unbiased: Bool = true, rows: Int = 500) {
+    public init(on: Channel, metric: DistanceMetric, threshold: Double, window: Double, reference: Reference,
+                share: Double, bandwidth: MMD.Bandwidth = .medianDistance, unbiased: Bool = true, rows: Int = 500) {
         self.on = on
         self.metric = metric
         self.threshold = threshold
@@ -118,8 +122,8 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
         case .output: break
         }
         if on != .features, m["features"] != nil { m["features"]!.fail("features apply to on: features") }
-        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share,
-                            bandwidth: mmd.bandwidth, unbiased: mmd.unbiased, rows: mmd.rows)
+        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference,
+                            share: share, bandwidth: mmd.bandwidth, unbiased: mmd.unbiased, rows: mmd.rows)
     }
 
     /// The MMD keys (`bandwidth`, `estimator`, `rows`), refused with any other metric; `share` is
@@ -134,7 +138,8 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
             return out
         }
         m["share"]?.fail("share has no effect with metric: mmd",
-                         hint: "MMD compares all channels jointly as one multivariate sample: there is one verdict, not one per channel")
+                         hint: "MMD compares all channels jointly as one multivariate sample: there is one verdict, "
+                             + "not one per channel")
         if let b = m["bandwidth"] {
             switch b.scalarText {
             case "median": out.bandwidth = .medianDistance
@@ -142,7 +147,8 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
             case let text? where Double(text) != nil:
                 if let sigma = b.double(min: 0, exclusiveMin: true) { out.bandwidth = .fixed(sigma) }
             default:
-                b.fail("\"\(b.written)\" is not a bandwidth", hint: "median, median_sq_half, or a fixed σ > 0 such as 1.5")
+                b.fail("\"\(b.written)\" is not a bandwidth",
+                       hint: "median, median_sq_half, or a fixed σ > 0 such as 1.5")
             }
         }
         if let e = m["estimator"]?.oneOf(["unbiased", "biased"]) { out.unbiased = e == "unbiased" }

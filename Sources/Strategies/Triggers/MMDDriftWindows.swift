@@ -52,7 +52,8 @@ struct MMDDriftWindows: TriggerState {
             let ok: Bool = features.withUnsafeBufferPointer { f in
                 projected.withUnsafeMutableBufferPointer { out in
                     do {
-                        try p.apply(rows: UnsafeBufferPointer(rebasing: f[0..<(count * dimension)]), dimension: dimension, into: out)
+                        let rows = UnsafeBufferPointer(rebasing: f[0..<(count * dimension)])
+                        try p.apply(rows: rows, dimension: dimension, into: out)
                         return true
                     } catch { return false }
                 }
