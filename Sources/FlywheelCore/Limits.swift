@@ -23,6 +23,10 @@ public enum Limits {
     /// an error (a multinomial fit's cost grows with the square of the classes).
     public static let warnClasses = 50
     public static let maxClasses = 1_000
+    /// Rows per side of an MMD window (the drift trigger's `rows`, `flywheel distance --metric
+    /// mmd`): the estimate costs O((2·rows)²) kernel evaluations and the median heuristic keeps
+    /// (2·rows)²/2 distances, so 1,000 rows take about 2 million of each and 16 MB.
+    public static let maxMMDRows = 1_000
     /// The latest time a clock may reach, 9999-12-31T23:59:59Z: times are written in ISO 8601
     /// with four-digit years.
     public static let latestTime: Int64 = 253_402_300_799

@@ -44,6 +44,9 @@ public struct GaussianNaiveBayes: CataloguedLearner {
     }
 
     /// - Complexity: O(n × dimension + classCount × dimension).
+    /// Fine-tuning has an effect: the champion's sufficient statistics are merged with the new ones.
+    public func warmStartProblem(warmStart: Bool) -> String? { nil }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
         let k = Labels.resolvedClassCount(classCount, data.labels)
         let d = data.dimension

@@ -84,6 +84,9 @@ public struct HoeffdingTree: CataloguedLearner {
     }
 
     /// - Complexity: O(n × (depth + k × d)) plus the split attempts; one pass (`epochs` 1).
+    /// Fine-tuning has an effect: the champion's tree keeps growing on the new rows.
+    public func warmStartProblem(warmStart: Bool) -> String? { nil }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?,
                     rng: RandomStream) -> (model: any Model, epochs: Int) {
         let k = Labels.resolvedClassCount(classCount, data.labels)

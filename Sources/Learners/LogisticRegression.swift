@@ -13,6 +13,13 @@ import Foundation
 /// - `sgd`: mini-batch-free stochastic gradient descent for `epochs` passes with learning rate
 ///   `learning_rate / (1 + t·λ)`, in a seeded shuffled order; warm-starts from a champion.
 ///
+/// **Warm start.** SGD continues from the champion's weights. Newton's objective is convex, so
+/// starting from the champion changes nothing; fine-tuning instead adds a pull toward the
+/// champion, `(μ/2) ‖θ − θ_c‖²` with μ = `warm_pull` over every parameter (intercepts included)
+/// on the new fit's standardised scale: μ = 0 is the fit from scratch, μ → ∞ keeps the champion,
+/// and ‖θ − θ_c‖ shrinks as μ grows. `warm_start: true` with Newton and `warm_pull: 0` is refused,
+/// and so is `warm_pull` without a warm start or with SGD (see ``warmStartProblem(warmStart:)``).
+///
 /// Missing inputs (NaN) are imputed with the training mean of the feature.
 public struct LogisticRegressionLearner: CataloguedLearner {
     public enum Solver: String, Sendable { case newton, sgd }
@@ -22,6 +29,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
     public var maxIterations: Int
     public var epochs: Int
     public var learningRate: Double
+    /// μ, the pull toward the champion's parameters when Newton fine-tunes (0: none).
+    public var warmPull: Double
 
     public static let info = ComponentInfo(
         family: "model", name: "logistic_regression",
@@ -32,6 +41,8 @@ public struct LogisticRegressionLearner: CataloguedLearner {
             ParameterInfo("max_iterations", .whole(25), "Newton iterations at most"),
             ParameterInfo("epochs", .whole(5), "passes over the data for sgd"),
             ParameterInfo("learning_rate", .real(0.1), "initial sgd step size"),
+            ParameterInfo("warm_pull", .real(0),
+                          "newton with warm_start: strength μ of the L2 pull (μ/2)‖θ−θ_champion‖² toward it"),
         ], reference: "Cox 1958; Hastie, Tibshirani & Friedman, ESL §4.4")
 
     public var family: String { "logistic_regression" }
@@ -43,16 +54,34 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         let solver: Solver = try p.whole("solver", in: 0...1) == 1 ? .sgd : .newton
         self.init(l2: try p.real("l2", atLeast: 0), solver: solver,
                   maxIterations: try p.whole("max_iterations", in: 1...1000), epochs: try p.whole("epochs", in: 1...100_000),
-                  learningRate: try p.real("learning_rate", atLeast: 1e-12))
+                  learningRate: try p.real("learning_rate", atLeast: 1e-12),
+                  warmPull: try p.real("warm_pull", atLeast: 0))
     }
 
     public init(l2: Double = info.defaultNumber("l2"), solver: Solver = .newton, maxIterations: Int = info.defaultWhole("max_iterations"),
-                epochs: Int = info.defaultWhole("epochs"), learningRate: Double = info.defaultNumber("learning_rate")) {
+                epochs: Int = info.defaultWhole("epochs"), learningRate: Double = info.defaultNumber("learning_rate"),
+                warmPull: Double = info.defaultNumber("warm_pull")) {
         self.l2 = l2
         self.solver = solver
         self.maxIterations = maxIterations
         self.epochs = epochs
         self.learningRate = learningRate
+        self.warmPull = warmPull
+    }
+
+    public func warmStartProblem(warmStart: Bool) -> String? {
+        switch (solver, warmStart, warmPull > 0) {
+        case (.newton, true, false):
+            return "warm_start has no effect with logistic_regression's newton solver: the fit is convex and "
+                + "reaches the same optimum from any start; set model warm_pull > 0 (an L2 pull toward the champion) "
+                + "or solver: sgd"
+        case (.newton, false, true):
+            return "model warm_pull has no effect without warm_start: true (there is no champion to pull toward)"
+        case (.sgd, _, true):
+            return "model warm_pull applies to solver: newton; sgd fine-tunes by starting from the champion's weights"
+        default:
+            return nil
+        }
     }
 
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
@@ -74,8 +103,10 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         let p1 = d + 1
         // theta[c * p1 + 0] intercept, [c * p1 + 1 + j] weight j, for c in 0..<k-1 (standardised scale).
         var theta = [Double](repeating: 0, count: (k - 1) * p1)
+        var anchor: [Double]?
         if let champ = warmStart as? LogisticRegressionModel, champ.classCount == k, champ.dimension == d {
             theta = champ.standardisedParameters(mean: mean, sd: sd)
+            if warmPull > 0 { anchor = theta }
         } else if n > 0 {
             // Start intercepts at the log prior odds against the reference class.
             var counts = [Double](repeating: 1, count: k)
@@ -85,7 +116,7 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         var used = 0
         if n > 0 {
             switch solver {
-            case .newton: used = newton(&theta, z: z, y: data.labels, n: n, d: d, k: k)
+            case .newton: used = newton(&theta, z: z, y: data.labels, n: n, d: d, k: k, anchor: anchor)
             case .sgd: used = sgd(&theta, z: z, y: data.labels, n: n, d: d, k: k, rng: rng)
             }
         }
@@ -100,7 +131,7 @@ public struct LogisticRegressionLearner: CataloguedLearner {
     /// Hessian element and row.
     /// - Complexity: O(n · ((K−1)·d + (K−1)² · (d+1)²)) with the Hessian, O(n · (K−1) · d) without;
     ///   no allocation beyond stack scratch for K probabilities.
-    private func objective(_ theta: [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int,
+    private func objective(_ theta: [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int, anchor: [Double]? = nil,
                            grad: inout [Double], hess: inout [Double]?) -> Double {
         let p1 = d + 1, m = (k - 1) * p1
         let wantsHessian = hess != nil
@@ -156,6 +187,13 @@ public struct LogisticRegressionLearner: CataloguedLearner {
                 grad[c * p1 + 1 + j] += l2 * t
             }
         }
+        if let anchor {
+            for i in 0..<m {
+                let t = theta[i] - anchor[i]
+                loss += 0.5 * warmPull * t * t
+                grad[i] += warmPull * t
+            }
+        }
         if wantsHessian {
             // Scale the accumulated blocks (a ≤ b; diagonal blocks are complete), then mirror a < b.
             for a in 0..<(k - 1) {
@@ -175,6 +213,7 @@ public struct LogisticRegressionLearner: CataloguedLearner {
                     h[q * m + q] += l2
                 }
             }
+            if anchor != nil { for q in 0..<m { h[q * m + q] += warmPull } }
             // A tiny ridge on the intercepts keeps the system positive definite on separable data.
             for c in 0..<(k - 1) {
                 let q: Int = c * p1
@@ -210,13 +249,14 @@ public struct LogisticRegressionLearner: CataloguedLearner {
         for c in 0..<k { prob[c] /= tot }
     }
 
-    private func newton(_ theta: inout [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int) -> Int {
+    private func newton(_ theta: inout [Double], z: [Double], y: [Double], n: Int, d: Int, k: Int,
+                        anchor: [Double]?) -> Int {
         let m = (k - 1) * (d + 1)
         var grad = [Double](repeating: 0, count: m)
         var hess: [Double]? = [Double](repeating: 0, count: m * m)
         var noHess: [Double]? = nil
         var scratch = [Double](repeating: 0, count: m)
-        var f = objective(theta, z: z, y: y, n: n, d: d, k: k, grad: &grad, hess: &hess)
+        var f = objective(theta, z: z, y: y, n: n, d: d, k: k, anchor: anchor, grad: &grad, hess: &hess)
         var iterations = 0
         for _ in 0..<maxIterations {
             iterations += 1
@@ -227,13 +267,14 @@ public struct LogisticRegressionLearner: CataloguedLearner {
             var candidate = theta
             for _ in 0..<30 {
                 for i in 0..<m { candidate[i] = theta[i] - t * step[i] }
-                let fc = objective(candidate, z: z, y: y, n: n, d: d, k: k, grad: &scratch, hess: &noHess)
+                let fc = objective(candidate, z: z, y: y, n: n, d: d, k: k, anchor: anchor,
+                                   grad: &scratch, hess: &noHess)
                 if fc < f { improved = true; break }
                 t *= 0.5
             }
             if !improved { break }
             theta = candidate
-            f = objective(theta, z: z, y: y, n: n, d: d, k: k, grad: &grad, hess: &hess)
+            f = objective(theta, z: z, y: y, n: n, d: d, k: k, anchor: anchor, grad: &grad, hess: &hess)
             if decrement * t < 1e-12 { break }
         }
         return iterations

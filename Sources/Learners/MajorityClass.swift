@@ -25,6 +25,12 @@ public struct MajorityClass: CataloguedLearner {
     }
 
     /// - Complexity: O(n + classCount).
+    /// Refuses `warm_start`: it counts the training labels and ignores the champion.
+    public func warmStartProblem(warmStart: Bool) -> String? {
+        warmStart ? "warm_start has no effect with majority: it counts the training labels and ignores the champion"
+            : nil
+    }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
         if classCount <= 0 {
             var sum = 0.0, n = 0.0

@@ -41,6 +41,9 @@ public protocol Learner: Sendable {
     /// Whether the family can learn a regression target; a scenario with a regression stream
     /// refuses a family that cannot. True unless the family says otherwise.
     var handlesRegression: Bool { get }
+    /// Why `warm_start` (when `warmStart` is true), or a fine-tuning option of the family (when
+    /// false), would change nothing, for `validate` to refuse it; nil when the setting has an effect.
+    func warmStartProblem(warmStart: Bool) -> String?
 }
 
 extension Learner {

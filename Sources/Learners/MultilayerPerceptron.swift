@@ -74,6 +74,9 @@ public struct MultilayerPerceptron: CataloguedLearner {
     }
 
     /// - Complexity: O(epochs × n × P) with P the number of weights.
+    /// Fine-tuning has an effect: training continues from the champion's weights.
+    public func warmStartProblem(warmStart: Bool) -> String? { nil }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
         let d = data.dimension
         let outputs = classCount > 0 ? classCount : 1

@@ -24,6 +24,12 @@ public struct NoChange: CataloguedLearner {
     }
 
     /// - Complexity: O(n).
+    /// Refuses `warm_start`: it repeats the latest training label and ignores the champion.
+    public func warmStartProblem(warmStart: Bool) -> String? {
+        warmStart ? "warm_start has no effect with no_change: it repeats the latest training label and ignores "
+            + "the champion" : nil
+    }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
         let hasTicks = data.ticks.count == data.count
         var latest: Int? = nil

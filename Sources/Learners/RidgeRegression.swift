@@ -54,6 +54,12 @@ public struct RidgeRegression: CataloguedLearner {
     }
 
     /// - Complexity: O(n × dimension² + dimension³).
+    /// Refuses `warm_start`: the closed-form least-squares fit does not depend on a starting point.
+    public func warmStartProblem(warmStart: Bool) -> String? {
+        warmStart ? "warm_start has no effect with ridge: the closed-form least-squares fit does not depend on "
+            + "a starting point" : nil
+    }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
         let d = data.dimension
         var use = [Bool](repeating: false, count: data.count)

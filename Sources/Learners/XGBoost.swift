@@ -85,6 +85,9 @@ public struct XGBoostLearner: CataloguedLearner {
     }
 
     /// - Complexity: O(rows × dimension) to bin the inputs, then O(trees × rows × depth).
+    /// Fine-tuning has an effect: trees are added to the champion's.
+    public func warmStartProblem(warmStart: Bool) -> String? { nil }
+
     public func fit(_ data: TrainingSet, classCount: Int, warmStart: (any Model)?, rng: RandomStream) -> (model: any Model, epochs: Int) {
         do {
             return (try fitBooster(data, classCount: classCount, warmStart: warmStart as? XGBoostModel,

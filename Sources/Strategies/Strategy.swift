@@ -60,13 +60,18 @@ public struct StrategySpec: Sendable {
         if let d = m["dataset"] { dataset = Datasets.read(d, c) ?? dataset }
         let labeling = m["labels"].flatMap { LabelingPolicy.read($0, c, base: labels) } ?? labels
         let learner = m["model"].flatMap { LearnerCatalog.read($0, schema: c.schema) } ?? model
-        let gate = m["gate"].flatMap { GatePolicy.read($0, c, edgeCases: edgeCases) } ?? GatePolicy()
+        let hasSlices = c.schema.map { !$0.slices.isEmpty } ?? true
+        let gate = m["gate"].flatMap { GatePolicy.read($0, c, edgeCases: edgeCases, slices: hasSlices) } ?? GatePolicy()
         var logging: any LoggingPolicy = LogAll()
         if let l = m["logging"] {
             logging = Loggings.read(l) ?? logging
             if let s = logging as? StratifiedLogging, !s.bySlice {
                 c.refuseOnRegression(l, "logging stratified by predicted class",
                                      hint: "use {sample: 0.1}, or by: slice")
+            }
+            if let s = logging as? StratifiedLogging, s.bySlice, !hasSlices {
+                l.fail("stratified logging by slice has no effect: the stream has no slices",
+                       hint: "synthetic streams have no slices; use by: class, or a replay with a slice: column")
             }
             if logging.profilesOnly, !trigger.policy.worksOnProfiles {
                 l.fail("with profiles-only logging there are no raw rows: drift triggers use ks, wasserstein or psi on sketches, "
@@ -76,6 +81,12 @@ public struct StrategySpec: Sendable {
         var rollout: any RolloutPolicy = ImmediateRollout()
         if let ro = m["rollout"] { rollout = Rollouts.read(ro, c) ?? rollout }
         let warm = m["warm_start"]?.bool() ?? false
+        // An option that would change nothing is refused, with the reason: at warm_start when it is
+        // written, else at the strategy's own model (a scenario-wide model may serve strategies
+        // that fine-tune and others that do not).
+        if let problem = learner.warmStartProblem(warmStart: warm), let at = m["warm_start"] ?? m["model"] {
+            at.fail(problem)
+        }
         let latency = m["training_latency"].flatMap { $0.wholeTicks(tick: c.tick) } ?? 0
         c.warnBeyondHorizon(Double(latency), at: m["training_latency"], "no training finishes within the run")
         return StrategySpec(name: name, trigger: trigger, dataset: dataset, labeling: labeling, learner: learner, gate: gate,

@@ -72,17 +72,24 @@ struct DistanceCommand: ParsableCommand {
         commandName: "distance",
         abstract: "Compute a distance (and a p-value where the test has one) between two samples.",
         discussion: """
-        Metrics: \(DistanceMetric.allCases.filter { $0 != .mmd
-        }.map(\.rawValue).joined(separator: ", ")). Frequency metrics
+        Metrics: \(DistanceMetric.allCases.map(\.rawValue).joined(separator: ", ")). Frequency metrics
         (jensen_shannon, chi_square, hellinger, l1, linf) bin both samples into
         --bins equal-width bins over their pooled range; --categories compares the
         values as categories instead. Large samples make p-values tiny for trivial
         shifts: thresholds on distances are the recommended default.
 
+        mmd compares rows of several columns (--columns x0,x1; default: the one
+        column, or --column) by MMD² with a Gaussian kernel (Gretton et al. 2012):
+        --bandwidth median (σ = median pooled pairwise distance, the default),
+        median_sq_half (σ² = median squared distance / 2) or a fixed σ;
+        --estimator unbiased (default) or biased. It is O(n²): each file may hold
+        at most \(Limits.grouped(Limits.maxMMDRows)) rows.
+
         Examples:
           flywheel distance --metric wasserstein ref.csv cur.csv
           flywheel distance --metric ks --column score --json ref.csv cur.csv
           flywheel distance --metric psi --bins 10 ref.csv cur.csv
+          flywheel distance --metric mmd --columns x0,x1 ref.csv cur.csv
         """)
 
     @Option(name: .long, help: "The distance.")
@@ -90,6 +97,15 @@ struct DistanceCommand: ParsableCommand {
 
     @Option(name: .long, help: "The column to read in both files (a header name or a 0-based index).")
     var column: String?
+
+    @Option(name: .long, help: "For mmd: the columns that make a row, comma-separated (names or 0-based indices).")
+    var columns: String?
+
+    @Option(name: .long, help: "For mmd: median, median_sq_half, or a fixed kernel width σ > 0.")
+    var bandwidth: String?
+
+    @Option(name: .long, help: "For mmd: unbiased (U-statistic, default) or biased (V-statistic).")
+    var estimator: String?
 
     @Option(name: .long, help: "Bins for the frequency metrics and PSI.")
     var bins: Int = 10
@@ -107,10 +123,16 @@ struct DistanceCommand: ParsableCommand {
     var current: String
 
     func run() throws {
-        guard let m = DistanceMetric(rawValue: metric), m != .mmd else {
-            throw ValidationError("unknown metric '\(metric)'; choose one of \(DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue).joined(separator: ", "))")
+        guard let m = DistanceMetric(rawValue: metric) else {
+            let names = DistanceMetric.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown metric '\(metric)'; choose one of \(names)")
         }
         guard bins >= 1 else { throw ValidationError("--bins must be at least 1") }
+        if m == .mmd { return try runMMD() }
+        let mmdOnly = [("--columns", columns), ("--bandwidth", bandwidth), ("--estimator", estimator)]
+        for (flag, given) in mmdOnly where given != nil {
+            throw ValidationError("\(flag) applies to --metric mmd only")
+        }
         try exitingOnError {
             let ref = try NumericColumn.read(path: reference, column: column), cur = try NumericColumn.read(path: current, column: column)
             let r = try m.compute(reference: ref, current: cur, binning: categories ? .categories : .histogram(bins: bins), psiBins: bins)
@@ -118,6 +140,59 @@ struct DistanceCommand: ParsableCommand {
                 print("{\"metric\": \"\(m.rawValue)\", \"value\": \(jsonNumber(r.value)), \"p_value\": \(jsonNumber(r.pValue)), \"reference\": \(ref.count), \"current\": \(cur.count)}")
             } else {
                 print("\(m.rawValue) = \(r.value)" + (r.pValue.map { "  (p = \($0))" } ?? "") + "  [\(ref.count) vs \(cur.count) values]")
+            }
+        }
+    }
+}
+
+extension DistanceCommand {
+    /// `--metric mmd`: rows of `--columns` from both files, MMD² by ``MMD/compute``.
+    func runMMD() throws {
+        if categories { throw ValidationError("--categories does not apply to --metric mmd") }
+        let band: MMD.Bandwidth
+        switch bandwidth ?? "median" {
+        case "median": band = .medianDistance
+        case "median_sq_half": band = .medianSquaredDistanceHalf
+        case let text:
+            guard let sigma = Double(text), sigma.isFinite, sigma > 0 else {
+                throw ValidationError("--bandwidth takes median, median_sq_half or a number > 0, got '\(text)'")
+            }
+            band = .fixed(sigma)
+        }
+        guard ["unbiased", "biased"].contains(estimator ?? "unbiased") else {
+            throw ValidationError("--estimator takes unbiased or biased, got '\(estimator ?? "")'")
+        }
+        if columns != nil, column != nil { throw ValidationError("give --columns or --column, not both") }
+        let names: [String?] = columns.map { list in
+            list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        } ?? [column]
+        if names.isEmpty || names.contains("") {
+            throw ValidationError("--columns takes names or indices separated by commas")
+        }
+        try exitingOnError {
+            func rows(_ path: String) throws -> [Double] {
+                let cols = try names.map { try NumericColumn.read(path: path, column: $0) }
+                let n = cols[0].count
+                guard n <= Limits.maxMMDRows else {
+                    throw FlywheelError(
+                        "the file has \(Limits.grouped(n)) rows; MMD reads at most \(Limits.grouped(Limits.maxMMDRows))",
+                        at: SourceLocation(file: path, line: 0),
+                        hint: "its cost grows with the square of the rows: compare a sample of each file")
+                }
+                var out = [Double]()
+                out.reserveCapacity(n * cols.count)
+                for i in 0..<n { for c in cols { out.append(c[i]) } }
+                return out
+            }
+            let ref = try rows(reference), cur = try rows(current)
+            let d = names.count
+            let r = try MMD.compute(reference: ref, current: cur, dimension: d, bandwidth: band,
+                                    unbiased: (estimator ?? "unbiased") == "unbiased")
+            if json {
+                print("{\"metric\": \"mmd\", \"value\": \(jsonNumber(r.mmd2)), \"sigma\": \(jsonNumber(r.sigma)), "
+                      + "\"dimension\": \(d), \"reference\": \(ref.count / d), \"current\": \(cur.count / d)}")
+            } else {
+                print("mmd = \(r.mmd2)  (σ = \(r.sigma))  [\(ref.count / d) vs \(cur.count / d) rows of \(d)]")
             }
         }
     }

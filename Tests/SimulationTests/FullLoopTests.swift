@@ -53,6 +53,20 @@ func kinds(_ r: RunRecord, _ name: String, _ kind: String) -> [StrategyEvent] { 
         #expect(meanF < 0.5 && meanG > 0.75, "feedback \(meanF), random \(meanG)")
     }
 
+    /// A complaint chooses which event is labelled; the label is bought like any other: the same
+    /// label cost as random curation under the same coverage, and it arrives after the delay.
+    @Test func complaintLabelsCostAndWaitLikeAnyOther() throws {
+        let r = try loop("""
+          - {name: feedback, trigger: never, labels: {coverage: 0.1, delay: 3d, cost: 0.5, curation: {feedback: {p: 0.9, q: 0.0}}}}
+          - {name: random, trigger: never, labels: {coverage: 0.1, delay: 3d, cost: 0.5}}
+        """, ticks: 12)
+        let f = r.runs(of: "feedback")[0], g = r.runs(of: "random")[0]
+        #expect(f.values("cost_label")! == g.values("cost_label")!)
+        #expect(f.values("cost_label")!.allSatisfy { $0 == 0.5 * 40 }, "\(f.values("cost_label")!)")
+        let arrived = f.values("labels_arrived")!
+        #expect(arrived.prefix(3).allSatisfy { $0 == 0 } && arrived.dropFirst(3).allSatisfy { $0 == 40 }, "\(arrived)")
+    }
+
     @Test func uncertaintySamplingLabelsTheHardCases() throws {
         let r = try loop("""
           - {name: uncertain, trigger: never, labels: {coverage: 0.1, delay: 0, curation: least_confidence}}
@@ -144,7 +158,7 @@ func kinds(_ r: RunRecord, _ name: String, _ kind: String) -> [StrategyEvent] { 
 
     @Test(arguments: ["{sample: 300}", "{sample: 300, half_life: 3d}", "{hardest: 300, window: 10d}", "since_last_training"])
     func datasetPoliciesBoundTheTrainingSet(dataset: String) throws {
-        let r = try loop("  - {name: s, trigger: {every: 5d}, dataset: \(dataset), warm_start: true}", ticks: 40)
+        let r = try loop("  - {name: s, trigger: {every: 5d}, dataset: \(dataset), warm_start: true, model: {family: logistic_regression, warm_pull: 0.1}}", ticks: 40)
         let sizes = kinds(r, "s", "train").map(\.samples)
         #expect(!sizes.isEmpty)
         if dataset.hasPrefix("since") {

@@ -23,7 +23,7 @@ private let strategies = """
   - {name: sample, trigger: {every: 6d}, dataset: {sample: 500, half_life: 5d}}
   - {name: hardest, trigger: {every: 6d}, dataset: {hardest: 400, window: 10d}}
   - {name: adwin, trigger: {detector: {name: adwin}, cooldown: 3d}, dataset: {window: 8d}}
-  - {name: gated-canary, trigger: {every: 7d}, dataset: {window: 10d}, gate: {holdout: 0.25, min_gain: -0.05, slice_margin: 0.2}, rollout: {canary: {fraction: 0.2, ticks: 2}}}
+  - {name: gated-canary, trigger: {every: 7d}, dataset: {window: 10d}, gate: {holdout: 0.25, min_gain: -0.05}, rollout: {canary: {fraction: 0.2, ticks: 2}}}
   - {name: committee, labels: {curation: {committee: 3}}, trigger: {every: 8d}, dataset: {window: 8d}}
 """
 

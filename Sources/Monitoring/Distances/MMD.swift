@@ -43,9 +43,10 @@ public enum MMD {
         try SampleCheck.finite(reference, name: "reference", minimum: 2 * dimension)
         try SampleCheck.finite(current, name: "current", minimum: 2 * dimension)
         let m = reference.count / dimension, n = current.count / dimension
+        var scratch = [Double]()
         return reference.withUnsafeBufferPointer { x in
             current.withUnsafeBufferPointer { y in
-                let sigma = bandwidthSigma(x, y, m: m, n: n, d: dimension, bandwidth: bandwidth)
+                let sigma = bandwidthSigma(x, y, m: m, n: n, d: dimension, bandwidth: bandwidth, scratch: &scratch)
                 if sigma == 0 { return Result(mmd2: 0, sigma: 0) }
                 return Result(mmd2: estimate(x, y, m: m, n: n, d: dimension, sigma: sigma, unbiased: unbiased), sigma: sigma)
             }
@@ -116,13 +117,16 @@ public enum MMD {
         return s
     }
 
-    static func bandwidthSigma(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, m: Int, n: Int, d: Int, bandwidth: Bandwidth) -> Double {
+    /// σ for `bandwidth`; `scratch` holds the pooled pairwise squared distances (its capacity is
+    /// kept, so a caller that reuses it allocates nothing once it is large enough).
+    static func bandwidthSigma(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+                               m: Int, n: Int, d: Int, bandwidth: Bandwidth, scratch sq: inout [Double]) -> Double {
         if case .fixed(let s) = bandwidth { return s }
         let total = m + n
         func row(_ i: Int) -> UnsafePointer<Double> {
             i < m ? x.baseAddress! + i * d : y.baseAddress! + (i - m) * d
         }
-        var sq = [Double]()
+        sq.removeAll(keepingCapacity: true)
         sq.reserveCapacity(total * (total - 1) / 2)
         for i in 0..<total {
             let a = row(i)
@@ -187,5 +191,62 @@ public enum MMD {
             return 2 * kxx / (md * (md - 1)) + 2 * kyy / (nd * (nd - 1)) - 2 * kxy / (md * nd)
         }
         return (2 * kxx + md) / (md * md) + (2 * kyy + nd) / (nd * nd) - 2 * kxy / (md * nd)
+    }
+}
+
+extension MMD {
+    /// Buffers for repeated MMD² between windows of at most ``rows`` rows per side, as a drift
+    /// trigger computes every tick: the pooled pairwise distances the median heuristic selects
+    /// from are kept between calls, so once the buffer has grown nothing is allocated.
+    ///
+    /// The estimate is the same as ``MMD/compute(reference:current:dimension:bandwidth:unbiased:)``
+    /// (same kernel, bandwidth rule and estimator); windows above ``Limits/maxMMDRows`` rows per
+    /// side are refused, because time and memory grow with the square of the rows.
+    public struct Workspace: Sendable {
+        /// The most rows either side may hold.
+        public let rows: Int
+        private var squared: [Double] = []
+
+        /// A workspace for up to `rows` rows per side (1 … ``Limits/maxMMDRows``).
+        public init(rows: Int) throws(FlywheelError) {
+            guard rows >= 2, rows <= Limits.maxMMDRows else {
+                throw FlywheelError("MMD windows hold 2 to \(Limits.maxMMDRows) rows per side (got \(rows))")
+            }
+            self.rows = rows
+        }
+
+        /// MMD² between `m` reference rows and `n` current rows (row-major, `dimension` values
+        /// each, finite). Fewer than 2 rows on a side, or more than ``rows``, is an error.
+        ///
+        /// - Complexity: O((m+n)²·d) time; O((m+n)²) memory, reused between calls.
+        public mutating func compute(reference x: UnsafeBufferPointer<Double>, current y: UnsafeBufferPointer<Double>,
+                                     dimension d: Int, bandwidth: Bandwidth = .medianDistance,
+                                     unbiased: Bool = true) throws(FlywheelError) -> Result {
+            guard d > 0, x.count % d == 0, y.count % d == 0 else {
+                throw FlywheelError(
+                    "MMD inputs must be whole rows of \(d) values (got \(x.count) and \(y.count) values)")
+            }
+            let m = x.count / d, n = y.count / d
+            guard m >= 2, n >= 2, m <= rows, n <= rows else {
+                throw FlywheelError("MMD compares 2 to \(rows) rows per side (got \(m) and \(n))")
+            }
+            let sigma = MMD.bandwidthSigma(x, y, m: m, n: n, d: d, bandwidth: bandwidth, scratch: &squared)
+            if sigma == 0 { return Result(mmd2: 0, sigma: 0) }
+            return Result(mmd2: MMD.estimate(x, y, m: m, n: n, d: d, sigma: sigma, unbiased: unbiased), sigma: sigma)
+        }
+    }
+
+    /// Copies `rows` evenly spaced rows of `source` (`count` rows of `dimension` values, row-major)
+    /// to the end of `into`: row ⌊i·count/rows⌋ for i = 0 … rows−1, or every row when
+    /// `count ≤ rows`. Deterministic, and it keeps the rows' order (so a window's ticks stay
+    /// equally represented).
+    public static func appendEvenlySpaced(_ source: UnsafeBufferPointer<Double>, count: Int, dimension: Int,
+                                          rows: Int, into out: inout [Double]) {
+        guard count > 0, dimension > 0, let base = source.baseAddress else { return }
+        let take = min(count, rows)
+        for i in 0..<take {
+            let r = take == count ? i : i * count / take
+            out.append(contentsOf: UnsafeBufferPointer(start: base + r * dimension, count: dimension))
+        }
     }
 }

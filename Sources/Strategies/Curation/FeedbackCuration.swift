@@ -1,12 +1,16 @@
 import FlywheelCore
 
 /// Simulated users complain about a wrong prediction with probability `p` and about a right one
-/// with probability `q`; complaints arrive at once and cost nothing, and complained-about events
-/// are labelled first (the rest of the budget goes at random).
+/// with probability `q`. A complaint is a free, immediate signal of *which* events to label, not a
+/// label: it does not say what the right answer was (with more than two classes, or a false
+/// complaint at rate `q`, it cannot). So complained-about events are labelled first, within the
+/// labelling budget, and those labels cost `labels.cost` and arrive after `labels.delay` like any
+/// other (the rest of the budget goes at random).
 public struct FeedbackCuration: CurationPolicy, Curator, Hashable {
     public static let info = ComponentInfo(
         family: "curation", name: "feedback",
-        summary: "Users complain about wrong predictions with probability p and right ones with probability q; complaints are labelled first.",
+        summary: "Users complain about wrong predictions with probability p and right ones with probability q; "
+            + "complained-about events are labelled first (at the usual label cost and delay).",
         parameters: [ParameterInfo("p", "0.3", "complaint rate on wrong predictions"), ParameterInfo("q", "0.02", "complaint rate on right ones")])
 
     public var p: Double

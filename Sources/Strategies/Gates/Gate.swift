@@ -36,12 +36,19 @@ public struct GatePolicy: Sendable, Hashable {
 
     /// Reads `gate:`; `edgeCases` are the scenario's named regions, which `edge_cases:` names.
     /// Gains and margins are in the metric's units (`c` says whether that is accuracy or MAE).
-    public static func read(_ v: ConfigValue, _ c: ReadContext, edgeCases: [EdgeCase]) -> GatePolicy? {
+    /// `slices` is false when the stream has none, and then `slice_margin` (which would compare
+    /// one slice holding every event) is refused.
+    public static func read(_ v: ConfigValue, _ c: ReadContext, edgeCases: [EdgeCase], slices: Bool = true) -> GatePolicy? {
         guard let g = v.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) else { return nil }
         var gate = GatePolicy()
         gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
         gate.minGain = c.metricAmount(g["min_gain"], min: -1, max: 1) ?? 0
         gate.sliceMargin = c.metricAmount(g["slice_margin"], min: 0, max: 1)
+        if !slices, let x = g["slice_margin"] {
+            x.fail("slice_margin has no effect: the stream has no slices",
+                   hint: "synthetic streams have no slices: guard named regions with edge_cases and edge_margin; "
+                       + "a replay names its slice column with slice:")
+        }
         gate.edgeMargin = c.metricAmount(g["edge_margin"], min: 0, max: 1) ?? 0
         for x in g["edge_cases"]?.sequence() ?? [] {
             guard let name = x.string() else { continue }

@@ -71,6 +71,11 @@ public struct LabelingPolicy: Sendable {
                 c.refuseOnRegression(cur, "this curation",
                                      hint: "use random (or stratified_slice on a stream with slices)")
             }
+            if let s = l.curation as? StratifiedCuration, s.bySlice, c.schema?.slices.isEmpty == true {
+                cur.fail("stratified_slice has no effect: the stream has no slices, so every event is in one group",
+                         hint: "synthetic streams have no slices; a replay names its slice column with slice:, "
+                             + "or use stratified")
+            }
         }
         return l
     }

@@ -17,7 +17,14 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
                      ParameterInfo("threshold", "—", "fire above this distance"),
                      ParameterInfo("window", "7", "recent window, in ticks or a duration"),
                      ParameterInfo("reference", "training", "training or first_window"),
-                     ParameterInfo("share", "0", "fire when more than this share of the channels (features) drifted; 0: any one")],
+                     ParameterInfo("share", "0", "fire when more than this share of the channels (features) drifted; 0: any one"),
+                     ParameterInfo("bandwidth", "median",
+                                   "metric: mmd only: median (σ = median pairwise distance), median_sq_half "
+                                       + "(σ² = median d²/2), or a fixed σ > 0"),
+                     ParameterInfo("estimator", "unbiased",
+                                   "metric: mmd only: unbiased (U-statistic) or biased (V-statistic)"),
+                     ParameterInfo("rows", "500",
+                                   "metric: mmd only: rows per window, evenly spaced (2 … \(Limits.maxMMDRows))")],
         reference: "Rabanser, Günnemann & Lipton, NeurIPS 2019 (failing loudly: two-sample tests on projections)")
 
     /// What is compared.
@@ -44,14 +51,23 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
     public var reference: Reference
     /// Fires when the share of channels above the threshold exceeds this (0: any one channel).
     public var share: Double
+    /// For `metric: mmd`, which compares all channels jointly as one multivariate sample (see
+    /// ``MMDDriftWindows``): the kernel width rule, the estimator, and the rows per window.
+    public var bandwidth: MMD.Bandwidth
+    public var unbiased: Bool
+    public var rows: Int
 
-    public init(on: Channel, metric: DistanceMetric, threshold: Double, window: Double, reference: Reference, share: Double) {
+    public init(on: Channel, metric: DistanceMetric, threshold: Double, window: Double, reference: Reference,
+                share: Double, bandwidth: MMD.Bandwidth = .medianDistance, unbiased: Bool = true, rows: Int = 500) {
         self.on = on
         self.metric = metric
         self.threshold = threshold
         self.window = window
         self.reference = reference
         self.share = share
+        self.bandwidth = bandwidth
+        self.unbiased = unbiased
+        self.rows = rows
     }
 
     public static var examples: [Self] {
@@ -68,13 +84,15 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
 
     /// `{drift: {on: features, metric: ks, threshold: 0.1, window: 3d}}`.
     public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> DriftTrigger? {
-        let allowed = ["on", "features", "projection", "dimensions", "metric", "threshold", "window", "reference", "share"]
+        let allowed = ["on", "features", "projection", "dimensions", "metric", "threshold", "window", "reference", "share",
+                       "bandwidth", "estimator", "rows"]
         guard let m = v.mapping(allowed: allowed) else { return nil }
         enum On: String, CaseIterable { case output, features, projection }
         enum Projected: String, CaseIterable { case norm, mean, random }
         let on = (m["on"]?.oneOf(On.allCases.map(\.rawValue))).flatMap(On.init) ?? .output
-        let metricNames = DistanceMetric.allCases.filter { $0 != .mmd }.map(\.rawValue)
+        let metricNames = DistanceMetric.allCases.map(\.rawValue)
         let metric = (m["metric"]?.oneOf(metricNames)).flatMap { DistanceMetric(rawValue: $0) } ?? .wasserstein
+        let mmd = readMMD(m, metric: metric)
         guard let threshold = m["threshold"]?.double(min: 0) else {
             if m["threshold"] == nil { v.fail("missing required key 'threshold'", hint: "the distance above which to retrain, e.g. threshold: 0.1") }
             return nil
@@ -104,10 +122,43 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
         case .output: break
         }
         if on != .features, m["features"] != nil { m["features"]!.fail("features apply to on: features") }
-        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference, share: share)
+        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference,
+                            share: share, bandwidth: mmd.bandwidth, unbiased: mmd.unbiased, rows: mmd.rows)
     }
 
-    public func makeState(_ context: TriggerContext) throws -> any TriggerState { DriftWindows(self, profiles: context.profiles) }
+    /// The MMD keys (`bandwidth`, `estimator`, `rows`), refused with any other metric; `share` is
+    /// refused with MMD, which compares the channels jointly and so has a single verdict.
+    static func readMMD(_ m: [String: ConfigValue], metric: DistanceMetric)
+        -> (bandwidth: MMD.Bandwidth, unbiased: Bool, rows: Int) {
+        var out: (bandwidth: MMD.Bandwidth, unbiased: Bool, rows: Int) = (.medianDistance, true, 500)
+        guard metric == .mmd else {
+            for key in ["bandwidth", "estimator", "rows"] {
+                m[key]?.fail("\(key) applies to metric: mmd only", hint: "the metric here is \(metric.rawValue)")
+            }
+            return out
+        }
+        m["share"]?.fail("share has no effect with metric: mmd",
+                         hint: "MMD compares all channels jointly as one multivariate sample: there is one verdict, "
+                             + "not one per channel")
+        if let b = m["bandwidth"] {
+            switch b.scalarText {
+            case "median": out.bandwidth = .medianDistance
+            case "median_sq_half": out.bandwidth = .medianSquaredDistanceHalf
+            case let text? where Double(text) != nil:
+                if let sigma = b.double(min: 0, exclusiveMin: true) { out.bandwidth = .fixed(sigma) }
+            default:
+                b.fail("\"\(b.written)\" is not a bandwidth",
+                       hint: "median, median_sq_half, or a fixed σ > 0 such as 1.5")
+            }
+        }
+        if let e = m["estimator"]?.oneOf(["unbiased", "biased"]) { out.unbiased = e == "unbiased" }
+        if let r = m["rows"]?.int(min: 2, max: Limits.maxMMDRows, unit: "rows") { out.rows = r }
+        return out
+    }
+
+    public func makeState(_ context: TriggerContext) throws -> any TriggerState {
+        metric == .mmd ? try MMDDriftWindows(self) : DriftWindows(self, profiles: context.profiles)
+    }
 }
 
 /// Reference and recent windows of a distance-based drift trigger.

@@ -1,4 +1,5 @@
 import Foundation
+import FlywheelCore
 import Testing
 @testable import Monitoring
 
@@ -115,5 +116,47 @@ struct OracleTests {
         let alt = try MMD.compute(reference: p.x, current: p.y, dimension: 2, bandwidth: .medianSquaredDistanceHalf)
         #expect(close(alt.sigma * alt.sigma, p.number("alt_sigma2_median_sqdist_over_2")))
         #expect(close(alt.mmd2, p.number("mmd2_unbiased_alt_sigma")))
+    }
+}
+
+/// The reusable workspace a drift trigger uses gives the oracle's values too, call after call.
+@Suite("MMD workspace against the C2 oracle", .enabled(if: OracleData.available, OracleData.missingReason))
+struct MMDWorkspaceOracleTests {
+    @Test func theWorkspaceMatchesTheOracleAndStaysExactWhenReused() throws {
+        var w = try MMD.Workspace(rows: 200)
+        for _ in 0..<2 {
+            for p in OracleData.mmd {
+                let u = try p.x.withUnsafeBufferPointer { x in
+                    try p.y.withUnsafeBufferPointer { y in try w.compute(reference: x, current: y, dimension: 2) }
+                }
+                #expect(abs(u.mmd2 - p.number("mmd2_unbiased")) <= 1e-9 * max(1e-3, abs(p.number("mmd2_unbiased"))))
+                #expect(abs(u.sigma - p.number("median_heuristic_sigma")) <= 1e-12)
+                let b = try p.x.withUnsafeBufferPointer { x in
+                    try p.y.withUnsafeBufferPointer { y in try w.compute(reference: x, current: y, dimension: 2, unbiased: false) }
+                }
+                #expect(abs(b.mmd2 - p.number("mmd2_biased_same_sigma")) <= 1e-9 * abs(p.number("mmd2_biased_same_sigma")))
+            }
+        }
+    }
+
+    @Test func windowsAboveTheCapAreRefused() throws {
+        #expect(throws: FlywheelError.self) { _ = try MMD.Workspace(rows: Limits.maxMMDRows + 1) }
+        var w = try MMD.Workspace(rows: 3)
+        let four = [0.0, 1, 2, 3], two = [0.0, 1]
+        #expect(throws: FlywheelError.self) {
+            _ = try four.withUnsafeBufferPointer { x in try two.withUnsafeBufferPointer { y in
+                try w.compute(reference: x, current: y, dimension: 1) } }
+        }
+    }
+
+    /// Evenly spaced rows: ⌊i·count/rows⌋, all of them when there are fewer.
+    @Test func evenlySpacedRowsAreTheFloorIndices() {
+        let rows: [Double] = (0..<10).flatMap { [Double($0), -Double($0)] }
+        var out: [Double] = []
+        rows.withUnsafeBufferPointer { MMD.appendEvenlySpaced($0, count: 10, dimension: 2, rows: 4, into: &out) }
+        #expect(out == [0, 0, 2, -2, 5, -5, 7, -7])
+        out = []
+        rows.withUnsafeBufferPointer { MMD.appendEvenlySpaced($0, count: 10, dimension: 2, rows: 20, into: &out) }
+        #expect(out == rows)
     }
 }
