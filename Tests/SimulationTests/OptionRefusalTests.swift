@@ -32,7 +32,9 @@ func scenarioErrors(_ strategies: String, stream: String = "{generator: sea}", e
         #expect(newton.first?.message.contains("newton solver") ?? false, "\(newton)")
         for family in ["ridge", "majority", "no_change"] {
             let stream = family == "ridge" ? "{generator: friedman}" : "{generator: sea}"
-            let e = scenarioErrors("  - {name: s, warm_start: true, model: {family: \(family)}}", stream: stream)
+            // A regression stream needs a scenario-wide model too (its default is a classifier).
+            let e = scenarioErrors("  - {name: s, warm_start: true, model: {family: \(family)}}", stream: stream,
+                                   extra: family == "ridge" ? "model: {family: ridge}" : "")
             #expect(e.first?.keyPath == "strategies[0].warm_start", "\(family): \(e)")
             #expect(e.first?.message.contains("warm_start has no effect with \(family)") ?? false, "\(family): \(e)")
         }
