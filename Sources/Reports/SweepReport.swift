@@ -175,7 +175,7 @@ public enum SweepReport {
                                                    comparisons: pairs, stability: stability, manifest: m)
         out += evidence.split(separator: "\n").map { "- \($0)\n" }.joined()
         if rec.strategy != a.bestCell.strategy {
-            out += "- `\(rec.strategy)` is a fixed comparator, not a cell of the grid: no retraining schedule in the grid pays for itself here. The cheapest cell is `\(a.bestCell.strategy)` at \(moneyCI(a.bestCell.totalCost)).\n"
+            out += "- `\(rec.strategy)` is a fixed comparator, not a cell of the grid: no retraining schedule in the grid pays for itself here. The cheapest cell is `\(a.bestCell.strategy)` at \(EvidenceText.totalWithMethod(a.bestCell, m)).\n"
         }
         if let c = a.cell(a.bestCell.strategy)?.coordinates {
             for (p, param) in a.design.parameters.enumerated() where param.values.count > 1 {
