@@ -12,6 +12,9 @@ public struct Interval: Hashable, Sendable {
         let v = values.filter { !$0.isNaN }
         n = v.count
         guard n > 0 else { mean = .nan; halfWidth = .nan; return }
+        // Identical values (replicates of a replayed file) have no spread: exactly their value and
+        // a zero half-width, never the rounding residue of summing them.
+        if v.allSatisfy({ $0 == v[0] }) { mean = v[0]; halfWidth = 0; return }
         mean = v.reduce(0, +) / Double(n)
         guard n > 1 else { halfWidth = 0; return }
         let m = mean

@@ -119,10 +119,14 @@ public struct RunManifest: Sendable, Hashable {
     /// hit before. A strategy not listed (a run stored before it was recorded) counts from the
     /// change point.
     public var observableLag: [String: Int] = [:]
+    /// The traffic replays a file: one realisation, the same rows on every replicate, so intervals
+    /// come from the block bootstrap over ticks rather than from replicates.
+    public var replayed: Bool
 
     public init(scenarioName: String, description: String, scenarioText: String, scenarioFile: String, seed: UInt64,
                 replicates: Int, version: String, clock: Clock, primaryMetric: String, reference: String?, costs: [String: Double],
-                detectionTolerance: Int = 10, performanceFloor: Double? = nil) {
+                detectionTolerance: Int = 10, performanceFloor: Double? = nil, replayed: Bool = false) {
+        self.replayed = replayed
         self.detectionTolerance = detectionTolerance
         self.performanceFloor = performanceFloor
         self.scenarioName = scenarioName

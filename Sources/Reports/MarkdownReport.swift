@@ -4,7 +4,9 @@ import Foundation
 
 /// The Markdown decision report of a run (`report.md`), built from the finished run record only.
 public enum MarkdownReport {
-    public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)]) -> String {
+    /// `comparisons`: the paired comparisons of ``Comparisons/all(_:ranked:)`` (computed when nil).
+    public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)],
+                              comparisons: [PairedComparison]? = nil) -> String {
         let m = record.manifest
         let metric = m.primaryMetric
         let higher = m.task.higherIsBetter
@@ -15,7 +17,7 @@ public enum MarkdownReport {
         out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) (\(m.clock.time(ofTick: 0)) – \(m.clock.time(ofTick: m.clock.ticks))) |\n"
         let events = record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
         out += "| traffic | \(events) events per replicate |\n"
-        out += "| replicates | \(m.replicates) (seed \(m.seed)); intervals are 95 % over replicates |\n"
+        out += "| replicates | \(EvidenceText.replicatesCell(m)) |\n"
         out += "| strategies | \(record.strategies.count), on the same traffic (common random numbers) |\n"
         if let ref = m.reference { out += "| reference | `\(ref)` (opportunity cost is measured against it) |\n" }
         out += "| costs | " + m.costs.sorted { $0.key < $1.key }.map { "\($0.key) \(num($0.value))" }.joined(separator: ", ") + " |\n"
@@ -44,7 +46,7 @@ public enum MarkdownReport {
             rule += "---|"
         }
         out += header + "\n" + rule + "\n"
-        for (i, s) in ranked.enumerated() {
+        for (i, s) in ranked.map({ EvidenceText.shown($0, m) }).enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
             row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean + s.rollbackCost.mean)) | \(moneyCI(s.totalCost)) |"
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
@@ -58,7 +60,13 @@ public enum MarkdownReport {
             if hasCeiling { out += " Regret to the Bayes ceiling: the same sum against the best accuracy any model could reach on this traffic." }
             out += "\n"
         }
+        out += "\n" + EvidenceText.tableMethod(m)
+        let trainingFlags = EvidenceText.trainingFlags(ranked)
+        if !trainingFlags.isEmpty { out += "\n" + trainingFlags }
         out += "\n"
+        let pairs = comparisons ?? Comparisons.all(record, ranked: ranked.map(\.strategy))
+        let stability = Comparisons.rankStability(record, ranked: ranked.map(\.strategy))
+        out += EvidenceText.section(record, comparisons: pairs, stability: stability)
         out += notesSection(record)
         out += sliceSection(record)
         out += detectionSection(record)
@@ -68,21 +76,15 @@ public enum MarkdownReport {
         out += "## Recommendation\n\n"
         if let best = ranked.first {
             let value = higher ? pct(best.meanMetric.mean) : num(best.meanMetric.mean)
-            out += "**`\(best.strategy)`** has the lowest total cost, \(moneyCI(best.totalCost)), "
+            out += "**`\(best.strategy)`** has the lowest total cost, \(EvidenceText.totalWithMethod(best, m)), "
                 + "with mean \(higher ? metric : m.task.metricName) \(value).\n"
             if ranked.count > 1 {
                 let second = ranked[1]
                 let gap = second.totalCost.mean - best.totalCost.mean
-                let overlap = best.totalCost.upper >= second.totalCost.lower
-                out += "The runner-up, `\(second.strategy)`, costs \(money(gap)) more (\(pct(gap / max(abs(second.totalCost.mean), 1e-12))) of its total). "
-                if m.replicates < 2 {
-                    out += "With a single replicate there is no interval: run more replicates before signing off.\n"
-                } else if overlap {
-                    out += "Their 95 % intervals overlap: on this evidence the two are not distinguishable; prefer the simpler or cheaper-to-operate one, or run more replicates.\n"
-                } else {
-                    out += "Their 95 % intervals do not overlap: the difference is larger than the replicate-to-replicate noise.\n"
-                }
+                out += "The runner-up, `\(second.strategy)`, costs \(money(gap)) more (\(pct(gap / max(abs(second.totalCost.mean), 1e-12))) of its total).\n"
             }
+            out += "\n" + EvidenceText.recommendation(best: best, second: ranked.count > 1 ? ranked[1] : nil, comparisons: pairs,
+                                                     stability: stability, manifest: m)
         }
         // The built-in quickstart is run without a file argument.
         let command = m.scenarioFile.hasSuffix("(built in)") ? "flywheel run" : "flywheel run \(m.scenarioFile.isEmpty ? "SCENARIO" : m.scenarioFile)"

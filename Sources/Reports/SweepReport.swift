@@ -137,7 +137,9 @@ public enum SweepReport {
 
     /// The sweep report: what was swept, the recommendation and its reasons, the figures, the
     /// ranked table and the decision regions.
-    public static func markdown(_ a: SweepAnalysis, figures: [(file: String, caption: String)]) -> String {
+    /// `comparisons`: the paired comparisons of ``comparisons(_:)`` (computed when nil).
+    public static func markdown(_ a: SweepAnalysis, figures: [(file: String, caption: String)],
+                                comparisons: [PairedComparison]? = nil) -> String {
         let m = a.record.manifest
         let metric = m.primaryMetric
         let higher = a.higherIsBetter
@@ -151,7 +153,7 @@ public enum SweepReport {
         out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) |\n"
         let events = a.record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
         out += "| traffic | \(events) events per replicate, the same for every cell (common random numbers) |\n"
-        out += "| replicates | \(m.replicates) (seed \(m.seed)); intervals are 95 % over replicates |\n"
+        out += "| replicates | \(EvidenceText.replicatesCell(m)) |\n"
         out += "| costs | " + m.costs.sorted { $0.key < $1.key }.map { "\($0.key) \(num($0.value))" }.joined(separator: ", ") + " |\n"
         if let ref = m.reference { out += "| reference | `\(ref)` (opportunity cost is measured against it) |\n" }
         out += "| version | Flywheel \(m.version) |\n\n"
@@ -159,20 +161,22 @@ public enum SweepReport {
         // Recommendation and reasons.
         let rec = a.recommended
         out += "## Recommendation\n\n"
-        out += "At the scenario's costs, **`\(rec.strategy)`** is the cheapest: total cost \(moneyCI(rec.totalCost)) per replicate, "
+        let pairs = comparisons ?? Self.comparisons(a)
+        let stability = Comparisons.rankStability(a.record, ranked: a.ranked.map(\.strategy))
+        out += "At the scenario's costs, **`\(rec.strategy)`** is the cheapest: total cost \(EvidenceText.totalWithMethod(rec, m)) per replicate, "
         out += "mean \(metric) \(higher ? pct(rec.meanMetric.mean) : num(rec.meanMetric.mean)), \(num(rec.retrains.mean)) retrains.\n\n"
         out += "Why:\n\n"
         out += "- Its cost splits into errors \(money(rec.errorCost.mean)), labels \(money(rec.labelCost.mean)), retraining \(money(rec.retrainCost.mean)) and deployments \(money(rec.deployCost.mean)).\n"
         if a.ranked.count > 1 {
             let second = a.ranked[1]
             let gap = second.totalCost.mean - rec.totalCost.mean
-            out += "- The runner-up, `\(second.strategy)`, costs \(money(gap)) more"
-            if m.replicates < 2 { out += "; with a single replicate there is no interval, so run more replicates before signing off.\n" }
-            else if rec.totalCost.upper >= second.totalCost.lower { out += "; their 95 % intervals overlap, so on this evidence the two are not distinguishable: prefer the simpler or cheaper-to-operate one, or run more replicates.\n" }
-            else { out += "; their 95 % intervals do not overlap.\n" }
+            out += "- The runner-up, `\(second.strategy)`, costs \(money(gap)) more.\n"
         }
+        let evidence = EvidenceText.recommendation(best: rec, second: a.ranked.count > 1 ? a.ranked[1] : nil,
+                                                   comparisons: pairs, stability: stability, manifest: m)
+        out += evidence.split(separator: "\n").map { "- \($0)\n" }.joined()
         if rec.strategy != a.bestCell.strategy {
-            out += "- `\(rec.strategy)` is a fixed comparator, not a cell of the grid: no retraining schedule in the grid pays for itself here. The cheapest cell is `\(a.bestCell.strategy)` at \(moneyCI(a.bestCell.totalCost)).\n"
+            out += "- `\(rec.strategy)` is a fixed comparator, not a cell of the grid: no retraining schedule in the grid pays for itself here. The cheapest cell is `\(a.bestCell.strategy)` at \(EvidenceText.totalWithMethod(a.bestCell, m)).\n"
         }
         if let c = a.cell(a.bestCell.strategy)?.coordinates {
             for (p, param) in a.design.parameters.enumerated() where param.values.count > 1 {
@@ -204,6 +208,7 @@ public enum SweepReport {
         for reg in DecisionMap.regions(ratios: a.multipliers, winners: a.winners) {
             out += "| \(num(reg.from)) | \(num(reg.to)) |\(a.scenarioRatio != nil ? " \(num(a.ratio(reg.from))) | \(num(a.ratio(reg.to))) |" : "") `\(reg.option)` |\n"
         }
+        out += "\n" + regionEvidence(a, pairs)
         out += "\n"
 
         out += "## All strategies, ranked by total cost\n\n"
@@ -211,7 +216,7 @@ public enum SweepReport {
         var rule = "|---|---|---|---|---|---|---|---|---|"
         if m.reference != nil { header += " opportunity cost vs `\(m.reference!)` |"; rule += "---|" }
         out += header + "\n" + rule + "\n"
-        for (i, s) in a.ranked.enumerated() {
+        for (i, s) in a.ranked.map({ EvidenceText.shown($0, m) }).enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | "
             row += "\(money(s.errorCost.mean)) | \(money(s.labelCost.mean)) | \(money(s.retrainCost.mean)) | \(money(s.deployCost.mean)) | \(moneyCI(s.totalCost)) |"
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
@@ -220,7 +225,50 @@ public enum SweepReport {
         if m.reference != nil {
             out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference; negative means better than the reference.\n"
         }
+        out += "\n" + EvidenceText.tableMethod(m)
+        let flags = EvidenceText.trainingFlags(a.ranked)
+        if !flags.isEmpty { out += "\n" + flags }
+        if let stability { out += "\n" + EvidenceText.stabilityText(stability) }
+        out += "\nPaired differences of every strategy against the cheapest (total cost and \(metric)), against the reference "
+        out += "(opportunity cost), and of each decision region's winner against the next cheapest are in `comparisons.csv`.\n"
         out += "\nPer-cell metrics over time are in `cells/` (tidy long form); one row per strategy in `sweep-summary.csv`; everything comes from `sweep.sqlite` in this folder (`flywheel plot` redraws the figures from it).\n"
+        return out
+    }
+
+    // MARK: Paired comparisons
+
+    /// The sweep's paired comparisons (``Comparisons/all(_:ranked:)``) and, for each decision
+    /// region, its winner against the next cheapest at the region's middle multiplier.
+    public static func comparisons(_ a: SweepAnalysis) -> [PairedComparison] {
+        Comparisons.all(a.record, ranked: a.ranked.map(\.strategy)) + regionComparisons(a).map(\.comparison)
+    }
+
+    /// Per decision region with a runner-up: the multiplier at the region's middle (the evaluated
+    /// one nearest the geometric mean of its bounds) and the paired total-cost difference there of
+    /// the next cheapest minus the winner.
+    static func regionComparisons(_ a: SweepAnalysis) -> [(from: Double, to: Double, comparison: PairedComparison)] {
+        guard a.summaries.count > 1 else { return [] }
+        return DecisionMap.regions(ratios: a.multipliers, winners: a.winners).compactMap { reg in
+            let middle = (reg.from * reg.to).squareRoot()
+            guard let k = a.multipliers.min(by: { abs(log($0 / middle)) < abs(log($1 / middle)) }) else { return nil }
+            let totals = a.summaries.map { (name: $0.strategy, total: a.totalCost(of: $0.strategy, multiplier: k).mean) }
+            guard let next = totals.filter({ $0.name != reg.option }).min(by: { $0.total < $1.total }) else { return nil }
+            return (reg.from, reg.to, Comparisons.compare(a.record, next.name, reg.option, measure: Comparisons.totalCost,
+                                                          multiplier: k))
+        }
+    }
+
+    /// The decision regions' evidence: whether each winner is distinguishable from the next cheapest.
+    static func regionEvidence(_ a: SweepAnalysis, _ pairs: [PairedComparison]) -> String {
+        let regions = regionComparisons(a)
+        guard !regions.isEmpty else { return "" }
+        var out = "Each region's winner against the next cheapest at the region's middle multiplier (paired on the same traffic):\n\n"
+        for r in regions {
+            let c = r.comparison
+            out += "- k \(num(r.from)) – \(num(r.to)): \(EvidenceText.sentence(c, digits: 1)): "
+            out += c.method == .none ? "no interval.\n" : c.isDistinguishable ? "distinguishable.\n"
+                : "not distinguishable: the winner here is a tie on this evidence.\n"
+        }
         return out
     }
 

@@ -60,6 +60,7 @@ enum SharedTables {
             ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
             ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
             ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(NumberText.plain) ?? ""),
+            ("traffic", m.replayed ? "replay" : "synthetic"),
         ] + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", NumberText.plain($0.value)) }
             + m.observableLag.sorted { $0.key < $1.key }.map { ("observable_lag.\($0.key)", String($0.value)) }
     }
@@ -87,11 +88,21 @@ enum SharedTables {
                                    version: try need("version"), clock: clock, primaryMetric: try need("primary_metric"),
                                    reference: ref.isEmpty ? nil : ref, costs: costs,
                                    detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
-                                   performanceFloor: Double(kv["performance_floor"] ?? ""))
+                                   performanceFloor: Double(kv["performance_floor"] ?? ""),
+                                   replayed: kv["traffic"].map { $0 == "replay" } ?? replaysAFile(kv["scenario_text"] ?? ""))
         for (k, v) in kv where k.hasPrefix("observable_lag.") {
             manifest.observableLag[String(k.dropFirst("observable_lag.".count))] = Int(v)
         }
         return (manifest, kv)
+    }
+
+    /// For databases written before the manifest said where the traffic came from: the scenario's
+    /// stream has a `replay:` mapping.
+    static func replaysAFile(_ scenarioText: String) -> Bool {
+        scenarioText.split(separator: "\n").contains { line in
+            let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            return code.trimmingCharacters(in: .whitespaces).hasPrefix("replay:") || code.contains("replay: {")
+        }
     }
 
     static func insert(drifts: [DriftTruth], traffic: [TrafficRecord], _ db: Database) throws {

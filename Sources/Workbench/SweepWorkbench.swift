@@ -230,7 +230,10 @@ extension Workbench {
             figures.append((f.file, f.caption))
         }
         files += figures.map(\.file)
-        try out.write(SweepReport.markdown(analysis, figures: figures), to: "sweep-report.md")
+        let comparisons = SweepReport.comparisons(analysis)
+        try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
+        files.append("comparisons.csv")
+        try out.write(SweepReport.markdown(analysis, figures: figures, comparisons: comparisons), to: "sweep-report.md")
         files.append("sweep-report.md")
         return (files, analysis)
     }

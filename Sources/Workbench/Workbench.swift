@@ -18,7 +18,8 @@ public struct RunOutputs: Sendable {
 /// End-to-end operations the CLI exposes, callable from a user's own Swift code.
 public enum Workbench {
     /// Runs a scenario and writes its results atomically into `outDirectory`:
-    /// `metrics.csv`, `summary.csv`, `traffic.csv`, `drifts.csv`, `decay.svg`, `report.md`, `run.sqlite`.
+    /// `metrics.csv`, `summary.csv`, `traffic.csv`, `drifts.csv`, `opportunity.csv`, `comparisons.csv`,
+    /// the figures, `report.md`, `run.sqlite`.
     ///
     /// The folder is claimed before simulating (``OutputClaim``): it must be absent, empty or
     /// written by Flywheel, and no other Flywheel process may be writing it. `followSymlink`: a
@@ -55,15 +56,19 @@ public enum Workbench {
         try out.write(CSVExport.traffic(record), to: "traffic.csv")
         try out.write(CSVExport.drifts(record), to: "drifts.csv")
         try out.write(CSVExport.opportunity(record), to: "opportunity.csv")
+        let ranked = RunSummary.ranked(summaries, higherIsBetter: record.manifest.task.higherIsBetter).map(\.strategy)
+        let comparisons = Comparisons.all(record, ranked: ranked)
+        try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
         var figures: [(file: String, caption: String)] = []
         for figure in Figures.all(record, summaries: summaries) {
             try out.write(figure.svg, to: figure.file)
             figures.append((figure.file, figure.caption))
         }
-        try out.write(MarkdownReport.render(record, summaries: summaries, figures: figures), to: "report.md")
+        try out.write(MarkdownReport.render(record, summaries: summaries, figures: figures,
+                                             comparisons: comparisons), to: "report.md")
         try RunStore.write(record, to: out.file("run.sqlite"))
         TestHook.reach("output.file")
-        return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv"] + figures.map(\.file) + ["report.md", "run.sqlite"]
+        return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file) + ["report.md", "run.sqlite"]
     }
 
     /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite` (claimed as
@@ -83,6 +88,20 @@ public enum Workbench {
             out.abandon()
             throw error
         }
+    }
+
+    /// The warnings a finished run earns: replicates of a replayed file that changed nothing.
+    public static func warnings(_ record: RunRecord) -> [FlywheelError] {
+        let m = record.manifest
+        guard m.replayed, Comparisons.replicatesIdentical(record) else { return [] }
+        // The line of the top-level `replicates:` key (none when --replicates set it).
+        let lines = m.scenarioText.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = lines.firstIndex { $0.hasPrefix("replicates:") }.map { $0 + 1 }
+        return [FlywheelError("\(m.replicates) replicates changed nothing: every replicate of this replayed file gave "
+                              + "the same results (one realisation)",
+                              at: SourceLocation(file: m.scenarioFile, line: line ?? 0),
+                              key: line == nil ? "--replicates" : "replicates",
+                              hint: "set replicates: 1; the report's intervals come from the block bootstrap over ticks")]
     }
 
     /// `path` when it is a folder; otherwise an error saying it should hold `database`.

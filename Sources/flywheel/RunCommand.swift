@@ -69,6 +69,7 @@ struct RunCommand: ParsableCommand {
                 if showProgress { FileHandle.standardError.write(Data("\r  simulated \(String(format: "%.1f", done))/\(total) strategy × replicate runs".utf8)) }
             }, staging: { interrupt.watch($0) })
             if showProgress { printError("") }
+            if !execution.quiet { printWarnings(Workbench.warnings(outputs.record)) }
             if !execution.quiet {
                 let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
                 let runs = outputs.record.runs.count

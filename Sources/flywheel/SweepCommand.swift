@@ -17,7 +17,7 @@ struct SweepCommand: ParsableCommand {
         strategies (the fixed comparators). Each finished cell is committed to
         OUT/sweep.sqlite, so an interrupted sweep resumes where it stopped when
         run again with the same --out. Once every cell is present, OUT gets
-        cells/<cell>.csv, sweep-summary.csv, heatmap.svg, best-worst.svg,
+        cells/<cell>.csv, sweep-summary.csv, comparisons.csv, heatmap.svg, best-worst.svg,
         decision-map.svg and sweep-report.md (written atomically).
 
         --shard i/n runs only the cells whose index k satisfies k % n == i-1, into
