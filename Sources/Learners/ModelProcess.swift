@@ -26,6 +26,8 @@ public final class ModelProcess: @unchecked Sendable {
     private let stderrFD: Int32
     private var stderrThread: Thread?
     public private(set) var name = ""
+    /// The deadline of the call in progress, in seconds (guarded by `lock`).
+    private var callLimit: Double = 0
 
     /// A call that failed: which call, why, and the program's last lines of standard error.
     public struct Failure: Error, CustomStringConvertible {
@@ -62,8 +64,11 @@ public final class ModelProcess: @unchecked Sendable {
     }
 
     /// Starts `command` (its first word resolved by ``resolve(_:relativeTo:)``) in `directory`,
-    /// and says hello.
-    public init(command: [String], directory: URL?, hello: ModelProtocol.Hello, timeout: Double) throws {
+    /// and says hello. `timeout` bounds every call; the `hello` call, which waits for the program to
+    /// start (an interpreter importing its libraries on a busy machine), gets `startupTimeout`
+    /// (at least `timeout`).
+    public init(command: [String], directory: URL?, hello: ModelProtocol.Hello, timeout: Double,
+                startupTimeout: Double = 60) throws {
         self.command = command
         self.timeout = timeout
         guard let program = command.first, let path = Self.resolve(program, relativeTo: directory) else {
@@ -117,7 +122,7 @@ public final class ModelProcess: @unchecked Sendable {
         stderrThread = thread
         thread.start()
         do {
-            switch try call("hello", ModelProtocol.hello(hello)) {
+            switch try call("hello", ModelProtocol.hello(hello), timeout: max(timeout, startupTimeout)) {
             case .helloOK(let version, let name):
                 guard version == ModelProtocol.version else {
                     throw failure("hello", "the program speaks protocol version \(version); Flywheel speaks \(ModelProtocol.version)")
@@ -160,12 +165,14 @@ public final class ModelProcess: @unchecked Sendable {
         return Failure(call: call, message: message, stderrTail: standardErrorTail)
     }
 
-    /// Sends one frame and reads the reply, within the deadline; an `error` reply throws.
-    public func call(_ name: String, _ frame: [UInt8]) throws -> ModelProtocol.Reply {
+    /// Sends one frame and reads the reply, within the deadline (`timeout` seconds unless
+    /// `limit` is given); an `error` reply throws.
+    public func call(_ name: String, _ frame: [UInt8], timeout limit: Double? = nil) throws -> ModelProtocol.Reply {
         lock.lock()
         defer { lock.unlock() }
         guard exited == nil else { throw failure(name, "the program has already stopped") }
-        let deadline = Date().addingTimeInterval(timeout)
+        callLimit = limit ?? timeout
+        let deadline = Date().addingTimeInterval(callLimit)
         do {
             try send(frame, deadline: deadline)
             let header = try receive(4, deadline: deadline)
@@ -189,7 +196,7 @@ public final class ModelProcess: @unchecked Sendable {
     private func wait(for events: Int16, deadline: Date) throws {
         while true {
             let left = deadline.timeIntervalSinceNow
-            guard left > 0 else { throw Failure(call: "", message: "no reply within \(timeout) s", stderrTail: "") }
+            guard left > 0 else { throw Failure(call: "", message: "no reply within \(callLimit) s", stderrTail: "") }
             var p = pollfd(fd: socket, events: events, revents: 0)
             let r = poll(&p, 1, Int32(min(left * 1000, 1_000_000).rounded(.up)))
             if r > 0 { return }
@@ -204,7 +211,7 @@ public final class ModelProcess: @unchecked Sendable {
             if n > 0 { sent += n; continue }
             if n < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
                 do { try wait(for: Int16(POLLOUT), deadline: deadline) } catch let e as Failure {
-                    throw Failure(call: "", message: "no reply within \(timeout) s (the program stopped reading)", stderrTail: e.stderrTail)
+                    throw Failure(call: "", message: "no reply within \(callLimit) s (the program stopped reading)", stderrTail: e.stderrTail)
                 }
                 continue
             }

@@ -41,9 +41,25 @@ import Testing
         #expect(throws: ModelProtocol.Malformed.self) { try ModelProtocol.decodeReply([0x84, 0]) }
     }
 
-    static func start(_ fault: String = "", classes: Int = 2, timeout: Double = 20) throws -> ModelProcess {
+    static func start(_ fault: String = "", classes: Int = 2, timeout: Double = 20,
+                      startupTimeout: Double = 60) throws -> ModelProcess {
         try ModelProcess(command: ["python3", "centroid_model.py"] + (fault.isEmpty ? [] : [fault]), directory: fixtures,
-                         hello: .init(seed: 1, classes: classes, features: [("x0", false), ("x1", false)]), timeout: timeout)
+                         hello: .init(seed: 1, classes: classes, features: [("x0", false), ("x1", false)]), timeout: timeout,
+                         startupTimeout: startupTimeout)
+    }
+
+    /// The per-call deadline does not apply to the start: a program that takes 3 s to answer hello
+    /// still serves calls bounded at 2 s, and only a start allowance shorter than its start fails.
+    @Test func theStartHasItsOwnAllowanceAndCallsKeepTheirDeadline() throws {
+        let p = try Self.start("slow-start", timeout: 2)
+        guard case .fitOK = try Self.fit(p, [0, 0, 1, 1], [0, 1]) else { Issue.record("no fit ok"); return }
+        p.stop()
+        do {
+            _ = try Self.start("slow-start", timeout: 1, startupTimeout: 1)
+            Issue.record("a 3 s start passed a 1 s allowance")
+        } catch let e as ModelProcess.Failure {
+            #expect(e.call == "hello" && e.description.contains("no reply within 1.0 s"), "\(e)")
+        }
     }
 
     static func fit(_ p: ModelProcess, _ x: [Double], _ y: [Double]) throws -> ModelProtocol.Reply {

@@ -1,13 +1,15 @@
 """A deterministic NumPy model for the protocol tests: nearest class centroid, probabilities from a
 softmax of negative squared distances; for regression, the mean of the labels plus a least-squares
 slope on x0. Usage: centroid_model.py [fault], fault one of: exit-after-hello, hang-on-fit,
-garbage-on-predict, wrong-shape, nan, stderr-then-exit."""
+garbage-on-predict, wrong-shape, nan, stderr-then-exit, slow-start (sleeps 3 s before reading hello)."""
 import os, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "python"))
 import numpy as np
 import flywheel_model
 
 fault = sys.argv[1] if len(sys.argv) > 1 else ""
+if fault == "slow-start":
+    time.sleep(3)
 
 
 class Centroids:
