@@ -21,7 +21,7 @@ public struct CompositeTrigger: TriggerPolicy {
 
     public static var examples: [Self] {
         [CompositeTrigger(.any, [PeriodicTrigger(every: 5), VolumeTrigger(labels: 200)]),
-         CompositeTrigger(.all, [OnlineTrigger(), PerformanceTrigger(threshold: 0.9, drop: nil, window: 2)])]
+         CompositeTrigger(.all, [EveryTickTrigger(), PerformanceTrigger(threshold: 0.9, drop: nil, window: 2)])]
     }
 
     public var needsInputs: Bool { parts.contains { $0.needsInputs } }
