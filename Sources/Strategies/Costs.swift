@@ -24,6 +24,9 @@ public struct CostModel: Hashable, Sendable {
     /// The price of a training job on `samples` rows over `epochs` passes.
     public func training(samples: Int, epochs: Int) -> Double { retrain + retrainPerSample * Double(samples * epochs) }
 
+    /// The price of an online update on `samples` rows: per row only (no job price).
+    public func onlineTraining(samples: Int) -> Double { retrainPerSample * Double(samples) }
+
     public var dictionary: [String: Double] {
         ["error": error, "retrain": retrain, "retrain_per_sample": retrainPerSample, "deploy": deploy, "rollback": rollback]
     }

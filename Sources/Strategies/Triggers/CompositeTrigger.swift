@@ -41,6 +41,11 @@ public struct CompositeTrigger: TriggerPolicy {
             return Triggers.read(k, x, c)
         }
         guard parts.count == list.count, !parts.isEmpty else { return nil }
+        for (item, part) in zip(list, parts) where part is OnlineTrigger {
+            item.fail("trigger: online cannot be part of \(key): it is not a firing rule but per-event learning",
+                      hint: "use online as the strategy's whole trigger, or every_tick inside \(key)")
+            return nil
+        }
         return CompositeTrigger(key == "any" ? .any : .all, parts)
     }
 
