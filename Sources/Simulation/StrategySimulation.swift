@@ -307,7 +307,8 @@ public struct StrategySimulation: Sendable {
         let (candidate, epochs) = spec.learner.fit(fitSet, classCount: task.classCount, warmStart: spec.warmStart ? champion : nil, rng: trainRNG)
         m.trained = 1
         m.trainingSamples = Double(fitSet.count)
-        m.retrainCost = sim.costs.training(samples: fitSet.count, epochs: epochs)
+        m.retrainCost = sim.costs.training(samples: fitSet.count,
+                                           units: LearnerCatalog.workUnits(spec.learner, rows: fitSet.count, epochs: epochs))
         lastTrain = Double(t)
         labelsSinceTrain = 0
         reservoirAtLastTrain = reservoir.count
@@ -328,7 +329,8 @@ public struct StrategySimulation: Sendable {
         m.trained = 1
         m.deployed = 1
         m.trainingSamples = Double(learnt)
-        m.retrainCost = sim.costs.onlineTraining(samples: learnt)
+        m.retrainCost = sim.costs.onlineTraining(samples: learnt,
+                                                 units: LearnerCatalog.workUnits(spec.learner, rows: learnt, epochs: 1))
         lastTrain = Double(t)
         labelsSinceTrain = 0
         version += 1
