@@ -78,6 +78,8 @@ public struct StrategySimulation: Sendable {
     private var arrivedLoss: [Double] = []
     /// The live model of a `trigger: online` strategy (it serves instead of ``champion``).
     private var online: OnlineLearning?
+    /// Each training's measured wall time (reported to `run.sqlite` only).
+    private var trainingTimes: [TrainingTime] = []
     /// The model serving this tick.
     private var serving: any Model {
         if let online { return online.model }
@@ -304,11 +306,14 @@ public struct StrategySimulation: Sendable {
         let (fitSet, holdout, holdoutSlices) = spec.gate.split(set, slices: slices)
         // Every row of the dataset (holdout included), with the tick its label arrived.
         sim.observer?.didFit(strategy: spec.name, replicate: replicate, atTick: t, rowTicks: set.ticks, rowArrivals: chosenRows.map(\.arrival))
+        let started = DispatchTime.now().uptimeNanoseconds
         let (candidate, epochs) = spec.learner.fit(fitSet, classCount: task.classCount, warmStart: spec.warmStart ? champion : nil, rng: trainRNG)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let units = LearnerCatalog.workUnits(spec.learner, rows: fitSet.count, epochs: epochs)
+        trainingTimes.append(TrainingTime(tick: t, rows: fitSet.count, workUnits: units, seconds: seconds))
         m.trained = 1
         m.trainingSamples = Double(fitSet.count)
-        m.retrainCost = sim.costs.training(samples: fitSet.count,
-                                           units: LearnerCatalog.workUnits(spec.learner, rows: fitSet.count, epochs: epochs))
+        m.retrainCost = sim.costs.training(samples: fitSet.count, units: units)
         lastTrain = Double(t)
         labelsSinceTrain = 0
         reservoirAtLastTrain = reservoir.count
@@ -322,15 +327,18 @@ public struct StrategySimulation: Sendable {
     /// per row and per work unit only (no job or deployment price).
     private mutating func learnOnline(tick t: Int, into m: inout TickMetrics) {
         let arrived = reservoir[reservoirAtLastTrain...]
+        let started = DispatchTime.now().uptimeNanoseconds
         let learnt = online?.learn(arrived, rows: rows) ?? 0
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         reservoir.removeAll(keepingCapacity: true)
         reservoirAtLastTrain = 0
         guard learnt > 0 else { return }
+        let units = LearnerCatalog.workUnits(spec.learner, rows: learnt, epochs: 1)
+        trainingTimes.append(TrainingTime(tick: t, rows: learnt, workUnits: units, seconds: seconds))
         m.trained = 1
         m.deployed = 1
         m.trainingSamples = Double(learnt)
-        m.retrainCost = sim.costs.onlineTraining(samples: learnt,
-                                                 units: LearnerCatalog.workUnits(spec.learner, rows: learnt, epochs: 1))
+        m.retrainCost = sim.costs.onlineTraining(samples: learnt, units: units)
         lastTrain = Double(t)
         labelsSinceTrain = 0
         version += 1
@@ -442,6 +450,8 @@ public struct StrategySimulation: Sendable {
 
     /// The run: every metric series and every event so far.
     public func result() -> StrategyRun {
-        StrategyRun(strategy: spec.name, replicate: replicate, series: series, events: events)
+        var run = StrategyRun(strategy: spec.name, replicate: replicate, series: series, events: events)
+        run.trainingTimes = trainingTimes
+        return run
     }
 }
