@@ -68,6 +68,8 @@ public struct StrategyRun: Sendable {
     public var replicate: Int
     public var series: [MetricSeries]
     public var events: [StrategyEvent]
+    /// Each training's measured wall time (for `run.sqlite` only; never in a CSV).
+    public var trainingTimes: [TrainingTime] = []
 
     public init(strategy: String, replicate: Int, series: [MetricSeries], events: [StrategyEvent]) {
         self.strategy = strategy

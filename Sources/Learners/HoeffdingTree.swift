@@ -112,7 +112,7 @@ public struct HoeffdingTree: CataloguedLearner {
 /// A trained Hoeffding tree (see ``HoeffdingTree``): an immutable snapshot of a
 /// ``HoeffdingTreeState``.
 public struct HoeffdingTreeModel: Model {
-    public let state: HoeffdingTreeState
+    public internal(set) var state: HoeffdingTreeState
 
     public init(state: HoeffdingTreeState) { self.state = state }
 

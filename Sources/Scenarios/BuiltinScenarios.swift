@@ -28,7 +28,7 @@ strategies:
   - {name: never, trigger: never}
   - {name: every-30d, trigger: {every: 30d}, dataset: {window: 30d}}
   - {name: every-7d, trigger: {every: 7d}, dataset: {window: 14d}}
-  - {name: every-tick, trigger: online, dataset: {window: 7d}}
+  - {name: every-tick, trigger: every_tick, dataset: {window: 7d}}
 reference: every-tick
 
 """#

@@ -214,12 +214,13 @@ public enum ScenarioLoader {
             LabelingPolicy.read($0, ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon), base: LabelingPolicy())
         } ?? LabelingPolicy()
         var costs = CostModel()
-        if let c = root["costs"]?.mapping(allowed: ["error", "retrain", "retrain_per_sample", "deploy", "rollback"]) {
+        if let c = root["costs"]?.mapping(allowed: CostModel.keys) {
             func price(_ key: String) -> Double? { c[key]?.double(min: 0, max: Limits.maxCost) }
             costs.rollback = price("rollback") ?? costs.rollback
             costs.error = price("error") ?? costs.error
             costs.retrain = price("retrain") ?? costs.retrain
             costs.retrainPerSample = price("retrain_per_sample") ?? costs.retrainPerSample
+            costs.retrainPerUnit = price("retrain_per_unit") ?? costs.retrainPerUnit
             costs.deploy = price("deploy") ?? costs.deploy
         }
 

@@ -76,6 +76,15 @@ public struct StrategySimulation: Sendable {
     private var served: [Double] = [], servedPrediction: [Double] = []
     private var servedProbabilities: [Double] = [], challengerProbabilities: [Double] = []
     private var arrivedLoss: [Double] = []
+    /// The live model of a `trigger: online` strategy (it serves instead of ``champion``).
+    private var online: OnlineLearning?
+    /// Each training's measured wall time (reported to `run.sqlite` only).
+    private var trainingTimes: [TrainingTime] = []
+    /// The model serving this tick.
+    private var serving: any Model {
+        if let online { return online.model }
+        return champion
+    }
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -105,6 +114,7 @@ public struct StrategySimulation: Sendable {
         needsScores = spec.trigger.policy.needsScores
         trigger.didDeploy(training: initialTraining, scores: needsScores ? initialModel.scores(initialTraining) : [])
         if spec.logging.profilesOnly { events.append(StrategyEvent(kind: "note", tick: 0, modelVersion: 0, detail: ProfilesLogging.note)) }
+        online = try OnlineLearning(spec, initial: initialModel, dimension: d, classCount: simulator.classCount)
         curator = spec.labeling.curation.makeCurator(CurationContext(seed: seed, strategy: spec.name, replicate: r, learner: spec.learner,
                                                                      classCount: simulator.classCount, initialTraining: initialTraining))
     }
@@ -153,6 +163,8 @@ public struct StrategySimulation: Sendable {
             // 5-6. Form the dataset from arrived labels and train a candidate.
             train(tick: t, into: &m)
         }
+        // 5'. Online: the tick's arrived labels are learnt one at a time, after it was served.
+        if online != nil { learnOnline(tick: t, into: &m) }
         // 7-8. The offline gate once the candidate is ready, then the rollout.
         if let job = pendingJob, job.ready <= t {
             pendingJob = nil
@@ -175,7 +187,7 @@ public struct StrategySimulation: Sendable {
     /// per slice).
     private mutating func serve(_ batch: EventBatch, tick t: Int, into m: inout TickMetrics) {
         let n = batch.count
-        let champion = self.champion, challenger = self.challenger
+        let champion = serving, challenger = self.challenger
         batch.features.withUnsafeBufferPointer { xb in
             predictions.withUnsafeMutableBufferPointer { pb in champion.predict(xb, count: n, into: pb) }
             if let c = challenger {
@@ -213,7 +225,7 @@ public struct StrategySimulation: Sendable {
     /// run is dropped). Returns how many events were sent.
     private mutating func label(_ batch: EventBatch, loggedCount: Int, tick t: Int) -> Int {
         let quota = spec.labeling.quota(logged: loggedCount)
-        let input = CurationInput(batch: batch, logged: logged, loggedCount: loggedCount, predictions: predictions, servingModel: champion)
+        let input = CurationInput(batch: batch, logged: logged, loggedCount: loggedCount, predictions: predictions, servingModel: serving)
         let picked = quota > 0 ? curator.pick(quota, from: input, rng: labelRNG, priority: &priority, into: &chosen) : 0
         let shadow = challenger.map { $0.share == 0 } ?? false
         for c in 0..<picked {
@@ -254,7 +266,7 @@ public struct StrategySimulation: Sendable {
     /// unless the logging policy lets them see every served event.
     private mutating func observation(_ batch: EventBatch, loggedCount: Int, tick t: Int) -> TriggerObservation {
         let n = batch.count
-        if needsScores { champion.scores(batch, into: &served) }
+        if needsScores { serving.scores(batch, into: &served) }
         var observedBatch = batch
         var observedScores = served[..<(needsScores ? n : 0)]
         if !spec.logging.monitorsSeeEveryEvent, spec.trigger.policy.needsInputs {
@@ -294,16 +306,46 @@ public struct StrategySimulation: Sendable {
         let (fitSet, holdout, holdoutSlices) = spec.gate.split(set, slices: slices)
         // Every row of the dataset (holdout included), with the tick its label arrived.
         sim.observer?.didFit(strategy: spec.name, replicate: replicate, atTick: t, rowTicks: set.ticks, rowArrivals: chosenRows.map(\.arrival))
+        let started = DispatchTime.now().uptimeNanoseconds
         let (candidate, epochs) = spec.learner.fit(fitSet, classCount: task.classCount, warmStart: spec.warmStart ? champion : nil, rng: trainRNG)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let units = LearnerCatalog.workUnits(spec.learner, rows: fitSet.count, epochs: epochs)
+        trainingTimes.append(TrainingTime(tick: t, rows: fitSet.count, workUnits: units, seconds: seconds))
         m.trained = 1
         m.trainingSamples = Double(fitSet.count)
-        m.retrainCost = sim.costs.training(samples: fitSet.count, epochs: epochs)
+        m.retrainCost = sim.costs.training(samples: fitSet.count, units: units)
         lastTrain = Double(t)
         labelsSinceTrain = 0
         reservoirAtLastTrain = reservoir.count
         events.append(StrategyEvent(kind: "train", tick: t, modelVersion: version + 1, samples: fitSet.count,
                                     detail: "epochs=\(epochs), ready at tick \(t + spec.trainingLatency)"))
         pendingJob = Job(ready: t + spec.trainingLatency, model: candidate, training: fitSet, holdout: holdout, holdoutSlices: holdoutSlices)
+    }
+
+    /// Online learning: the labels that arrived this tick (after the tick was served) are learnt
+    /// one at a time; a tick that learnt any counts as one training and one deployment, priced
+    /// per row and per work unit only (no job or deployment price).
+    private mutating func learnOnline(tick t: Int, into m: inout TickMetrics) {
+        let arrived = reservoir[reservoirAtLastTrain...]
+        let started = DispatchTime.now().uptimeNanoseconds
+        let learnt = online?.learn(arrived, rows: rows) ?? 0
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        reservoir.removeAll(keepingCapacity: true)
+        reservoirAtLastTrain = 0
+        guard learnt > 0 else { return }
+        let units = LearnerCatalog.workUnits(spec.learner, rows: learnt, epochs: 1)
+        trainingTimes.append(TrainingTime(tick: t, rows: learnt, workUnits: units, seconds: seconds))
+        m.trained = 1
+        m.deployed = 1
+        m.trainingSamples = Double(learnt)
+        m.retrainCost = sim.costs.onlineTraining(samples: learnt, units: units)
+        lastTrain = Double(t)
+        labelsSinceTrain = 0
+        version += 1
+        deployedAt = t + 1
+        events.append(StrategyEvent(kind: "train", tick: t, modelVersion: version, samples: learnt,
+                                    detail: "online: \(learnt) label\(learnt == 1 ? "" : "s") learnt one at a time"))
+        events.append(StrategyEvent(kind: "deploy", tick: t, modelVersion: version))
     }
 
     /// The offline gate's verdict on a ready candidate; one that passes is deployed at once or
@@ -359,7 +401,7 @@ public struct StrategySimulation: Sendable {
     private mutating func recordExtraMetrics(_ batch: EventBatch, tick t: Int) {
         let n = batch.count, classification = task.isClassification
         let k = max(task.classCount, 1)
-        let champion = self.champion, challenger = self.challenger
+        let champion = serving, challenger = self.challenger
         batch.features.withUnsafeBufferPointer { xb in
             if classification {
                 _ = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
@@ -408,6 +450,8 @@ public struct StrategySimulation: Sendable {
 
     /// The run: every metric series and every event so far.
     public func result() -> StrategyRun {
-        StrategyRun(strategy: spec.name, replicate: replicate, series: series, events: events)
+        var run = StrategyRun(strategy: spec.name, replicate: replicate, series: series, events: events)
+        run.trainingTimes = trainingTimes
+        return run
     }
 }

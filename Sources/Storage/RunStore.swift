@@ -5,7 +5,7 @@ import GRDB
 /// The SQLite database of a run (`run.sqlite`): manifest, drift ground truth, traffic, per-tick
 /// metrics and strategy events, queryable with plain SQL.
 ///
-/// Schema (migration `v1`):
+/// Schema (migration `v1`; `training_time`, migration `v2-training-time`, in `RunStore+TrainingTime.swift`):
 /// - `manifest(key TEXT PRIMARY KEY, value TEXT)` — scenario name, text, file, seed, version,
 ///   clock, primary metric, reference, costs;
 /// - `strategy(id INTEGER PRIMARY KEY, name TEXT UNIQUE)` in scenario order;
@@ -32,6 +32,7 @@ public enum RunStore {
             }
             try SharedTables.createEvents(db, owner: "strategy_id", references: "strategy")
         }
+        registerTrainingTime(&m)
         return m
     }
 
@@ -66,6 +67,7 @@ public enum RunStore {
                     try event.execute(arguments: [id, run.replicate, seq, e.tick, e.kind, e.modelVersion, e.samples, e.detail])
                 }
             }
+            try insertTrainingTimes(record, ids: ids, db)
         }
         try queue.close()
     }

@@ -87,6 +87,9 @@ public struct StrategySpec: Sendable {
         if let problem = learner.warmStartProblem(warmStart: warm), let at = m["warm_start"] ?? m["model"] {
             at.fail(problem)
         }
+        if trigger.policy is OnlineTrigger, let t = m["trigger"] {
+            OnlineTrigger.refuseConflicts(strategy: m, trigger: t, learner: learner, labeling: labeling)
+        }
         let latency = m["training_latency"].flatMap { $0.wholeTicks(tick: c.tick) } ?? 0
         c.warnBeyondHorizon(Double(latency), at: m["training_latency"], "no training finishes within the run")
         return StrategySpec(name: name, trigger: trigger, dataset: dataset, labeling: labeling, learner: learner, gate: gate,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlywheelCore
+import Learners
 import Scenarios
 
 struct ListCommand: ParsableCommand {
@@ -30,6 +31,9 @@ struct ListCommand: ParsableCommand {
             print("  \(c.name) — \(c.summary)")
             if !c.reference.isEmpty { print("      source: \(c.reference)") }
             for p in c.parameters { print("      \(p.name) (default \(p.defaultValue)): \(p.doc)") }
+            if c.family == "model", let unit = LearnerCatalog.workUnit(family: c.name) {
+                print("      work measure (priced by costs.retrain_per_unit): \(unit)")
+            }
         }
     }
 }

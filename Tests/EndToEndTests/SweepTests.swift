@@ -24,7 +24,7 @@ costs: {error: 1.0, retrain: 20, retrain_per_sample: 0.001, deploy: 2}
 strategies:
   - {name: never, trigger: never}
   - {name: periodic, trigger: {every: 7d}, dataset: {window: 14d}}
-  - {name: every-tick, trigger: online, dataset: {window: 7d}}
+  - {name: every-tick, trigger: every_tick, dataset: {window: 7d}}
 reference: every-tick
 sweep:
   strategy: periodic

@@ -29,7 +29,7 @@ func scenario(delay: String, extra: String = "") throws -> Scenario {
       - {type: instantaneous, at: 15d, target: concept, to: 3}
     labels: {coverage: 0.5, delay: \(delay)}
     strategies:
-      - {name: daily, trigger: online, dataset: {window: 10d}}
+      - {name: daily, trigger: every_tick, dataset: {window: 10d}}
       - {name: weekly, trigger: {every: 7d}, dataset: all}
     \(extra)
     """, file: "leak-check.yaml")

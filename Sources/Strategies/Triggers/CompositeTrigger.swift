@@ -21,7 +21,7 @@ public struct CompositeTrigger: TriggerPolicy {
 
     public static var examples: [Self] {
         [CompositeTrigger(.any, [PeriodicTrigger(every: 5), VolumeTrigger(labels: 200)]),
-         CompositeTrigger(.all, [OnlineTrigger(), PerformanceTrigger(threshold: 0.9, drop: nil, window: 2)])]
+         CompositeTrigger(.all, [EveryTickTrigger(), PerformanceTrigger(threshold: 0.9, drop: nil, window: 2)])]
     }
 
     public var needsInputs: Bool { parts.contains { $0.needsInputs } }
@@ -41,6 +41,11 @@ public struct CompositeTrigger: TriggerPolicy {
             return Triggers.read(k, x, c)
         }
         guard parts.count == list.count, !parts.isEmpty else { return nil }
+        for (item, part) in zip(list, parts) where part is OnlineTrigger {
+            item.fail("trigger: online cannot be part of \(key): it is not a firing rule but per-event learning",
+                      hint: "use online as the strategy's whole trigger, or every_tick inside \(key)")
+            return nil
+        }
         return CompositeTrigger(key == "any" ? .any : .all, parts)
     }
 

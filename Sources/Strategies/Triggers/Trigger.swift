@@ -147,7 +147,8 @@ public struct TriggerConfig: Sendable {
 /// Every trigger kind, in the order `flywheel list` shows them.
 public enum Triggers {
     public static let all: [any TriggerPolicy.Type] = [
-        NeverTrigger.self, PeriodicTrigger.self, OnlineTrigger.self, VolumeTrigger.self, PerformanceTrigger.self,
+        NeverTrigger.self, PeriodicTrigger.self, EveryTickTrigger.self, OnlineTrigger.self, VolumeTrigger.self,
+        PerformanceTrigger.self,
         DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self, CostTrigger.self,
     ]
 
@@ -177,7 +178,7 @@ public enum Triggers {
         c.warnBeyondEvents(minNew, at: m["min_new_labels"], "the trigger never fires")
         let policies = m.filter { $0.key != "cooldown" && $0.key != "min_new_labels" }
         guard policies.count == 1, let (key, value) = policies.first else {
-            v.fail(policies.isEmpty ? "name a trigger: never, online, every, volume, performance, detector, any or all"
+            v.fail(policies.isEmpty ? "name a trigger: never, every_tick, online, every, volume, performance, detector, any or all"
                                     : "give one trigger per strategy; combine several with any: [...] or all: [...]")
             return nil
         }
