@@ -13,6 +13,10 @@ public struct RunOutputs: Sendable {
     public var record: RunRecord
     public var summaries: [StrategySummary]
     public var seconds: Double
+    /// Wall time of the oracle's age matrices and dynamic program (0 without `oracle:`).
+    public var oracleSeconds: Double = 0
+    /// The hindsight-optimal schedule and the regrets, with `oracle:`.
+    public var oracle: OracleAnalysis?
 }
 
 /// End-to-end operations the CLI exposes, callable from a user's own Swift code.
@@ -33,7 +37,9 @@ public enum Workbench {
         let claim = try OutputClaim(outDirectory, followSymlink: followSymlink)
         defer { claim.release() }
         let record = try Runner.run(scenario.plan, threads: threads, chunkBytes: chunkBytes, progress: progress)
+        let oracleStarted = Date()
         let oracle = try oracle(scenario.plan, record: record, threads: threads)
+        let oracleSeconds = oracle == nil ? 0 : Date().timeIntervalSince(oracleStarted)
         TestHook.reach("run.simulated")
         let out = try OutputDirectory(claim)
         staging?(out)
@@ -42,7 +48,8 @@ public enum Workbench {
             let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [])
             try out.commit()
             return RunOutputs(directory: out.destination.path, files: files, record: record,
-                              summaries: RunSummary.summarize(record), seconds: Date().timeIntervalSince(started))
+                              summaries: RunSummary.summarize(record), seconds: Date().timeIntervalSince(started),
+                              oracleSeconds: oracleSeconds, oracle: oracle?.analysis)
         } catch {
             out.abandon()
             throw error
