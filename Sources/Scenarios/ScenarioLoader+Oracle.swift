@@ -50,3 +50,16 @@ extension ScenarioLoader {
         return spec
     }
 }
+
+extension Catalog {
+    /// The scenario's `oracle:` section, for `flywheel list`.
+    public static let oracle = ComponentInfo(
+        family: "oracle", name: "oracle",
+        summary: "The hindsight-optimal schedule of one strategy's dataset policy (all, window, count or sample; random "
+            + "curation, logging all or sample, immediate rollout, no gate, no warm start): a model trained at every tick on "
+            + "that strategy's data and evaluated on every later tick up to max_age (the age matrix: T trainings, T·H tick "
+            + "evaluations, R·T·(H+1)·8 bytes), then dynamic programming for the least total cost; each strategy's regret "
+            + "to it, paired. `flywheel oracle SCENARIO` prints it.",
+        parameters: [ParameterInfo("strategy", "(required)", "the strategy whose dataset policy the oracle optimises"),
+                     ParameterInfo("max_age", "the run's length", "longest a retrained model may serve (ticks or a duration)")])
+}
