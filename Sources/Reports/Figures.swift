@@ -11,8 +11,8 @@ public struct Figure: Sendable {
 
 /// The figures every run report carries, drawn from the finished run record only.
 public enum Figures {
-    public static func all(_ record: RunRecord, summaries: [StrategySummary]) -> [Figure] {
-        var figures = [decay(record)]
+    public static func all(_ record: RunRecord, summaries: [StrategySummary], oracle: OracleCurve? = nil) -> [Figure] {
+        var figures = [decay(record, oracle: oracle)]
         figures.append(cumulativeCost(record))
         figures.append(costVersusMetric(record, summaries: summaries))
         if let opp = opportunity(record, summaries: summaries) { figures.append(opp) }
@@ -34,8 +34,9 @@ public enum Figures {
     }
 
     /// Performance-decay curves: the metric per tick per strategy (mean over replicates, with a
-    /// 95 % band), retraining markers (replicate 0), drift periods shaded, the Bayes ceiling.
-    public static func decay(_ record: RunRecord) -> Figure {
+    /// 95 % band), retraining markers (replicate 0), drift periods shaded, the Bayes ceiling; with
+    /// an oracle, its curve (dashed) and the ticks its models go live.
+    public static func decay(_ record: RunRecord, oracle: OracleCurve? = nil) -> Figure {
         let metric = record.manifest.primaryMetric
         let ticks = record.manifest.clock.ticks
         let x = (0..<ticks).map { Double($0) + 0.5 }
@@ -53,11 +54,18 @@ public enum Figures {
             chart.series.append(LineChart.Series(name: name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
                                                  colorIndex: i, markers: markers.count <= 60 ? markers : []))
         }
+        if let o = oracle {
+            let y = smooth > 1 ? rolling(o.metric, smooth) : o.metric
+            let markers = o.trainings.map { LineChart.Marker(x: Double($0) + 1, kind: .retrain) }
+            chart.series.append(LineChart.Series(name: o.name, x: x, y: y, dashed: true, colorIndex: record.strategies.count,
+                                                 markers: markers.count <= 60 ? markers : []))
+        }
         chart.spans = spans(record)
         chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(fmt(bayes))") }
         let caption = "Performance over time per strategy (mean over replicates, 95 % band: \(bandMethod(metric))); "
             + "triangles mark deployments of retrained models; shaded: injected drifts"
+            + (oracle.map { "; dashed: \($0.name), the hindsight-optimal schedule" } ?? "")
         return Figure(file: "decay.svg", caption: caption, svg: chart.svg())
     }
 

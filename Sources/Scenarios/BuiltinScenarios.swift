@@ -30,6 +30,9 @@ strategies:
   - {name: every-7d, trigger: {every: 7d}, dataset: {window: 14d}}
   - {name: every-tick, trigger: every_tick, dataset: {window: 7d}}
 reference: every-tick
+# The hindsight-optimal schedule of every-7d's dataset policy (a 14-day window): its cost is a lower
+# bound for every schedule of that policy, and each strategy's regret is measured against it.
+oracle: {strategy: every-7d, max_age: 60d}
 
 """#
 }

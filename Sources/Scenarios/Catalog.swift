@@ -8,6 +8,6 @@ import Streams
 public enum Catalog {
     public static var all: [ComponentInfo] {
         Generators.all + ReplayCatalog.all + Drift.catalog + LearnerCatalog.all + Triggers.catalog + DetectorCatalog.all + DistanceCatalog.all
-            + Datasets.catalog + LabelingPolicy.catalog + Loggings.catalog + GatePolicy.catalog + Rollouts.catalog
+            + Datasets.catalog + LabelingPolicy.catalog + Loggings.catalog + GatePolicy.catalog + Rollouts.catalog + [oracle]
     }
 }

@@ -23,7 +23,8 @@ public struct Scenario: Sendable {
 /// key or name the nearest valid one.
 public enum ScenarioLoader {
     static let rootKeys = ["name", "description", "seed", "replicates", "clock", "stream", "drifts", "model", "labels", "costs",
-                           "strategies", "reference", "detection", "analysis", "metrics", "edge_cases", "sweep"]
+                           "strategies", "reference", "detection", "analysis", "metrics", "edge_cases", "sweep",
+                           "oracle"]
 
     /// Loads a scenario file (see ``parse(_:file:seedOverride:replicatesOverride:memoryLimit:)``).
     public static func load(path: String, memoryLimit: Double? = MemoryEstimate.defaultLimit) throws -> Scenario {
@@ -289,6 +290,7 @@ public enum ScenarioLoader {
                                             uniquingKeysWith: { a, _ in a })
         var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)
         plan.extraMetrics = extra
+        if let o = root["oracle"] { plan.oracle = readOracle(o, plan: plan, tick: tick, memoryLimit: memoryLimit) }
         if let memoryLimit {
             func node(_ driver: MemoryEstimate.Driver) -> YAMLValue? {
                 switch driver {

@@ -15,6 +15,8 @@ public struct SimulationPlan: Sendable {
     public var costs: CostModel
     /// Metrics recorded per tick beyond accuracy (or MAE).
     public var extraMetrics: [ExtraMetric] = []
+    /// The hindsight-optimal schedule to compute beside the run (the scenario's `oracle:`).
+    public var oracle: OracleSpec?
 
     public init(manifest: RunManifest, source: any TrafficSource, strategies: [StrategySpec], initialLearner: any Learner, costs: CostModel) {
         self.manifest = manifest

@@ -448,6 +448,23 @@ public struct StrategySimulation: Sendable {
         liveRows = rows.count
     }
 
+    /// The set a training job would fit if it started now, after ``step(_:)`` of the last tick:
+    /// the dataset policy's choice among the labels arrived so far (drawn with `rng`), less the
+    /// gate's holdout. Nothing changes in the simulation (the hindsight-optimal schedule's
+    /// ``AgeMatrix`` trains on it at every tick).
+    public func trainingSetNow(rng: RandomStream) -> TrainingSet {
+        let chosenRows = spec.dataset.select(reservoir, sinceLastTraining: reservoirAtLastTrain, now: tick - 1, rows: rows,
+                                             champion: champion, classCount: task.classCount, rng: rng)
+        var set = TrainingSet(dimension: d)
+        set.features.reserveCapacity(chosenRows.count * d)
+        for ref in chosenRows {
+            set.features.append(contentsOf: rows.features(of: ref.row))
+            set.labels.append(ref.label)
+            set.ticks.append(ref.tick)
+        }
+        return spec.gate.split(set, slices: chosenRows.map { rows.slices[Int($0.row)] }).0
+    }
+
     /// The run: every metric series and every event so far.
     public func result() -> StrategyRun {
         var run = StrategyRun(strategy: spec.name, replicate: replicate, series: series, events: events)

@@ -13,6 +13,10 @@ public struct RunOutputs: Sendable {
     public var record: RunRecord
     public var summaries: [StrategySummary]
     public var seconds: Double
+    /// Wall time of the oracle's age matrices and dynamic program (0 without `oracle:`).
+    public var oracleSeconds: Double = 0
+    /// The hindsight-optimal schedule and the regrets, with `oracle:`.
+    public var oracle: OracleAnalysis?
 }
 
 /// End-to-end operations the CLI exposes, callable from a user's own Swift code.
@@ -33,15 +37,19 @@ public enum Workbench {
         let claim = try OutputClaim(outDirectory, followSymlink: followSymlink)
         defer { claim.release() }
         let record = try Runner.run(scenario.plan, threads: threads, chunkBytes: chunkBytes, progress: progress)
+        let oracleStarted = Date()
+        let oracle = try oracle(scenario.plan, record: record, threads: threads)
+        let oracleSeconds = oracle == nil ? 0 : Date().timeIntervalSince(oracleStarted)
         TestHook.reach("run.simulated")
         let out = try OutputDirectory(claim)
         staging?(out)
         TestHook.reach("output.staged")
         do {
-            let files = try write(record, to: out)
+            let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [])
             try out.commit()
             return RunOutputs(directory: out.destination.path, files: files, record: record,
-                              summaries: RunSummary.summarize(record), seconds: Date().timeIntervalSince(started))
+                              summaries: RunSummary.summarize(record), seconds: Date().timeIntervalSince(started),
+                              oracleSeconds: oracleSeconds, oracle: oracle?.analysis)
         } catch {
             out.abandon()
             throw error
@@ -49,7 +57,10 @@ public enum Workbench {
     }
 
     /// Writes every output of a finished run into a staged folder (no commit).
-    public static func write(_ record: RunRecord, to out: OutputDirectory) throws -> [String] {
+    /// With an oracle (``oracle(_:record:threads:)``): `oracle.csv`, the age-matrix figure and the
+    /// report's section on the hindsight-optimal schedule.
+    public static func write(_ record: RunRecord, to out: OutputDirectory, oracle: OracleAnalysis? = nil,
+                             matrices: [AgeMatrix] = []) throws -> [String] {
         let summaries = RunSummary.summarize(record)
         try out.write(CSVExport.metrics(record), to: "metrics.csv")
         try out.write(CSVExport.summary(record, summaries), to: "summary.csv")
@@ -60,15 +71,18 @@ public enum Workbench {
         let comparisons = Comparisons.all(record, ranked: ranked)
         try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
         var figures: [(file: String, caption: String)] = []
-        for figure in Figures.all(record, summaries: summaries) {
+        let curve = oracle.map { oracleCurve($0, matrices) }
+        for figure in Figures.all(record, summaries: summaries, oracle: curve) + oracleFigures(record, oracle, matrices) {
             try out.write(figure.svg, to: figure.file)
             figures.append((figure.file, figure.caption))
         }
-        try out.write(MarkdownReport.render(record, summaries: summaries, figures: figures,
-                                             comparisons: comparisons), to: "report.md")
+        let report = MarkdownReport.render(record, summaries: summaries, figures: figures, comparisons: comparisons)
+        try out.write(report + (oracle.map { "\n" + $0.markdown } ?? ""), to: "report.md")
+        if let oracle { try out.write(oracle.csv, to: "oracle.csv") }
         try RunStore.write(record, to: out.file("run.sqlite"))
         TestHook.reach("output.file")
-        return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file) + ["report.md", "run.sqlite"]
+        return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file)
+            + ["report.md", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])
     }
 
     /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite` (claimed as

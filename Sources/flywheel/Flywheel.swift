@@ -29,7 +29,8 @@ struct Flywheel: ParsableCommand {
         """,
         version: FlywheelVersion.current,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,
-                      PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self, TrafficCommand.self]
+                      PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self, TrafficCommand.self,
+                      OracleCommand.self]
     )
 }
 
