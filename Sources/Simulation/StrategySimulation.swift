@@ -1,3 +1,4 @@
+import Analysis
 import FlywheelCore
 import Foundation
 import Learners
@@ -76,6 +77,11 @@ public struct StrategySimulation: Sendable {
     private var served: [Double] = [], servedPrediction: [Double] = []
     private var servedProbabilities: [Double] = [], challengerProbabilities: [Double] = []
     private var arrivedLoss: [Double] = []
+    /// The `estimated_accuracy` series' calibrations: the champion's, and the candidate's from its
+    /// holdout (it serves as the challenger, then becomes the champion's when deployed).
+    private let estimates: Bool
+    private var calibration: IsotonicCalibration?, candidateCalibration: IsotonicCalibration?
+    private var probabilitiesValid = false
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -97,6 +103,8 @@ public struct StrategySimulation: Sendable {
         rolloutRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "rollout")
         trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
         champion = initialModel
+        estimates = simulator.extraMetrics.contains(.estimatedAccuracy)
+        if estimates { calibration = ServedCalibration.fit(initialModel, on: initialTraining, classCount: task.classCount) }
         arrivals = [[LabelRef]](repeating: [], count: ticks)
         rows = LabelledRows(dimension: d)
         keepsRows = spec.trigger.policy.keepsLabelledRows
@@ -316,6 +324,10 @@ public struct StrategySimulation: Sendable {
                                         samples: job.holdout.count, detail: verdict.detail))
         }
         guard verdict.pass else { return }
+        if estimates {
+            candidateCalibration = ServedCalibration.fit(job.model, on: job.holdout.count > 0 ? job.holdout : job.training,
+                                                         classCount: task.classCount)
+        }
         guard let test = spec.rollout.onlineTest else {
             m.deployCost += sim.costs.deploy
             deploy(job.model, trainedOn: job.training, tick: t, into: &m)
@@ -346,6 +358,7 @@ public struct StrategySimulation: Sendable {
     private mutating func deploy(_ model: any Model, trainedOn training: TrainingSet, tick t: Int, detail: String = "",
                                  into m: inout TickMetrics) {
         champion = model
+        if estimates { calibration = candidateCalibration }
         version += 1
         m.deployed = 1
         deployedAt = t + 1
@@ -362,7 +375,8 @@ public struct StrategySimulation: Sendable {
         let champion = self.champion, challenger = self.challenger
         batch.features.withUnsafeBufferPointer { xb in
             if classification {
-                _ = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
+                let valid = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
+                probabilitiesValid = valid
                 if let c = challenger, c.share > 0 {
                     _ = challengerProbabilities.withUnsafeMutableBufferPointer { c.model.probabilities(xb, count: n, into: $0) }
                 }
@@ -373,6 +387,10 @@ public struct StrategySimulation: Sendable {
             if arm[i] == 1, classification { for c in 0..<k { servedProbabilities[i * k + c] = challengerProbabilities[i * k + c] } }
         }
         for (e, metric) in sim.extraMetrics.enumerated() {
+            if metric == .estimatedAccuracy {
+                series[RunMetric.allCases.count + e].values[t] = estimatedAccuracy(count: n)
+                continue
+            }
             let value: Double = servedPrediction.withUnsafeBufferPointer { pb in
                 batch.labels.withUnsafeBufferPointer { lb in
                     servedProbabilities.withUnsafeBufferPointer { qb in
@@ -382,6 +400,20 @@ public struct StrategySimulation: Sendable {
                 }
             }
             series[RunMetric.allCases.count + e].values[t] = value
+        }
+    }
+
+    /// The tick's CBPE estimate of the served accuracy (see ``ServedCalibration``).
+    private func estimatedAccuracy(count n: Int) -> Double {
+        guard probabilitiesValid else { return .nan }
+        let k = max(task.classCount, 1)
+        return servedPrediction.withUnsafeBufferPointer { pb in
+            servedProbabilities.withUnsafeBufferPointer { qb in
+                arm.withUnsafeBufferPointer { ab in
+                    ServedCalibration.estimate(count: n, predictions: pb, probabilities: qb, classes: k, arm: ab,
+                                               champion: calibration, challenger: candidateCalibration)
+                }
+            }
         }
     }
 
