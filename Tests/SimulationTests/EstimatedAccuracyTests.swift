@@ -140,3 +140,33 @@ private func estimate(_ model: any Model, _ set: TrainingSet, _ cal: IsotonicCal
                 "\(messages)")
     }
 }
+
+@Suite struct EstimatorScoringInARun {
+    /// SEA without noise, a naive Bayes model fitted on 300 events (it errs near the boundary):
+    /// shifting x0 by +3 thins the traffic near the boundary x0 + x1 = 8 (the density of x0 + x1
+    /// there falls from 0.08 to 0.05), so the truth rises and P(y | x) is unchanged: the estimate
+    /// follows. The concept switch moves the boundary: the truth falls,
+    /// the confidences do not.
+    @Test func theReportTableShowsCBPEFollowingACovariateShiftAndMissingAConceptDrift() throws {
+        let plan = try ScenarioLoader.parse("""
+        name: cbpe-score
+        seed: 8
+        clock: {tick: 1d, ticks: 40, events_per_tick: 2000}
+        stream: {generator: sea, noise: 0, warmup: 300}
+        model: {family: gaussian_nb}
+        drifts:
+          - {type: instantaneous, at: 10d, target: covariates, shift: {feature: x0, by: 3}}
+          - {type: instantaneous, at: 25d, target: concept, to: 3}
+        metrics: [estimated_accuracy]
+        strategies: [{name: never, trigger: never}]
+        """, file: "cbpe-score.yaml").plan
+        let record = try Runner.run(plan, threads: 1)
+        let rows = EstimatorScoring.rows(record)
+        let shift = try #require(rows.first { $0.target == "covariates" }), concept = try #require(rows.first { $0.target == "concept" })
+        #expect(shift.truthChange > 2 * EstimatorScoring.still && shift.rightWay, "\(shift)")
+        #expect(shift.meanAbsoluteError < 0.01, "\(shift)")
+        #expect(concept.truthChange < -0.05 && abs(concept.estimateChange) < EstimatorScoring.still && !concept.rightWay,
+                "\(concept)")
+        #expect(concept.meanAbsoluteError > 3 * shift.meanAbsoluteError, "\(rows)")
+    }
+}
