@@ -82,6 +82,8 @@ public struct StrategySimulation: Sendable {
     private let estimates: Bool
     private var calibration: IsotonicCalibration?, candidateCalibration: IsotonicCalibration?
     private var probabilitiesValid = false
+    /// Scratch of the trigger's estimate (grown to the largest observed tick).
+    private var estimatePredictions: [Double] = [], estimateProbabilities: [Double] = [], estimateArms: [Int8] = []
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -103,7 +105,7 @@ public struct StrategySimulation: Sendable {
         rolloutRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "rollout")
         trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
         champion = initialModel
-        estimates = simulator.extraMetrics.contains(.estimatedAccuracy)
+        estimates = simulator.extraMetrics.contains(.estimatedAccuracy) || spec.trigger.policy.needsEstimate
         if estimates { calibration = ServedCalibration.fit(initialModel, on: initialTraining, classCount: task.classCount) }
         arrivals = [[LabelRef]](repeating: [], count: ticks)
         rows = LabelledRows(dimension: d)
@@ -277,9 +279,11 @@ public struct StrategySimulation: Sendable {
             observedBatch = kept
             observedScores = keptScores[...]
         }
-        return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                  arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
-                                  scores: observedScores, served: n)
+        var o = TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
+                                   arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
+                                   scores: observedScores, served: n)
+        if spec.trigger.policy.needsEstimate { o.estimatedAccuracy = championEstimate(observedBatch) }
+        return o
     }
 
     /// A training job: the dataset policy chooses rows among the arrived labels, the gate holds
@@ -400,6 +404,30 @@ public struct StrategySimulation: Sendable {
                 }
             }
             series[RunMetric.allCases.count + e].values[t] = value
+        }
+    }
+
+    /// The CBPE estimate of the champion's accuracy on `batch` (what the trigger observes).
+    private mutating func championEstimate(_ batch: EventBatch) -> Double {
+        let n = batch.count, k = max(task.classCount, 1)
+        guard n > 0 else { return .nan }
+        if estimatePredictions.count < n {
+            estimatePredictions = [Double](repeating: 0, count: n)
+            estimateProbabilities = [Double](repeating: 0, count: n * k)
+            estimateArms = [Int8](repeating: 0, count: n)
+        }
+        let champion = self.champion, calibration = self.calibration
+        return batch.features.withUnsafeBufferPointer { xb in
+            estimatePredictions.withUnsafeMutableBufferPointer { pb in
+                estimateProbabilities.withUnsafeMutableBufferPointer { qb in
+                    champion.predict(xb, count: n, into: pb)
+                    guard champion.probabilities(xb, count: n, into: qb) else { return .nan }
+                    return estimateArms.withUnsafeBufferPointer { ab in
+                        ServedCalibration.estimate(count: n, predictions: UnsafeBufferPointer(pb), probabilities: UnsafeBufferPointer(qb),
+                                                   classes: k, arm: ab, champion: calibration, challenger: nil)
+                    }
+                }
+            }
         }
     }
 
