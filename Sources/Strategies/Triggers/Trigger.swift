@@ -156,7 +156,7 @@ public struct TriggerConfig: Sendable {
 public enum Triggers {
     public static let all: [any TriggerPolicy.Type] = [
         NeverTrigger.self, PeriodicTrigger.self, OnlineTrigger.self, VolumeTrigger.self, PerformanceTrigger.self,
-        DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self, CostTrigger.self,
+        DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self, CostTrigger.self, QualityTrigger.self,
     ]
 
     /// The catalogue: every kind, then the options every trigger takes.
