@@ -84,6 +84,8 @@ public struct StrategySimulation: Sendable {
     private var probabilitiesValid = false
     /// Scratch of the trigger's estimate (grown to the largest observed tick).
     private var estimatePredictions: [Double] = [], estimateProbabilities: [Double] = [], estimateArms: [Int8] = []
+    /// The gate's data-quality reference: the initial training data.
+    private let qualityReference: QualityReference?
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -105,6 +107,7 @@ public struct StrategySimulation: Sendable {
         rolloutRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "rollout")
         trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
         champion = initialModel
+        qualityReference = spec.gate.quality?.reference(initialTraining)
         estimates = simulator.extraMetrics.contains(.estimatedAccuracy) || spec.trigger.policy.needsEstimate
         if estimates { calibration = ServedCalibration.fit(initialModel, on: initialTraining, classCount: task.classCount) }
         arrivals = [[LabelRef]](repeating: [], count: ticks)
@@ -321,6 +324,12 @@ public struct StrategySimulation: Sendable {
     /// The offline gate's verdict on a ready candidate; one that passes is deployed at once or
     /// starts its online test.
     private mutating func gateAndRollOut(_ job: Job, tick t: Int, into m: inout TickMetrics) {
+        if let rule = spec.gate.quality, let reference = qualityReference,
+           let why = rule.failure([job.training, job.holdout], reference: reference) {
+            events.append(StrategyEvent(kind: "reject", tick: t, modelVersion: version + 1,
+                                        samples: job.training.count + job.holdout.count, detail: "data quality: " + why))
+            return
+        }
         let verdict = spec.gate.verdict(candidate: job.model, champion: champion, holdout: job.holdout,
                                         slices: job.holdoutSlices, task: task)
         if !spec.gate.isOpen {

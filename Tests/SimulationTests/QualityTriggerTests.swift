@@ -25,7 +25,7 @@ private func faultyTraffic(_ name: String) throws -> String {
     return path
 }
 
-private func run(_ trigger: String, name: String) throws -> RunRecord {
+private func run(_ trigger: String, name: String, dataset: String = "{window: 3d}", gate: String = "{holdout: 0}") throws -> RunRecord {
     let path = try faultyTraffic(name)
     defer { try? FileManager.default.removeItem(atPath: path) }
     let plan = try ScenarioLoader.parse("""
@@ -36,7 +36,7 @@ private func run(_ trigger: String, name: String) throws -> RunRecord {
       replay: {path: \(path), timestamp: time, label: y, numeric: [a, b], tick: 1d}
     model: {family: gaussian_nb}
     labels: {coverage: 1, delay: 0}
-    strategies: [{name: q, trigger: \(trigger), dataset: {window: 3d}}]
+    strategies: [{name: q, trigger: \(trigger), dataset: \(dataset), gate: \(gate)}]
     """, file: "quality.yaml").plan
     return try Runner.run(plan, threads: 1)
 }
@@ -57,5 +57,29 @@ private func run(_ trigger: String, name: String) throws -> RunRecord {
     @Test func aThresholdAboveTheFaultDoesNotFire() throws {
         let r = try run("{quality: {missing: 0.31, out_of_range: 0.41, volume_drop: 0.71}}", name: "above")
         #expect(r.runs[0].events.filter { $0.kind == "trigger" }.isEmpty)
+    }
+}
+
+@Suite struct QualityGateOnHandMadeTraffic {
+    /// Training every day on the last 100 labels (that day's rows): the candidate of day 15 (30 of 100 rows missing a)
+    /// and that of day 20 (40 of 100 rows with b = 25, outside the warmup's range) are refused,
+    /// with their exact shares; every other candidate is deployed.
+    @Test func refusesExactlyTheCandidatesTrainedOnFaultyDays() throws {
+        let r = try run("{every: 1d}", name: "gate", dataset: "{count: 100}", gate: "{quality: {missing: 0.2, out_of_range: 0.2}}")
+        let rejects = r.runs[0].events.filter { $0.kind == "reject" }
+        #expect(rejects.map(\.tick) == [8, 13], "\(rejects)")
+        #expect(rejects.first?.detail.hasPrefix("data quality: a missing in 0.3 of the training rows") == true, "\(rejects)")
+        #expect(rejects.last?.detail.contains("b outside its reference range") == true
+                && rejects.last?.detail.contains("in 0.4 of the training rows") == true, "\(rejects)")
+        let trains = r.runs[0].events.filter { $0.kind == "train" }.count
+        #expect(r.runs[0].events.filter { $0.kind == "deploy" }.count == trains - 2)
+    }
+
+    @Test func refusesAVolumeCheckWithTheReason() {
+        var messages: [FlywheelError] = []
+        do { _ = try run("{every: 1d}", name: "vol", gate: "{quality: {volume_drop: 0.5}}") } catch let e as FlywheelErrors {
+            messages = e.errors
+        } catch {}
+        #expect(messages.contains { $0.description.contains("a training set has no volume to judge") }, "\(messages)")
     }
 }
