@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Learners", dependencies: ["FlywheelCore", "CGSL", "CXGBoost"]),
         .target(name: "Monitoring", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Strategies", dependencies: ["FlywheelCore", "Learners", "Monitoring"]),
-        .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies"]),
+        .target(name: "Simulation", dependencies: ["FlywheelCore", "Streams", "Learners", "Monitoring", "Strategies", "Analysis"]),
         .target(name: "Analysis", dependencies: ["FlywheelCore", "CGSL"]),
         .target(name: "Storage", dependencies: ["FlywheelCore", "Analysis", .product(name: "GRDB", package: "GRDB.swift")]),
         // Replaying SQLite tables: the row source that keeps GRDB out of Streams and Simulation.

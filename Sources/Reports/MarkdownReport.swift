@@ -70,6 +70,7 @@ public enum MarkdownReport {
         out += notesSection(record)
         out += sliceSection(record)
         out += detectionSection(record)
+        out += estimateSection(record)
         out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 

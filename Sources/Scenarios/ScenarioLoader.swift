@@ -266,7 +266,14 @@ public enum ScenarioLoader {
         var extra: [ExtraMetric] = []
         if let list = root["metrics"]?.sequence() {
             let valid = ExtraMetric.allCases.filter { $0.forClassification == (schema?.isClassification ?? true) }.map(\.rawValue)
-            for x in list { if let name = x.oneOf(valid), let metric = ExtraMetric(rawValue: name) { extra.append(metric) } }
+            for x in list {
+                if schema?.isClassification == false, x.string() == ExtraMetric.estimatedAccuracy.rawValue {
+                    x.fail("estimated_accuracy needs class probabilities: CBPE estimates a confusion matrix from calibrated "
+                           + "confidences, and a regression model has none", hint: "remove it from metrics for a regression stream")
+                    continue
+                }
+                if let name = x.oneOf(valid), let metric = ExtraMetric(rawValue: name) { extra.append(metric) }
+            }
         }
         var floor: Double?
         if let a = root["analysis"]?.mapping(allowed: ["floor"]) { floor = a["floor"]?.double() }

@@ -195,7 +195,8 @@ public struct AgeMatrix: Sendable {
             guard set.count > 0 else { continue }
             let (model, epochs) = spec.learner.fit(set, classCount: classCount, warmStart: nil, rng: rng)
             live[s] = model
-            m.trainCost[s] = plan.costs.training(samples: set.count, epochs: epochs)
+            m.trainCost[s] = plan.costs.training(
+                samples: set.count, units: LearnerCatalog.workUnits(spec.learner, rows: set.count, epochs: epochs))
             m.trainSamples[s] = set.count
         }
         let run = simulation.result()

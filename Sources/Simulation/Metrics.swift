@@ -74,6 +74,9 @@ public enum ExtraMetric: String, CaseIterable, Sendable {
     case auc
     /// Root mean squared error (regression).
     case rmse
+    /// The label-free CBPE estimate of the served accuracy (classification; see
+    /// ``ServedCalibration``): recorded beside the true and the observed accuracy.
+    case estimatedAccuracy = "estimated_accuracy"
 
     public var forClassification: Bool { self != .rmse }
 
@@ -87,6 +90,7 @@ public enum ExtraMetric: String, CaseIterable, Sendable {
         case .f1: return classification ? Metrics.macroF1(predictions: p, labels: labels, classCount: k) : .nan
         case .auc: return classification ? Metrics.rocAUC(probabilities: q, classCount: k, labels: labels) : .nan
         case .rmse: return Metrics.rmse(predictions: p, labels: labels)
+        case .estimatedAccuracy: return .nan  // needs the calibration: StrategySimulation.estimatedAccuracy
         }
     }
 }

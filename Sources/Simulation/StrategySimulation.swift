@@ -1,3 +1,4 @@
+import Analysis
 import FlywheelCore
 import Foundation
 import Learners
@@ -85,6 +86,15 @@ public struct StrategySimulation: Sendable {
         if let online { return online.model }
         return champion
     }
+    /// The `estimated_accuracy` series' calibrations: the champion's, and the candidate's from its
+    /// holdout (it serves as the challenger, then becomes the champion's when deployed).
+    private let estimates: Bool
+    private var calibration: IsotonicCalibration?, candidateCalibration: IsotonicCalibration?
+    private var probabilitiesValid = false
+    /// Scratch of the trigger's estimate (grown to the largest observed tick).
+    private var estimatePredictions: [Double] = [], estimateProbabilities: [Double] = [], estimateArms: [Int8] = []
+    /// The gate's data-quality reference: the initial training data.
+    private let qualityReference: QualityReference?
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -106,6 +116,9 @@ public struct StrategySimulation: Sendable {
         rolloutRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "rollout")
         trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
         champion = initialModel
+        qualityReference = spec.gate.quality?.reference(initialTraining)
+        estimates = simulator.extraMetrics.contains(.estimatedAccuracy) || spec.trigger.policy.needsEstimate
+        if estimates { calibration = ServedCalibration.fit(initialModel, on: initialTraining, classCount: task.classCount) }
         arrivals = [[LabelRef]](repeating: [], count: ticks)
         rows = LabelledRows(dimension: d)
         keepsRows = spec.trigger.policy.keepsLabelledRows
@@ -281,9 +294,11 @@ public struct StrategySimulation: Sendable {
             observedBatch = kept
             observedScores = keptScores[...]
         }
-        return TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
-                                  arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
-                                  scores: observedScores, served: n)
+        var o = TriggerObservation(tick: t, sinceTrain: Double(t) - lastTrain, newLabels: labelsSinceTrain,
+                                   arrivedLoss: arrivedLoss, task: task, deployedAt: deployedAt, batch: observedBatch,
+                                   scores: observedScores, served: n)
+        if spec.trigger.policy.needsEstimate { o.estimatedAccuracy = championEstimate(observedBatch) }
+        return o
     }
 
     /// A training job: the dataset policy chooses rows among the arrived labels, the gate holds
@@ -351,6 +366,12 @@ public struct StrategySimulation: Sendable {
     /// The offline gate's verdict on a ready candidate; one that passes is deployed at once or
     /// starts its online test.
     private mutating func gateAndRollOut(_ job: Job, tick t: Int, into m: inout TickMetrics) {
+        if let rule = spec.gate.quality, let reference = qualityReference,
+           let why = rule.failure([job.training, job.holdout], reference: reference) {
+            events.append(StrategyEvent(kind: "reject", tick: t, modelVersion: version + 1,
+                                        samples: job.training.count + job.holdout.count, detail: "data quality: " + why))
+            return
+        }
         let verdict = spec.gate.verdict(candidate: job.model, champion: champion, holdout: job.holdout,
                                         slices: job.holdoutSlices, task: task)
         if !spec.gate.isOpen {
@@ -358,6 +379,10 @@ public struct StrategySimulation: Sendable {
                                         samples: job.holdout.count, detail: verdict.detail))
         }
         guard verdict.pass else { return }
+        if estimates {
+            candidateCalibration = ServedCalibration.fit(job.model, on: job.holdout.count > 0 ? job.holdout : job.training,
+                                                         classCount: task.classCount)
+        }
         guard let test = spec.rollout.onlineTest else {
             m.deployCost += sim.costs.deploy
             deploy(job.model, trainedOn: job.training, tick: t, into: &m)
@@ -388,6 +413,7 @@ public struct StrategySimulation: Sendable {
     private mutating func deploy(_ model: any Model, trainedOn training: TrainingSet, tick t: Int, detail: String = "",
                                  into m: inout TickMetrics) {
         champion = model
+        if estimates { calibration = candidateCalibration }
         version += 1
         m.deployed = 1
         deployedAt = t + 1
@@ -404,7 +430,8 @@ public struct StrategySimulation: Sendable {
         let champion = serving, challenger = self.challenger
         batch.features.withUnsafeBufferPointer { xb in
             if classification {
-                _ = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
+                let valid = servedProbabilities.withUnsafeMutableBufferPointer { champion.probabilities(xb, count: n, into: $0) }
+                probabilitiesValid = valid
                 if let c = challenger, c.share > 0 {
                     _ = challengerProbabilities.withUnsafeMutableBufferPointer { c.model.probabilities(xb, count: n, into: $0) }
                 }
@@ -415,6 +442,10 @@ public struct StrategySimulation: Sendable {
             if arm[i] == 1, classification { for c in 0..<k { servedProbabilities[i * k + c] = challengerProbabilities[i * k + c] } }
         }
         for (e, metric) in sim.extraMetrics.enumerated() {
+            if metric == .estimatedAccuracy {
+                series[RunMetric.allCases.count + e].values[t] = estimatedAccuracy(count: n)
+                continue
+            }
             let value: Double = servedPrediction.withUnsafeBufferPointer { pb in
                 batch.labels.withUnsafeBufferPointer { lb in
                     servedProbabilities.withUnsafeBufferPointer { qb in
@@ -424,6 +455,44 @@ public struct StrategySimulation: Sendable {
                 }
             }
             series[RunMetric.allCases.count + e].values[t] = value
+        }
+    }
+
+    /// The CBPE estimate of the champion's accuracy on `batch` (what the trigger observes).
+    private mutating func championEstimate(_ batch: EventBatch) -> Double {
+        let n = batch.count, k = max(task.classCount, 1)
+        guard n > 0 else { return .nan }
+        if estimatePredictions.count < n {
+            estimatePredictions = [Double](repeating: 0, count: n)
+            estimateProbabilities = [Double](repeating: 0, count: n * k)
+            estimateArms = [Int8](repeating: 0, count: n)
+        }
+        let champion = self.champion, calibration = self.calibration
+        return batch.features.withUnsafeBufferPointer { xb in
+            estimatePredictions.withUnsafeMutableBufferPointer { pb in
+                estimateProbabilities.withUnsafeMutableBufferPointer { qb in
+                    champion.predict(xb, count: n, into: pb)
+                    guard champion.probabilities(xb, count: n, into: qb) else { return .nan }
+                    return estimateArms.withUnsafeBufferPointer { ab in
+                        ServedCalibration.estimate(count: n, predictions: UnsafeBufferPointer(pb), probabilities: UnsafeBufferPointer(qb),
+                                                   classes: k, arm: ab, champion: calibration, challenger: nil)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The tick's CBPE estimate of the served accuracy (see ``ServedCalibration``).
+    private func estimatedAccuracy(count n: Int) -> Double {
+        guard probabilitiesValid else { return .nan }
+        let k = max(task.classCount, 1)
+        return servedPrediction.withUnsafeBufferPointer { pb in
+            servedProbabilities.withUnsafeBufferPointer { qb in
+                arm.withUnsafeBufferPointer { ab in
+                    ServedCalibration.estimate(count: n, predictions: pb, probabilities: qb, classes: k, arm: ab,
+                                               champion: calibration, challenger: candidateCalibration)
+                }
+            }
         }
     }
 

@@ -23,6 +23,8 @@ public struct GatePolicy: Sendable, Hashable {
     /// may be worse than the champion by at most `edgeMargin`.
     public var edgeCases: [EdgeCase]
     public var edgeMargin: Double
+    /// Refuse a candidate trained on data that fails these checks (``GateQualityRule``).
+    public var quality: GateQualityRule?
 
     public init(holdout: Double = 0, minGain: Double = 0, sliceMargin: Double? = nil, edgeCases: [EdgeCase] = [], edgeMargin: Double = 0) {
         self.holdout = holdout
@@ -39,8 +41,10 @@ public struct GatePolicy: Sendable, Hashable {
     /// `slices` is false when the stream has none, and then `slice_margin` (which would compare
     /// one slice holding every event) is refused.
     public static func read(_ v: ConfigValue, _ c: ReadContext, edgeCases: [EdgeCase], slices: Bool = true) -> GatePolicy? {
-        guard let g = v.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin"]) else { return nil }
+        guard let g = v.mapping(allowed: ["holdout", "min_gain", "slice_margin", "edge_cases", "edge_margin", "quality"])
+        else { return nil }
         var gate = GatePolicy()
+        if let q = g["quality"] { gate.quality = GateQualityRule.read(q, c) }
         gate.holdout = g["holdout"]?.double(min: 0, max: 0.9) ?? 0
         gate.minGain = c.metricAmount(g["min_gain"], min: -1, max: 1) ?? 0
         gate.sliceMargin = c.metricAmount(g["slice_margin"], min: 0, max: 1)
@@ -136,6 +140,9 @@ public struct GatePolicy: Sendable, Hashable {
                                                  "required gain, in the metric's units (accuracy, or MAE reduction)"),
                                    ParameterInfo("slice_margin", "none", "non-inferiority margin on every slice"),
                                    ParameterInfo("edge_cases", "none", "names from the scenario's edge_cases: the candidate may not lose more than edge_margin on any"),
-                                   ParameterInfo("edge_margin", "0", "non-inferiority margin on every edge case")]),
+                                   ParameterInfo("edge_margin", "0", "non-inferiority margin on every edge case"),
+                                   ParameterInfo("quality", "none",
+                                                 "{missing, out_of_range, unseen}: refuse a candidate whose training rows fail "
+                                                     + "these data-quality checks against the initial training data")]),
     ]
 }

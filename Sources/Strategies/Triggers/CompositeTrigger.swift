@@ -50,6 +50,7 @@ public struct CompositeTrigger: TriggerPolicy {
     }
 
     public var needsScores: Bool { parts.contains { $0.needsScores } }
+    public var needsEstimate: Bool { parts.contains { $0.needsEstimate } }
     /// `any` can fire on its quickest-seeing part (the smallest lag); `all` needs every part,
     /// so the largest.
     public func observableLag(labelDelay: Int) -> Int {

@@ -7,6 +7,12 @@ import Learners
 /// accuracy floor and an accuracy fall (fractions in [0, 1]); for a regressor, a ceiling on the
 /// observed MAE and a rise of the MAE, in the target's units (the trigger fires when the observed
 /// MAE is above `threshold`, or above its post-deployment value plus `drop`).
+///
+/// With `estimate: cbpe` it needs no labels: the metric is the label-free CBPE estimate of the
+/// served accuracy (each tick's mean calibrated confidence, NannyML's confidence-based
+/// performance estimation; see `ServedCalibration`), weighted by the events observed over the
+/// last `window` ticks of traffic. It follows a covariate shift and cannot see a concept drift.
+/// Classification only (a regression model has no class probabilities to calibrate).
 public struct PerformanceTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "performance",
@@ -16,19 +22,30 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
                                    "floor on observed accuracy, or ceiling on observed MAE (target units)"),
                      ParameterInfo("drop", "—",
                                    "allowed worsening from the post-deployment value: accuracy fall, or MAE rise"),
-                     ParameterInfo("window", "7", "window of label arrival, in ticks or a duration")])
+                     ParameterInfo("window", "7", "window of label arrival (of served traffic with estimate), in ticks or a duration"),
+                     ParameterInfo("estimate", "—",
+                                   "cbpe: judge the label-free CBPE estimate of accuracy instead of arrived labels (classification)")])
 
     public var threshold: Double?
     public var drop: Double?
     public var window: Double
+    /// Judge the CBPE estimate (no labels) instead of the arrived labels.
+    public var estimate: Bool
 
-    public init(threshold: Double?, drop: Double?, window: Double) {
+    public init(threshold: Double?, drop: Double?, window: Double, estimate: Bool = false) {
         self.threshold = threshold
         self.drop = drop
         self.window = window
+        self.estimate = estimate
     }
 
-    public static var examples: [Self] { [PerformanceTrigger(threshold: 0.8, drop: nil, window: 3), PerformanceTrigger(threshold: nil, drop: 0.05, window: 2)] }
+    /// The estimate is computed from the served inputs: seen at once, and only the logged events
+    /// under sampled logging.
+    public var needsInputs: Bool { estimate }
+    public var needsEstimate: Bool { estimate }
+
+    public static var examples: [Self] { [PerformanceTrigger(threshold: 0.8, drop: nil, window: 3), PerformanceTrigger(threshold: nil, drop: 0.05, window: 2),
+                                        PerformanceTrigger(threshold: 0.8, drop: nil, window: 3, estimate: true)] }
 
     public var expectedTrainingsPerTick: Double { 0.1 }
 
@@ -37,7 +54,16 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
     /// `{performance: {threshold: 0.83, window: 3d}}` or `{drop: 0.04}`: an accuracy floor, a
     /// fall from the post-deployment accuracy, or both.
     public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> PerformanceTrigger? {
-        guard let m = v.mapping(allowed: ["threshold", "drop", "window"]) else { return nil }
+        guard let m = v.mapping(allowed: ["threshold", "drop", "window", "estimate"]) else { return nil }
+        var estimate = false
+        if let e = m["estimate"], e.oneOf(["cbpe"]) != nil {
+            if c.isRegression {
+                e.fail("estimate: cbpe needs class probabilities: CBPE estimates accuracy from calibrated confidences, "
+                       + "and a regression model has none", hint: "judge the observed MAE: remove estimate")
+                return nil
+            }
+            estimate = true
+        }
         let threshold = c.metricAmount(m["threshold"], min: 0, max: 1), drop = c.metricAmount(m["drop"], min: 0, max: 1)
         if threshold == nil && drop == nil {
             v.fail(c.isRegression
@@ -51,7 +77,7 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         }
         let window = m["window"]?.duration(tick: c.tick, allowZero: false)
         c.warnBeyondHorizon(window, at: m["window"], "the window never fills, so the trigger never fires")
-        return PerformanceTrigger(threshold: threshold, drop: drop, window: window ?? 7)
+        return PerformanceTrigger(threshold: threshold, drop: drop, window: window ?? 7, estimate: estimate)
     }
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
 
@@ -62,7 +88,11 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         var reference: Double?
 
         mutating func update(_ o: TriggerObservation) -> Bool {
-            if !o.arrivedLoss.isEmpty {
+            if trigger.estimate {
+                // The estimate weighted by observed events: (tick, Σ estimate, –, events).
+                let n = o.batch.count
+                if n > 0, !o.estimatedAccuracy.isNaN { history.append((o.tick, 0, o.estimatedAccuracy * Double(n), n)) }
+            } else if !o.arrivedLoss.isEmpty {
                 var ok = 0, loss = 0.0
                 for l in o.arrivedLoss {
                     if l == 0 { ok += 1 }
@@ -76,7 +106,7 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
             for h in history { c += h.correct; loss += h.loss; n += h.total }
             guard n > 0 else { return false }
             // Accuracy counted exactly, or the MAE.
-            let value = o.task.isClassification ? Double(c) / Double(n) : loss / Double(n)
+            let value = trigger.estimate ? loss / Double(n) : o.task.isClassification ? Double(c) / Double(n) : loss / Double(n)
             // The post-deployment reference: the first full window after the model went live.
             if reference == nil, Double(o.tick - o.deployedAt) >= trigger.window { reference = value }
             if let threshold = trigger.threshold, !o.task.atLeast(value, threshold, by: 0) { return true }

@@ -20,6 +20,10 @@ public protocol TriggerPolicy: StrategyComponent {
     var needsInputs: Bool { get }
     /// Whether it compares the model's outputs (the engine then computes the served scores).
     var needsScores: Bool { get }
+    /// Whether it reads the label-free CBPE estimate of the served accuracy
+    /// (``TriggerObservation/estimatedAccuracy``): the engine then calibrates each model on its
+    /// holdout and estimates every tick, without labels.
+    var needsEstimate: Bool { get }
     /// Whether it can work from profiles-only logging (sketches, no raw rows).
     var worksOnProfiles: Bool { get }
     /// Whether the strategy needs its labelled rows at all (a trigger that never fires does not).
@@ -41,6 +45,7 @@ extension TriggerPolicy {
     public static var isBareWord: Bool { false }
     public var needsInputs: Bool { false }
     public var needsScores: Bool { false }
+    public var needsEstimate: Bool { false }
     /// A trigger that looks only at labels works on profiles.
     public var worksOnProfiles: Bool { !needsInputs }
     public var keepsLabelledRows: Bool { true }
@@ -105,6 +110,9 @@ public struct TriggerObservation {
     public var scores: ArraySlice<Double>
     /// The number of events served this tick (every one, logged or not).
     public var served: Int
+    /// The CBPE estimate of the deployed model's accuracy on the observed events (filled only
+    /// when a trigger needs it; NaN otherwise).
+    public var estimatedAccuracy: Double = .nan
 
     public init(tick: Int, sinceTrain: Double, newLabels: Int, arrivedLoss: [Double], task: PredictionTask,
                 deployedAt: Int, batch: EventBatch, scores: ArraySlice<Double>, served: Int? = nil) {
@@ -149,7 +157,7 @@ public enum Triggers {
     public static let all: [any TriggerPolicy.Type] = [
         NeverTrigger.self, PeriodicTrigger.self, EveryTickTrigger.self, OnlineTrigger.self, VolumeTrigger.self,
         PerformanceTrigger.self,
-        DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self, CostTrigger.self,
+        DetectorTrigger.self, DriftTrigger.self, CompositeTrigger.self, CostTrigger.self, QualityTrigger.self,
     ]
 
     /// The catalogue: every kind, then the options every trigger takes.

@@ -1,0 +1,103 @@
+import FlywheelCore
+import Learners
+import Monitoring
+
+/// Data-quality trigger: fires when the observed traffic of a tick fails the "zero-regret" checks
+/// against the data the deployed model was trained on (``QualityReference``), without labels:
+/// - `missing`: some feature's share of missing values (NaN) exceeds its share in the training
+///   data by more than this;
+/// - `out_of_range`: some feature's share of non-missing values outside the training data's
+///   [min, max] exceeds this (an ordinal categorical's unknown code −1 is out of its range);
+/// - `unseen`: the share of a one-hot categorical's unknown column (`name=?`) at 1 exceeds this;
+/// - `volume_drop`: the tick served fewer than (1 − volume_drop) × the mean events per tick of
+///   the ticks observed since the model went live (none before its second tick).
+/// At least one check is given; the trigger fires when any fails.
+public struct QualityTrigger: TriggerPolicy, Hashable {
+    public static let info = ComponentInfo(
+        family: "trigger", name: "quality",
+        summary: "Retrain (or alarm) when a tick's traffic fails a data-quality check against the model's training data: "
+            + "missing share, values out of range, unseen categories, or a drop in volume. Needs no labels.",
+        parameters: [ParameterInfo("missing", "—", "largest rise of a feature's missing share over its training share (0…1)"),
+                     ParameterInfo("out_of_range", "—", "largest share of a feature's values outside its training range (0…1)"),
+                     ParameterInfo("unseen", "—", "largest share of unknown categories of a one-hot categorical (0…1)"),
+                     ParameterInfo("volume_drop", "—", "largest fall of a tick's events below the mean since deployment (0…1)")],
+        reference: "Breck et al., The ML Test Score (2017); Polyzotis et al., Data Validation for Machine Learning (2019)")
+
+    public var missing: Double?
+    public var outOfRange: Double?
+    public var unseen: Double?
+    public var volumeDrop: Double?
+    /// The one-hot unknown columns (`name=?`) of the stream, by feature index.
+    public var unseenColumns: [Int] = []
+
+    public init(missing: Double? = nil, outOfRange: Double? = nil, unseen: Double? = nil, volumeDrop: Double? = nil) {
+        self.missing = missing
+        self.outOfRange = outOfRange
+        self.unseen = unseen
+        self.volumeDrop = volumeDrop
+    }
+
+    public static var keys: [String] { ["quality"] }
+    public static var examples: [Self] { [QualityTrigger(missing: 0.1, outOfRange: 0.2), QualityTrigger(volumeDrop: 0.5)] }
+    public var expectedTrainingsPerTick: Double { 0.05 }
+    /// It reads the served inputs (the logged ones under sampled logging), and raw rows.
+    public var needsInputs: Bool { true }
+
+    /// `{quality: {missing: 0.1, out_of_range: 0.2, unseen: 0.05, volume_drop: 0.5}}`.
+    public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> QualityTrigger? {
+        guard let m = v.mapping(allowed: ["missing", "out_of_range", "unseen", "volume_drop"]) else { return nil }
+        let t = QualityTrigger(missing: m["missing"]?.double(min: 0, max: 1), outOfRange: m["out_of_range"]?.double(min: 0, max: 1),
+                               unseen: m["unseen"]?.double(min: 0, max: 1), volumeDrop: m["volume_drop"]?.double(min: 0, max: 1))
+        guard t.missing != nil || t.outOfRange != nil || t.unseen != nil || t.volumeDrop != nil else {
+            if m.isEmpty { v.fail("give at least one check: missing, out_of_range, unseen or volume_drop") }
+            return nil
+        }
+        if t.unseen != nil, let schema = c.schema, !schema.features.contains(where: { $0.hasSuffix("=?") }) {
+            m["unseen"]!.fail("no one-hot categorical in this stream has an unknown column (name=?), so unseen never fires",
+                              hint: "replay a categorical with encoding: one_hot, or check out_of_range (an ordinal unknown is -1)")
+            return nil
+        }
+        var found = t
+        found.unseenColumns = c.schema.map { s in s.features.indices.filter { s.features[$0].hasSuffix("=?") } } ?? []
+        return found
+    }
+
+    public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
+
+    /// Whether a tick's figures fail a check (its served `volume` judged against `volumeMean`, NaN
+    /// for none).
+    public func fails(_ q: QualityReference.Tick, reference: QualityReference, volume: Double, volumeMean: Double) -> Bool {
+        if let missing {
+            for j in q.missing.indices where q.missing[j] - reference.missingShare[j] > missing { return true }
+        }
+        if let outOfRange, q.worstOutOfRange > outOfRange { return true }
+        if let unseen, q.worstUnseen > unseen { return true }
+        if let volumeDrop, volumeMean > 0, volume < (1 - volumeDrop) * volumeMean { return true }
+        return false
+    }
+
+    struct State: TriggerState {
+        let trigger: QualityTrigger
+        var reference: QualityReference?
+        var volumes = 0.0, ticks = 0
+
+        mutating func update(_ o: TriggerObservation) -> Bool {
+            guard let reference, reference.features.count == o.batch.dimension else { return false }
+            let n = o.batch.count
+            let q = o.batch.features.withUnsafeBufferPointer { reference.check($0, count: n) }
+            let mean = ticks > 0 ? volumes / Double(ticks) : .nan
+            volumes += Double(o.served)
+            ticks += 1
+            return trigger.fails(q, reference: reference, volume: Double(o.served), volumeMean: mean)
+        }
+
+        mutating func didDeploy(training: TrainingSet, scores: [Double]) {
+            let d = training.dimension
+            let names = (0..<d).map { "x\($0)" }
+            let unseen = Dictionary(uniqueKeysWithValues: trigger.unseenColumns.filter { $0 < d }.map { ($0, 1.0) })
+            reference = QualityReference(features: names, rows: training.features, volumes: [], unseen: unseen)
+            volumes = 0
+            ticks = 0
+        }
+    }
+}
