@@ -63,6 +63,16 @@ public struct AgeMatrix: Sendable {
     /// Whether errors are wrong predictions (else summed absolute errors).
     public var classification: Bool
 
+    /// A matrix from its parts (as stored in `run.sqlite`).
+    public init(ticks: Int, maxAge: Int, replicate: Int, initial: [Double], cells: [Double], trainCost: [Double],
+                trainSamples: [Int], labelCost: [Double], deployCost: Double, price: Double, events: [Double],
+                classification: Bool) {
+        self.ticks = ticks; self.maxAge = maxAge; self.replicate = replicate
+        self.initial = initial; self.cells = cells; self.trainCost = trainCost; self.trainSamples = trainSamples
+        self.labelCost = labelCost; self.deployCost = deployCost; self.price = price; self.events = events
+        self.classification = classification
+    }
+
     /// c(s, t), s = −1 for the initial model; NaN outside the matrix.
     public func cost(_ s: Int, _ t: Int) -> Double { errors(s, t) * price }
 

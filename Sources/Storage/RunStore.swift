@@ -33,15 +33,17 @@ public enum RunStore {
             try SharedTables.createEvents(db, owner: "strategy_id", references: "strategy")
         }
         registerTrainingTime(&m)
+        registerOracle(&m)
         return m
     }
 
-    /// Writes the record to a new database file at `url` (in one transaction).
-    public static func write(_ record: RunRecord, to url: URL) throws {
-        try SweepStore.writing(url) { try insert(record, into: url) }
+    /// Writes the record (and the run's hindsight-optimal schedule, if any) to a new database file
+    /// at `url` (in one transaction).
+    public static func write(_ record: RunRecord, to url: URL, oracle: StoredOracle? = nil) throws {
+        try SweepStore.writing(url) { try insert(record, oracle: oracle, into: url) }
     }
 
-    private static func insert(_ record: RunRecord, into url: URL) throws {
+    private static func insert(_ record: RunRecord, oracle: StoredOracle?, into url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         let queue = try DatabaseQueue(path: url.path)
         defer { try? queue.close() }
@@ -68,6 +70,7 @@ public enum RunStore {
                 }
             }
             try insertTrainingTimes(record, ids: ids, db)
+            if let oracle { try insertOracle(oracle, db) }
         }
         try queue.close()
     }

@@ -1,3 +1,4 @@
+import Storage
 import Analysis
 import FlywheelCore
 import Foundation
@@ -54,5 +55,30 @@ extension Workbench {
         return [Figures.ageMatrix(record, strategy: oracle.strategy, replicates: matrices.count, ticks: first.ticks) { r, s, t in
             matrices[r].metric(s, t)
         }]
+    }
+}
+
+extension Workbench {
+    /// What `run.sqlite` keeps of an oracle: its schedules and age matrices.
+    static func stored(_ oracle: OracleAnalysis, _ matrices: [AgeMatrix]) -> StoredOracle {
+        StoredOracle(strategy: oracle.strategy, maxAge: oracle.maxAge, replicates: zip(oracle.replicates, matrices).map { o, m in
+            StoredOracle.Replicate(replicate: o.replicate, ticks: m.ticks, optimum: o.optimum, trainings: o.trainings,
+                                   costPerTick: o.costPerTick, initial: m.initial, cells: m.cells, trainCost: m.trainCost,
+                                   trainSamples: m.trainSamples, labelCost: m.labelCost, events: m.events,
+                                   deployCost: m.deployCost, price: m.price, classification: m.classification)
+        })
+    }
+
+    /// The oracle of a stored run, its regrets recomputed from the stored costs (as the run did).
+    static func restored(_ s: StoredOracle, _ record: RunRecord) -> (analysis: OracleAnalysis, matrices: [AgeMatrix]) {
+        let matrices = s.replicates.map {
+            AgeMatrix(ticks: $0.ticks, maxAge: s.maxAge, replicate: $0.replicate, initial: $0.initial, cells: $0.cells,
+                      trainCost: $0.trainCost, trainSamples: $0.trainSamples, labelCost: $0.labelCost,
+                      deployCost: $0.deployCost, price: $0.price, events: $0.events, classification: $0.classification)
+        }
+        let replicates = s.replicates.map {
+            OracleReplicate(replicate: $0.replicate, trainings: $0.trainings, costPerTick: $0.costPerTick, optimum: $0.optimum)
+        }
+        return (OracleAnalysis(record: record, strategy: s.strategy, maxAge: s.maxAge, replicates: replicates), matrices)
     }
 }

@@ -79,7 +79,7 @@ public enum Workbench {
         let report = MarkdownReport.render(record, summaries: summaries, figures: figures, comparisons: comparisons)
         try out.write(report + (oracle.map { "\n" + $0.markdown } ?? ""), to: "report.md")
         if let oracle { try out.write(oracle.csv, to: "oracle.csv") }
-        try RunStore.write(record, to: out.file("run.sqlite"))
+        try RunStore.write(record, to: out.file("run.sqlite"), oracle: oracle.map { stored($0, matrices) })
         TestHook.reach("output.file")
         return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file)
             + ["report.md", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])
@@ -91,11 +91,13 @@ public enum Workbench {
                                   staging: ((OutputDirectory) -> Void)? = nil) throws -> [String] {
         let claim = try OutputClaim(try existingFolder(runDirectory, holding: "run.sqlite"))
         defer { claim.release() }
-        let record = try RunStore.read(claim.destination.appendingPathComponent("run.sqlite"))
+        let database = claim.destination.appendingPathComponent("run.sqlite")
+        let record = try RunStore.read(database)
+        let oracle = try RunStore.readOracle(database).map { restored($0, record) }
         let out = try OutputDirectory(claim)
         staging?(out)
         do {
-            let files = try write(record, to: out)
+            let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [])
             try out.commit()
             return files
         } catch {

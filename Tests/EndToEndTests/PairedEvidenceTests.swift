@@ -31,16 +31,16 @@ private func comparisonRows(_ dir: URL) throws -> [String: [String]] {
             outputs.record.runs.first { $0.strategy == s && $0.replicate == r }!.values("cost_total")!.reduce(0, +)
         }
         let d = (0..<3).map { total("never", $0) - total("every-7d", $0) }
-        #expect(d.map { Int($0.rounded()) } == [2447, 2715, 3481])
+        #expect(d.map { Int($0.rounded()) } == [2620, 2887, 3653])
         let mean = d.reduce(0, +) / 3
         let s2 = d.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 2
         let half = 4.302_652_729_911 * (s2 / 3).squareRoot()
         let row = try #require(try comparisonRows(out)["never|every-7d|total_cost"])
         #expect(abs(Double(row[4])! - (mean - half)) < 1e-3 && abs(Double(row[5])! - (mean + half)) < 1e-3)
-        #expect(Int(Double(row[4])!.rounded()) == 1548 && row[6] == "3" && row[7] == "paired-t")
+        #expect(Int(Double(row[4])!.rounded()) == 1721 && row[6] == "3" && row[7] == "paired-t")
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
         let recommendation = String(report[report.range(of: "## Recommendation")!.lowerBound...])
-        #expect(recommendation.contains("`never` − `every-7d` = 2881.1 [1547.6, 4214.5] (95 % t-interval over 3 replicates)"))
+        #expect(recommendation.contains("`never` − `every-7d` = 3053.0 [1721.0, 4385.1] (95 % t-interval over 3 replicates)"))
         #expect(recommendation.contains("The interval excludes zero"))
         #expect(!recommendation.contains("not distinguishable"))
         #expect(!report.contains("Their 95 % intervals overlap"))
