@@ -19,7 +19,7 @@ public enum Figures {
         return figures
     }
 
-    static func xLabel(_ record: RunRecord) -> String { "time (ticks of \(record.manifest.clock.tick))" }
+    static func xLabel(_ record: RunRecord) -> String { "time (ticks of \(record.manifest.clock.tickText))" }
 
     static func metricLabel(_ record: RunRecord) -> String {
         record.manifest.task.metricDescription

@@ -150,7 +150,7 @@ public enum SweepReport {
         out += "## Sweep\n\n| | |\n|---|---|\n"
         for p in a.design.parameters { out += "| `\(p.keyPath)` | \(p.values.map { "`\($0)`" }.joined(separator: ", ")) |\n" }
         out += "| cells | \(gridCells.count), plus \(fixed.count) fixed comparator\(fixed.count == 1 ? "" : "s")\(fixed.isEmpty ? "" : ": " + fixed.map { "`\($0.name)`" }.joined(separator: ", ")) |\n"
-        out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) |\n"
+        out += "| horizon | \(m.clock.horizonText) |\n"
         let events = a.record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
         out += "| traffic | \(events) events per replicate, the same for every cell (common random numbers) |\n"
         out += "| replicates | \(EvidenceText.replicatesCell(m)) |\n"

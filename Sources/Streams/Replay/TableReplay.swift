@@ -45,6 +45,9 @@ public final class TableReplay {
     public private(set) var origin: Int64?
     /// Rows decoded so far in this replay (including a row read ahead of the current tick).
     public private(set) var rowsRead = 0
+    /// With row grouping and a timestamp column, the timestamp of the last row of the tick
+    /// ``nextTick()`` last returned (nil otherwise).
+    public private(set) var lastRowTime: Int64?
 
     private let rows: any ReplayRows
     private let tsIndex: Int?
@@ -426,6 +429,7 @@ public final class TableReplay {
             case .rows(let n):
                 if tsIndex != nil { start = rowTime }
                 while hasRow && batch.count < n {
+                    if tsIndex != nil { lastRowTime = rowTime }
                     append(to: &batch)
                     hasRow = try readRow()
                 }
