@@ -118,6 +118,7 @@ public enum SweepReport {
                                                  colorIndex: i, markers: markers.count <= 60 ? markers : []))
         }
         chart.spans = Figures.spans(record)
+        chart.xAxisTicks = Figures.dateTicks(record)
         chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = Figures.meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(Figures.fmt(bayes))") }
         return Figure(file: "best-worst.svg", caption: "Performance over time of the cheapest and the most expensive cells (mean over replicates, 95 % band; triangles: deployments in replicate 0), the fixed comparators dashed; shaded: injected drifts",
