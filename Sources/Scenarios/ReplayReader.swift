@@ -228,7 +228,7 @@ public enum ReplayReader {
         var format = TimestampFormat.iso8601
         if let f = m["timestamp_format"], let text = f.string() {
             if let v = TimestampFormat(parsing: text) { format = v }
-            else { f.fail("'\(text)' is not a timestamp format", hint: "iso8601, epoch_s, epoch_ms, or a pattern such as %d/%m/%Y %H:%M") }
+            else { f.fail("'\(text)' is not a timestamp format", hint: "iso8601, epoch_s, epoch_ms, epoch_d, or a pattern such as %d/%m/%Y %H:%M") }
         }
         let kind = m["label_kind"]?.oneOf(LabelKind.allCases.map(\.rawValue)).flatMap(LabelKind.init(rawValue:)) ?? .classification
         let encoding = m["encoding"]?.oneOf(CategoricalEncoding.allCases.map(\.rawValue)).flatMap(CategoricalEncoding.init(rawValue:)) ?? .ordinal

@@ -390,7 +390,7 @@ public final class TableReplay {
         }
         throw rows.error("timestamp \(r.quoted(ti)) in column '\(column)' does not match the format \(parser.format)",
                          row: r.line, key: "timestamp_format",
-                         hint: "set timestamp_format to iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
+                         hint: "set timestamp_format to iso8601, epoch_s, epoch_ms, epoch_d or a pattern such as %d/%m/%Y %H:%M")
     }
 
     /// Reads and decodes the next row into the scratch; false at the end.
