@@ -66,7 +66,8 @@ private func timeColumn(_ csv: String) -> [Substring] {
         #expect(timeColumn(try outputText(out, "opportunity.csv")).allSatisfy(\.isEmpty))
         // 600 rows of 30: 20 ticks, 2 of warm-up.
         let report = try outputText(out, "report.md")
-        #expect(report.contains("| horizon | 18 ticks of 30 rows (the file has no timestamp column: ticks have no time) |"),
+        #expect(report.contains("| horizon | 18 ticks of 30 rows (the file has no timestamp column: ticks have no "
+                                + "time) |"),
                 "\(report.prefix(800))")
         for file in ["report.md", "metrics.csv", "traffic.csv", "decay.svg", "cumulative-cost.svg"] {
             #expect(!(try outputText(out, file)).contains("2024-"), "\(file) invents no 2024 date")
@@ -85,7 +86,8 @@ private func timeColumn(_ csv: String) -> [Substring] {
         let t0 = ISOTime.parse("2023-03-01T00:00:00Z")!
         let first = ISOTime.format(t0 + 60 * 3600), last = ISOTime.format(t0 + 599 * 3600)
         let report = try outputText(out, "report.md")
-        #expect(report.contains("| horizon | 18 ticks of 30 rows (the scored rows' timestamps run from \(first) to \(last)) |"),
+        #expect(report.contains("| horizon | 18 ticks of 30 rows (the scored rows' timestamps run from \(first) to "
+                                + "\(last)) |"),
                 "\(report.prefix(800))")
         #expect(timeColumn(try outputText(out, "metrics.csv")).allSatisfy(\.isEmpty))
         let stored = try RunStore.read(out.appendingPathComponent("run.sqlite"))
@@ -118,7 +120,8 @@ private func timeColumn(_ csv: String) -> [Substring] {
 
     @Test func aTimeAxisOfTheFilesTimesFallsOnCalendarDates() throws {
         // 200 daily ticks from 2024-01-15: months, at the first of each month.
-        let clock = Clock(tick: Span(seconds: 86_400), ticks: 200, start: ISOTime.parse("2024-01-15")!, basis: .fileTime)
+        let clock = Clock(tick: Span(seconds: 86_400), ticks: 200, start: ISOTime.parse("2024-01-15")!,
+                          basis: .fileTime)
         let months = try #require(TimeAxis.ticks(clock, from: 0, to: 200))
         // 2024-02-01 is 17 days after 2024-01-15, 2024-03-01 46 (a leap February), 2024-04-01 77, …
         #expect(months.map(\.value) == [17, 46, 77, 107, 138, 168, 199])
@@ -134,10 +137,12 @@ private func timeColumn(_ csv: String) -> [Substring] {
         #expect(h.map(\.value) == [0, 3, 6, 9, 12, 15, 18])
         #expect(h[1].label == "2024-05-01 09:00" && h[6].label == "2024-05-02 00:00")
         // Almost seven years of daily ticks: whole years.
-        let long = Clock(tick: Span(seconds: 86_400), ticks: 2_500, start: ISOTime.parse("2016-07-01")!, basis: .fileTime)
+        let long = Clock(tick: Span(seconds: 86_400), ticks: 2_500, start: ISOTime.parse("2016-07-01")!,
+                         basis: .fileTime)
         let y = try #require(TimeAxis.ticks(long, from: 0, to: 2_500))
         #expect(y.map(\.label) == ["2017", "2018", "2019", "2020", "2021", "2022", "2023"])
-        #expect(y[0].value == Double(ISOTime.days(year: 2017, month: 1, day: 1) - ISOTime.days(year: 2016, month: 7, day: 1)))
+        let firstJanuary = ISOTime.days(year: 2017, month: 1, day: 1) - ISOTime.days(year: 2016, month: 7, day: 1)
+        #expect(y[0].value == Double(firstJanuary))
         // No dates for a synthetic clock or for ticks of rows.
         #expect(TimeAxis.ticks(Clock(tick: Span(seconds: 86_400), ticks: 100), from: 0, to: 100) == nil)
         #expect(TimeAxis.ticks(Clock(tick: Span(seconds: 86_400), ticks: 100, basis: .rows(30, first: nil, last: nil)),

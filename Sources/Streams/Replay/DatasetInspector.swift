@@ -121,7 +121,8 @@ public struct DatasetDescription: Sendable {
 ///   ``maxGuessedClasses`` distinct integers; otherwise regression.
 /// - **timestamp**: the first column whose every non-missing cell is an ISO 8601 date or time.
 /// - **tick**: with a timestamp, the finest of `1h`, `1d`, `1w`, `30d` (a day or longer for a
-///   day count, `epoch_d`) that gives at most ``maxGuessedTicks`` ticks; without one, about 500 ticks of rows, rounded to 1, 2 or 5 × 10ᵏ.
+///   day count, `epoch_d`) that gives at most ``maxGuessedTicks`` ticks; without one, about 500
+///   ticks of rows, rounded to 1, 2 or 5 × 10ᵏ.
 /// - **features**: every other non-empty column, numeric or categorical by its kind, except a
 ///   row index (``isRowIndex(name:sequential:integral:)``), which is noted.
 ///
@@ -354,8 +355,9 @@ public enum DatasetInspector {
                                                span: span.seconds, sorted: outOfOrder == nil)
             if thin > 0 {
                 let mean = NumberText.plain((perTick.mean * 10).rounded() / 10)
-                notes.append("\(thin) of the \(perTick.ticks) ticks of \(span) hold fewer than \(thinTick) events (mean "
-                             + "\(mean) a tick): such a tick's accuracy is coarse and drift statistics see noise; use a "
+                notes.append("\(thin) of the \(perTick.ticks) ticks of \(span) hold fewer than \(thinTick) events "
+                             + "(mean \(mean) a tick): such a tick's accuracy is coarse and drift statistics see noise; "
+                             + "use a "
                              + "longer tick, or group by rows (tick: \(thinTick) rows or more)")
             }
         }

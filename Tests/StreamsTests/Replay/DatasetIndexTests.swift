@@ -46,7 +46,8 @@ import Testing
         for i in 0..<400 { csv += "\(Double(i % 9)),\(i % 2)\n" }
         let p = try t.write("small.csv", csv)
         let five = try DatasetInspector.describe(path: p, tick: .rows(5))
-        #expect(five.notes.contains { $0.hasPrefix("ticks of 5 rows hold fewer than 20 events") && $0.contains("20 %") },
+        #expect(five.notes.contains { $0.hasPrefix("ticks of 5 rows hold fewer than 20 events")
+                    && $0.contains("20 %") },
                 "\(five.notes)")
         let twenty = try DatasetInspector.describe(path: p, tick: .rows(20))
         #expect(!twenty.notes.contains { $0.contains("fewer than 20 events") }, "\(twenty.notes)")
@@ -59,9 +60,11 @@ import Testing
                 timed += ISOTime.format(day0 + Int64(d) * 86_400 + Int64(k) * 60) + ",\(k % 5),\(k % 2)\n"
             }
         }
-        let daily = try DatasetInspector.describe(path: try t.write("timed.csv", timed), tick: .span(Span(seconds: 86_400)))
+        let daily = try DatasetInspector.describe(path: try t.write("timed.csv", timed),
+                                                  tick: .span(Span(seconds: 86_400)))
         let mean = NumberText.plain((Double(40 * 3 + 10 * 30) / 50 * 10).rounded() / 10)
-        #expect(daily.notes.contains { $0.hasPrefix("40 of the 50 ticks of 1d hold fewer than 20 events (mean \(mean) a tick)") },
+        let thin = "40 of the 50 ticks of 1d hold fewer than 20 events (mean \(mean) a tick)"
+        #expect(daily.notes.contains { $0.hasPrefix(thin) },
                 "\(daily.notes)")
     }
 
@@ -87,10 +90,9 @@ import Testing
         let source = try ReplaySource(mapping: m, warmupTicks: 2)
         #expect(source.ticks == 28 && source.start == ISOTime.parse("2024-01-03"))
         let bad = try t.write("half.csv", "day,x,y\n19723,1,a\n19723.5,2,b\n")
-        let e = try #require(throwing(try ReplaySource(mapping: ReplayMapping(path: bad, timestamp: "day", timestampFormat: .epochDays,
-                                                                            label: "y", numeric: ["x"],
-                                                                            tick: .span(Span(seconds: 86_400))),
-                                                       warmupTicks: 1)))
+        let half = ReplayMapping(path: bad, timestamp: "day", timestampFormat: .epochDays, label: "y", numeric: ["x"],
+                                 tick: .span(Span(seconds: 86_400)))
+        let e = try #require(throwing(try ReplaySource(mapping: half, warmupTicks: 1)))
         #expect(e.location?.line == 3 && e.description.contains("19723.5"), "\(e)")
     }
 }
