@@ -55,7 +55,7 @@ struct DatasetDescribeCommand: ParsableCommand {
     @Option(name: .long, help: "Timestamp column (default: guessed: the first ISO 8601 column).")
     var timestamp: String?
 
-    @Option(name: .customLong("timestamp-format"), help: "Format of --timestamp: iso8601, epoch_s, epoch_ms or a %-pattern.")
+    @Option(name: .customLong("timestamp-format"), help: "Format of --timestamp: iso8601, epoch_s, epoch_ms, epoch_d or a %-pattern.")
     var timestampFormat: String?
 
     @Option(name: .long, help: "Tick grouping: a span such as 1d, or a row count such as \"500 rows\" (default: guessed).")

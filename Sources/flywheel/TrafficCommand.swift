@@ -55,10 +55,14 @@ struct TrafficCommand: ParsableCommand {
     @OptionGroup var memory: MemoryLimitOption
 
     /// A tick given as a number of ticks or a duration, which must come to a whole tick.
-    static func tick(_ text: String?, option: String, span: Span) throws -> Int? {
+    static func tick(_ text: String?, option: String, span: Span, rowsPerTick: Int? = nil) throws -> Int? {
         guard let text else { return nil }
         guard let d = DurationSpec(parsing: text) else {
             throw ValidationError("\(option) \(text): expected a tick number or a duration such as 40d")
+        }
+        if case .span = d, let rows = rowsPerTick {
+            throw ValidationError("\(option) \(text): ticks are \(rows) rows and have no length in time; "
+                                  + "give a tick number")
         }
         let t = d.ticks(per: span)
         guard t == t.rounded(), t < 1e15 else {
@@ -89,9 +93,9 @@ struct TrafficCommand: ParsableCommand {
     func run() throws {
         dataHome.apply()
         let loaded = try loadScenario(scenario, seed: seed, memoryLimit: memory.bytes)
-        let span = loaded.plan.manifest.clock.tick
-        let first = try Self.tick(from, option: "--from", span: span) ?? 0
-        let last = try Self.tick(to, option: "--to", span: span)
+        let clock = loaded.plan.manifest.clock, span = clock.tick
+        let first = try Self.tick(from, option: "--from", span: span, rowsPerTick: clock.rowsPerTick) ?? 0
+        let last = try Self.tick(to, option: "--to", span: span, rowsPerTick: clock.rowsPerTick)
         try exitingOnError {
             if let output {
                 if !force { try Self.refuseOverwrite(output) }
