@@ -33,7 +33,7 @@ struct DetectCommand: ParsableCommand {
         Examples:
           flywheel detect --detector adwin errors.csv
           my-job | flywheel detect --detector adwin -
-          flywheel detect --detector page_hinkley --param threshold=30 --column latency logs.csv
+          flywheel detect --detector page_hinkley --param threshold=30 logs.csv
           flywheel detect --detector ddm --json errors.csv
         """)
 

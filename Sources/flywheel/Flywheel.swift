@@ -28,8 +28,7 @@ struct Flywheel: ParsableCommand {
           flywheel traffic -o traffic.csv      # every event with its drift intensities
           flywheel validate --json - < my.yaml
           flywheel schema -o flywheel-scenario.schema.json
-
-        """ + ExitStatus.documentation,
+        """ + "\n\n" + ExitStatus.documentation,
         version: FlywheelVersion.current,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,
                       PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self, TrafficCommand.self,
