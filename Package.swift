@@ -75,7 +75,8 @@ let package = Package(
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
         // Runs the built `flywheel` executable (built through this dependency) for the CLI contract.
-        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel", "FlywheelCLI", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel", "FlywheelCLI",
+                                                      .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

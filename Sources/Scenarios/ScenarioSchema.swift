@@ -86,32 +86,58 @@ extension ScenarioLoader {
             "description": ("free text: what question the scenario asks (shown in the report)", [], false),
             "seed": ("the root of every random stream (default 42); the same seed gives the same bytes", [], false),
             "replicates": ("independent runs of the traffic, for intervals over replicates (default 1)", [], false),
-            "clock": ("ticks: their length, count, events per tick and start date (a replay takes its clock from the file; "
-                      + "then only tick applies)", clockKeys, false),
-            "stream": ("the traffic: a synthetic generator with its parameters, or {replay: {path, label, …}} of a CSV file "
-                       + "or SQLite table", syntheticStreamKeys + ReplayReader.streamKeys, true),
-            "drifts": ("the changes injected into the traffic, each a schedule (type) and what it changes (target)",
-                       DriftReader.keys, false),
-            "model": ("the model family and its parameters, shared by every strategy that does not set its own",
-                      ["family"], false),
-            "labels": ("how labels arrive, shared by every strategy that does not set its own: coverage, budget, delay, "
-                       + "noise, price and curation", labels, false),
-            "costs": ("the prices of the cost model: an error, a training (fixed, per training row, per unit of work), "
-                      + "a deployment, a rollback", CostModel.keys, false),
-            "strategies": ("the retraining strategies compared on the same traffic: each a trigger, a dataset, and "
-                           + "optionally its own labels, logging, model, gate and rollout", StrategySpec.keys, true),
+            "clock": (
+                "ticks: their length, count, events per tick and start date (a replay takes its clock from the file; "
+                    + "then only tick applies)", clockKeys, false
+            ),
+            "stream": (
+                "the traffic: a synthetic generator with its parameters, or {replay: {path, label, …}} of a CSV file "
+                    + "or SQLite table", syntheticStreamKeys + ReplayReader.streamKeys, true
+            ),
+            "drifts": (
+                "the changes injected into the traffic, each a schedule (type) and what it changes (target)",
+                DriftReader.keys, false
+            ),
+            "model": (
+                "the model family and its parameters, shared by every strategy that does not set its own",
+                ["family"], false
+            ),
+            "labels": (
+                "how labels arrive, shared by every strategy that does not set its own: coverage, budget, delay, "
+                    + "noise, price and curation", labels, false
+            ),
+            "costs": (
+                "the prices of the cost model: an error, a training (fixed, per training row, per unit of work), "
+                    + "a deployment, a rollback", CostModel.keys, false
+            ),
+            "strategies": (
+                "the retraining strategies compared on the same traffic: each a trigger, a dataset, and "
+                    + "optionally its own labels, logging, model, gate and rollout", StrategySpec.keys, true
+            ),
             "reference": ("the strategy the others' opportunity cost is measured against", [], false),
-            "detection": ("how drift detections are scored: tolerance, the delay after a drift's start within which an "
-                          + "alarm counts as its detection (default 10 ticks)", ["tolerance"], false),
-            "analysis": ("the report's analysis: floor, the accuracy below (or MAE above) which a tick counts as failing",
-                         ["floor"], false),
-            "metrics": ("extra metrics computed beside the primary one: "
-                        + ExtraMetric.allCases.map(\.rawValue).joined(separator: ", "), [], false),
-            "edge_cases": ("named regions of the input space (a feature's range, or a box on several features) that "
-                           + "gates and subpopulation drifts name", edgeCaseKeys, false),
-            "sweep": ("a grid of one strategy's parameters by key path, run by `flywheel sweep`", SweepReader.keys, false),
-            "oracle": ("the hindsight-optimal schedule of one strategy's dataset policy, run by `flywheel oracle` and "
-                       + "`flywheel run`", Catalog.oracle.parameters.map(\.name), false),
+            "detection": (
+                "how drift detections are scored: tolerance, the delay after a drift's start within which an "
+                    + "alarm counts as its detection (default 10 ticks)", ["tolerance"], false
+            ),
+            "analysis": (
+                "the report's analysis: floor, the accuracy below (or MAE above) which a tick counts as failing",
+                ["floor"], false
+            ),
+            "metrics": (
+                "extra metrics computed beside the primary one: "
+                    + ExtraMetric.allCases.map(\.rawValue).joined(separator: ", "), [], false
+            ),
+            "edge_cases": (
+                "named regions of the input space (a feature's range, or a box on several features) that "
+                    + "gates and subpopulation drifts name", edgeCaseKeys, false
+            ),
+            "sweep": (
+                "a grid of one strategy's parameters by key path, run by `flywheel sweep`", SweepReader.keys, false
+            ),
+            "oracle": (
+                "the hindsight-optimal schedule of one strategy's dataset policy, run by `flywheel oracle` and "
+                    + "`flywheel run`", Catalog.oracle.parameters.map(\.name), false
+            ),
         ]
         return rootKeys.map { key in
             let m = meanings[key] ?? ("", [], false)
@@ -140,8 +166,9 @@ public enum ScenarioSchema {
         return .object([
             "$schema": .string("https://json-schema.org/draft/2020-12/schema"),
             "title": .string("Flywheel scenario"),
-            "description": .string("A Flywheel scenario file (YAML): traffic, drifts, costs and the retraining strategies "
-                                   + "to compare. Generated by `flywheel schema` \(FlywheelVersion.current)."),
+            "description": .string(
+                "A Flywheel scenario file (YAML): traffic, drifts, costs and the retraining strategies "
+                    + "to compare. Generated by `flywheel schema` \(FlywheelVersion.current)."),
             "type": .string("object"),
             "required": .array(ScenarioLoader.topLevelKeyInfo.filter(\.required).map { .string($0.key) }),
             "additionalProperties": .bool(false),
@@ -158,8 +185,10 @@ public enum ScenarioSchema {
         if let description { o["description"] = .string(description) }
         return .object(o)
     }
-    static func object(_ properties: [String: JSONValue], closed: Bool = true, required: [String] = [],
-                       description: String? = nil) -> JSONValue {
+    static func object(
+        _ properties: [String: JSONValue], closed: Bool = true, required: [String] = [],
+        description: String? = nil
+    ) -> JSONValue {
         var o: [String: JSONValue] = ["type": .string("object"), "properties": .object(properties)]
         if closed { o["additionalProperties"] = .bool(false) }
         if !required.isEmpty { o["required"] = .array(required.map { .string($0) }) }
@@ -221,11 +250,14 @@ public enum ScenarioSchema {
     static func perComponent(_ infos: [ComponentInfo], key: String, nested: String? = nil) -> [JSONValue] {
         infos.filter { !$0.parameters.isEmpty }.map { info in
             let (props, _) = parameters(info)
-            let then: JSONValue = nested.map { .object(["properties": .object([$0: .object(["properties": props])])]) }
+            let then: JSONValue =
+                nested.map { .object(["properties": .object([$0: .object(["properties": props])])]) }
                 ?? .object(["properties": props])
             return .object([
-                "if": .object(["properties": .object([key: .object(["enum": .array(names(info).map { .string($0) })])]),
-                               "required": .array([.string(key)])]),
+                "if": .object([
+                    "properties": .object([key: .object(["enum": .array(names(info).map { .string($0) })])]),
+                    "required": .array([.string(key)]),
+                ]),
                 "then": then,
             ])
         }
@@ -260,45 +292,69 @@ public enum ScenarioSchema {
         case "name", "description", "reference": return .object(["type": .string("string")])
         case "seed": return .object(["type": .string("integer"), "minimum": .integer(0), "default": .integer(42)])
         case "replicates":
-            return .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Limits.maxReplicates),
-                            "default": .integer(1)])
+            return .object([
+                "type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Limits.maxReplicates),
+                "default": .integer(1),
+            ])
         case "clock":
-            return object(Dictionary((ScenarioLoader.clockKeys + ReplayReader.clockKeys)
-                .map { ($0, clockKey($0)) }, uniquingKeysWith: { a, _ in a }))
+            return object(
+                Dictionary(
+                    (ScenarioLoader.clockKeys + ReplayReader.clockKeys)
+                        .map { ($0, clockKey($0)) }, uniquingKeysWith: { a, _ in a }))
         case "stream": return anyOf([ref("syntheticStream"), ref("replayStream")])
         case "drifts": return .object(["type": .string("array"), "items": ref("drift")])
         case "model": return ref("model")
         case "labels": return ref("labels")
         case "costs":
-            let docs = ["error": "price of one wrong prediction (or one unit of absolute error)",
-                        "retrain": "fixed price of a training", "retrain_per_sample": "price per training row",
-                        "retrain_per_unit": "price per unit of the model family's work measure (see flywheel list model)",
-                        "deploy": "price of a deployment", "rollback": "price of a rollback"]
-            return object(Dictionary(uniqueKeysWithValues: CostModel.keys.map {
-                ($0, .object(["type": .string("number"), "minimum": .integer(0),
-                              "description": .string(docs[$0] ?? $0)]))
-            }))
-        case "strategies": return .object(["type": .string("array"), "minItems": .integer(1), "items": ref("strategy")])
+            let docs = [
+                "error": "price of one wrong prediction (or one unit of absolute error)",
+                "retrain": "fixed price of a training", "retrain_per_sample": "price per training row",
+                "retrain_per_unit": "price per unit of the model family's work measure (see flywheel list model)",
+                "deploy": "price of a deployment", "rollback": "price of a rollback",
+            ]
+            return object(
+                Dictionary(
+                    uniqueKeysWithValues: CostModel.keys.map {
+                        (
+                            $0,
+                            .object([
+                                "type": .string("number"), "minimum": .integer(0),
+                                "description": .string(docs[$0] ?? $0),
+                            ])
+                        )
+                    }))
+        case "strategies":
+            return .object(["type": .string("array"), "minItems": .integer(1), "items": ref("strategy")])
         case "detection": return object(["tolerance": ref("duration")])
-        case "analysis": return object(["floor": typed("number", "accuracy below which (MAE above which) a tick fails")])
+        case "analysis":
+            return object(["floor": typed("number", "accuracy below which (MAE above which) a tick fails")])
         case "metrics":
             return .object(["type": .string("array"), "items": enumeration(ExtraMetric.allCases.map(\.rawValue))])
         case "edge_cases":
-            let edge = object(["feature": typed("string", "a feature name"), "above": typed("number", "lower bound"),
-                               "below": typed("number", "upper bound"),
-                               "where": typed("object", "a box: feature → [low, high] (null for unbounded)")])
+            let edge = object([
+                "feature": typed("string", "a feature name"), "above": typed("number", "lower bound"),
+                "below": typed("number", "upper bound"),
+                "where": typed("object", "a box: feature → [low, high] (null for unbounded)"),
+            ])
             return .object(["type": .string("object"), "additionalProperties": edge])
         case "sweep":
-            return object(["strategy": typed("string", "the strategy whose parameters the grid varies"),
-                           "grid": .object(["type": .string("object"),
-                                            "description": .string("key path (e.g. trigger.every) → list of values"),
-                                            "additionalProperties": .object(["type": .string("array")])])],
-                          required: ["strategy", "grid"])
+            return object(
+                [
+                    "strategy": typed("string", "the strategy whose parameters the grid varies"),
+                    "grid": .object([
+                        "type": .string("object"),
+                        "description": .string("key path (e.g. trigger.every) → list of values"),
+                        "additionalProperties": .object(["type": .string("array")]),
+                    ]),
+                ],
+                required: ["strategy", "grid"])
         case "oracle":
-            let (props, _) = parameters(Catalog.oracle, overriding: [
-                "strategy": typed("string", "the strategy whose dataset policy the oracle optimises"),
-                "max_age": ref("duration"),
-            ])
+            let (props, _) = parameters(
+                Catalog.oracle,
+                overriding: [
+                    "strategy": typed("string", "the strategy whose dataset policy the oracle optimises"),
+                    "max_age": ref("duration"),
+                ])
             return object(props.members, required: ["strategy"])
         default: return .object([:])
         }
@@ -308,19 +364,25 @@ public enum ScenarioSchema {
         switch key {
         case "tick": return typed("string", "tick length, e.g. 1d or 1h; for a replay also \"500 rows\"")
         case "ticks":
-            return .object(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Limits.maxTicks),
-                            "description": .string("number of ticks")])
+            return .object([
+                "type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Limits.maxTicks),
+                "description": .string("number of ticks"),
+            ])
         case "events_per_tick":
-            return .object(["type": .string("integer"), "minimum": .integer(1), "default": .integer(1000),
-                            "description": .string("events served per tick")])
+            return .object([
+                "type": .string("integer"), "minimum": .integer(1), "default": .integer(1000),
+                "description": .string("events served per tick"),
+            ])
         case "start": return typed("string", "date of the first tick, e.g. 2024-01-01 (default 2024-01-01)")
         default: return .object([:])
         }
     }
 
     static var model: JSONValue {
-        var o = object(["family": enumeration(LearnerCatalog.all.map(\.name), "the model family")],
-                       closed: false, required: ["family"], description: "a model family and its parameters").members
+        var o = object(
+            ["family": enumeration(LearnerCatalog.all.map(\.name), "the model family")],
+            closed: false, required: ["family"], description: "a model family and its parameters"
+        ).members
         o["allOf"] = .array(perComponent(LearnerCatalog.all, key: "family"))
         return .object(o)
     }
@@ -337,8 +399,9 @@ public enum ScenarioSchema {
 
     static var trigger: JSONValue {
         let bare = Triggers.all.filter { $0.isBareWord }.flatMap { $0.keys }
-        return anyOf([enumeration(bare), ref("triggerMapping")],
-                     description: "when the strategy retrains: a word, or a mapping of one trigger and its guards")
+        return anyOf(
+            [enumeration(bare), ref("triggerMapping")],
+            description: "when the strategy retrains: a word, or a mapping of one trigger and its guards")
     }
 
     static var triggerMapping: JSONValue {
@@ -348,19 +411,25 @@ public enum ScenarioSchema {
             let info = kind.info
             for key in kind.keys {
                 if ObjectIdentifier(kind) == ObjectIdentifier(CompositeTrigger.self) {
-                    props[key] = .object(["type": .string("array"), "items": ref("triggerMapping"),
-                                          "description": .string(info.summary)])
+                    props[key] = .object([
+                        "type": .string("array"), "items": ref("triggerMapping"),
+                        "description": .string(info.summary),
+                    ])
                 } else if info.parameters.count == 1 {
                     var p = parameter(info.parameters[0]).members
-                    p["description"] = .string(info.summary + " " + (p["description"].flatMap {
-                        if case .string(let s) = $0 { return "Value: \(s)." } else { return nil }
-                    } ?? ""))
+                    p["description"] = .string(
+                        info.summary + " "
+                            + (p["description"].flatMap {
+                                if case .string(let s) = $0 { return "Value: \(s)." } else { return nil }
+                            } ?? ""))
                     props[key] = .object(p)
                 } else {
-                    let (params, open) = parameters(info, overriding: [
-                        "name": enumeration(DetectorCatalog.all.map(\.name), "the detector"),
-                        "metric": enumeration(distances, "the distance (see flywheel list distance)"),
-                    ])
+                    let (params, open) = parameters(
+                        info,
+                        overriding: [
+                            "name": enumeration(DetectorCatalog.all.map(\.name), "the detector"),
+                            "metric": enumeration(distances, "the distance (see flywheel list distance)"),
+                        ])
                     var o = object(params.members, closed: !open, description: info.summary).members
                     if ObjectIdentifier(kind) == ObjectIdentifier(DetectorTrigger.self) {
                         o["required"] = .array([.string("name")])
@@ -383,12 +452,20 @@ public enum ScenarioSchema {
 
     static var labels: JSONValue {
         let info = LabelingPolicy.catalog[0]
-        let (props, _) = parameters(info, overriding: [
-            "curation": ref("curation"),
-            "delay": anyOf([ref("duration"), object(["uniform": .object(["type": .string("array")]),
-                                                     "geometric": ref("duration")])],
-                           description: "ticks or a duration; or {uniform: [1d, 5d]} or {geometric: 3d}"),
-        ])
+        let (props, _) = parameters(
+            info,
+            overriding: [
+                "curation": ref("curation"),
+                "delay": anyOf(
+                    [
+                        ref("duration"),
+                        object([
+                            "uniform": .object(["type": .string("array")]),
+                            "geometric": ref("duration"),
+                        ]),
+                    ],
+                    description: "ticks or a duration; or {uniform: [1d, 5d]} or {geometric: 3d}"),
+            ])
         return object(props.members, description: info.summary)
     }
 
@@ -403,21 +480,28 @@ public enum ScenarioSchema {
         }
         var mapping = object(props).members
         mapping["maxProperties"] = .integer(1)
-        return anyOf([enumeration(Curations.names), .object(mapping)],
-                     description: "which logged events get labels first")
+        return anyOf(
+            [enumeration(Curations.names), .object(mapping)],
+            description: "which logged events get labels first")
     }
 
     static var gate: JSONValue {
         let info = GatePolicy.catalog[0]
-        let quality = object(["missing": typed("number", "largest rise of a feature's missing share"),
-                              "out_of_range": typed("number", "largest share of values outside the training range"),
-                              "unseen": typed("number", "largest share of unknown categories"),
-                              "volume_drop": typed("number", "largest fall of a tick's events")])
-        let (props, _) = parameters(info, overriding: [
-            "quality": quality,
-            "edge_cases": .object(["type": .string("array"), "items": .object(["type": .string("string")]),
-                                   "description": .string("names from the scenario's edge_cases:")]),
+        let quality = object([
+            "missing": typed("number", "largest rise of a feature's missing share"),
+            "out_of_range": typed("number", "largest share of values outside the training range"),
+            "unseen": typed("number", "largest share of unknown categories"),
+            "volume_drop": typed("number", "largest fall of a tick's events"),
         ])
+        let (props, _) = parameters(
+            info,
+            overriding: [
+                "quality": quality,
+                "edge_cases": .object([
+                    "type": .string("array"), "items": .object(["type": .string("string")]),
+                    "description": .string("names from the scenario's edge_cases:"),
+                ]),
+            ])
         return object(props.members, description: info.summary)
     }
 
@@ -439,8 +523,10 @@ public enum ScenarioSchema {
             case "name": props[key] = typed("string", "the strategy's name (unique)")
             case "trigger", "dataset", "labels", "logging", "model", "gate", "rollout": props[key] = ref(key)
             case "warm_start":
-                props[key] = .object(["type": .string("boolean"), "default": .bool(false),
-                                      "description": .string("continue training the champion instead of starting afresh")])
+                props[key] = .object([
+                    "type": .string("boolean"), "default": .bool(false),
+                    "description": .string("continue training the champion instead of starting afresh"),
+                ])
             case "training_latency":
                 var d = ref("duration").members
                 d["description"] = .string("time a training takes before its model can be deployed (a duration)")
@@ -460,10 +546,14 @@ public enum ScenarioSchema {
         }
         for key in DriftReader.keys where props[key] == nil { props[key] = .object([:]) }
         props["name"] = typed("string", "a label for the drift in reports")
-        props["type"] = enumeration(DriftReader.types, "the schedule: "
-                                    + schedules.map { "\($0.name): \($0.summary)" }.joined(separator: " "))
-        props["target"] = enumeration(DriftReader.targets, "what changes (default concept): "
-                                      + targets.map { "\($0.name): \($0.summary)" }.joined(separator: " "))
+        props["type"] = enumeration(
+            DriftReader.types,
+            "the schedule: "
+                + schedules.map { "\($0.name): \($0.summary)" }.joined(separator: " "))
+        props["target"] = enumeration(
+            DriftReader.targets,
+            "what changes (default concept): "
+                + targets.map { "\($0.name): \($0.summary)" }.joined(separator: " "))
         // Only the keys the loader reads.
         props = props.filter { DriftReader.keys.contains($0.key) }
         return object(props, required: ["type"])
@@ -475,16 +565,27 @@ public enum ScenarioSchema {
             switch key {
             case "generator": props[key] = enumeration(GeneratorCatalog.all.map(\.name), "the traffic generator")
             case "params": props[key] = typed("object", "the generator's parameters (see flywheel list generator)")
-            case "concept": props[key] = .object(["type": .string("integer"), "minimum": .integer(0), "default": .integer(0)])
+            case "concept":
+                props[key] = .object(["type": .string("integer"), "minimum": .integer(0), "default": .integer(0)])
             case "noise":
-                props[key] = .object(["type": .string("number"), "minimum": .integer(0), "maximum": .integer(1),
-                                      "default": .integer(0), "description": .string("share of labels flipped")])
+                props[key] = .object([
+                    "type": .string("number"), "minimum": .integer(0), "maximum": .integer(1),
+                    "default": .integer(0), "description": .string("share of labels flipped"),
+                ])
             case "warmup": props[key] = typed("integer", "labelled events the initial model is fitted on")
             case "volume":
-                props[key] = object(Dictionary(uniqueKeysWithValues: ScenarioLoader.volumeKeys.map { k in
-                    (k, k == "period" ? ref("duration") : k == "spikes" ? .object(["type": .string("array")])
-                        : .object(["type": .string("number")]))
-                }))
+                props[key] = object(
+                    Dictionary(
+                        uniqueKeysWithValues: ScenarioLoader.volumeKeys.map { k in
+                            (
+                                k,
+                                k == "period"
+                                    ? ref("duration")
+                                    : k == "spikes"
+                                        ? .object(["type": .string("array")])
+                                        : .object(["type": .string("number")])
+                            )
+                        }))
             default: props[key] = .object([:])
             }
         }
@@ -500,7 +601,9 @@ public enum ScenarioSchema {
         params = params.filter { ReplayReader.mappingKeys.contains($0.key) }
         var props: [String: JSONValue] = [:]
         for key in ReplayReader.streamKeys {
-            props[key] = key == "replay" ? object(params, required: ["path"], description: info.summary)
+            props[key] =
+                key == "replay"
+                ? object(params, required: ["path"], description: info.summary)
                 : typed("integer", "ticks of the file's start used to fit the initial model")
         }
         return object(props, required: ["replay"])

@@ -65,7 +65,9 @@ enum CommandInput {
     static func data(_ path: String) throws -> Data {
         try checkReadable(path)
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): cannot be read") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("\(path): cannot be read")
+        }
         return data
     }
 
@@ -74,8 +76,11 @@ enum CommandInput {
     static func scenarioText(_ path: String) throws -> (text: String, file: String) {
         let data = try data(path)
         guard let text = String(data: data, encoding: .utf8) else {
-            throw FlywheelErrors([FlywheelError("the scenario file is not UTF-8 text",
-                                                at: SourceLocation(file: name(path), line: 1))])
+            throw FlywheelErrors([
+                FlywheelError(
+                    "the scenario file is not UTF-8 text",
+                    at: SourceLocation(file: name(path), line: 1))
+            ])
         }
         return (text, name(path))
     }
@@ -87,7 +92,8 @@ enum CommandInput {
         guard path == "-" else { return try body(path) }
         let copy = FileManager.default.temporaryDirectory
             .appendingPathComponent("flywheel-stdin-\(getpid())-\(UUID().uuidString).csv").path
-        guard FileManager.default.createFile(atPath: copy, contents: FileHandle.standardInput.readDataToEndOfFile()) else {
+        guard FileManager.default.createFile(atPath: copy, contents: FileHandle.standardInput.readDataToEndOfFile())
+        else {
             throw CommandFailure("cannot copy standard input to \(copy)")
         }
         defer { try? FileManager.default.removeItem(atPath: copy) }
@@ -104,8 +110,9 @@ enum CommandInput {
 /// `--out -` refused where a command writes a folder: standard output holds one file.
 func refuseStandardOutput(_ out: String?, command: String, writes: String) throws {
     guard out == "-" else { return }
-    throw ValidationError("--out -: `flywheel \(command)` writes a folder (\(writes)), which standard output cannot "
-                          + "hold; name a folder, and add --json for a summary on standard output")
+    throw ValidationError(
+        "--out -: `flywheel \(command)` writes a folder (\(writes)), which standard output cannot "
+            + "hold; name a folder, and add --json for a summary on standard output")
 }
 
 /// Prints `value` as one JSON document on standard output: keys sorted, so that the same result

@@ -128,8 +128,9 @@ struct DatasetListCommand: ParsableCommand {
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            for (k, v) in [(CodingKeys.name, name), (.about, about), (.file, file), (.status, status), (.sha256, sha256),
-                           (.source, source), (.cite, cite)] { try c.encode(v, forKey: k) }
+            let fields: [(CodingKeys, String)] = [(.name, name), (.about, about), (.file, file), (.status, status),
+                                                  (.sha256, sha256), (.source, source), (.cite, cite)]
+            for (k, v) in fields { try c.encode(v, forKey: k) }
             try c.encode(actualSHA256, forKey: .actualSHA256)
         }
     }

@@ -124,7 +124,9 @@ struct DistanceCommand: ParsableCommand {
     var current: String
 
     func run() throws {
-        if reference == "-" && current == "-" { throw ValidationError("- (standard input) can be only one of the two samples") }
+        if reference == "-" && current == "-" {
+            throw ValidationError("- (standard input) can be only one of the two samples")
+        }
         guard let m = DistanceMetric(rawValue: metric) else {
             let names = DistanceMetric.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("unknown metric '\(metric)'; choose one of \(names)")

@@ -8,16 +8,16 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "Show a scenario's top-level keys and the components it can use, with their parameters and sources.",
         discussion: """
-        Without a family, shows every top-level key of a scenario file (its
-        meaning and the keys it takes), then every family of components. With
-        --json, prints one JSON document instead (docs/cli-json.md).
+            Without a family, shows every top-level key of a scenario file (its
+            meaning and the keys it takes), then every family of components. With
+            --json, prints one JSON document instead (docs/cli-json.md).
 
-        Examples:
-          flywheel list              # every key and every family
-          flywheel list keys         # the top-level keys of a scenario file
-          flywheel list trigger      # one family
-          flywheel list --json model
-        """)
+            Examples:
+              flywheel list              # every key and every family
+              flywheel list keys         # the top-level keys of a scenario file
+              flywheel list trigger      # one family
+              flywheel list --json model
+            """)
 
     @Argument(help: "A family to show (e.g. generator, drift, trigger, model, detector), or keys.")
     var family: String?
@@ -83,13 +83,19 @@ struct ListCommand: ParsableCommand {
         }
         let keys = showKeys ? ScenarioLoader.topLevelKeyInfo : []
         if json {
-            try printJSON(Report(
-                keys: keys.map { Key(key: $0.key, meaning: $0.meaning, subKeys: $0.subKeys, required: $0.required) },
-                components: chosen.map { c in
-                    Component(family: c.family, name: c.name, summary: c.summary, reference: c.reference,
-                              parameters: c.parameters.map { .init(name: $0.name, default: $0.defaultValue, doc: $0.doc) },
-                              workUnit: c.family == "model" ? LearnerCatalog.workUnit(family: c.name) : nil)
-                }))
+            try printJSON(
+                Report(
+                    keys: keys.map {
+                        Key(key: $0.key, meaning: $0.meaning, subKeys: $0.subKeys, required: $0.required)
+                    },
+                    components: chosen.map { c in
+                        Component(
+                            family: c.family, name: c.name, summary: c.summary, reference: c.reference,
+                            parameters: c.parameters.map {
+                                .init(name: $0.name, default: $0.defaultValue, doc: $0.doc)
+                            },
+                            workUnit: c.family == "model" ? LearnerCatalog.workUnit(family: c.name) : nil)
+                    }))
             return
         }
         if showKeys {

@@ -25,7 +25,8 @@ struct OracleCommand: ParsableCommand {
           flywheel oracle scenarios/trigger-shootout.yaml --out /tmp/oracle --threads 2
         """)
 
-    @Argument(help: "Scenario file (YAML; - for standard input) with an oracle: section. Omit for the built-in quickstart.")
+    @Argument(help: ArgumentHelp("Scenario file (YAML; - for standard input) with an oracle: section. "
+                                 + "Omit for the built-in quickstart."))
     var scenario: String?
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp(
@@ -53,8 +54,9 @@ struct OracleCommand: ParsableCommand {
         let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes,
                                       quiet: execution.quiet)
         guard loaded.plan.oracle != nil else {
-            throw CommandFailure("\(scenario.map(CommandInput.name) ?? "the built-in quickstart") has no oracle: section "
-                                 + "(add oracle: {strategy: NAME, max_age: 60d})", status: ExitStatus.invalidScenario)
+            let named = scenario.map(CommandInput.name) ?? "the built-in quickstart"
+            throw CommandFailure("\(named) has no oracle: section (add oracle: {strategy: NAME, max_age: 60d})",
+                                 status: ExitStatus.invalidScenario)
         }
         let dir = try out ?? defaultFolder(loaded.name)
         let interrupt = InterruptCleanup.shared

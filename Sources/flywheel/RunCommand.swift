@@ -109,7 +109,8 @@ struct RunCommand: ParsableCommand {
                     scenario: loaded.name, output: dir, metric: metric, replicates: outputs.record.manifest.replicates,
                     events: Int(events),
                     strategies: outputs.summaries.map {
-                        .init(name: $0.strategy, metric: IntervalJSON($0.meanMetric), retrains: IntervalJSON($0.retrains),
+                        .init(name: $0.strategy, metric: IntervalJSON($0.meanMetric),
+                              retrains: IntervalJSON($0.retrains),
                               deployments: IntervalJSON($0.deployments), labels: IntervalJSON($0.labels),
                               totalCost: IntervalJSON($0.totalCost))
                     },

@@ -10,22 +10,25 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Print the JSON Schema (draft 2020-12) of scenario files, for editors that complete and check YAML.",
         discussion: """
-        The schema is generated from the registries the loader reads (every
-        component name as an enum, every parameter with its type and default),
-        so it lists exactly what this version accepts. It checks structure; the
-        loader still checks values against each other (`flywheel validate`).
-        VS Code's YAML extension reads it from a first line such as
-          # yaml-language-server: $schema=flywheel-scenario.schema.json
-        (a path relative to the scenario file, or an absolute one). Writes to
-        standard output, or with -o FILE to a file (-o - is standard output).
+            The schema is generated from the registries the loader reads (every
+            component name as an enum, every parameter with its type and default),
+            so it lists exactly what this version accepts. It checks structure; the
+            loader still checks values against each other (`flywheel validate`).
+            VS Code's YAML extension reads it from a first line such as
+              # yaml-language-server: $schema=flywheel-scenario.schema.json
+            (a path relative to the scenario file, or an absolute one). Writes to
+            standard output, or with -o FILE to a file (-o - is standard output).
 
-        Examples:
-          flywheel schema -o flywheel-scenario.schema.json
-          flywheel schema | jq '.properties | keys'
-        """)
+            Examples:
+              flywheel schema -o flywheel-scenario.schema.json
+              flywheel schema | jq '.properties | keys'
+            """)
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("File to write (default, or -: standard output).",
-                                                                valueName: "file"))
+    @Option(
+        name: [.customShort("o"), .long],
+        help: ArgumentHelp(
+            "File to write (default, or -: standard output).",
+            valueName: "file"))
     var output: String?
 
     func run() throws {

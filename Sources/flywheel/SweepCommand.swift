@@ -49,7 +49,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Run only shard i of n (1-based), e.g. 3/8.")
     var shard: String?
 
-    @Flag(name: .long, help: "Print one JSON document (output folder, cells, recommendation, files) instead of the text summary.")
+    @Flag(name: .long, help: ArgumentHelp("Print one JSON document (output folder, cells, recommendation, files) "
+                                          + "instead of the text summary."))
     var json = false
 
     @OptionGroup var execution: ExecutionOptions
@@ -126,7 +127,8 @@ struct SweepCommand: ParsableCommand {
             let outputs = try Workbench.sweep(loaded, outDirectory: dir, followSymlink: out != nil, shard: part,
                                               threads: execution.threads, chunkBytes: execution.chunkBytes, progress: { p in
                 let left = p.secondsLeft.map { String(format: ", %.0f s left", $0) } ?? ""
-                progress.show(String(format: "cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate) + left + "   ")
+                progress.show(String(format: "cells %.1f/%d done, %.2f cells/s", p.cellsDone, p.cellsToRun, p.rate)
+                              + left + "   ")
             }, staging: { interrupt.watch($0) })
             progress.finish()
             let total = loaded.plan.strategies.count

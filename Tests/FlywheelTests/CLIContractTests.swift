@@ -39,9 +39,10 @@ private func flywheel(_ args: [String], input: String = "", in cwd: URL = reposi
     p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: base.path + ".err"))
     try p.run()
     p.waitUntilExit()
-    return Outcome(status: p.terminationStatus,
-                   stdout: (try? String(contentsOfFile: base.path + ".out", encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOfFile: base.path + ".err", encoding: .utf8)) ?? "")
+    return Outcome(
+        status: p.terminationStatus,
+        stdout: (try? String(contentsOfFile: base.path + ".out", encoding: .utf8)) ?? "",
+        stderr: (try? String(contentsOfFile: base.path + ".err", encoding: .utf8)) ?? "")
 }
 
 private func object(_ text: String) throws -> [String: Any] {
@@ -70,8 +71,10 @@ private let tiny = """
 
 @Suite(.serialized) struct CLIContractTests {
     @Test func aMissingFileIsNamedOnStandardErrorWithStatus1() throws {
-        for args in [["validate", "no-such.yaml"], ["run", "no-such.yaml"], ["sweep", "no-such.yaml"],
-                     ["detect", "--detector", "adwin", "no-such.csv"]] {
+        for args in [
+            ["validate", "no-such.yaml"], ["run", "no-such.yaml"], ["sweep", "no-such.yaml"],
+            ["detect", "--detector", "adwin", "no-such.csv"],
+        ] {
             let r = try flywheel(args)
             #expect(r.status == 1, "\(args)")
             #expect(r.stdout.isEmpty, "\(args)")
@@ -81,7 +84,8 @@ private let tiny = """
     }
 
     @Test func anInvalidScenarioGoesToStandardErrorWithStatus2() throws {
-        let r = try flywheel(["validate", "-"], input: tiny.replacingOccurrences(of: "trigger: never", with: "trigger: nevr"))
+        let r = try flywheel(
+            ["validate", "-"], input: tiny.replacingOccurrences(of: "trigger: never", with: "trigger: nevr"))
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.contains("<stdin>:"))
@@ -104,13 +108,17 @@ private let tiny = """
         let doc = try object(ok.stdout)
         #expect(doc["valid"] as? Bool == true)
         let file = try #require((doc["files"] as? [[String: Any]])?.first)
-        #expect(Set(file.keys) == ["file", "valid", "readable", "errors", "warnings", "scenario", "strategies", "ticks",
-                                   "replicates", "sweep"])
+        #expect(
+            Set(file.keys) == [
+                "file", "valid", "readable", "errors", "warnings", "scenario", "strategies", "ticks",
+                "replicates", "sweep",
+            ])
         #expect(file["file"] as? String == "<stdin>")
         #expect(file["strategies"] as? Int == 2)
         #expect(file["ticks"] as? Int == 12)
 
-        let bad = try flywheel(["validate", "--json", "-"], input: tiny.replacingOccurrences(of: "ticks: 12", with: "ticks: -1"))
+        let bad = try flywheel(
+            ["validate", "--json", "-"], input: tiny.replacingOccurrences(of: "ticks: 12", with: "ticks: -1"))
         #expect(bad.status == 2)
         let badDoc = try object(bad.stdout)
         #expect(badDoc["valid"] as? Bool == false)
@@ -134,8 +142,9 @@ private let tiny = """
 
     @Test func runJSONAndSweepRefuseStandardOutputAndReadStandardInput() throws {
         let dir = try scratch("run")
-        let r = try flywheel(["run", "-", "--out", dir.appendingPathComponent("out").path, "--json", "--threads", "1"],
-                             input: tiny)
+        let r = try flywheel(
+            ["run", "-", "--out", dir.appendingPathComponent("out").path, "--json", "--threads", "1"],
+            input: tiny)
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try object(r.stdout)
         #expect(Set(doc.keys) == ["scenario", "output", "metric", "replicates", "events", "strategies", "files"])
@@ -162,8 +171,10 @@ private let tiny = """
     }
 
     @Test func helpExamplesDoNotWrapAndThreadsStatesOneDefault() throws {
-        for command in [[], ["run"], ["sweep"], ["validate"], ["list"], ["detect"], ["distance"], ["dataset"],
-                        ["dataset", "describe"], ["dataset", "fetch"], ["traffic"], ["oracle"], ["schema"], ["merge"]] {
+        for command in [
+            [], ["run"], ["sweep"], ["validate"], ["list"], ["detect"], ["distance"], ["dataset"],
+            ["dataset", "describe"], ["dataset", "fetch"], ["traffic"], ["oracle"], ["schema"], ["merge"],
+        ] {
             let r = try flywheel(command + ["--help"])
             let lines = r.stdout.components(separatedBy: "\n")
             guard let start = lines.firstIndex(where: { $0.hasPrefix("Example") }) else { continue }
@@ -207,20 +218,28 @@ private let tiny = """
             func walk(_ v: Any) {
                 if let o = v as? [String: Any] {
                     if let p = o["properties"] as? [String: Any], let k = p[key] as? [String: Any],
-                       let e = k["enum"] as? [String] { out.formUnion(e) }
+                        let e = k["enum"] as? [String]
+                    {
+                        out.formUnion(e)
+                    }
                     for (_, x) in o { walk(x) }
-                } else if let a = v as? [Any] { for x in a { walk(x) } }
+                } else if let a = v as? [Any] {
+                    for x in a { walk(x) }
+                }
             }
             if let fragment { walk(fragment) }
             return out
         }
         let generators = enumOf(defs["syntheticStream"], "generator"), families = enumOf(defs["model"], "family")
         let types = enumOf(defs["drift"], "type")
-        let triggerWords = Set(((defs["trigger"] as? [String: Any])?["anyOf"] as? [[String: Any]])?
-            .compactMap { $0["enum"] as? [String] }.flatMap { $0 } ?? [])
-        let triggerKeys = Set(((defs["triggerMapping"] as? [String: Any])?["properties"] as? [String: Any])?.keys
-            .map { $0 } ?? [])
-        let strategyKeys = Set(((defs["strategy"] as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        let triggerWords = Set(
+            ((defs["trigger"] as? [String: Any])?["anyOf"] as? [[String: Any]])?
+                .compactMap { $0["enum"] as? [String] }.flatMap { $0 } ?? [])
+        let triggerKeys = Set(
+            ((defs["triggerMapping"] as? [String: Any])?["properties"] as? [String: Any])?.keys
+                .map { $0 } ?? [])
+        let strategyKeys = Set(
+            ((defs["strategy"] as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
         let folder = repositoryRoot.appendingPathComponent("scenarios")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
         #expect(!files.isEmpty)
@@ -238,7 +257,9 @@ private let tiny = """
             for s in root["strategies"] as? [[String: Any]] ?? [] {
                 for k in s.keys { #expect(strategyKeys.contains(k), "\(file): strategy key \(k)") }
                 models.append(s["model"])
-                if let word = s["trigger"] as? String { #expect(triggerWords.contains(word), "\(file): trigger \(word)") }
+                if let word = s["trigger"] as? String {
+                    #expect(triggerWords.contains(word), "\(file): trigger \(word)")
+                }
                 if let m = s["trigger"] as? [String: Any] {
                     for k in m.keys { #expect(triggerKeys.contains(k), "\(file): trigger key \(k)") }
                 }
