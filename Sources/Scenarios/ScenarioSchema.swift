@@ -412,7 +412,7 @@ public enum ScenarioSchema {
             for key in kind.keys {
                 if ObjectIdentifier(kind) == ObjectIdentifier(CompositeTrigger.self) {
                     props[key] = .object([
-                        "type": .string("array"), "items": ref("triggerMapping"),
+                        "type": .string("array"), "items": ref("trigger"),
                         "description": .string(info.summary),
                     ])
                 } else if info.parameters.count == 1 {
