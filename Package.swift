@@ -74,7 +74,9 @@ let package = Package(
         .testTarget(name: "SafetyTests", dependencies: ["FlywheelCLI", "Scenarios", "Workbench", "Storage", "Reports", "FlywheelCore",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
-        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel"]),
+        // Runs the built `flywheel` executable (built through this dependency) for the CLI contract.
+        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel", "FlywheelCLI",
+                                                      .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )
