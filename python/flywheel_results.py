@@ -31,7 +31,7 @@ try:
 except ImportError:  # pandas is optional
     _pd = None
 
-__all__ = ["Results", "load_run", "load_sweep", "parse_time"]
+__all__ = ["Results", "base_value", "load_run", "load_sweep", "parse_time"]
 
 
 class Results(dict):
@@ -71,6 +71,41 @@ _TYPES = {
     "samples": "int", "id": "int", "cell_id": "int", "strategy_id": "int", "rank": "int",
     "time": "time", "detail": "text", "parameters": "text", "series_names": "text",
 }
+
+
+_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def base_value(text):
+    """A swept value in base units, as ``sweep.sqlite`` stores it beside the text: a duration
+    (``7d``, ``12h``, ``1.5d``) in seconds, a number (``0.05``, ``1_000``) as itself; ``None`` for
+    any other text."""
+    if text is None:
+        return None
+    t = text.strip()
+    if t[-1:] in _UNITS:
+        try:
+            value = float(t[:-1])
+        except ValueError:
+            value = None
+        if value is not None and value > 0:
+            return value * _UNITS[t[-1]]
+    try:
+        return float(t.replace("_", ""))
+    except ValueError:
+        return None
+
+
+def _grid_column(key, used):
+    """The ``cell`` column of a swept key path (``trigger.every`` → ``trigger_every``)."""
+    base = "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else "_" for ch in key)
+    if not base or base[0].isdigit():
+        base = "p_" + base
+    name, k = base, 2
+    while name.lower() in used or name.lower() + "_value" in used:
+        name, k = f"{base}_{k}", k + 1
+    used.update({name.lower(), name.lower() + "_value"})
+    return name
 
 
 def _want_pandas(pandas):
@@ -120,7 +155,8 @@ def _table(columns, rows, use_pandas, types=None):
     """A list of dicts (rows as dicts of raw values) typed, or a typed DataFrame."""
     types = types or {}
     kinds = _kinds(columns, rows, types)
-    typed = [{c: _convert(r[c], kinds[c]) for c in columns} for r in rows]
+    typed = [{c: r[c] if c == "detail" and r[c] == "" else _convert(r[c], kinds[c]) for c in columns}
+             for r in rows]
     if not use_pandas:
         return typed
     df = _pd.DataFrame(typed, columns=list(columns))
@@ -279,8 +315,8 @@ def load_sweep(directory, pandas=None):
     - ``summary``: ``sweep-summary.csv`` (one row per strategy, ranked);
     - ``comparisons``, ``events``, ``strategies``, ``traffic``, ``drifts``: as in :func:`load_run`.
 
-    Without ``sweep.sqlite`` the tables come from ``sweep-summary.csv``, ``comparisons.csv`` and
-    ``cells/*.csv``. ``pandas``: as in :func:`load_run`.
+    Without ``sweep.sqlite`` the tables come from ``sweep-summary.csv`` (``cells``, from its
+    rows in sweep order), ``comparisons.csv`` and ``cells/*.csv``. ``pandas``: as in :func:`load_run`.
     """
     use_pandas = _want_pandas(pandas)
     database = os.path.join(directory, "sweep.sqlite")
@@ -298,7 +334,22 @@ def load_sweep(directory, pandas=None):
                 for r in csv.DictReader(f):
                     rows.append({"cell": r["strategy"], "replicate": r["replicate"], "tick": r["tick"],
                                  "time": r["time"], "metric": r["metric"], "value": r["value"]})
-        return Results(source="csv", manifest={}, cells=_table([], [], use_pandas),
+        with open(os.path.join(directory, "sweep-summary.csv"), newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            listed = list(reader)
+            keys = [k for k in reader.fieldnames or [] if "." in k]
+        used = {"id", "name"}
+        grid = [(k, _grid_column(k, used)) for k in keys]
+        cell_columns = ["id", "name"] + [c for _, g in grid for c in (g, g + "_value")]
+        cell_rows = []
+        for i, r in enumerate(listed):
+            row = {"id": i, "name": r["strategy"]}
+            for k, g in grid:
+                row[g] = r[k] or None
+                row[g + "_value"] = base_value(r[k] or None)
+            cell_rows.append(row)
+        cell_types = {c: ("float" if c.endswith("_value") else "text") for c in cell_columns[2:]}
+        return Results(source="csv", manifest={}, cells=_table(cell_columns, cell_rows, use_pandas, cell_types),
                        metrics=_table(columns, rows, use_pandas, {"value": "float"}),
                        runs=_table([], [], use_pandas), summary=summary, comparisons=comparisons,
                        events=_table([], [], use_pandas), strategies=_table([], [], use_pandas),

@@ -148,6 +148,16 @@ def check_sweep(folder, use_pandas):
             f"sweep/{tag}: {c['name']} cost {total} != sweep-summary.csv's {expected}"
     print(f"ok sweep/{tag}: {len(cells)} cells' swept values and costs per cell equal sweep-summary.csv")
 
+    # The CSV fallback: the same cells, swept values in base units included, without the database.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "sweep")
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("sweep.sqlite*"))
+        fallback = fr.load_sweep(copy, pandas=use_pandas)
+        same(fallback.source, "csv", f"sweep/{tag}: fallback source")
+        same(rows_of(fallback.cells), cells, f"sweep/{tag}/csv: cells")
+        same(len(rows_of(fallback.metrics)), len(rows_of(sweep.metrics)), f"sweep/{tag}/csv: metric rows")
+    print(f"ok sweep/{tag}: the CSV fallback reads the same cells and metrics")
+
 
 def main(argv):
     if len(argv) < 2:
