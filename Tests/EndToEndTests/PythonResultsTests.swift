@@ -72,6 +72,25 @@ private func timedReplay(_ dir: URL) throws -> String {
         #expect(checked.out.contains("(synthetic clock: no times)"), "\(checked.out)")
         #expect(checked.out.contains("ok sweep/dicts: 8 cells"), "\(checked.out)")
 
+        // A sweep database written before its series were rows (blobs) loads the same rows.
+        let old = temporaryDirectory("python-sweep-old")
+        defer { try? FileManager.default.removeItem(at: old) }
+        try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: sweep.appendingPathComponent("sweep.sqlite"),
+                                         to: old.appendingPathComponent("sweep.sqlite"))
+        try SweepRowsTests.downgrade(old.appendingPathComponent("sweep.sqlite"))
+        let same = try runPython(["-c", """
+            import sys
+            sys.path.insert(0, sys.argv[1])
+            import flywheel_results as fr
+            key = lambda r: (r["cell"], r["replicate"], r["tick"], r["metric"])
+            new = sorted(fr.load_sweep(sys.argv[2], pandas=False).metrics, key=key)
+            old = sorted(fr.load_sweep(sys.argv[3], pandas=False).metrics, key=key)
+            assert len(new) > 0 and new == old, (len(new), len(old))
+            print("same", len(new))
+            """, folder.path, sweep.path, old.path])
+        #expect(same.status == 0 && same.out.hasPrefix("same "), "\(same.out)\n\(same.err)")
+
         // The summary as Python loads it, through JSON, against summary.csv read here.
         let code = """
             import json, sys
