@@ -71,6 +71,7 @@ public enum MarkdownReport {
         out += sliceSection(record)
         out += detectionSection(record)
         out += estimateSection(record)
+        out += qualitySection(record)
         out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 

@@ -143,9 +143,12 @@ private let tiny = """
     @Test func runJSONAndSweepRefuseStandardOutputAndReadStandardInput() throws {
         let dir = try scratch("run")
         let r = try flywheel(
-            ["run", "-", "--out", dir.appendingPathComponent("out").path, "--json", "--threads", "1"],
+            ["run", "-", "--out", dir.appendingPathComponent("out").path, "--json", "--threads", "1", "--progress"],
             input: tiny)
         #expect(r.status == 0, "\(r.stderr)")
+        // --progress without a terminal: whole lines on standard error (the first at once), none rewritten in place.
+        #expect(r.stderr.contains("  simulated "))
+        #expect(!r.stderr.contains("\r"))
         let doc = try object(r.stdout)
         #expect(Set(doc.keys) == ["scenario", "output", "metric", "replicates", "events", "strategies", "files"])
         let strategies = try #require(doc["strategies"] as? [[String: Any]])
