@@ -13,7 +13,8 @@ public enum QualityMonitorScoring {
         public var target: String
         /// Mean of the series over the ticks outside every drift.
         public var outside: Double
-        /// Mean over the drift's ticks [start, end) (its first tick for an instantaneous drift).
+        /// Mean over the drift's ticks [start, end) (its first tick for an instantaneous drift),
+        /// the ticks of a shorter drift inside it left out.
         public var during: Double
         /// Largest value over the drift's ticks.
         public var peak: Double
@@ -45,8 +46,10 @@ public enum QualityMonitorScoring {
             let outside = outsideTicks.map { mean[$0] }
             let quiet = outside.isEmpty ? .nan : outside.reduce(0, +) / Double(outside.count)
             let ceiling = outside.max() ?? 0
-            for (d, span) in zip(record.drifts, spans).sorted(by: { $0.0.start < $1.0.start }) {
-                let ticks = span.clamped(to: 0..<n).filter { !mean[$0].isNaN }
+            for (k, (d, span)) in zip(record.drifts, spans).enumerated().sorted(by: { $0.1.0.start < $1.1.0.start }) {
+                // A shorter drift inside this one (a fault during a periodic drift) keeps its ticks.
+                let inner = spans.enumerated().filter { $0.offset != k && $0.element.count < span.count }.map(\.element)
+                let ticks = span.clamped(to: 0..<n).filter { t in !mean[t].isNaN && !inner.contains { $0.contains(t) } }
                 guard !ticks.isEmpty, span.lowerBound < n else { continue }
                 let values = ticks.map { mean[$0] }
                 let firstAbove = ticks.first { mean[$0] > ceiling }

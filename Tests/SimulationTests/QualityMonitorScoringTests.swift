@@ -33,3 +33,24 @@ import Testing
         #expect(range.during < 0.01, "\(range)")
     }
 }
+
+/// A fault inside a periodic drift (as in the quickstart): the estimate's windows around the fault
+/// stay inside the run, and the fault gets its row.
+@Suite struct EstimatorScoringWithOverlappingDrifts {
+    @Test func aFaultInsideAPeriodicDriftIsScored() throws {
+        let plan = try ScenarioLoader.parse("""
+        name: overlap
+        seed: 5
+        clock: {tick: 1d, ticks: 60, events_per_tick: 300}
+        stream: {generator: sea, concept: 0, noise: 0.1, warmup: 1000}
+        drifts:
+          - {type: periodic, period: 14d, start: 10d, amplitude: 0.9, target: concept, to: 1}
+          - {type: temporary, start: 30d, duration: 5d, target: quality, fault: {feature: x1, missing: 0.5}}
+        model: {family: logistic_regression}
+        metrics: [estimated_accuracy]
+        strategies: [{name: never, trigger: never}]
+        """, file: "overlap.yaml").plan
+        let rows = EstimatorScoring.rows(try Runner.run(plan, threads: 1))
+        #expect(rows.contains { $0.target == "quality" }, "\(rows)")
+    }
+}
