@@ -100,6 +100,14 @@ public enum LearnerCatalog {
                    hint: "families for a numeric target: \(regressionFamilies.joined(separator: ", "))")
             return nil
         }
+        if let schema, schema.isClassification, !learner.handlesClassification {
+            v.fail("model family '\(family)' is for a numeric target, and this stream's target is a class",
+                   hint: "families for classes: "
+                       + kinds.compactMap { kind in
+                           (try? kind.init(parameters: [:]))?.handlesClassification == true ? kind.info.name : nil
+                       }.joined(separator: ", "))
+            return nil
+        }
         return learner
     }
 

@@ -41,6 +41,10 @@ public protocol Learner: Sendable {
     /// Whether the family can learn a regression target; a scenario with a regression stream
     /// refuses a family that cannot. True unless the family says otherwise.
     var handlesRegression: Bool { get }
+    /// Whether the family can learn class labels; a scenario with a classification stream refuses
+    /// a family that cannot (a regressor's numbers are not classes). True unless the family says
+    /// otherwise.
+    var handlesClassification: Bool { get }
     /// Why `warm_start` (when `warmStart` is true), or a fine-tuning option of the family (when
     /// false), would change nothing, for `validate` to refuse it; nil when the setting has an effect.
     func warmStartProblem(warmStart: Bool) -> String?
@@ -48,4 +52,5 @@ public protocol Learner: Sendable {
 
 extension Learner {
     public var handlesRegression: Bool { true }
+    public var handlesClassification: Bool { true }
 }

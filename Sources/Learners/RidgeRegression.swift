@@ -25,6 +25,7 @@ let gslErrorHandlerOff: Void = { _ = gsl_set_error_handler_off() }()
 /// non-finite target are skipped; non-finite inputs are imputed with the training mean. No warm
 /// start (the solution is exact). Two passes over the data (input statistics, normal equations).
 public struct RidgeRegression: CataloguedLearner {
+    public var handlesClassification: Bool { false }
     public var l2: Double
     public var standardize: Bool
     public var intercept: Bool

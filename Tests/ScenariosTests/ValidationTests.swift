@@ -101,12 +101,27 @@ func problems(_ text: String) -> [FlywheelError] {
         #expect(errors.contains { $0.keyPath == "model.l3" && $0.description.contains("l2") && $0.location?.line == 4 }, "\(errors)")
     }
 
+    /// A regressor's numbers are not classes: ridge on a classification stream is refused at its line,
+    /// scenario-wide and per strategy.
+    @Test func aRegressionFamilyOnClassesIsRefused() {
+        let errors = problems("""
+        name: m
+        clock: {tick: 1d, ticks: 10}
+        stream: {generator: sea}
+        model: {family: ridge}
+        strategies: [{name: a, trigger: never}, {name: b, trigger: never, model: {family: ridge, l2: 1}}]
+        """)
+        let refusals = errors.filter { $0.description.contains("model family 'ridge' is for a numeric target") }
+        #expect(refusals.map { $0.location?.line } == [4, 5], "\(errors)")
+        #expect(refusals.first?.hint?.contains("logistic_regression") == true, "\(errors)")
+    }
+
     @Test func theEmbeddedQuickstartIsTheShippedFile() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let file = try String(contentsOf: root.appendingPathComponent("scenarios/quickstart.yaml"), encoding: .utf8)
         #expect(file == BuiltinScenarios.quickstart, "run scripts/embed-quickstart.py after editing scenarios/quickstart.yaml")
         let s = try ScenarioLoader.parse(file, file: "scenarios/quickstart.yaml")
-        #expect(s.plan.strategies.map(\.name) == ["never", "every-30d", "every-7d", "every-tick"])
+        #expect(s.plan.strategies.map(\.name) == ["never", "every-30d", "every-7d", "every-tick", "ski-rental"])
     }
 
     @Test func everyShippedScenarioValidates() throws {

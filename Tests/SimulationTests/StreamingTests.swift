@@ -14,18 +14,21 @@ private func fingerprint(_ record: RunRecord) -> String {
     }.joined(separator: "\n\n") + record.traffic.map { "\($0.volume)\($0.bayes)" }.joined()
 }
 
-private let strategies = """
-  - {name: never, trigger: never}
-  - {name: window, trigger: {every: 5d}, dataset: {window: 6d}}
-  - {name: count, trigger: {every: 5d}, dataset: {count: 700}}
-  - {name: since, trigger: {every: 5d}, dataset: since_last_training, warm_start: true, model: {family: logistic_regression, solver: sgd, epochs: 2}}
-  - {name: all, trigger: {every: 9d}, dataset: all}
-  - {name: sample, trigger: {every: 6d}, dataset: {sample: 500, half_life: 5d}}
-  - {name: hardest, trigger: {every: 6d}, dataset: {hardest: 400, window: 10d}}
-  - {name: adwin, trigger: {detector: {name: adwin}, cooldown: 3d}, dataset: {window: 8d}}
-  - {name: gated-canary, trigger: {every: 7d}, dataset: {window: 10d}, gate: {holdout: 0.25, min_gain: -0.05}, rollout: {canary: {fraction: 0.2, ticks: 2}}}
-  - {name: committee, labels: {curation: {committee: 3}}, trigger: {every: 8d}, dataset: {window: 8d}}
-"""
+/// `unit`: `d` on a clock of days; empty on ticks of rows, which have no length in time.
+private func strategies(_ unit: String) -> String {
+    """
+      - {name: never, trigger: never}
+      - {name: window, trigger: {every: 5\(unit)}, dataset: {window: 6\(unit)}}
+      - {name: count, trigger: {every: 5\(unit)}, dataset: {count: 700}}
+      - {name: since, trigger: {every: 5\(unit)}, dataset: since_last_training, warm_start: true, model: {family: logistic_regression, solver: sgd, epochs: 2}}
+      - {name: all, trigger: {every: 9\(unit)}, dataset: all}
+      - {name: sample, trigger: {every: 6\(unit)}, dataset: {sample: 500, half_life: 5\(unit)}}
+      - {name: hardest, trigger: {every: 6\(unit)}, dataset: {hardest: 400, window: 10\(unit)}}
+      - {name: adwin, trigger: {detector: {name: adwin}, cooldown: 3\(unit)}, dataset: {window: 8\(unit)}}
+      - {name: gated-canary, trigger: {every: 7\(unit)}, dataset: {window: 10\(unit)}, gate: {holdout: 0.25, min_gain: -0.05}, rollout: {canary: {fraction: 0.2, ticks: 2}}}
+      - {name: committee, labels: {curation: {committee: 3}}, trigger: {every: 8\(unit)}, dataset: {window: 8\(unit)}}
+    """
+}
 
 @Suite struct Streaming {
     /// A synthetic run with every dataset policy, a gate, a canary and random label delays gives
@@ -44,7 +47,7 @@ private let strategies = """
         labels: {coverage: 0.4, delay: {uniform: [0d, 3d]}}
         metrics: [log_loss]
         strategies:
-        \(strategies)
+        \(strategies("d"))
         """, file: "chunks.yaml").plan
         let whole = fingerprint(try Runner.run(plan, threads: 2))
         // One tick's events are 300 × (8 · 3 + 32) bytes: 1 byte forces a tick per chunk.
@@ -74,11 +77,11 @@ private let strategies = """
           warmup_ticks: 3
           replay: {path: \(path), label: y, numeric: [a, b], slices: [region], tick: 100}
         drifts:
-          - {type: temporary, start: 20d, duration: 5d, target: covariates, shift: {feature: a, by: 2}}
+          - {type: temporary, start: 20, duration: 5, target: covariates, shift: {feature: a, by: 2}}
         model: {family: logistic_regression}
-        labels: {coverage: 0.5, delay: 1d}
+        labels: {coverage: 0.5, delay: 1}
         strategies:
-        \(strategies)
+        \(strategies(""))
         """, file: "replay-chunks.yaml").plan
         #expect(plan.source.replicatesShareTraffic)
         let whole = fingerprint(try Runner.run(plan, threads: 2))
