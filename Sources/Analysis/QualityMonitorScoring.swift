@@ -1,6 +1,7 @@
 import FlywheelCore
 
-/// The data-quality monitors (`quality_missing`, `quality_out_of_range`) read against the drift
+/// The data-quality monitors (`quality_missing`, `quality_out_of_range`, `quality_unseen`,
+/// `quality_volume_drop`) read against the drift
 /// ground truth: how far each series rises during a drift above its level outside every drift, and
 /// how soon it first exceeds everything it showed outside the drifts (a threshold no false alarm
 /// outside the drifts would have crossed). The monitors read the served inputs only, the same
@@ -23,7 +24,7 @@ public enum QualityMonitorScoring {
         public var delay: Int?
     }
 
-    public static let monitors = ["quality_missing", "quality_out_of_range"]
+    public static let monitors = ["quality_missing", "quality_out_of_range", "quality_unseen", "quality_volume_drop"]
 
     /// One row per monitor recorded in `record` and drift; empty without a monitor series.
     public static func rows(_ record: RunRecord) -> [Row] {

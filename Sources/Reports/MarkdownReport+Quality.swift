@@ -8,8 +8,11 @@ extension MarkdownReport {
         guard !rows.isEmpty else { return "" }
         var out = "## Data-quality monitors against the drifts\n\n"
         out += "The monitors read each tick's served inputs against the initial training data, with no labels and no "
-            + "model: `quality_missing` is the largest rise, over features, of the share of missing values; "
-            + "`quality_out_of_range` the largest share, over features, of values outside the training range. Per "
+            + "model (the volume monitor against the earlier ticks' traffic): `quality_missing` is the largest rise, "
+            + "over features, of the share of missing values; "
+            + "`quality_out_of_range` the largest share, over features, of values outside the training range; "
+            + "`quality_unseen` the largest share, over one-hot categoricals, of categories outside the vocabulary (`name=?`); "
+            + "`quality_volume_drop` the fall of the tick's event count below the mean of the ticks before it. Per "
             + "drift: the monitor's mean outside every drift, its mean and peak during the drift, and how many ticks "
             + "after the drift's start it first exceeded the largest value it showed outside the drifts (a threshold "
             + "that would have raised no alarm outside them; mean over replicates). A quality fault or a covariate "

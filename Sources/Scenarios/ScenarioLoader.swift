@@ -272,6 +272,12 @@ public enum ScenarioLoader {
                            + "confidences, and a regression model has none", hint: "remove it from metrics for a regression stream")
                     continue
                 }
+                if x.string() == ExtraMetric.qualityUnseen.rawValue, let schema, !schema.features.contains(where: { $0.hasSuffix("=?") }) {
+                    x.fail("quality_unseen would always be 0: no one-hot categorical in this stream has an unknown column (name=?)",
+                           hint: "replay a categorical with encoding: one_hot, or monitor quality_out_of_range "
+                               + "(an ordinal unknown category is -1)")
+                    continue
+                }
                 if let name = x.oneOf(valid), let metric = ExtraMetric(rawValue: name) { extra.append(metric) }
             }
         }

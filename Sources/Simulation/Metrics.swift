@@ -84,18 +84,31 @@ public enum ExtraMetric: String, CaseIterable, Sendable {
     /// Data-quality monitor: the largest share, over features, of a tick's non-missing inputs
     /// outside that feature's [min, max] in the initial training data.
     case qualityOutOfRange = "quality_out_of_range"
+    /// Data-quality monitor: the largest share, over one-hot categoricals, of a tick's rows whose
+    /// category is outside the column's vocabulary (the `name=?` column). A vocabulary category
+    /// the initial training data never had shows in `quality_out_of_range` (its indicator's range
+    /// there was [0, 0]).
+    case qualityUnseen = "quality_unseen"
+    /// Data-quality monitor: the fall of a tick's event count below the mean count of the ticks
+    /// before it, as a share (0: at or above the mean; 1: no events); 0 on the first tick.
+    case qualityVolumeDrop = "quality_volume_drop"
 
     /// Whether the metric means something for a classification (true) or a regression stream.
     public func applies(classification: Bool) -> Bool {
         switch self {
         case .rmse: return !classification
-        case .qualityMissing, .qualityOutOfRange: return true
+        case .qualityMissing, .qualityOutOfRange, .qualityUnseen, .qualityVolumeDrop: return true
         default: return classification
         }
     }
 
     /// Whether the metric reads the served inputs only (a data-quality monitor), not predictions.
-    public var isQualityMonitor: Bool { self == .qualityMissing || self == .qualityOutOfRange }
+    public var isQualityMonitor: Bool {
+        switch self {
+        case .qualityMissing, .qualityOutOfRange, .qualityUnseen, .qualityVolumeDrop: return true
+        default: return false
+        }
+    }
 
     /// The metric of `n` served predictions `p` (class probabilities `q`, `k` per row) against
     /// `labels`; NaN when it does not apply to the task.
@@ -108,7 +121,7 @@ public enum ExtraMetric: String, CaseIterable, Sendable {
         case .auc: return classification ? Metrics.rocAUC(probabilities: q, classCount: k, labels: labels) : .nan
         case .rmse: return Metrics.rmse(predictions: p, labels: labels)
         case .estimatedAccuracy: return .nan  // needs the calibration: StrategySimulation.estimatedAccuracy
-        case .qualityMissing, .qualityOutOfRange: return .nan  // needs the reference: StrategySimulation.recordExtraMetrics
+        case .qualityMissing, .qualityOutOfRange, .qualityUnseen, .qualityVolumeDrop: return .nan  // needs the reference: StrategySimulation.recordExtraMetrics
         }
     }
 }

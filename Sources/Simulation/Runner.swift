@@ -115,6 +115,7 @@ public enum Runner {
                     var sim = StrategySimulator(spec: plan.strategies[si], classCount: classCount, costs: plan.costs, seed: seed,
                                                 observer: observer, extraMetrics: plan.extraMetrics)
                     sim.sliceNames = schema.slices
+                    sim.unknownCategoryColumns = schema.features.indices.filter { schema.features[$0].hasSuffix("=?") }
                     simulation = try StrategySimulation(sim, replicate: r, ticks: ticks, initialModel: starts[r].model,
                                                         initialTraining: starts[r].training)
                 } else {

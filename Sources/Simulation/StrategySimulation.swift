@@ -98,6 +98,8 @@ public struct StrategySimulation: Sendable {
     /// The data-quality monitors' reference (`metrics: [quality_missing, quality_out_of_range]`):
     /// the initial training data, the same for every strategy, so the series compare traffic only.
     private let monitorReference: QualityReference?
+    /// Events served so far and ticks seen, for `quality_volume_drop`.
+    private var monitorVolume = 0.0, monitorTicks = 0
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -121,7 +123,9 @@ public struct StrategySimulation: Sendable {
         champion = initialModel
         qualityReference = spec.gate.quality?.reference(initialTraining)
         monitorReference = simulator.extraMetrics.contains(where: \.isQualityMonitor)
-            ? QualityReference(features: (0..<initialTraining.dimension).map { "x\($0)" }, rows: initialTraining.features, volumes: [])
+            ? QualityReference(features: (0..<initialTraining.dimension).map { "x\($0)" }, rows: initialTraining.features, volumes: [],
+                               unseen: Dictionary(uniqueKeysWithValues: simulator.unknownCategoryColumns
+                                   .filter { $0 < initialTraining.dimension }.map { ($0, 1.0) }))
             : nil
         estimates = simulator.extraMetrics.contains(.estimatedAccuracy) || spec.trigger.policy.needsEstimate
         if estimates { calibration = ServedCalibration.fit(initialModel, on: initialTraining, classCount: task.classCount) }
@@ -199,6 +203,13 @@ public struct StrategySimulation: Sendable {
         m.labelCost = m.labels * spec.labeling.cost
         for metric in RunMetric.allCases { series[metric.rawValue].values[t] = m.value(metric) }
         if !sim.extraMetrics.isEmpty, n > 0 { recordExtraMetrics(batch, tick: t) }
+        if monitorReference != nil {
+            if n == 0, let e = sim.extraMetrics.firstIndex(of: .qualityVolumeDrop), monitorVolume > 0 {
+                series[RunMetric.allCases.count + e].values[t] = 1  // no events at all: the whole volume is gone
+            }
+            monitorVolume += Double(n)
+            monitorTicks += 1
+        }
         compactIfNeeded(now: t)
     }
 
@@ -452,9 +463,16 @@ public struct StrategySimulation: Sendable {
             if metric.isQualityMonitor, let reference = monitorReference {
                 if quality == nil { quality = batch.features.withUnsafeBufferPointer { reference.check($0, count: n) } }
                 let q = quality!
-                series[RunMetric.allCases.count + e].values[t] = metric == .qualityMissing
-                    ? zip(q.missing, reference.missingShare).map { $0 - $1 }.max() ?? 0
-                    : q.worstOutOfRange
+                let value: Double
+                switch metric {
+                case .qualityMissing: value = zip(q.missing, reference.missingShare).map { $0 - $1 }.max() ?? 0
+                case .qualityUnseen: value = q.worstUnseen
+                case .qualityVolumeDrop:
+                    let mean = monitorTicks > 0 ? monitorVolume / Double(monitorTicks) : 0
+                    value = mean > 0 ? max(0, 1 - Double(n) / mean) : 0
+                default: value = q.worstOutOfRange
+                }
+                series[RunMetric.allCases.count + e].values[t] = value
                 continue
             }
             if metric == .estimatedAccuracy {

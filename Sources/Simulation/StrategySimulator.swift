@@ -47,6 +47,8 @@ public struct StrategySimulator: Sendable {
     /// Names of the stream's slices: the served accuracy of each is recorded per tick as
     /// `accuracy@<slice>` (empty: no slices).
     public var sliceNames: [String] = []
+    /// The inputs that are a one-hot categorical's unknown column (`name=?`), for `quality_unseen`.
+    public var unknownCategoryColumns: [Int] = []
 
     public init(spec: StrategySpec, classCount: Int, costs: CostModel, seed: UInt64, observer: (any TrainingObserver)? = nil,
                 extraMetrics: [ExtraMetric] = []) {

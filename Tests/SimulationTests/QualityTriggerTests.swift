@@ -99,7 +99,7 @@ private func run(_ trigger: String, name: String, dataset: String = "{window: 3d
           replay: {path: \(path), timestamp: time, label: y, numeric: [a, b], tick: 1d}
         model: {family: gaussian_nb}
         labels: {coverage: 1, delay: 0}
-        metrics: [quality_missing, quality_out_of_range]
+        metrics: [quality_missing, quality_out_of_range, quality_volume_drop]
         strategies: [{name: never, trigger: never}, {name: daily, trigger: {every: 1d}}]
         """, file: "monitors.yaml").plan
         let r = try Runner.run(plan, threads: 1)
@@ -110,7 +110,59 @@ private func run(_ trigger: String, name: String, dataset: String = "{window: 3d
             #expect(abs(range[13] - 0.4) < 0.03, "\(range[13])")
             for t in 0..<range.count where t != 13 { #expect(range[t] < 0.05, "tick \(t): \(range[t])") }
         }
+        // Day 25 (tick 18) has 30 events against 100 on every day before: a 70 % drop; none elsewhere.
+        for run in r.runs {
+            let volume = try #require(run.values("quality_volume_drop"))
+            for t in 0..<volume.count { #expect(abs(volume[t] - (t == 18 ? 0.7 : 0)) < 1e-12, "tick \(t): \(volume[t])") }
+        }
         // The inputs are the same traffic for every strategy, so are the monitors.
         #expect(r.runs[0].values("quality_missing") == r.runs[1].values("quality_missing"))
+    }
+}
+
+/// `quality_unseen` on a one-hot categorical: a category outside its vocabulary, in 40 of day 12's 100 rows.
+@Suite struct UnseenCategoryMonitor {
+    @Test func theSeriesIsTheShareOfTheNewCategory() throws {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("flywheel-unseen-\(ProcessInfo.processInfo.processIdentifier).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rng = RandomStream(seed: 4)
+        var csv = "time,a,region,y\n"
+        for day in 0..<16 {
+            for i in 0..<100 {
+                let a = rng.uniform() * 10
+                let region = day == 12 && i < 40 ? "east" : (i % 2 == 0 ? "north" : "south")
+                csv += String(format: "2024-01-%02dT%02d:%02d:00,", day + 1, i / 60, i % 60) + "\(a),\(region),\(a < 5 ? "yes" : "no")\n"
+            }
+        }
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let plan = try ScenarioLoader.parse("""
+        name: unseen
+        stream:
+          warmup_ticks: 7
+          replay: {path: \(path), timestamp: time, label: y, numeric: [a], categorical: [region], encoding: one_hot,
+                   categories: {region: [north, south]}, tick: 1d}
+        model: {family: gaussian_nb}
+        metrics: [quality_unseen]
+        strategies: [{name: never, trigger: never}]
+        """, file: "unseen.yaml").plan
+        let unseen = try #require(try Runner.run(plan, threads: 1).runs[0].values("quality_unseen"))
+        #expect(unseen.count == 9)
+        for t in 0..<unseen.count { #expect(abs(unseen[t] - (t == 5 ? 0.4 : 0)) < 1e-12, "tick \(t): \(unseen[t])") }
+    }
+
+    @Test func aStreamWithoutAnUnknownColumnRefusesIt() {
+        do {
+            _ = try ScenarioLoader.parse("""
+            name: u
+            clock: {tick: 1d, ticks: 10}
+            stream: {generator: sea}
+            metrics: [quality_unseen]
+            strategies: [{name: a, trigger: never}]
+            """, file: "u.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("u.yaml:4") && "\(error)".contains("quality_unseen would always be 0"), "\(error)")
+        }
     }
 }
