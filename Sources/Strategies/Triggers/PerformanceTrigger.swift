@@ -1,5 +1,6 @@
 import FlywheelCore
 import Learners
+import Monitoring
 
 /// When the observed metric over the last `window` ticks of arrived labels is worse than
 /// `threshold`, or (with `drop`) worse than the metric observed in the `window` after deployment
@@ -13,13 +14,20 @@ import Learners
 /// performance estimation; see `ServedCalibration`), weighted by the events observed over the
 /// last `window` ticks of traffic. It follows a covariate shift and cannot see a concept drift.
 /// Classification only (a regression model has no class probabilities to calibrate).
+///
+/// With `threshold: {sigma: k, windows: w}` the threshold is learnt from the reference (NannyML's
+/// ±3σ thresholds): after each deployment the metric of the first `w` consecutive, disjoint
+/// windows is the reference, and the trigger fires once the windowed metric is worse than their
+/// mean by more than `k` standard deviations (sample, `w − 1` degrees of freedom). It cannot fire
+/// before the reference is complete.
 public struct PerformanceTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "performance",
         summary: "Retrain when the observed metric over a window of arrived labels is worse than a threshold, or has "
             + "worsened from its value after deployment (accuracy, or MAE for regression).",
         parameters: [ParameterInfo("threshold", "—",
-                                   "floor on observed accuracy, or ceiling on observed MAE (target units)"),
+                                   "floor on observed accuracy, or ceiling on observed MAE (target units); or {sigma: k, "
+                                       + "windows: w}: worse than the first w windows after deployment by k standard deviations"),
                      ParameterInfo("drop", "—",
                                    "allowed worsening from the post-deployment value: accuracy fall, or MAE rise"),
                      ParameterInfo("window", "7", "window of label arrival (of served traffic with estimate), in ticks or a duration"),
@@ -27,6 +35,13 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
                                    "cbpe: judge the label-free CBPE estimate of accuracy instead of arrived labels (classification)")])
 
     public var threshold: Double?
+    /// The learnt threshold: `k` standard deviations of the first `windows` windows' metric.
+    public var sigma: (k: Double, windows: Int)? {
+        get { sigmaK.map { ($0, sigmaWindows) } }
+        set { sigmaK = newValue?.k; sigmaWindows = newValue?.windows ?? 4 }
+    }
+    public var sigmaK: Double?
+    public var sigmaWindows: Int = 4
     public var drop: Double?
     public var window: Double
     /// Judge the CBPE estimate (no labels) instead of the arrived labels.
@@ -64,8 +79,25 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
             }
             estimate = true
         }
-        let threshold = c.metricAmount(m["threshold"], min: 0, max: 1), drop = c.metricAmount(m["drop"], min: 0, max: 1)
-        if threshold == nil && drop == nil {
+        var sigma: (k: Double, windows: Int)?
+        var threshold: Double?
+        if let t = m["threshold"], t.isMapping {
+            guard let s = t.mapping(allowed: ["sigma", "windows"]) else { return nil }
+            guard let k = s["sigma"]?.double(min: 0, exclusiveMin: true) else {
+                if s["sigma"] == nil { t.fail("missing required key 'sigma'", hint: "e.g. threshold: {sigma: 3}") }
+                return nil
+            }
+            sigma = (min(k, 1e6), s["windows"]?.int(min: 2, max: 1000) ?? 4)
+        } else {
+            threshold = c.metricAmount(m["threshold"], min: 0, max: 1)
+        }
+        let drop = c.metricAmount(m["drop"], min: 0, max: 1)
+        if sigma != nil, let d = m["drop"] {
+            d.fail("drop and threshold: {sigma: …} both judge the metric against its post-deployment level",
+                   hint: "keep one: a fixed allowed fall (drop) or one learnt from the reference windows (sigma)")
+            return nil
+        }
+        if threshold == nil && drop == nil && sigma == nil {
             v.fail(c.isRegression
                    ? "give threshold (a ceiling on the observed MAE) or drop (a rise of the MAE after deployment)"
                    : "give threshold (an accuracy floor) or drop (a fall from the post-deployment accuracy)")
@@ -77,7 +109,9 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         }
         let window = m["window"]?.duration(tick: c.tick, allowZero: false)
         c.warnBeyondHorizon(window, at: m["window"], "the window never fills, so the trigger never fires")
-        return PerformanceTrigger(threshold: threshold, drop: drop, window: window ?? 7, estimate: estimate)
+        var t = PerformanceTrigger(threshold: threshold, drop: drop, window: window ?? 7, estimate: estimate)
+        t.sigma = sigma
+        return t
     }
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
 
@@ -86,6 +120,9 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         let trigger: PerformanceTrigger
         var history: [(tick: Int, correct: Int, loss: Double, total: Int)] = []
         var reference: Double?
+        /// For the learnt threshold: the reference windows' values, then the threshold.
+        var referenceWindows: [Double] = []
+        var learnt: SigmaThreshold?
 
         mutating func update(_ o: TriggerObservation) -> Bool {
             if trigger.estimate {
@@ -109,6 +146,19 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
             let value = trigger.estimate ? loss / Double(n) : o.task.isClassification ? Double(c) / Double(n) : loss / Double(n)
             // The post-deployment reference: the first full window after the model went live.
             if reference == nil, Double(o.tick - o.deployedAt) >= trigger.window { reference = value }
+            if let sigma = trigger.sigma {
+                guard let learnt else {
+                    // Reference window j ends at deployment + (j + 1) × window.
+                    if Double(o.tick - o.deployedAt) >= trigger.window * Double(referenceWindows.count + 1) {
+                        referenceWindows.append(value)
+                    }
+                    if referenceWindows.count == sigma.windows {
+                        learnt = SigmaThreshold(reference: referenceWindows, k: sigma.k)
+                    }
+                    return false
+                }
+                if !o.task.atLeast(value, o.task.isClassification ? learnt.lower : learnt.upper, by: 0) { return true }
+            }
             if let threshold = trigger.threshold, !o.task.atLeast(value, threshold, by: 0) { return true }
             if let drop = trigger.drop, let reference, !o.task.atLeast(value, reference, by: -drop) { return true }
             return false
@@ -117,6 +167,8 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         mutating func didDeploy(training: TrainingSet, scores: [Double]) {
             history.removeAll()
             reference = nil
+            referenceWindows.removeAll()
+            learnt = nil
         }
     }
 }
