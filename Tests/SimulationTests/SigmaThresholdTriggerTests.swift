@@ -5,16 +5,17 @@ import Simulation
 import Testing
 
 /// Hand-made traffic: 30 days of 100 events, a uniform on [0, 10), label a < 5 until day 25 and the
-/// opposite from then on (tick 18 of the run, after 7 warmup days).
-private func flippingTraffic(_ name: String) throws -> String {
+/// opposite from then on (tick 18 of the run, after 7 warmup days); with `shift`, the concept stays
+/// and a moves by +5 from day 25 instead.
+private func flippingTraffic(_ name: String, shift: Bool = false) throws -> String {
     let path = FileManager.default.temporaryDirectory
         .appendingPathComponent("flywheel-sigma-\(ProcessInfo.processInfo.processIdentifier)-\(name).csv").path
     let rng = RandomStream(seed: 8)
     var csv = "time,a,y\n"
     for day in 0..<30 {
         for i in 0..<100 {
-            let a = rng.uniform() * 10
-            let label = (a < 5) == (day < 25) ? "yes" : "no"
+            let a = rng.uniform() * 10 + (shift && day >= 25 ? 5 : 0)
+            let label = (a < 5) == (shift || day < 25) ? "yes" : "no"
             csv += String(format: "2024-01-%02dT%02d:%02d:00,", day + 1, i / 60, i % 60) + "\(a),\(label)\n"
         }
     }
@@ -22,8 +23,8 @@ private func flippingTraffic(_ name: String) throws -> String {
     return path
 }
 
-private func firings(_ trigger: String, name: String) throws -> [Int] {
-    let path = try flippingTraffic(name)
+private func firings(_ trigger: String, name: String, shift: Bool = false) throws -> [Int] {
+    let path = try flippingTraffic(name, shift: shift)
     defer { try? FileManager.default.removeItem(atPath: path) }
     let plan = try ScenarioLoader.parse("""
     name: sigma
@@ -48,6 +49,17 @@ private func firings(_ trigger: String, name: String) throws -> [Int] {
     /// A reference longer than the run never completes, so the trigger never fires.
     @Test func anIncompleteReferenceNeverFires() throws {
         #expect(try firings("{performance: {threshold: {sigma: 3, windows: 40}, window: 1d}}", name: "never").isEmpty)
+    }
+
+    /// The drift trigger's distances on the first four one-day windows after deployment set its
+    /// threshold; the input shift fires at its first tick, the clean days before it do not.
+    @Test(arguments: ["ks", "wasserstein", "mmd"])
+    func aDriftTriggerLearnsItsThreshold(metric: String) throws {
+        let fired = try firings("{drift: {on: features, metric: \(metric), threshold: {sigma: 3}, window: 1d}}",
+                                name: "drift-\(metric)", shift: true)
+        #expect(fired.first == 18, "\(metric): \(fired)")
+        #expect(try firings("{drift: {on: features, metric: \(metric), threshold: {sigma: 3, windows: 40}, window: 1d}}",
+                            name: "drift-never-\(metric)", shift: true).isEmpty)
     }
 
     @Test func sigmaWithDropIsRefusedAtTheLine() {

@@ -14,7 +14,8 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
                      ParameterInfo("projection", "norm", "norm, mean or random, for on: projection"),
                      ParameterInfo("dimensions", "3", "random projections drawn, for projection: random"),
                      ParameterInfo("metric", "wasserstein", "a distance (see family `distance`)"),
-                     ParameterInfo("threshold", "—", "fire above this distance"),
+                     ParameterInfo("threshold", "—", "fire above this distance; or {sigma: k, windows: w}: above the mean "
+                                       + "of the first w windows' distances after deployment by k standard deviations"),
                      ParameterInfo("window", "7", "recent window, in ticks or a duration"),
                      ParameterInfo("reference", "training", "training or first_window"),
                      ParameterInfo("share", "0", "fire when more than this share of the channels (features) drifted; 0: any one"),
@@ -47,6 +48,8 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
     public var on: Channel
     public var metric: DistanceMetric
     public var threshold: Double
+    /// A threshold learnt from the first windows after deployment instead of `threshold`.
+    public var sigma: SigmaRule?
     public var window: Double
     public var reference: Reference
     /// Fires when the share of channels above the threshold exceeds this (0: any one channel).
@@ -93,7 +96,12 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
         let metricNames = DistanceMetric.allCases.map(\.rawValue)
         let metric = (m["metric"]?.oneOf(metricNames)).flatMap { DistanceMetric(rawValue: $0) } ?? .wasserstein
         let mmd = readMMD(m, metric: metric)
-        guard let threshold = m["threshold"]?.double(min: 0) else {
+        var sigma: SigmaRule?
+        if let t = m["threshold"], t.isMapping {
+            guard let rule = SigmaRule.read(t) else { return nil }
+            sigma = rule
+        }
+        guard let threshold = sigma != nil ? Double.infinity : m["threshold"]?.double(min: 0) else {
             if m["threshold"] == nil { v.fail("missing required key 'threshold'", hint: "the distance above which to retrain, e.g. threshold: 0.1") }
             return nil
         }
@@ -122,8 +130,10 @@ public struct DriftTrigger: TriggerPolicy, Hashable {
         case .output: break
         }
         if on != .features, m["features"] != nil { m["features"]!.fail("features apply to on: features") }
-        return DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference,
-                            share: share, bandwidth: mmd.bandwidth, unbiased: mmd.unbiased, rows: mmd.rows)
+        var t = DriftTrigger(on: channel, metric: metric, threshold: threshold, window: window, reference: reference,
+                             share: share, bandwidth: mmd.bandwidth, unbiased: mmd.unbiased, rows: mmd.rows)
+        t.sigma = sigma
+        return t
     }
 
     /// The MMD keys (`bandwidth`, `estimator`, `rows`), refused with any other metric; `share` is
@@ -179,9 +189,30 @@ struct DriftWindows: TriggerState {
     private var recentSketches: [[QuantileSketch]] = []
     private var collectingSketch: [QuantileSketch] = []
 
+    /// With `threshold: {sigma: …}`: the per-channel thresholds learnt after each deployment.
+    private var learnt: LearntThresholds?
+
     init(_ spec: DriftTrigger, profiles: Bool = false) {
         self.spec = spec
         self.profiles = profiles
+        learnt = spec.sigma.map { LearntThresholds($0, window: max(1, Int(spec.window.rounded(.up)))) }
+    }
+
+    /// Whether the channels' distances (NaN: not measured) fire: each against the fixed threshold,
+    /// or against its learnt one (none fires while it is being learnt).
+    mutating func fires(_ distances: [Double]) -> Bool {
+        var limits = [Double](repeating: spec.threshold, count: distances.count)
+        if learnt != nil {
+            guard let learned = learnt!.observe(distances) else { return false }
+            limits = learned
+        }
+        var drifted = 0, measured = 0
+        for (c, d) in distances.enumerated() where !d.isNaN {
+            measured += 1
+            if d > (c < limits.count ? limits[c] : .infinity) { drifted += 1 }
+        }
+        guard measured > 0 else { return false }
+        return spec.share <= 0 ? drifted > 0 : Double(drifted) / Double(measured) > spec.share
     }
 
     static func sketch(_ values: [Double]) -> QuantileSketch {
@@ -211,6 +242,7 @@ struct DriftWindows: TriggerState {
     }
 
     mutating func didDeploy(training: TrainingSet, scores: [Double]) {
+        learnt?.reset()
         recent = Array(repeating: [], count: channels)
         recentTicks = []
         collecting = Array(repeating: [], count: channels)
@@ -248,17 +280,15 @@ struct DriftWindows: TriggerState {
             if recentSketches[c].count > window { recentSketches[c].removeFirst() }
         }
         guard recentSketches.first?.count == window else { return false }
-        var drifted = 0, measured = 0
+        var distances = [Double](repeating: .nan, count: recentSketches.count)
         for c in 0..<recentSketches.count {
             guard let ref = referenceSketch[c] else { continue }
             var current = QuantileSketch(k: 200)
             for s in recentSketches[c] { current.merge(s) }
             guard current.count > 0, let d = SketchDistance.compute(spec.metric, ref, current) else { continue }
-            measured += 1
-            if d > spec.threshold { drifted += 1 }
+            distances[c] = d
         }
-        guard measured > 0 else { return false }
-        return spec.share <= 0 ? drifted > 0 : Double(drifted) / Double(measured) > spec.share
+        return fires(distances)
     }
 
     mutating func update(_ o: TriggerObservation) -> Bool {
@@ -283,15 +313,13 @@ struct DriftWindows: TriggerState {
             for c in recent.indices { recent[c].removeFirst() }
         }
         guard recentTicks.count == window else { return false }
-        var drifted = 0, measured = 0
+        var distances = [Double](repeating: .nan, count: recent.count)
         for c in 0..<recent.count {
             guard let ref = reference[c] else { continue }
             let current = recent[c].flatMap { $0 }
             guard !current.isEmpty, let d = try? ref.compute(spec.metric, current: current) else { continue }
-            measured += 1
-            if d.value > spec.threshold { drifted += 1 }
+            distances[c] = d.value
         }
-        guard measured > 0 else { return false }
-        return spec.share <= 0 ? drifted > 0 : Double(drifted) / Double(measured) > spec.share
+        return fires(distances)
     }
 }

@@ -27,9 +27,12 @@ struct MMDDriftWindows: TriggerState {
     private var complete: [Double] = []
     private var pooled: [Double] = []
     private var current: [Double] = []
+    /// With `threshold: {sigma: …}`: the MMD² threshold learnt after each deployment.
+    private var learnt: LearntThresholds?
 
     init(_ spec: DriftTrigger) throws {
         self.spec = spec
+        learnt = spec.sigma.map { LearntThresholds($0, window: max(1, Int(spec.window.rounded(.up)))) }
         switch spec.on {
         case .output: channels = 1
         case .inputs(let p): channels = p.outputsPerRow
@@ -86,6 +89,7 @@ struct MMDDriftWindows: TriggerState {
     }
 
     mutating func didDeploy(training: TrainingSet, scores: [Double]) {
+        learnt?.reset()
         filled = 0
         next = 0
         deployedTick = nil
@@ -127,6 +131,10 @@ struct MMDDriftWindows: TriggerState {
                 try? workspace.compute(reference: x, current: y, dimension: channels,
                                        bandwidth: spec.bandwidth, unbiased: spec.unbiased).mmd2
             }
+        }
+        if learnt != nil {
+            guard let limits = learnt!.observe([value ?? .nan]) else { return false }
+            return (value ?? 0) > limits[0]
         }
         return (value ?? 0) > spec.threshold
     }

@@ -82,12 +82,8 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
         var sigma: (k: Double, windows: Int)?
         var threshold: Double?
         if let t = m["threshold"], t.isMapping {
-            guard let s = t.mapping(allowed: ["sigma", "windows"]) else { return nil }
-            guard let k = s["sigma"]?.double(min: 0, exclusiveMin: true) else {
-                if s["sigma"] == nil { t.fail("missing required key 'sigma'", hint: "e.g. threshold: {sigma: 3}") }
-                return nil
-            }
-            sigma = (min(k, 1e6), s["windows"]?.int(min: 2, max: 1000) ?? 4)
+            guard let rule = SigmaRule.read(t) else { return nil }
+            sigma = (rule.k, rule.windows)
         } else {
             threshold = c.metricAmount(m["threshold"], min: 0, max: 1)
         }
