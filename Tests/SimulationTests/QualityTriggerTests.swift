@@ -58,6 +58,19 @@ private func run(_ trigger: String, name: String, dataset: String = "{window: 3d
         let r = try run("{quality: {missing: 0.31, out_of_range: 0.41, volume_drop: 0.71}}", name: "above")
         #expect(r.runs[0].events.filter { $0.kind == "trigger" }.isEmpty)
     }
+
+    /// A learnt threshold: the clean ticks' missing rise and volume fall are 0, so mean + 3σ of the
+    /// first four ticks is 0 and each fault fires at its tick. With ten reference ticks the
+    /// missing fault (tick 8) is part of the reference, its threshold rises above 0.3, and
+    /// nothing fires.
+    @Test(arguments: [("{quality: {missing: {sigma: 3}}}", [8]), ("{quality: {volume_drop: {sigma: 3, windows: 5}}}", [18]),
+                      ("{quality: {missing: {sigma: 3}, volume_drop: 0.5}}", [8, 18]),
+                      ("{quality: {missing: {sigma: 3, windows: 10}}}", [])])
+    func aLearntThresholdFiresAtTheFaultUnlessTheReferenceHoldsIt(trigger: String, ticks: [Int]) throws {
+        let r = try run(trigger, name: "sigma-" + ticks.map(String.init).joined(separator: "-") + "-\(trigger.count)")
+        let fired = r.runs[0].events.filter { $0.kind == "trigger" }.map(\.tick)
+        #expect(fired == ticks, "\(trigger): \(fired)")
+    }
 }
 
 @Suite struct QualityGateOnHandMadeTraffic {

@@ -11,13 +11,16 @@ import Monitoring
 /// - `unseen`: the share of a one-hot categorical's unknown column (`name=?`) at 1 exceeds this;
 /// - `volume_drop`: the tick served fewer than (1 − volume_drop) × the mean events per tick of
 ///   the ticks observed since the model went live (none before its second tick).
-/// At least one check is given; the trigger fires when any fails.
+/// At least one check is given; the trigger fires when any fails. A check written
+/// `{sigma: k, windows: w}` instead of a number learns its threshold (``SigmaRule``): the check's
+/// figure on the first `w` ticks after each deployment, mean plus `k` standard deviations.
 public struct QualityTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "quality",
         summary: "Retrain (or alarm) when a tick's traffic fails a data-quality check against the model's training data: "
             + "missing share, values out of range, unseen categories, or a drop in volume. Needs no labels.",
-        parameters: [ParameterInfo("missing", "—", "largest rise of a feature's missing share over its training share (0…1)"),
+        parameters: [ParameterInfo("missing", "—", "largest rise of a feature's missing share over its training share "
+                                       + "(0…1; each check also {sigma: k, windows: w}, learnt from the first w ticks)"),
                      ParameterInfo("out_of_range", "—", "largest share of a feature's values outside its training range (0…1)"),
                      ParameterInfo("unseen", "—", "largest share of unknown categories of a one-hot categorical (0…1)"),
                      ParameterInfo("volume_drop", "—", "largest fall of a tick's events below the mean since deployment (0…1)")],
@@ -27,6 +30,9 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
     public var outOfRange: Double?
     public var unseen: Double?
     public var volumeDrop: Double?
+    /// Checks whose threshold is learnt after each deployment, by check (`missing`, `out_of_range`,
+    /// `unseen`, `volume_drop`); such a check's fixed threshold is unused.
+    public var sigmas: [String: SigmaRule] = [:]
     /// The one-hot unknown columns (`name=?`) of the stream, by feature index.
     public var unseenColumns: [Int] = []
 
@@ -46,8 +52,19 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
     /// `{quality: {missing: 0.1, out_of_range: 0.2, unseen: 0.05, volume_drop: 0.5}}`.
     public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> QualityTrigger? {
         guard let m = v.mapping(allowed: ["missing", "out_of_range", "unseen", "volume_drop"]) else { return nil }
-        let t = QualityTrigger(missing: m["missing"]?.double(min: 0, max: 1), outOfRange: m["out_of_range"]?.double(min: 0, max: 1),
-                               unseen: m["unseen"]?.double(min: 0, max: 1), volumeDrop: m["volume_drop"]?.double(min: 0, max: 1))
+        var sigmas: [String: SigmaRule] = [:]
+        func check(_ key: String) -> Double? {
+            guard let x = m[key] else { return nil }
+            if x.isMapping {
+                guard let rule = SigmaRule.read(x) else { return nil }
+                sigmas[key] = rule
+                return .infinity
+            }
+            return x.double(min: 0, max: 1)
+        }
+        var t = QualityTrigger(missing: check("missing"), outOfRange: check("out_of_range"), unseen: check("unseen"),
+                               volumeDrop: check("volume_drop"))
+        t.sigmas = sigmas
         guard t.missing != nil || t.outOfRange != nil || t.unseen != nil || t.volumeDrop != nil else {
             if m.isEmpty { v.fail("give at least one check: missing, out_of_range, unseen or volume_drop") }
             return nil
@@ -63,6 +80,17 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
     }
 
     public func makeState(_ context: TriggerContext) throws -> any TriggerState { State(trigger: self) }
+
+    /// The checks in order, with their scenario keys.
+    static let checks = ["missing", "out_of_range", "unseen", "volume_drop"]
+
+    /// A tick's figure for each check (``checks``): the largest missing-share rise, out-of-range
+    /// share and unknown-category share, and the volume's fall below `volumeMean` (0 without one).
+    static func figures(_ q: QualityReference.Tick, reference: QualityReference, volume: Double, volumeMean: Double) -> [Double] {
+        let rise = zip(q.missing, reference.missingShare).map { $0 - $1 }.max() ?? 0
+        let fall = volumeMean > 0 ? max(0, 1 - volume / volumeMean) : 0
+        return [rise, q.worstOutOfRange, q.worstUnseen, fall]
+    }
 
     /// Whether a tick's figures fail a check (its served `volume` judged against `volumeMean`, NaN
     /// for none).
@@ -80,6 +108,8 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
         let trigger: QualityTrigger
         var reference: QualityReference?
         var volumes = 0.0, ticks = 0
+        /// The learnt thresholds of the `sigma` checks, by check.
+        var learnt: [String: LearntThresholds] = [:]
 
         mutating func update(_ o: TriggerObservation) -> Bool {
             guard let reference, reference.features.count == o.batch.dimension else { return false }
@@ -88,7 +118,17 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
             let mean = ticks > 0 ? volumes / Double(ticks) : .nan
             volumes += Double(o.served)
             ticks += 1
-            return trigger.fails(q, reference: reference, volume: Double(o.served), volumeMean: mean)
+            guard !trigger.sigmas.isEmpty else {
+                return trigger.fails(q, reference: reference, volume: Double(o.served), volumeMean: mean)
+            }
+            let figures = QualityTrigger.figures(q, reference: reference, volume: Double(o.served), volumeMean: mean)
+            var fired = trigger.fails(q, reference: reference, volume: Double(o.served), volumeMean: mean)
+            for (i, key) in QualityTrigger.checks.enumerated() {
+                guard let rule = trigger.sigmas[key] else { continue }
+                if learnt[key] == nil { learnt[key] = LearntThresholds(rule, window: 1) }
+                if let limit = learnt[key]!.observe([figures[i]]), figures[i] > limit[0] { fired = true }
+            }
+            return fired
         }
 
         mutating func didDeploy(training: TrainingSet, scores: [Double]) {
@@ -98,6 +138,7 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
             reference = QualityReference(features: names, rows: training.features, volumes: [], unseen: unseen)
             volumes = 0
             ticks = 0
+            learnt = [:]
         }
     }
 }
