@@ -1,0 +1,196 @@
+import FlywheelCore
+import Foundation
+import Learners
+import Monitoring
+import Reports
+import Simulation
+import Strategies
+
+extension Workbench {
+    /// Every strategy's components as the plan configured them (the run uses exactly these), one
+    /// ``StrategySetting`` per strategy and role, each with every parameter value the component
+    /// holds, defaults filled in: the report's "Strategies under test" and `strategy_config`.
+    public static func strategySettings(_ plan: SimulationPlan) -> [StrategySetting] {
+        let describer = StrategyDescriber(tick: plan.manifest.clock.tick, features: plan.source.schema.features)
+        return plan.strategies.flatMap(describer.settings)
+    }
+}
+
+/// Reads a configured component's values from the instance itself (its stored properties, by
+/// reflection), named as its ``ComponentInfo`` names them: the documented parameters first, in
+/// the info's order, then any other value the component holds. Durations held in ticks are
+/// written as durations of the run's tick (`7` ticks of `1d`: `7d`).
+struct StrategyDescriber {
+    typealias Parameter = StrategySetting.Parameter
+    let tick: Span
+    let features: [String]
+
+    /// Stored properties whose names differ from the scenario's key, by component name.
+    static let aliases: [String: [String: String]] = [
+        "window": ["ticks": "window"], "hardest": ["size": "hardest"], "sample": ["size": "sample", "rate": "sample"],
+        "stratified": ["rate": "stratified"], "committee": ["members": "committee"], "mlp": ["batch_size": "batch"],
+        "xgboost": ["column_sample": "colsample"],
+    ]
+    /// Parameters held in ticks that scenarios write as durations, by component name.
+    static let durations: [String: Set<String>] = [
+        "every": ["every"], "window": ["window"], "hardest": ["window"], "sample": ["half_life"],
+        "performance": ["window"], "cost": ["window"], "drift": ["window"],
+    ]
+
+    func settings(_ s: StrategySpec) -> [StrategySetting] {
+        func row(_ role: String, _ component: String, _ p: [Parameter]) -> StrategySetting {
+            StrategySetting(strategy: s.name, role: role, component: component, parameters: p)
+        }
+        let t = s.trigger
+        let guards = [Parameter("cooldown", duration(t.cooldown)), Parameter("min_new_labels", "\(t.minNewLabels)")]
+        let learnerInfo = LearnerCatalog.kinds.first { $0.info.name == s.learner.family }?.info
+        let l = s.labeling
+        let curation = type(of: l.curation).info
+        let labels = [Parameter("coverage", NumberText.plain(l.coverage)),
+                      Parameter("budget_per_tick", l.budgetPerTick.map(String.init) ?? "none"),
+                      Parameter("delay", delay(l.delay)), Parameter("noise", NumberText.plain(l.noise)),
+                      Parameter("cost", NumberText.plain(l.cost))]
+        let gate = GatePolicy.catalog[0]
+        return [
+            row("trigger", type(of: t.policy).info.name, trigger(t.policy) + guards),
+            row("dataset", type(of: s.dataset).info.name, parameters(s.dataset, type(of: s.dataset).info)),
+            row("model", s.learner.family, parameters(s.learner, learnerInfo, name: s.learner.family)),
+            row("labels", curation.name, labels + parameters(l.curation, curation)),
+            row("logging", type(of: s.logging).info.name, parameters(s.logging, type(of: s.logging).info)),
+            row("gate", s.gate.isOpen ? "none" : gate.name, s.gate.isOpen ? [] : parameters(s.gate, gate)),
+            row("rollout", type(of: s.rollout).info.name, parameters(s.rollout, type(of: s.rollout).info)),
+            row("training", s.warmStart ? "warm_start" : "from_scratch",
+                [Parameter("training_latency", duration(Double(s.trainingLatency)))]),
+        ]
+    }
+
+    /// A trigger's own parameters (its guards apart): a detector's with the detector's defaults,
+    /// a composite's parts each as `kind(k=v; …)`.
+    func trigger(_ policy: any TriggerPolicy) -> [Parameter] {
+        if let d = policy as? DetectorTrigger {
+            var out = [Parameter("name", d.name),
+                       Parameter("on", d.feature.map { $0 < features.count ? features[$0] : "feature \($0)" } ?? "error"),
+                       Parameter("residual", d.residual.rawValue)]
+            let info = DetectorCatalog.all.first { $0.name == d.name }
+            for p in info?.parameters ?? [] {
+                let v = d.parameters[p.name] ?? p.value.number
+                out.append(Parameter(p.name, v.map(NumberText.plain) ?? p.defaultValue))
+            }
+            for (k, v) in d.parameters.sorted(by: { $0.key < $1.key }) where !(info?.parameters.contains { $0.name == k } ?? false) {
+                out.append(Parameter(k, NumberText.plain(v)))
+            }
+            return out
+        }
+        if let c = policy as? CompositeTrigger {
+            let parts = c.parts.map { part in
+                "\(type(of: part).info.name)(" + trigger(part).map { "\($0.name)=\($0.value)" }.joined(separator: "; ") + ")"
+            }
+            return [Parameter("rule", "\(c.rule)"), Parameter("parts", "[" + parts.joined(separator: "; ") + "]")]
+        }
+        let info = type(of: policy).info
+        return parameters(policy, info)
+    }
+
+    /// The stored values of `component`, named by `info` (see the type's documentation).
+    func parameters(_ component: Any, _ info: ComponentInfo?, name: String? = nil) -> [Parameter] {
+        let key = name ?? info?.name ?? ""
+        let alias = Self.aliases[key] ?? [:]
+        var fields: [(name: String, value: Any)] = []
+        for child in flattened(component) {
+            let snake = Self.snake(child.name)
+            fields.append((alias[snake] ?? snake, child.value))
+        }
+        var out: [Parameter] = []
+        var used = Set<Int>()
+        let asDuration = Self.durations[key] ?? []
+        for p in info?.parameters ?? [] {
+            guard let i = fields.firstIndex(where: { $0.name == p.name }), !used.contains(i) else { continue }
+            used.insert(i)
+            let isDuration = asDuration.contains(p.name) || p.doc.contains("duration")
+            out.append(Parameter(p.name, text(fields[i].value, duration: isDuration, choice: p.value)))
+        }
+        for (i, f) in fields.enumerated() where !used.contains(i) { out.append(Parameter(f.name, text(f.value))) }
+        return out
+    }
+
+    /// The stored properties of `x`, a nested `configuration` struct's in its place.
+    func flattened(_ x: Any) -> [(name: String, value: Any)] {
+        Mirror(reflecting: x).children.flatMap { child -> [(name: String, value: Any)] in
+            guard let label = child.label else { return [] }
+            if label == "configuration", Mirror(reflecting: child.value).displayStyle == .struct {
+                return flattened(child.value)
+            }
+            return [(label, child.value)]
+        }
+    }
+
+    /// `maxIterations` → `max_iterations`.
+    static func snake(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+        }
+        return out
+    }
+
+    /// A number of ticks as the scenario would write it: a duration of the run's tick when it is a
+    /// whole number of seconds, else ticks; infinite: `all`.
+    func duration(_ ticks: Double) -> String {
+        guard ticks.isFinite else { return "all" }
+        if ticks == 0 { return "0" }
+        let seconds = ticks * Double(tick.seconds)
+        if tick.seconds > 0, seconds == seconds.rounded(), abs(seconds) < 9e15 {
+            return Span(seconds: Int64(seconds)).description
+        }
+        return "\(NumberText.plain(ticks)) ticks"
+    }
+
+    func delay(_ d: LabelDelay) -> String {
+        switch d {
+        case .fixed(let k): return duration(Double(k))
+        case .uniform(let lo, let hi): return "uniform[\(duration(Double(lo))); \(duration(Double(hi)))]"
+        case .geometric(let mean): return "geometric(\(duration(mean)))"
+        }
+    }
+
+    /// A stored value as text: numbers as everywhere (``NumberText``), nil as `none`, a choice by
+    /// its name, enums by their case, lists as `[a; b]`, a value with a name by its name.
+    func text(_ v: Any, duration isDuration: Bool = false, choice: ParameterDefault = .none) -> String {
+        let m = Mirror(reflecting: v)
+        if m.displayStyle == .optional {
+            guard let inner = m.children.first?.value else { return "none" }
+            return text(inner, duration: isDuration, choice: choice)
+        }
+        switch v {
+        case let d as Double: return isDuration ? duration(d) : NumberText.plain(d)
+        case let b as Bool: return b ? "true" : "false"
+        case let i as Int:
+            if case .choice(let names, _) = choice, i >= 0, i < names.count { return names[i] }
+            return isDuration ? duration(Double(i)) : String(i)
+        case let i as Int32: return String(i)
+        case let s as String: return s
+        default: break
+        }
+        if let r = v as? any RawRepresentable, let raw = r.rawValue as? String { return raw }
+        switch m.displayStyle {
+        case .enum:
+            guard let payload = m.children.first else { return "\(v)" }
+            return "\(payload.label ?? "")(\(text(payload.value)))"
+        case .collection, .set:
+            return "[" + m.children.map { text($0.value) }.joined(separator: "; ") + "]"
+        case .dictionary:
+            let pairs = m.children.map { pair -> String in
+                let kv = Array(Mirror(reflecting: pair.value).children)
+                return kv.count == 2 ? "\(text(kv[0].value)): \(text(kv[1].value))" : text(pair.value)
+            }
+            return "[" + pairs.sorted().joined(separator: "; ") + "]"
+        case .tuple:
+            return "(" + m.children.map { text($0.value) }.joined(separator: "; ") + ")"
+        case .struct, .class:
+            if let name = m.children.first(where: { $0.label == "name" })?.value as? String { return name }
+            return "(" + m.children.map { "\(Self.snake($0.label ?? "")): \(text($0.value))" }.joined(separator: "; ") + ")"
+        default:
+            return "\(v)"
+        }
+    }
+}
