@@ -6,9 +6,11 @@ import Foundation
 public enum MarkdownReport {
     /// `comparisons`: the paired comparisons of ``Comparisons/all(_:ranked:)`` (computed when nil);
     /// `strategies`: each strategy's components as the run used them (the "Strategies under test"
-    /// table; none: no table).
+    /// table; none: no table); `costs`: the cost model as the run priced it (the "Cost model"
+    /// section; nil: none).
     public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)],
-                              comparisons: [PairedComparison]? = nil, strategies: [StrategySetting] = []) -> String {
+                              comparisons: [PairedComparison]? = nil, strategies: [StrategySetting] = [],
+                              costs: CostStatement? = nil) -> String {
         let m = record.manifest
         let metric = m.primaryMetric
         let higher = m.task.higherIsBetter
@@ -67,6 +69,7 @@ public enum MarkdownReport {
         let trainingFlags = EvidenceText.trainingFlags(ranked)
         if !trainingFlags.isEmpty { out += "\n" + trainingFlags }
         out += "\n"
+        out += costSection(record, summaries, costs)
         let pairs = comparisons ?? Comparisons.all(record, ranked: ranked.map(\.strategy))
         let stability = Comparisons.rankStability(record, ranked: ranked.map(\.strategy))
         out += EvidenceText.section(record, comparisons: pairs, stability: stability)

@@ -194,3 +194,35 @@ struct StrategyDescriber {
         }
     }
 }
+
+extension Workbench {
+    /// The cost model as the report states it (``CostStatement``): every price of `costs:` in
+    /// ``CostModel/keys`` order, the scenario's value or the default, with how it is charged
+    /// (``CostModel/ruleText``); and per strategy of `settings`, its label price (`labels` role,
+    /// `cost`) and its model family's work unit (``LearnerCatalog/workUnit(family:)``). The same
+    /// for a run and for `flywheel report` on its folder (the manifest and `strategy_config`
+    /// hold all of it).
+    public static func costStatement(_ manifest: RunManifest, settings: [StrategySetting]) -> CostStatement {
+        let defaults = CostModel().dictionary.merging(["retrain_per_unit": CostModel().retrainPerUnit]) { a, _ in a }
+        let prices = CostModel.keys.map { key in
+            CostStatement.Price(key: key, value: manifest.costs[key] ?? defaults[key] ?? 0,
+                                rule: CostModel.ruleText[key] ?? "")
+        }
+        var strategies: [CostStatement.StrategyPrices] = []
+        for name in strategyOrder(settings) {
+            let labels = settings.first { $0.strategy == name && $0.role == "labels" }
+            let model = settings.first { $0.strategy == name && $0.role == "model" }
+            strategies.append(CostStatement.StrategyPrices(
+                strategy: name, labelPrice: labels?.value("cost").flatMap(Double.init), family: model?.component,
+                workUnit: model.flatMap { LearnerCatalog.workUnit(family: $0.component) }))
+        }
+        return CostStatement(prices: prices, strategies: strategies)
+    }
+
+    /// The strategies of `settings` in the order they first appear.
+    private static func strategyOrder(_ settings: [StrategySetting]) -> [String] {
+        var seen = Set<String>(), out: [String] = []
+        for s in settings where seen.insert(s.strategy).inserted { out.append(s.strategy) }
+        return out
+    }
+}
