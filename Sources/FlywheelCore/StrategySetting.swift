@@ -44,8 +44,8 @@ public struct StrategySetting: Hashable, Sendable {
         var chars = Array(text)[...]
         while let c = chars.first {
             chars = chars.dropFirst()
-            if c == "(" || c == "[" { depth += 1 }
-            if c == ")" || c == "]" { depth -= 1 }
+            if c == "(" || c == "[" || c == "{" { depth += 1 }
+            if c == ")" || c == "]" || c == "}" { depth -= 1 }
             if c == ",", depth == 0, chars.first == " " {
                 entries.append(current)
                 current = ""

@@ -10,7 +10,9 @@ extension MarkdownReport {
         let roles = StrategySetting.roles.filter { role in settings.contains { $0.role == role } }
         var out = "## Strategies under test\n\n"
         out += "Each strategy's components as the run used them, every parameter with its value (defaults filled in; "
-        out += "durations in ticks of \(record.manifest.clock.tick) are written as durations).\n\n"
+        let clock = record.manifest.clock
+        out += clock.rowsPerTick == nil ? "durations written in the unit of the \(clock.tick) tick).\n\n"
+            : "durations in ticks of \(clock.tickText)).\n\n"
         out += "| strategy | " + roles.joined(separator: " | ") + " |\n"
         out += "|---|" + String(repeating: "---|", count: roles.count) + "\n"
         for name in record.strategies {

@@ -11,7 +11,9 @@ extension Workbench {
     /// ``StrategySetting`` per strategy and role, each with every parameter value the component
     /// holds, defaults filled in: the report's "Strategies under test" and `strategy_config`.
     public static func strategySettings(_ plan: SimulationPlan) -> [StrategySetting] {
-        let describer = StrategyDescriber(tick: plan.manifest.clock.tick, features: plan.source.schema.features)
+        let clock = plan.manifest.clock
+        let describer = StrategyDescriber(tick: clock.tick, rowTicks: clock.rowsPerTick,
+                                          features: plan.source.schema.features)
         return plan.strategies.flatMap(describer.settings)
     }
 }
@@ -23,6 +25,8 @@ extension Workbench {
 struct StrategyDescriber {
     typealias Parameter = StrategySetting.Parameter
     let tick: Span
+    /// Rows per tick when ticks group rows: durations are then written in ticks (bare numbers).
+    let rowTicks: Int?
     let features: [String]
 
     /// Stored properties whose names differ from the scenario's key, by component name.
@@ -46,22 +50,42 @@ struct StrategyDescriber {
         let learnerInfo = LearnerCatalog.kinds.first { $0.info.name == s.learner.family }?.info
         let l = s.labeling
         let curation = type(of: l.curation).info
+        // Its info names the three measures; a scenario names one (`strategy: margin`).
+        let uncertainty = l.curation as? UncertaintyCuration
         let labels = [Parameter("coverage", NumberText.plain(l.coverage)),
                       Parameter("budget_per_tick", l.budgetPerTick.map(String.init) ?? "none"),
                       Parameter("delay", delay(l.delay)), Parameter("noise", NumberText.plain(l.noise)),
                       Parameter("cost", NumberText.plain(l.cost))]
         let gate = GatePolicy.catalog[0]
         return [
-            row("trigger", type(of: t.policy).info.name, trigger(t.policy) + guards),
+            row("trigger", (t.policy as? CompositeTrigger).map { "\($0.rule)" } ?? type(of: t.policy).info.name,
+                trigger(t.policy) + guards),
             row("dataset", type(of: s.dataset).info.name, parameters(s.dataset, type(of: s.dataset).info)),
             row("model", s.learner.family, parameters(s.learner, learnerInfo, name: s.learner.family)),
-            row("labels", curation.name, labels + parameters(l.curation, curation)),
+            uncertainty.map { row("labels", $0.measure.rawValue, labels) }
+                ?? row("labels", curation.name, labels + parameters(l.curation, curation)),
             row("logging", type(of: s.logging).info.name, parameters(s.logging, type(of: s.logging).info)),
-            row("gate", s.gate.isOpen ? "none" : gate.name, s.gate.isOpen ? [] : parameters(s.gate, gate)),
+            row("gate", s.gate.isOpen ? "none" : gate.name, s.gate.isOpen ? [] : gateParameters(s.gate, gate)),
             row("rollout", type(of: s.rollout).info.name, parameters(s.rollout, type(of: s.rollout).info)),
             row("training", s.warmStart ? "warm_start" : "from_scratch",
                 [Parameter("training_latency", duration(Double(s.trainingLatency)))]),
         ]
+    }
+
+    /// The gate's parameters, its data-quality rule as the scenario's `quality:` mapping writes it
+    /// (limits, and unseen-category columns by name).
+    func gateParameters(_ g: GatePolicy, _ info: ComponentInfo) -> [Parameter] {
+        var out = parameters(g, info)
+        guard let i = out.firstIndex(where: { $0.name == "quality" }) else { return out }
+        guard let q = g.quality else {
+            out[i].value = "none"
+            return out
+        }
+        func limit(_ x: Double?) -> String { x.map(NumberText.plain) ?? "none" }
+        let columns = q.unseenColumns.map { $0 >= 0 && $0 < features.count ? features[$0] : String($0) }
+        out[i].value = "{missing: \(limit(q.missing)); out_of_range: \(limit(q.outOfRange)); "
+            + "unseen: \(limit(q.unseen)); unseen_columns: [\(columns.joined(separator: "; "))]}"
+        return out
     }
 
     /// A trigger's own parameters (its guards apart): a detector's with the detector's defaults,
@@ -81,14 +105,49 @@ struct StrategyDescriber {
             }
             return out
         }
+        if let d = policy as? DriftTrigger { return drift(d) }
         if let c = policy as? CompositeTrigger {
             let parts = c.parts.map { part in
                 "\(type(of: part).info.name)(" + trigger(part).map { "\($0.name)=\($0.value)" }.joined(separator: "; ") + ")"
             }
-            return [Parameter("rule", "\(c.rule)"), Parameter("parts", "[" + parts.joined(separator: "; ") + "]")]
+            return [Parameter("parts", "[" + parts.joined(separator: "; ") + "]")]
         }
         let info = type(of: policy).info
         return parameters(policy, info)
+    }
+
+    /// A drift trigger's keys as a scenario writes them: `on` (`output`, `features` with their
+    /// names, or `projection` with its kind), and the MMD keys only with `metric: mmd` (the only
+    /// metric that reads them).
+    func drift(_ d: DriftTrigger) -> [Parameter] {
+        var out: [Parameter] = []
+        switch d.on {
+        case .output: out.append(Parameter("on", "output"))
+        case .inputs(.features(let indices)):
+            out.append(Parameter("on", "features"))
+            let names = indices.map { $0 >= 0 && $0 < features.count ? features[$0] : String($0) }
+            out.append(Parameter("features", "[" + names.joined(separator: "; ") + "]"))
+        case .inputs(.rowNorm): out += [Parameter("on", "projection"), Parameter("projection", "norm")]
+        case .inputs(.rowMean): out += [Parameter("on", "projection"), Parameter("projection", "mean")]
+        case .inputs(.random(let r)):
+            out += [Parameter("on", "projection"), Parameter("projection", "random"),
+                    Parameter("dimensions", String(r.outputs))]
+        }
+        out += [Parameter("metric", d.metric.rawValue), Parameter("threshold", NumberText.plain(d.threshold)),
+                Parameter("window", duration(d.window)), Parameter("reference", d.reference.rawValue)]
+        if d.metric == .mmd {
+            let bandwidth: String
+            switch d.bandwidth {
+            case .medianDistance: bandwidth = "median"
+            case .medianSquaredDistanceHalf: bandwidth = "median_sq_half"
+            case .fixed(let sigma): bandwidth = NumberText.plain(sigma)
+            }
+            out += [Parameter("bandwidth", bandwidth), Parameter("estimator", d.unbiased ? "unbiased" : "biased"),
+                    Parameter("rows", String(d.rows))]
+        } else {
+            out.append(Parameter("share", NumberText.plain(d.share)))
+        }
+        return out
     }
 
     /// The stored values of `component`, named by `info` (see the type's documentation).
@@ -133,13 +192,19 @@ struct StrategyDescriber {
         return out
     }
 
-    /// A number of ticks as the scenario would write it: a duration of the run's tick when it is a
-    /// whole number of seconds, else ticks; infinite: `all`.
+    /// A number of ticks as the scenario would write it: a duration in the unit of the run's tick
+    /// when it is a whole number of seconds, else ticks; a bare number when ticks group rows;
+    /// infinite: `all`.
     func duration(_ ticks: Double) -> String {
         guard ticks.isFinite else { return "all" }
         if ticks == 0 { return "0" }
+        if rowTicks != nil, ticks == ticks.rounded() { return NumberText.plain(ticks) }
         let seconds = ticks * Double(tick.seconds)
-        if tick.seconds > 0, seconds == seconds.rounded(), abs(seconds) < 9e15 {
+        if rowTicks == nil, tick.seconds > 0, seconds == seconds.rounded(), abs(seconds) < 9e15 {
+            // In the tick's own unit, as scenarios write them (`14d` with `tick: 1d`, not `2w`).
+            let unit = Span.units.first { tick.seconds % $0.seconds == 0 } ?? (suffix: "s", seconds: 1)
+            let count = seconds / Double(unit.seconds)
+            if count == count.rounded() { return "\(Int64(count))\(unit.suffix)" }
             return Span(seconds: Int64(seconds)).description
         }
         return "\(NumberText.plain(ticks)) ticks"
