@@ -93,14 +93,20 @@ struct StrategyDescriber {
     func trigger(_ policy: any TriggerPolicy) -> [Parameter] {
         if let d = policy as? DetectorTrigger {
             var out = [Parameter("name", d.name),
-                       Parameter("on", d.feature.map { $0 < features.count ? features[$0] : "feature \($0)" } ?? "error"),
+                       Parameter("on", d.feature.map { $0 < features.count ? features[$0] : "feature \($0)" }
+                                 ?? "error"),
                        Parameter("residual", d.residual.rawValue)]
             let info = DetectorCatalog.all.first { $0.name == d.name }
             for p in info?.parameters ?? [] {
                 let v = d.parameters[p.name] ?? p.value.number
+                if case .choice(let names, _) = p.value, let v, v == v.rounded(), v >= 0, Int(v) < names.count {
+                    out.append(Parameter(p.name, names[Int(v)]))
+                    continue
+                }
                 out.append(Parameter(p.name, v.map(NumberText.plain) ?? p.defaultValue))
             }
-            for (k, v) in d.parameters.sorted(by: { $0.key < $1.key }) where !(info?.parameters.contains { $0.name == k } ?? false) {
+            let documented = Set(info?.parameters.map(\.name) ?? [])
+            for (k, v) in d.parameters.sorted(by: { $0.key < $1.key }) where !documented.contains(k) {
                 out.append(Parameter(k, NumberText.plain(v)))
             }
             return out
@@ -108,7 +114,8 @@ struct StrategyDescriber {
         if let d = policy as? DriftTrigger { return drift(d) }
         if let c = policy as? CompositeTrigger {
             let parts = c.parts.map { part in
-                "\(type(of: part).info.name)(" + trigger(part).map { "\($0.name)=\($0.value)" }.joined(separator: "; ") + ")"
+                let name = (part as? CompositeTrigger).map { "\($0.rule)" } ?? type(of: part).info.name
+                return "\(name)(" + trigger(part).map { "\($0.name)=\($0.value)" }.joined(separator: "; ") + ")"
             }
             return [Parameter("parts", "[" + parts.joined(separator: "; ") + "]")]
         }
@@ -253,7 +260,8 @@ struct StrategyDescriber {
             return "(" + m.children.map { text($0.value) }.joined(separator: "; ") + ")"
         case .struct, .class:
             if let name = m.children.first(where: { $0.label == "name" })?.value as? String { return name }
-            return "(" + m.children.map { "\(Self.snake($0.label ?? "")): \(text($0.value))" }.joined(separator: "; ") + ")"
+            let fields = m.children.map { "\(Self.snake($0.label ?? "")): \(text($0.value))" }
+            return "(" + fields.joined(separator: "; ") + ")"
         default:
             return "\(v)"
         }
@@ -279,9 +287,19 @@ extension Workbench {
             let model = settings.first { $0.strategy == name && $0.role == "model" }
             strategies.append(CostStatement.StrategyPrices(
                 strategy: name, labelPrice: labels?.value("cost").flatMap(Double.init), family: model?.component,
-                workUnit: model.flatMap { LearnerCatalog.workUnit(family: $0.component) }))
+                workUnit: model.flatMap(workUnit)))
         }
         return CostStatement(prices: prices, strategies: strategies)
+    }
+
+    /// The work unit of a strategy's model: the family's (``LearnerCatalog/workUnit(family:)``),
+    /// the one its solver uses where the family names one per solver (`rows × epochs (sgd)`).
+    private static func workUnit(_ model: StrategySetting) -> String? {
+        guard let unit = LearnerCatalog.workUnit(family: model.component) else { return nil }
+        guard let solver = model.value("solver") else { return unit }
+        let suffix = " (\(solver))"
+        let parts = unit.components(separatedBy: ", ")
+        return parts.first { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) } ?? unit
     }
 
     /// The strategies of `settings` in the order they first appear.

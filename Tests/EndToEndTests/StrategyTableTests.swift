@@ -153,7 +153,8 @@ private func cells(_ row: Substring) -> [String] {
         #expect(prices["`rollback`"] == "0", "a default is stated")
 
         // Per strategy: errors, labels, retraining, deployments, rollbacks, total.
-        let summary = try text(out, "summary.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let summary = try text(out, "summary.csv").split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = summary[0]
         func column(_ row: [String], _ name: String) -> Double { Double(row[header.firstIndex(of: name)!])! }
         let header2 = lines.first { $0.hasPrefix("| strategy |") }.map(cells) ?? []
@@ -168,7 +169,8 @@ private func cells(_ row: Substring) -> [String] {
             rows += 1
             let terms = row.suffix(6).prefix(5).map { Double($0)! }
             let total = Double(row.last!.split(separator: " ").first!)!
-            let csvTerms = ["cost_error", "cost_label", "cost_retrain", "cost_deploy", "cost_rollback"].map { column(csv, $0) }
+            let csvTerms = ["cost_error", "cost_label", "cost_retrain", "cost_deploy", "cost_rollback"]
+                .map { column(csv, $0) }
             for (shown, exact) in zip(terms, csvTerms) { #expect(abs(shown - exact) <= 0.05 + 1e-9) }
             #expect(abs(csvTerms.reduce(0, +) - column(csv, "total_cost")) <= 1e-6 * max(1, column(csv, "total_cost")),
                     "summary.csv's terms add up to its total for \(name)")
@@ -180,6 +182,9 @@ private func cells(_ row: Substring) -> [String] {
         #expect(rows == 2)
         let given = lines.first { $0.hasPrefix("| `given`") }.map(cells) ?? []
         #expect(given.count > 2 && given[2] == "`mlp`: rows × epochs")
+        let defaults = lines.first { $0.hasPrefix("| `defaults`") }.map(cells) ?? []
+        #expect(defaults.count > 2 && defaults[2] == "`logistic_regression`: rows × Newton iterations",
+                "the unit of the solver it uses (newton)")
     }
 
     /// Every shipped scenario's table uses scenario words only: no Swift case or property names
@@ -187,7 +192,8 @@ private func cells(_ row: Substring) -> [String] {
     /// a daily scenario in days.
     @Test func theShippedScenariosTablesLeakNoInternalNames() throws {
         let folder = repositoryRoot.appendingPathComponent("scenarios")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
         var checked = 0
         for file in files {
             // Replays need their data file (skipped where absent) and sweeps are not runs.
