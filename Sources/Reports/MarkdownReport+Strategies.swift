@@ -11,7 +11,9 @@ extension MarkdownReport {
         var out = "## Strategies under test\n\n"
         out += "Each strategy's components as the run used them, every parameter with its value (defaults filled in; "
         let clock = record.manifest.clock
-        out += clock.rowsPerTick == nil ? "durations written in the unit of the \(clock.tick) tick).\n\n"
+        out +=
+            clock.rowsPerTick == nil
+            ? "durations written in the unit of the \(clock.tick) tick).\n\n"
             : "durations in ticks of \(clock.tickText)).\n\n"
         out += "| strategy | " + roles.joined(separator: " | ") + " |\n"
         out += "|---|" + String(repeating: "---|", count: roles.count) + "\n"

@@ -51,12 +51,14 @@ extension RunStore {
                 let strategy: String = row["strategy"], role: String = row["role"]
                 let text: String = row["parameters"]
                 guard let parameters = StrategySetting.parameters(parsing: text) else {
-                    throw FlywheelError("strategy_config: the parameters of strategy '\(strategy)', role '\(role)' "
-                                        + "do not read as name=value entries: \(text)",
-                                        at: SourceLocation(file: url.path, line: 0))
+                    throw FlywheelError(
+                        "strategy_config: the parameters of strategy '\(strategy)', role '\(role)' "
+                            + "do not read as name=value entries: \(text)",
+                        at: SourceLocation(file: url.path, line: 0))
                 }
-                return StrategySetting(strategy: strategy, role: role, component: row["component"],
-                                       parameters: parameters)
+                return StrategySetting(
+                    strategy: strategy, role: role, component: row["component"],
+                    parameters: parameters)
             }
         }
     }

@@ -12,8 +12,9 @@ extension Workbench {
     /// holds, defaults filled in: the report's "Strategies under test" and `strategy_config`.
     public static func strategySettings(_ plan: SimulationPlan) -> [StrategySetting] {
         let clock = plan.manifest.clock
-        let describer = StrategyDescriber(tick: clock.tick, rowTicks: clock.rowsPerTick,
-                                          features: plan.source.schema.features)
+        let describer = StrategyDescriber(
+            tick: clock.tick, rowTicks: clock.rowsPerTick,
+            features: plan.source.schema.features)
         return plan.strategies.flatMap(describer.settings)
     }
 }
@@ -52,13 +53,16 @@ struct StrategyDescriber {
         let curation = type(of: l.curation).info
         // Its info names the three measures; a scenario names one (`strategy: margin`).
         let uncertainty = l.curation as? UncertaintyCuration
-        let labels = [Parameter("coverage", NumberText.plain(l.coverage)),
-                      Parameter("budget_per_tick", l.budgetPerTick.map(String.init) ?? "none"),
-                      Parameter("delay", delay(l.delay)), Parameter("noise", NumberText.plain(l.noise)),
-                      Parameter("cost", NumberText.plain(l.cost))]
+        let labels = [
+            Parameter("coverage", NumberText.plain(l.coverage)),
+            Parameter("budget_per_tick", l.budgetPerTick.map(String.init) ?? "none"),
+            Parameter("delay", delay(l.delay)), Parameter("noise", NumberText.plain(l.noise)),
+            Parameter("cost", NumberText.plain(l.cost)),
+        ]
         let gate = GatePolicy.catalog[0]
         return [
-            row("trigger", (t.policy as? CompositeTrigger).map { "\($0.rule)" } ?? type(of: t.policy).info.name,
+            row(
+                "trigger", (t.policy as? CompositeTrigger).map { "\($0.rule)" } ?? type(of: t.policy).info.name,
                 trigger(t.policy) + guards),
             row("dataset", type(of: s.dataset).info.name, parameters(s.dataset, type(of: s.dataset).info)),
             row("model", s.learner.family, parameters(s.learner, learnerInfo, name: s.learner.family)),
@@ -67,7 +71,8 @@ struct StrategyDescriber {
             row("logging", type(of: s.logging).info.name, parameters(s.logging, type(of: s.logging).info)),
             row("gate", s.gate.isOpen ? "none" : gate.name, s.gate.isOpen ? [] : gateParameters(s.gate, gate)),
             row("rollout", type(of: s.rollout).info.name, parameters(s.rollout, type(of: s.rollout).info)),
-            row("training", s.warmStart ? "warm_start" : "from_scratch",
+            row(
+                "training", s.warmStart ? "warm_start" : "from_scratch",
                 [Parameter("training_latency", duration(Double(s.trainingLatency)))]),
         ]
     }
@@ -83,7 +88,8 @@ struct StrategyDescriber {
         }
         func limit(_ x: Double?) -> String { x.map(NumberText.plain) ?? "none" }
         let columns = q.unseenColumns.map { $0 >= 0 && $0 < features.count ? features[$0] : String($0) }
-        out[i].value = "{missing: \(limit(q.missing)); out_of_range: \(limit(q.outOfRange)); "
+        out[i].value =
+            "{missing: \(limit(q.missing)); out_of_range: \(limit(q.outOfRange)); "
             + "unseen: \(limit(q.unseen)); unseen_columns: [\(columns.joined(separator: "; "))]}"
         return out
     }
@@ -92,10 +98,14 @@ struct StrategyDescriber {
     /// a composite's parts each as `kind(k=v; …)`.
     func trigger(_ policy: any TriggerPolicy) -> [Parameter] {
         if let d = policy as? DetectorTrigger {
-            var out = [Parameter("name", d.name),
-                       Parameter("on", d.feature.map { $0 < features.count ? features[$0] : "feature \($0)" }
-                                 ?? "error"),
-                       Parameter("residual", d.residual.rawValue)]
+            var out = [
+                Parameter("name", d.name),
+                Parameter(
+                    "on",
+                    d.feature.map { $0 < features.count ? features[$0] : "feature \($0)" }
+                        ?? "error"),
+                Parameter("residual", d.residual.rawValue),
+            ]
             let info = DetectorCatalog.all.first { $0.name == d.name }
             for p in info?.parameters ?? [] {
                 let v = d.parameters[p.name] ?? p.value.number
@@ -137,11 +147,15 @@ struct StrategyDescriber {
         case .inputs(.rowNorm): out += [Parameter("on", "projection"), Parameter("projection", "norm")]
         case .inputs(.rowMean): out += [Parameter("on", "projection"), Parameter("projection", "mean")]
         case .inputs(.random(let r)):
-            out += [Parameter("on", "projection"), Parameter("projection", "random"),
-                    Parameter("dimensions", String(r.outputs))]
+            out += [
+                Parameter("on", "projection"), Parameter("projection", "random"),
+                Parameter("dimensions", String(r.outputs)),
+            ]
         }
-        out += [Parameter("metric", d.metric.rawValue), Parameter("threshold", NumberText.plain(d.threshold)),
-                Parameter("window", duration(d.window)), Parameter("reference", d.reference.rawValue)]
+        out += [
+            Parameter("metric", d.metric.rawValue), Parameter("threshold", NumberText.plain(d.threshold)),
+            Parameter("window", duration(d.window)), Parameter("reference", d.reference.rawValue),
+        ]
         if d.metric == .mmd {
             let bandwidth: String
             switch d.bandwidth {
@@ -149,8 +163,10 @@ struct StrategyDescriber {
             case .medianSquaredDistanceHalf: bandwidth = "median_sq_half"
             case .fixed(let sigma): bandwidth = NumberText.plain(sigma)
             }
-            out += [Parameter("bandwidth", bandwidth), Parameter("estimator", d.unbiased ? "unbiased" : "biased"),
-                    Parameter("rows", String(d.rows))]
+            out += [
+                Parameter("bandwidth", bandwidth), Parameter("estimator", d.unbiased ? "unbiased" : "biased"),
+                Parameter("rows", String(d.rows)),
+            ]
         } else {
             out.append(Parameter("share", NumberText.plain(d.share)))
         }
@@ -278,16 +294,18 @@ extension Workbench {
     public static func costStatement(_ manifest: RunManifest, settings: [StrategySetting]) -> CostStatement {
         let defaults = CostModel().dictionary.merging(["retrain_per_unit": CostModel().retrainPerUnit]) { a, _ in a }
         let prices = CostModel.keys.map { key in
-            CostStatement.Price(key: key, value: manifest.costs[key] ?? defaults[key] ?? 0,
-                                rule: CostModel.ruleText[key] ?? "")
+            CostStatement.Price(
+                key: key, value: manifest.costs[key] ?? defaults[key] ?? 0,
+                rule: CostModel.ruleText[key] ?? "")
         }
         var strategies: [CostStatement.StrategyPrices] = []
         for name in strategyOrder(settings) {
             let labels = settings.first { $0.strategy == name && $0.role == "labels" }
             let model = settings.first { $0.strategy == name && $0.role == "model" }
-            strategies.append(CostStatement.StrategyPrices(
-                strategy: name, labelPrice: labels?.value("cost").flatMap(Double.init), family: model?.component,
-                workUnit: model.flatMap(workUnit)))
+            strategies.append(
+                CostStatement.StrategyPrices(
+                    strategy: name, labelPrice: labels?.value("cost").flatMap(Double.init), family: model?.component,
+                    workUnit: model.flatMap(workUnit)))
         }
         return CostStatement(prices: prices, strategies: strategies)
     }

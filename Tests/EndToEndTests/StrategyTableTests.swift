@@ -10,23 +10,23 @@ import Workbench
 /// Two strategies: one with given values (a 7-day schedule on a 14-day window, a second model
 /// family, a holdout gate), one with nothing but defaults.
 private let twoStrategies = """
-name: strategy-table
-seed: 3
-replicates: 2
-clock: {tick: 1d, ticks: 20, events_per_tick: 200}
-stream: {generator: sea, concept: 0, noise: 0.1, warmup: 300}
-drifts:
-  - {type: instantaneous, at: 8d, target: concept, to: 2}
-labels: {coverage: 0.4, delay: 2d, cost: 0.03}
-costs: {error: 1.5, retrain: 7, deploy: 2}
-strategies:
-  - name: given
-    trigger: {every: 7d, cooldown: 2d}
-    dataset: {window: 14d}
-    model: {family: mlp, hidden: 4, epochs: 3}
-    gate: {holdout: 0.25, min_gain: 0.01}
-  - {name: defaults}
-"""
+    name: strategy-table
+    seed: 3
+    replicates: 2
+    clock: {tick: 1d, ticks: 20, events_per_tick: 200}
+    stream: {generator: sea, concept: 0, noise: 0.1, warmup: 300}
+    drifts:
+      - {type: instantaneous, at: 8d, target: concept, to: 2}
+    labels: {coverage: 0.4, delay: 2d, cost: 0.03}
+    costs: {error: 1.5, retrain: 7, deploy: 2}
+    strategies:
+      - name: given
+        trigger: {every: 7d, cooldown: 2d}
+        dataset: {window: 14d}
+        model: {family: mlp, hidden: 4, epochs: 3}
+        gate: {holdout: 0.25, min_gain: 0.01}
+      - {name: defaults}
+    """
 
 private func settingsRun(_ name: String) throws -> (out: URL, settings: [StrategySetting]) {
     let scenario = try ScenarioLoader.parse(twoStrategies, file: "strategy-table.yaml")
@@ -143,8 +143,9 @@ private func cells(_ row: Substring) -> [String] {
         let lines = section(try text(out, "report.md"), "Cost model")
         #expect(!lines.isEmpty)
         // Every price key with its value, the scenario's or the default.
-        let prices = Dictionary(lines.filter { $0.hasPrefix("| `") }.map(cells).filter { $0.count == 3 }
-                                    .map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })
+        let prices = Dictionary(
+            lines.filter { $0.hasPrefix("| `") }.map(cells).filter { $0.count == 3 }
+                .map { ($0[0], $0[1]) }, uniquingKeysWith: { a, _ in a })
         #expect(prices["`error`"] == "1.5")
         #expect(prices["`retrain`"] == "7")
         #expect(prices["`deploy`"] == "2")
@@ -172,8 +173,9 @@ private func cells(_ row: Substring) -> [String] {
             let csvTerms = ["cost_error", "cost_label", "cost_retrain", "cost_deploy", "cost_rollback"]
                 .map { column(csv, $0) }
             for (shown, exact) in zip(terms, csvTerms) { #expect(abs(shown - exact) <= 0.05 + 1e-9) }
-            #expect(abs(csvTerms.reduce(0, +) - column(csv, "total_cost")) <= 1e-6 * max(1, column(csv, "total_cost")),
-                    "summary.csv's terms add up to its total for \(name)")
+            #expect(
+                abs(csvTerms.reduce(0, +) - column(csv, "total_cost")) <= 1e-6 * max(1, column(csv, "total_cost")),
+                "summary.csv's terms add up to its total for \(name)")
             #expect(abs(terms.reduce(0, +) - total) <= 0.05 * 6, "the section's terms add up to its total for \(name)")
             #expect(abs(total - column(csv, "total_cost")) <= 0.05 + 1e-9)
             // The strategy's own prices: label price and the model's work unit.
@@ -183,8 +185,9 @@ private func cells(_ row: Substring) -> [String] {
         let given = lines.first { $0.hasPrefix("| `given`") }.map(cells) ?? []
         #expect(given.count > 2 && given[2] == "`mlp`: rows × epochs")
         let defaults = lines.first { $0.hasPrefix("| `defaults`") }.map(cells) ?? []
-        #expect(defaults.count > 2 && defaults[2] == "`logistic_regression`: rows × Newton iterations",
-                "the unit of the solver it uses (newton)")
+        #expect(
+            defaults.count > 2 && defaults[2] == "`logistic_regression`: rows × Newton iterations",
+            "the unit of the solver it uses (newton)")
     }
 
     /// Every shipped scenario's table uses scenario words only: no Swift case or property names
@@ -197,15 +200,18 @@ private func cells(_ row: Substring) -> [String] {
         var checked = 0
         for file in files {
             // Replays need their data file (skipped where absent) and sweeps are not runs.
-            guard let scenario = try? ScenarioLoader.parse(
-                String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8),
-                file: folder.appendingPathComponent(file).path) else { continue }
+            guard
+                let scenario = try? ScenarioLoader.parse(
+                    String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8),
+                    file: folder.appendingPathComponent(file).path)
+            else { continue }
             checked += 1
             for s in Workbench.strategySettings(scenario.plan) {
                 let texts = [s.component] + s.parameters.flatMap { [$0.name, $0.value] }
                 for t in texts {
-                    #expect(t.range(of: "[a-z][A-Z]", options: .regularExpression) == nil,
-                            "\(file) \(s.strategy) \(s.role): \(t)")
+                    #expect(
+                        t.range(of: "[a-z][A-Z]", options: .regularExpression) == nil,
+                        "\(file) \(s.strategy) \(s.role): \(t)")
                     #expect(!t.contains(" / "), "\(file) \(s.strategy) \(s.role): \(t)")
                     #expect(!t.contains("Strategies.") && !t.contains("Optional("), "\(file): \(t)")
                 }
