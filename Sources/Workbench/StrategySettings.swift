@@ -189,7 +189,13 @@ struct StrategyDescriber {
             guard let i = fields.firstIndex(where: { $0.name == p.name }), !used.contains(i) else { continue }
             used.insert(i)
             let isDuration = asDuration.contains(p.name) || p.doc.contains("duration")
-            out.append(Parameter(p.name, text(fields[i].value, duration: isDuration, choice: p.value)))
+            var value = text(fields[i].value, duration: isDuration, choice: p.value)
+            // An unset value the component derives at run time says from what (`price=from costs`).
+            if value == "none", case .none = p.value, p.defaultValue != "none",
+                p.defaultValue.rangeOfCharacter(from: .letters) != nil {
+                value = p.defaultValue
+            }
+            out.append(Parameter(p.name, value))
         }
         for (i, f) in fields.enumerated() where !used.contains(i) { out.append(Parameter(f.name, text(f.value))) }
         return out
