@@ -4,9 +4,13 @@ import Foundation
 
 /// The Markdown decision report of a run (`report.md`), built from the finished run record only.
 public enum MarkdownReport {
-    /// `comparisons`: the paired comparisons of ``Comparisons/all(_:ranked:)`` (computed when nil).
+    /// `comparisons`: the paired comparisons of ``Comparisons/all(_:ranked:)`` (computed when nil);
+    /// `strategies`: each strategy's components as the run used them (the "Strategies under test"
+    /// table; none: no table); `costs`: the cost model as the run priced it (the "Cost model"
+    /// section; nil: none).
     public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)],
-                              comparisons: [PairedComparison]? = nil) -> String {
+                              comparisons: [PairedComparison]? = nil, strategies: [StrategySetting] = [],
+                              costs: CostStatement? = nil) -> String {
         let m = record.manifest
         let metric = m.primaryMetric
         let higher = m.task.higherIsBetter
@@ -30,6 +34,7 @@ public enum MarkdownReport {
             out += "\n"
         }
         if let bayes = Figures.meanBayes(record) { out += "Bayes-optimal \(metric) of this traffic (the ceiling): **\(pct(bayes))**.\n\n" }
+        out += strategiesSection(record, strategies)
 
         let ranked = RunSummary.ranked(summaries, higherIsBetter: higher)
         out += "## Strategies, ranked by total cost\n\n"
@@ -64,6 +69,7 @@ public enum MarkdownReport {
         let trainingFlags = EvidenceText.trainingFlags(ranked)
         if !trainingFlags.isEmpty { out += "\n" + trainingFlags }
         out += "\n"
+        out += costSection(record, summaries, costs)
         let pairs = comparisons ?? Comparisons.all(record, ranked: ranked.map(\.strategy))
         let stability = Comparisons.rankStability(record, ranked: ranked.map(\.strategy))
         out += EvidenceText.section(record, comparisons: pairs, stability: stability)

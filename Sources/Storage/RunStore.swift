@@ -7,7 +7,8 @@ import GRDB
 /// metrics and strategy events, queryable with plain SQL.
 ///
 /// Schema (migration `v1`; `training_time`, migration `v2-training-time`, in `RunStore+TrainingTime.swift`;
-/// `summary` and `metric.time`, migration `v3-summary`, in `RunStore+Summary.swift`):
+/// `summary` and `metric.time`, migration `v3-summary`, in `RunStore+Summary.swift`; `strategy_config`,
+/// migration `v3-strategy-config`, in `RunStore+Strategies.swift`):
 /// - `manifest(key TEXT PRIMARY KEY, value TEXT)` — scenario name, text, file, seed, version,
 ///   clock, primary metric, reference, costs;
 /// - `strategy(id INTEGER PRIMARY KEY, name TEXT UNIQUE)` in scenario order;
@@ -37,19 +38,24 @@ public enum RunStore {
         registerTrainingTime(&m)
         registerOracle(&m)
         registerSummary(&m)
+        registerStrategies(&m)
         return m
     }
 
     /// Writes the record (and the run's hindsight-optimal schedule, if any) to a new database file
     /// at `url` (in one transaction). `summary` is the text of `summary.csv` (computed from the
-    /// record when not given).
+    /// record when not given); `strategies` each strategy's components as the run used them
+    /// (`strategy_config`).
     public static func write(_ record: RunRecord, to url: URL, oracle: StoredOracle? = nil,
-                             summary: String? = nil) throws {
+                             summary: String? = nil, strategies: [StrategySetting] = []) throws {
         let summary = summary ?? CSVExport.summary(record, RunSummary.summarize(record))
-        try SweepStore.writing(url) { try insert(record, oracle: oracle, summary: summary, into: url) }
+        try SweepStore.writing(url) {
+            try insert(record, oracle: oracle, summary: summary, strategies: strategies, into: url)
+        }
     }
 
-    private static func insert(_ record: RunRecord, oracle: StoredOracle?, summary: String, into url: URL) throws {
+    private static func insert(_ record: RunRecord, oracle: StoredOracle?, summary: String,
+                               strategies: [StrategySetting], into url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         let queue = try DatabaseQueue(path: url.path)
         defer { try? queue.close() }
@@ -81,6 +87,7 @@ public enum RunStore {
             try insertTrainingTimes(record, ids: ids, db)
             if let oracle { try insertOracle(oracle, db) }
             try insertSummary(csv: summary, db)
+            try insertStrategies(strategies, db)
         }
         try queue.close()
     }

@@ -45,7 +45,8 @@ public enum Workbench {
         staging?(out)
         TestHook.reach("output.staged")
         do {
-            let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [])
+            let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [],
+                                  strategies: strategySettings(scenario.plan))
             try out.commit()
             return RunOutputs(directory: out.destination.path, files: files, record: record,
                               summaries: RunSummary.summarize(record), seconds: Date().timeIntervalSince(started),
@@ -58,9 +59,11 @@ public enum Workbench {
 
     /// Writes every output of a finished run into a staged folder (no commit).
     /// With an oracle (``oracle(_:record:threads:)``): `oracle.csv`, the age-matrix figure and the
-    /// report's section on the hindsight-optimal schedule.
+    /// report's section on the hindsight-optimal schedule. `strategies`: each strategy's components
+    /// as the run used them (``strategySettings(_:)``): the report's "Strategies under test" and
+    /// the per-strategy prices of its "Cost model", and `run.sqlite`'s `strategy_config`.
     public static func write(_ record: RunRecord, to out: OutputDirectory, oracle: OracleAnalysis? = nil,
-                             matrices: [AgeMatrix] = []) throws -> [String] {
+                             matrices: [AgeMatrix] = [], strategies: [StrategySetting] = []) throws -> [String] {
         let summaries = RunSummary.summarize(record)
         try out.write(CSVExport.metrics(record), to: "metrics.csv")
         let summaryCSV = CSVExport.summary(record, summaries)
@@ -77,11 +80,13 @@ public enum Workbench {
             try out.write(figure.svg, to: figure.file)
             figures.append((figure.file, figure.caption))
         }
-        let report = MarkdownReport.render(record, summaries: summaries, figures: figures, comparisons: comparisons)
+        let report = MarkdownReport.render(record, summaries: summaries, figures: figures, comparisons: comparisons,
+                                           strategies: strategies,
+                                           costs: costStatement(record.manifest, settings: strategies))
         try out.write(report + (oracle.map { "\n" + $0.markdown } ?? ""), to: "report.md")
         if let oracle { try out.write(oracle.csv, to: "oracle.csv") }
         try RunStore.write(record, to: out.file("run.sqlite"), oracle: oracle.map { stored($0, matrices) },
-                           summary: summaryCSV)
+                           summary: summaryCSV, strategies: strategies)
         TestHook.reach("output.file")
         return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file)
             + ["report.md", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])
@@ -96,10 +101,12 @@ public enum Workbench {
         let database = claim.destination.appendingPathComponent("run.sqlite")
         let record = try RunStore.read(database)
         let oracle = try RunStore.readOracle(database).map { restored($0, record) }
+        let strategies = try RunStore.readStrategies(database)
         let out = try OutputDirectory(claim)
         staging?(out)
         do {
-            let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [])
+            let files = try write(record, to: out, oracle: oracle?.analysis, matrices: oracle?.matrices ?? [],
+                                  strategies: strategies)
             try out.commit()
             return files
         } catch {
