@@ -130,7 +130,22 @@ struct StrategyDescriber {
             return [Parameter("parts", "[" + parts.joined(separator: "; ") + "]")]
         }
         let info = type(of: policy).info
-        return parameters(policy, info)
+        var out = parameters(policy, info)
+        // A learnt threshold is written as the scenario writes it, in the threshold's place.
+        if let p = policy as? PerformanceTrigger {
+            out.removeAll { $0.name == "sigma_k" || $0.name == "sigma_windows" }
+            if let k = p.sigmaK, let i = out.firstIndex(where: { $0.name == "threshold" }) {
+                out[i].value = SigmaRule(k: k, windows: p.sigmaWindows).scenarioText
+            }
+        }
+        if let q = policy as? QualityTrigger {
+            // The unknown-category columns come from the stream, not from the scenario.
+            out.removeAll { $0.name == "sigmas" || $0.name == "unseen_columns" }
+            for (key, rule) in q.sigmas {
+                if let i = out.firstIndex(where: { $0.name == key }) { out[i].value = rule.scenarioText }
+            }
+        }
+        return out
     }
 
     /// A drift trigger's keys as a scenario writes them: `on` (`output`, `features` with their
@@ -153,7 +168,7 @@ struct StrategyDescriber {
             ]
         }
         out += [
-            Parameter("metric", d.metric.rawValue), Parameter("threshold", NumberText.plain(d.threshold)),
+            Parameter("metric", d.metric.rawValue), Parameter("threshold", d.sigma?.scenarioText ?? NumberText.plain(d.threshold)),
             Parameter("window", duration(d.window)), Parameter("reference", d.reference.rawValue),
         ]
         if d.metric == .mmd {

@@ -225,4 +225,26 @@ private func cells(_ row: Substring) -> [String] {
         }
         #expect(checked >= 5)
     }
+
+    /// A learnt threshold is written where the fixed one would be, as the scenario writes it, and
+    /// no stored field behind it (the quality trigger's rules, the stream's unknown columns) shows.
+    @Test func learntThresholdsReadAsTheScenarioWritesThem() throws {
+        let scenario = try ScenarioLoader.parse("""
+            name: sigma-table
+            seed: 1
+            clock: {tick: 1d, ticks: 10, events_per_tick: 100}
+            stream: {generator: sea, warmup: 200}
+            strategies:
+              - {name: perf, trigger: {performance: {threshold: {sigma: 3, windows: 5}}}}
+              - {name: drift, trigger: {drift: {on: output, metric: ks, threshold: {sigma: 2.5}}}}
+              - {name: qual, trigger: {quality: {missing: {sigma: 3}, out_of_range: 0.2}}}
+            """, file: "sigma-table.yaml")
+        let triggers = Workbench.strategySettings(scenario.plan).filter { $0.role == "trigger" }
+        #expect(triggers.map { $0.value("threshold") ?? $0.value("missing") } == [
+            "{sigma: 3; windows: 5}", "{sigma: 2.5; windows: 4}", "{sigma: 3; windows: 4}",
+        ])
+        #expect(triggers[2].value("out_of_range") == "0.2")
+        let names = triggers.flatMap { $0.parameters.map(\.name) }
+        #expect(!names.contains { $0.hasPrefix("sigma") || $0 == "unseen_columns" }, "\(names)")
+    }
 }

@@ -14,6 +14,9 @@ public struct SigmaRule: Hashable, Sendable {
         self.windows = windows
     }
 
+    /// The rule as a scenario writes it: `{sigma: 3, windows: 4}`.
+    public var scenarioText: String { "{sigma: \(NumberText.plain(k)); windows: \(windows)}" }
+
     /// The `threshold: {sigma: 3, windows: 4}` mapping at `x` (nil, after an error at the key, when it is not valid).
     static func read(_ x: ConfigValue) -> SigmaRule? {
         guard let s = x.mapping(allowed: ["sigma", "windows"]) else { return nil }
