@@ -63,7 +63,7 @@ let package = Package(
                                                        "Streams", "Strategies", "Learners", "FlywheelCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "FlywheelCore"]),
         // Depends on the executable so that SwiftPM builds it: the mutation fuzz test runs it as a child process.
-        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "Storage", "Reports", "Analysis",
+        .testTarget(name: "EndToEndTests", dependencies: ["Scenarios", "Workbench", "Simulation", "Strategies", "Storage", "Reports", "Analysis", "Plots",
                                                       "FlywheelCore", "Streams", "SQLiteReplay", "FlywheelCLI",
                                                       .product(name: "GRDB", package: "GRDB.swift"),
                                                       .product(name: "Yams", package: "Yams")],
@@ -74,7 +74,9 @@ let package = Package(
         .testTarget(name: "SafetyTests", dependencies: ["FlywheelCLI", "Scenarios", "Workbench", "Storage", "Reports", "FlywheelCore",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "FlywheelCore", "Monitoring"], exclude: ["Oracles"]),
-        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel"]),
+        // Runs the built `flywheel` executable (built through this dependency) for the CLI contract.
+        .testTarget(name: "FlywheelTests", dependencies: ["Flywheel", "FlywheelCLI",
+                                                      .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,16 +36,22 @@ public enum EstimatorScoring {
         let drifts = record.drifts.sorted { $0.start < $1.start }
         var out: [Row] = []
         for (k, d) in drifts.enumerated() {
-            let previousEnd = k > 0 ? Int(drifts[k - 1].end.rounded(.up)) : 0
-            let nextStart = k + 1 < drifts.count ? Int(drifts[k + 1].start) : Int.max
+            // The windows stop at the neighbouring drifts; a drift this one lies inside (a fault
+            // during a periodic drift) does not bound them.
+            let previousEnd = drifts[..<k].map { Int($0.end.rounded(.up)) }.filter { $0 <= Int(d.start) }.max() ?? 0
+            let nextStart = drifts[(k + 1)...].map { Int($0.start) }.filter { $0 >= Int(d.end.rounded(.up)) }.min() ?? Int.max
             for name in record.strategies {
                 var mae: [Double] = [], dTrue: [Double] = [], dEst: [Double] = []
                 for run in record.runs(of: name) {
                     guard let est = run.values("estimated_accuracy"), let acc = run.values(record.manifest.primaryMetric)
                     else { continue }
                     let s = Int(d.start), e = Int(d.end.rounded(.up)), n = acc.count
-                    let before = max(0, previousEnd, s - window)..<max(0, min(s, n))
-                    let after = min(e, n)..<max(min(e, n), min(n, e + window, nextStart))
+                    // Drifts may overlap (a fault inside a periodic drift): a window that would run
+                    // backwards is empty, and the drift is left out.
+                    let beforeEnd = max(0, min(s, n))
+                    let before = min(max(0, previousEnd, s - window), beforeEnd)..<beforeEnd
+                    let afterStart = min(max(e, 0), n)
+                    let after = afterStart..<max(afterStart, min(n, e + window, nextStart))
                     func mean(_ v: [Double], _ r: Range<Int>) -> Double {
                         let x = r.map { v[$0] }.filter { !$0.isNaN }
                         return x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count)

@@ -109,6 +109,9 @@ public struct OracleAnalysis: Sendable {
         return out
     }
 
+    /// A cost in the report's tables: one decimal, as the ranked table writes it.
+    private func money(_ v: Double) -> String { v.isFinite ? String(format: "%.1f", v) : "–" }
+
     /// The report's section: the optimal schedule's cost, its trainings against the drift ground
     /// truth, and each strategy's paired regret with its interval and the method's name.
     public var markdown: String {
@@ -121,8 +124,8 @@ public struct OracleAnalysis: Sendable {
             + "\(maxAge) ticks), found by dynamic programming over its age matrix: a model trained at every tick on the "
             + "data '\(strategy)' would have had then, evaluated on every later tick. Its cost is a lower bound for every "
             + "schedule of that dataset policy with the same labels and immediate rollout.\n\n"
-        s += "- Cost: \(NumberText.significant(mean)) on average over \(n) replicate\(n == 1 ? "" : "s") ("
-            + replicates.map { NumberText.significant($0.cost) }.joined(separator: ", ") + ").\n"
+        s += "- Cost: \(money(mean)) on average over \(n) replicate\(n == 1 ? "" : "s") ("
+            + replicates.map { money($0.cost) }.joined(separator: ", ") + ").\n"
         s += "- Trainings: " + replicates.map { "\($0.trainings.count)" }.joined(separator: ", ")
             + " per replicate; \(placed) of \(all.count) go live during a drift or within \(tolerance) ticks of its end.\n"
         if let first = replicates.first {
@@ -135,9 +138,8 @@ public struct OracleAnalysis: Sendable {
         for (c, g) in zip(strategyCosts, regrets) {
             let cost = c.costs.reduce(0, +) / Double(max(c.costs.count, 1))
             let tr = Double(c.trainings.reduce(0, +)) / Double(max(c.trainings.count, 1))
-            let interval = g.method == .none ? "none" : "[\(NumberText.significant(g.low)), \(NumberText.significant(g.high))]"
-            s += "| \(c.strategy) | \(NumberText.significant(tr)) | \(NumberText.significant(cost)) | "
-                + "\(NumberText.significant(g.meanDifference)) | \(interval) |\n"
+            let interval = g.method == .none ? "none" : "[\(money(g.low)), \(money(g.high))]"
+            s += "| `\(c.strategy)` | \(String(format: "%.3g", tr)) | \(money(cost)) | \(money(g.meanDifference)) | \(interval) |\n"
         }
         if let method = regrets.first?.method {
             s += "\nRegret = strategy's total cost − the oracle's, paired on the same traffic; interval: \(method).\n"

@@ -76,7 +76,22 @@ public final class Diagnostics {
     public private(set) var errors: [FlywheelError] = []
     public private(set) var warnings: [FlywheelError] = []
 
+    /// When a tick is a number of rows (a replay's `tick: 30 rows`), that number: a duration
+    /// written in time (`90d`) is then refused (``ConfigValue/duration(tick:allowZero:)``), a tick
+    /// having no length in time. nil when a tick is a span of time.
+    public var rowsPerTick: Int?
+    /// The replayed file's timestamp column when ticks are row counts (the refusal's hint names it).
+    public var rowTicksTimestamp: String?
+
     public init(file: String) { self.file = file }
+
+    /// A reader for a part of the same file (a sweep's trial of one value), with the same ticks.
+    public func sibling() -> Diagnostics {
+        let d = Diagnostics(file: file)
+        d.rowsPerTick = rowsPerTick
+        d.rowTicksTimestamp = rowTicksTimestamp
+        return d
+    }
 
     private func located(_ message: String, at node: ConfigNode?, key: String, hint: String?) -> FlywheelError {
         let loc = node?.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? SourceLocation(file: file, line: 1)
@@ -258,7 +273,9 @@ public struct ConfigValue {
     }
 
     /// A duration in ticks: `7d`, `12h` (converted with the tick length) or a bare tick count,
-    /// at most ``Limits/maxTicks`` ticks (the longest run).
+    /// at most ``Limits/maxTicks`` ticks (the longest run). When ticks are row counts
+    /// (``Diagnostics/rowsPerTick``) only a tick count is accepted: `7d` is refused, since a tick
+    /// of rows has no length in time.
     public func duration(tick: Span, allowZero: Bool = true) -> Double? {
         let range = "a duration must be at most \(Limits.grouped(Limits.maxTicks)) ticks, the longest run "
             + "(here a tick is \(tick))"
@@ -277,6 +294,10 @@ public struct ConfigValue {
             fail("\"\(written)\" is not a duration", hint: "use e.g. 7d, 12h, 30m, 2w, or a number of ticks")
             return nil
         }
+        if case .span = d, let rows = diagnostics.rowsPerTick {
+            refuseTimeInRowTicks(s.trimmingCharacters(in: .whitespaces), rows: rows)
+            return nil
+        }
         let ticks = d.ticks(per: tick)
         if !allowZero && ticks <= 0 { fail("must be longer than zero"); return nil }
         if ticks > Double(Limits.maxTicks) {
@@ -286,6 +307,21 @@ public struct ConfigValue {
             return nil
         }
         return ticks
+    }
+
+    /// Reports a duration in time (`written`, e.g. `90d`) where ticks are `rows` rows each.
+    private func refuseTimeInRowTicks(_ written: String, rows: Int) {
+        var key = String(path.split(separator: ".").last ?? "")
+        if let bracket = key.firstIndex(of: "[") { key = String(key[..<bracket]) }
+        let number = Span.units.first { written.hasSuffix($0.suffix) }.map { String(written.dropLast($0.suffix.count)) }
+        let count = number.flatMap { Double($0) }.map { $0 >= 1 && $0 == $0.rounded() ? String(Int($0)) : "10" } ?? "10"
+        let example = key.isEmpty ? count : "\(key): \(count)"
+        let regroup = diagnostics.rowTicksTimestamp
+            .map { "use `tick: 1d` to group by the file's timestamp column '\($0)'" }
+            ?? "use `tick: 1d` with the file's timestamp column (`timestamp: COLUMN`)"
+        fail("\(ConfigValue.shortened(written)) is a length of time, but ticks are \(rows) rows: a tick has no length "
+             + "in time, so a time cannot be converted to ticks",
+             hint: "write a tick count such as `\(example)` (ticks of \(rows) rows), or \(regroup)")
     }
 
     /// A duration that must come to a whole number of ticks (a delay, a latency, a rollout).

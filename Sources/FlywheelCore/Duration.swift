@@ -74,11 +74,15 @@ public struct Clock: Hashable, Sendable {
     public var ticks: Int
     /// Seconds since 1970-01-01T00:00:00Z of the start of tick 0.
     public var start: Int64
+    /// What a tick is: of a synthetic clock, of a replayed file's time, or a number of its rows
+    /// (``TickBasis``); outputs say it and write no time a tick does not have.
+    public var basis: TickBasis
 
-    public init(tick: Span, ticks: Int, start: Int64 = 1_704_067_200) {
+    public init(tick: Span, ticks: Int, start: Int64 = 1_704_067_200, basis: TickBasis = .synthetic) {
         self.tick = tick
         self.ticks = ticks
         self.start = start
+        self.basis = basis
     }
 
     /// The ISO 8601 UTC time at which tick `t` starts, e.g. `2024-01-08T00:00:00Z`.

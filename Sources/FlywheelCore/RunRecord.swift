@@ -124,6 +124,13 @@ public struct RunManifest: Sendable, Hashable {
     /// The traffic replays a file: one realisation, the same rows on every replicate, so intervals
     /// come from the block bootstrap over ticks rather than from replicates.
     public var replayed: Bool
+    /// The ticks are spans of real time: a replayed file's timestamp column grouped by a span
+    /// (`tick: 1d`), so tick `t` starts at `clock.time(ofTick: t)`. False for a synthetic stream's
+    /// clock and for ticks that group rows (`tick: 500 rows`), whose times the clock invents.
+    public var timedTicks: Bool {
+        if case .fileTime = clock.basis { return true }
+        return false
+    }
 
     public init(scenarioName: String, description: String, scenarioText: String, scenarioFile: String, seed: UInt64,
                 replicates: Int, version: String, clock: Clock, primaryMetric: String, reference: String?, costs: [String: Double],

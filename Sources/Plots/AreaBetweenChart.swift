@@ -32,6 +32,8 @@ public struct AreaBetweenChart: Sendable, Equatable {
     public var belowLegend: String
     /// Legend text of the shading where the strategy is above the reference.
     public var aboveLegend: String
+    /// Ticks of the x axis chosen by the caller (dates on a time axis); nil: nice numbers.
+    public var xAxisTicks: [AxisTick]?
 
     public init(title: String, xLabel: String, yLabel: String, x: [Double], strategy: [Double],
                 reference: [Double], strategyName: String, referenceName: String,
@@ -141,8 +143,8 @@ public struct AreaBetweenChart: Sendable, Equatable {
         doc.raw("<defs><clipPath id=\"\(clip)\"><rect x=\"\(svgNumber(plot.left))\" y=\"\(svgNumber(plot.top))\" width=\"\(svgNumber(plot.width))\" height=\"\(svgNumber(plot.height))\"/></clipPath></defs>")
         Layout.drawYAxis(into: &doc, plot: plot, ticks: yTicks, labels: yLabels, map: yMap, title: yLabel,
                          titleX: Layout.outerMargin + 6)
-        Layout.drawXAxis(into: &doc, plot: plot, ticks: xTicks, labels: xTicks.map { xScale.label($0) },
-                         map: xMap, title: xLabel)
+        let xAxis = AxisTick.axis(xAxisTicks, scale: xScale, ticks: xTicks, lo: xMap.d0, hi: xMap.d1)
+        Layout.drawXAxis(into: &doc, plot: plot, ticks: xAxis.ticks, labels: xAxis.labels, map: xMap, title: xLabel)
         if !hasData { Layout.drawNoData(into: &doc, plot: plot) }
 
         doc.raw("<g clip-path=\"url(#\(clip))\" "

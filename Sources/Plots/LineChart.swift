@@ -102,6 +102,8 @@ public struct LineChart: Sendable, Equatable {
     public var spanLegend: String
     /// Legend text of the series bands.
     public var bandLegend: String
+    /// Ticks of the x axis chosen by the caller (dates on a time axis); nil: nice numbers.
+    public var xAxisTicks: [AxisTick]?
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series] = [],
                 spans: [Span] = [], referenceLines: [ReferenceLine] = [],
@@ -287,8 +289,8 @@ public struct LineChart: Sendable, Equatable {
 
         Layout.drawYAxis(into: &doc, plot: plot, ticks: yTicks, labels: yLabels, map: yMap,
                          title: yLabel, titleX: Layout.outerMargin + 6)
-        Layout.drawXAxis(into: &doc, plot: plot, ticks: xTicks, labels: xTicks.map { xScale.label($0) },
-                         map: xMap, title: xLabel)
+        let xAxis = AxisTick.axis(xAxisTicks, scale: xScale, ticks: xTicks, lo: xMap.d0, hi: xMap.d1)
+        Layout.drawXAxis(into: &doc, plot: plot, ticks: xAxis.ticks, labels: xAxis.labels, map: xMap, title: xLabel)
 
         if !hasData { Layout.drawNoData(into: &doc, plot: plot) }
 

@@ -19,7 +19,12 @@ public enum Figures {
         return figures
     }
 
-    static func xLabel(_ record: RunRecord) -> String { "time (ticks of \(record.manifest.clock.tick))" }
+    static func xLabel(_ record: RunRecord) -> String { TimeAxis.title(record.manifest.clock) }
+
+    /// Date ticks for an x axis over ticks `0...ticks` when the run's ticks have real times.
+    static func dateTicks(_ record: RunRecord) -> [AxisTick]? {
+        TimeAxis.ticks(record.manifest.clock, from: 0, to: Double(record.manifest.clock.ticks))
+    }
 
     static func metricLabel(_ record: RunRecord) -> String {
         record.manifest.task.metricDescription
@@ -61,6 +66,7 @@ public enum Figures {
                                                  markers: markers.count <= 60 ? markers : []))
         }
         chart.spans = spans(record)
+        chart.xAxisTicks = dateTicks(record)
         chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(fmt(bayes))") }
         let caption = "Performance over time per strategy (mean over replicates, 95 % band: \(bandMethod(metric))); "
@@ -80,6 +86,7 @@ public enum Figures {
             chart.series.append(LineChart.Series(name: name, x: x, y: mean.map { acc += $0.isNaN ? 0 : $0; return acc }, colorIndex: i))
         }
         chart.spans = spans(record)
+        chart.xAxisTicks = dateTicks(record)
         return Figure(file: "cumulative-cost.svg", caption: "Cumulative total cost (errors, labels, retraining, deployments) per strategy", svg: chart.svg())
     }
 
@@ -102,10 +109,11 @@ public enum Figures {
         let (r, _, _) = band(record.runs(of: reference), metric: metric)
         let x = (0..<s.count).map { Double($0) + 0.5 }
         let value = subject.opportunityCost?.mean ?? .nan
-        let chart = AreaBetweenChart(title: "\(record.manifest.scenarioName): opportunity cost of \(subject.strategy) against \(reference)",
+        var chart = AreaBetweenChart(title: "\(record.manifest.scenarioName): opportunity cost of \(subject.strategy) against \(reference)",
                                      xLabel: xLabel(record), yLabel: metricLabel(record), x: x, strategy: s, reference: r,
                                      strategyName: subject.strategy, referenceName: reference,
                                      areaLabel: "opportunity cost: \(fmt(value)) \(record.manifest.task.extraErrorsName)")
+        chart.xAxisTicks = dateTicks(record)
         return Figure(file: "opportunity-cost.svg", caption: "Opportunity cost of the cheapest strategy, \(subject.strategy), against \(reference): the area between their curves weighted by traffic", svg: chart.svg())
     }
 

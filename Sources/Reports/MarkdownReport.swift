@@ -14,7 +14,7 @@ public enum MarkdownReport {
         if !m.description.isEmpty { out += "\(m.description)\n\n" }
         out += "## Scenario\n\n"
         out += "| | |\n|---|---|\n"
-        out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) (\(m.clock.time(ofTick: 0)) – \(m.clock.time(ofTick: m.clock.ticks))) |\n"
+        out += "| horizon | \(m.clock.horizonText) |\n"
         let events = record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
         out += "| traffic | \(events) events per replicate |\n"
         out += "| replicates | \(EvidenceText.replicatesCell(m)) |\n"
@@ -71,6 +71,7 @@ public enum MarkdownReport {
         out += sliceSection(record)
         out += detectionSection(record)
         out += estimateSection(record)
+        out += qualitySection(record)
         out += shippingSection(record)
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 

@@ -118,6 +118,7 @@ public enum SweepReport {
                                                  colorIndex: i, markers: markers.count <= 60 ? markers : []))
         }
         chart.spans = Figures.spans(record)
+        chart.xAxisTicks = Figures.dateTicks(record)
         chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = Figures.meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(Figures.fmt(bayes))") }
         return Figure(file: "best-worst.svg", caption: "Performance over time of the cheapest and the most expensive cells (mean over replicates, 95 % band; triangles: deployments in replicate 0), the fixed comparators dashed; shaded: injected drifts",
@@ -150,7 +151,7 @@ public enum SweepReport {
         out += "## Sweep\n\n| | |\n|---|---|\n"
         for p in a.design.parameters { out += "| `\(p.keyPath)` | \(p.values.map { "`\($0)`" }.joined(separator: ", ")) |\n" }
         out += "| cells | \(gridCells.count), plus \(fixed.count) fixed comparator\(fixed.count == 1 ? "" : "s")\(fixed.isEmpty ? "" : ": " + fixed.map { "`\($0.name)`" }.joined(separator: ", ")) |\n"
-        out += "| horizon | \(m.clock.ticks) ticks of \(m.clock.tick) |\n"
+        out += "| horizon | \(m.clock.horizonText) |\n"
         let events = a.record.traffic.first.map { Int($0.volume.reduce(0, +)) } ?? 0
         out += "| traffic | \(events) events per replicate, the same for every cell (common random numbers) |\n"
         out += "| replicates | \(EvidenceText.replicatesCell(m)) |\n"

@@ -29,7 +29,11 @@ strategies:
   - {name: every-30d, trigger: {every: 30d}, dataset: {window: 30d}}
   - {name: every-7d, trigger: {every: 7d}, dataset: {window: 14d}}
   - {name: every-tick, trigger: every_tick, dataset: {window: 7d}}
+  # Ski rental: retrain once the error cost avoidable since the last training exceeds a training's price.
+  - {name: ski-rental, trigger: {cost: {window: 14d}}, dataset: {window: 14d}}
 reference: every-tick
+# Recorded beside accuracy: the label-free CBPE estimate and the missing-value monitor.
+metrics: [estimated_accuracy, quality_missing]
 # The hindsight-optimal schedule of every-7d's dataset policy (a 14-day window): its cost is a lower
 # bound for every schedule of that policy, and each strategy's regret is measured against it.
 oracle: {strategy: every-7d, max_age: 60d}

@@ -150,8 +150,9 @@ public enum DataHome {
 /// ```
 ///
 /// The replay keys are the snake_case fields of ``ReplayMapping``. With ticks grouped by rows
-/// (`tick: 500 rows`) a tick has no length in time: `clock.tick` may name a nominal length (default
-/// `1d`) by which durations such as `every: 7d` convert to ticks; bare numbers are ticks.
+/// (`tick: 500 rows`) a tick has no length in time: every duration of the scenario must be a tick
+/// count (`every: 14`); a time such as `every: 7d` is refused at its line, as are `clock.tick` and
+/// (without a timestamp column) `clock.start`.
 public enum ReplayReader {
     /// Runs `body` with every SQLite table or query it replays stopped after `seconds` per pass
     /// (``SQLiteRows/timeLimit``): validate and dataset describe use it, so a query that never
@@ -219,10 +220,15 @@ public enum ReplayReader {
                        hint: "use a span such as 1d or 1h, or a row count such as \"500 rows\"")
             }
         }
+        if case .rows(let n) = tick {
+            // Durations elsewhere in the scenario must then be tick counts (ConfigValue.duration).
+            r.diagnostics.rowsPerTick = n
+            r.diagnostics.rowTicksTimestamp = m["timestamp"]?.scalarText
+        }
         var format = TimestampFormat.iso8601
         if let f = m["timestamp_format"], let text = f.string() {
             if let v = TimestampFormat(parsing: text) { format = v }
-            else { f.fail("'\(text)' is not a timestamp format", hint: "iso8601, epoch_s, epoch_ms, or a pattern such as %d/%m/%Y %H:%M") }
+            else { f.fail("'\(text)' is not a timestamp format", hint: "iso8601, epoch_s, epoch_ms, epoch_d, or a pattern such as %d/%m/%Y %H:%M") }
         }
         let kind = m["label_kind"]?.oneOf(LabelKind.allCases.map(\.rawValue)).flatMap(LabelKind.init(rawValue:)) ?? .classification
         let encoding = m["encoding"]?.oneOf(CategoricalEncoding.allCases.map(\.rawValue)).flatMap(CategoricalEncoding.init(rawValue:)) ?? .ordinal
@@ -286,6 +292,12 @@ public enum ReplayReader {
                     t.fail("the replay groups rows into ticks of \(own); the clock's tick must match or be left out",
                            hint: "remove clock.tick: a replay's tick comes from replay.tick")
                 }
+                if case .rows(let n) = tick {
+                    t.fail("ticks are \(n) rows (replay.tick): a tick has no length in time, so clock.tick "
+                           + "does not apply",
+                           hint: "remove clock.tick, or group by time (replay.tick: \(span)) with the file's "
+                               + "timestamp column")
+                }
                 nominal = span
             } else { t.fail("\"\(t.written)\" is not a tick length", hint: "use e.g. 1d, 1h, 1w") }
         }
@@ -296,6 +308,9 @@ public enum ReplayReader {
         if let st = clock["start"] {
             if mapping.timestamp != nil {
                 st.fail("a replay with a timestamp column starts at the file's first scored tick", hint: "remove clock.start")
+            } else if case .rows(let n) = tick {
+                st.fail("ticks are \(n) rows of a file without a timestamp column: a tick has no time, so clock.start "
+                        + "does not apply", hint: "remove clock.start, or name the file's timestamp column")
             } else if let text = st.scalarText, let v = ISOTime.parse(Substring(text)) { givenStart = v }
             else { st.fail("\"\(st.written)\" is not a date", hint: "use e.g. 2024-01-01") }
         }
@@ -322,7 +337,13 @@ public enum ReplayReader {
         }
         let span = source.tickSpan ?? nominal
         let start = source.start ?? givenStart ?? 1_704_067_200
-        return Stream(source: source, clock: Clock(tick: span, ticks: source.ticks, start: start))
+        let basis: TickBasis
+        if case .rows(let n) = mapping.tick {
+            basis = .rows(n, first: source.start, last: source.lastScoredTime)
+        } else {
+            basis = .fileTime
+        }
+        return Stream(source: source, clock: Clock(tick: span, ticks: source.ticks, start: start, basis: basis))
     }
 
     /// The scenario node a replay error's key path names (`numeric[2]`, `known_drifts[0].at`,

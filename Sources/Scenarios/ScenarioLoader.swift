@@ -265,7 +265,7 @@ public enum ScenarioLoader {
         }
         var extra: [ExtraMetric] = []
         if let list = root["metrics"]?.sequence() {
-            let valid = ExtraMetric.allCases.filter { $0.forClassification == (schema?.isClassification ?? true) }.map(\.rawValue)
+            let valid = ExtraMetric.allCases.filter { $0.applies(classification: schema?.isClassification ?? true) }.map(\.rawValue)
             for x in list {
                 if schema?.isClassification == false, x.string() == ExtraMetric.estimatedAccuracy.rawValue {
                     x.fail("estimated_accuracy needs class probabilities: CBPE estimates a confusion matrix from calibrated "

@@ -148,7 +148,7 @@ enum SweepReader {
 
         // The template must read cleanly on its own (its own errors are reported with the strategies).
         func trial(_ node: ConfigNode) -> (StrategySpec?, [FlywheelError], warnings: [FlywheelError]) {
-            let d = Diagnostics(file: v.diagnostics.file)
+            let d = v.diagnostics.sibling()
             let context = ReadContext(tick: tick, schema: schema, seed: seed, horizon: horizon, events: events)
             let spec = StrategySpec.read(YAMLValue(node: node, path: "", diagnostics: d), context, model: model, labels: labels,
                                          edgeCases: edgeCases)

@@ -77,8 +77,25 @@ public enum ExtraMetric: String, CaseIterable, Sendable {
     /// The label-free CBPE estimate of the served accuracy (classification; see
     /// ``ServedCalibration``): recorded beside the true and the observed accuracy.
     case estimatedAccuracy = "estimated_accuracy"
+    /// Data-quality monitor: the largest rise, over features, of a tick's share of missing inputs
+    /// above that feature's share in the initial training data (``QualityReference``); no labels,
+    /// no model.
+    case qualityMissing = "quality_missing"
+    /// Data-quality monitor: the largest share, over features, of a tick's non-missing inputs
+    /// outside that feature's [min, max] in the initial training data.
+    case qualityOutOfRange = "quality_out_of_range"
 
-    public var forClassification: Bool { self != .rmse }
+    /// Whether the metric means something for a classification (true) or a regression stream.
+    public func applies(classification: Bool) -> Bool {
+        switch self {
+        case .rmse: return !classification
+        case .qualityMissing, .qualityOutOfRange: return true
+        default: return classification
+        }
+    }
+
+    /// Whether the metric reads the served inputs only (a data-quality monitor), not predictions.
+    public var isQualityMonitor: Bool { self == .qualityMissing || self == .qualityOutOfRange }
 
     /// The metric of `n` served predictions `p` (class probabilities `q`, `k` per row) against
     /// `labels`; NaN when it does not apply to the task.
@@ -91,6 +108,7 @@ public enum ExtraMetric: String, CaseIterable, Sendable {
         case .auc: return classification ? Metrics.rocAUC(probabilities: q, classCount: k, labels: labels) : .nan
         case .rmse: return Metrics.rmse(predictions: p, labels: labels)
         case .estimatedAccuracy: return .nan  // needs the calibration: StrategySimulation.estimatedAccuracy
+        case .qualityMissing, .qualityOutOfRange: return .nan  // needs the reference: StrategySimulation.recordExtraMetrics
         }
     }
 }

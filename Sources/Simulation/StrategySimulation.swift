@@ -95,6 +95,9 @@ public struct StrategySimulation: Sendable {
     private var estimatePredictions: [Double] = [], estimateProbabilities: [Double] = [], estimateArms: [Int8] = []
     /// The gate's data-quality reference: the initial training data.
     private let qualityReference: QualityReference?
+    /// The data-quality monitors' reference (`metrics: [quality_missing, quality_out_of_range]`):
+    /// the initial training data, the same for every strategy, so the series compare traffic only.
+    private let monitorReference: QualityReference?
 
     public init(_ simulator: StrategySimulator, replicate r: Int, ticks: Int, initialModel: any Model, initialTraining: TrainingSet) throws {
         sim = simulator
@@ -117,6 +120,9 @@ public struct StrategySimulation: Sendable {
         trainRNG = RandomStream(seed: seed, path: "replicate", r, "strategy", spec.name, "train")
         champion = initialModel
         qualityReference = spec.gate.quality?.reference(initialTraining)
+        monitorReference = simulator.extraMetrics.contains(where: \.isQualityMonitor)
+            ? QualityReference(features: (0..<initialTraining.dimension).map { "x\($0)" }, rows: initialTraining.features, volumes: [])
+            : nil
         estimates = simulator.extraMetrics.contains(.estimatedAccuracy) || spec.trigger.policy.needsEstimate
         if estimates { calibration = ServedCalibration.fit(initialModel, on: initialTraining, classCount: task.classCount) }
         arrivals = [[LabelRef]](repeating: [], count: ticks)
@@ -441,7 +447,16 @@ public struct StrategySimulation: Sendable {
             servedPrediction[i] = servedPrediction(i)
             if arm[i] == 1, classification { for c in 0..<k { servedProbabilities[i * k + c] = challengerProbabilities[i * k + c] } }
         }
+        var quality: QualityReference.Tick?
         for (e, metric) in sim.extraMetrics.enumerated() {
+            if metric.isQualityMonitor, let reference = monitorReference {
+                if quality == nil { quality = batch.features.withUnsafeBufferPointer { reference.check($0, count: n) } }
+                let q = quality!
+                series[RunMetric.allCases.count + e].values[t] = metric == .qualityMissing
+                    ? zip(q.missing, reference.missingShare).map { $0 - $1 }.max() ?? 0
+                    : q.worstOutOfRange
+                continue
+            }
             if metric == .estimatedAccuracy {
                 series[RunMetric.allCases.count + e].values[t] = estimatedAccuracy(count: n)
                 continue

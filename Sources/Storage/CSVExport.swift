@@ -5,11 +5,12 @@ import FlywheelCore
 public enum CSVExport {
     /// Tidy long form: `tick,time,strategy,replicate,metric,value`, one row per tick × strategy ×
     /// replicate × metric, sorted by strategy (scenario order), replicate, tick, metric. Missing
-    /// values (e.g. observed accuracy on a tick without arrived labels) have no row.
+    /// values (e.g. observed accuracy on a tick without arrived labels) have no row. `time` is the
+    /// tick's start (ISO 8601 UTC), empty when ticks are row counts (a tick has no time).
     public static func metrics(_ record: RunRecord) -> String {
         var out = "tick,time,strategy,replicate,metric,value\n"
         let clock = record.manifest.clock
-        let times = (0..<clock.ticks).map { clock.time(ofTick: $0) }
+        let times = (0..<clock.ticks).map { clock.tickTime($0) ?? "" }
         for run in record.runs {
             let name = csvField(run.strategy)
             for t in 0..<times.count {
@@ -22,12 +23,13 @@ public enum CSVExport {
         return out
     }
 
-    /// Per-replicate traffic: `tick,time,replicate,events,bayes_accuracy`.
+    /// Per-replicate traffic: `tick,time,replicate,events,bayes_accuracy` (`time` as in ``metrics(_:)``).
     public static func traffic(_ record: RunRecord) -> String {
         var out = "tick,time,replicate,events,bayes_accuracy\n"
+        let clock = record.manifest.clock
         for tr in record.traffic {
             for t in 0..<tr.volume.count {
-                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(tr.replicate),\(NumberText.plain(tr.volume[t])),"
+                out += "\(t),\(clock.tickTime(t) ?? ""),\(tr.replicate),\(NumberText.plain(tr.volume[t])),"
                 out += (tr.bayes[t].isNaN ? "" : NumberText.plain(tr.bayes[t])) + "\n"
             }
         }
@@ -53,14 +55,16 @@ public enum CSVExport {
 
     /// Opportunity cost of every strategy against the run's reference, per tick and cumulative,
     /// averaged over replicates: `tick,time,strategy,opportunity_cost,cumulative`, in
-    /// metric-events (for accuracy: extra wrong predictions). Empty without a reference.
+    /// metric-events (for accuracy: extra wrong predictions). Empty without a reference. `time`
+    /// as in ``metrics(_:)``.
     public static func opportunity(_ record: RunRecord) -> String {
         var out = "tick,time,strategy,opportunity_cost,cumulative\n"
+        let clock = record.manifest.clock
         for (name, mean) in OpportunityCost.meanPerTick(record) {
             var cumulative = 0.0
             for t in 0..<mean.count {
                 cumulative += mean[t]
-                out += "\(t),\(record.manifest.clock.time(ofTick: t)),\(csvField(name)),\(r(mean[t])),\(r(cumulative))\n"
+                out += "\(t),\(clock.tickTime(t) ?? ""),\(csvField(name)),\(r(mean[t])),\(r(cumulative))\n"
             }
         }
         return out

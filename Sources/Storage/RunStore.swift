@@ -1,3 +1,4 @@
+import Analysis
 import FlywheelCore
 import Foundation
 import GRDB
@@ -5,13 +6,14 @@ import GRDB
 /// The SQLite database of a run (`run.sqlite`): manifest, drift ground truth, traffic, per-tick
 /// metrics and strategy events, queryable with plain SQL.
 ///
-/// Schema (migration `v1`; `training_time`, migration `v2-training-time`, in `RunStore+TrainingTime.swift`):
+/// Schema (migration `v1`; `training_time`, migration `v2-training-time`, in `RunStore+TrainingTime.swift`;
+/// `summary` and `metric.time`, migration `v3-summary`, in `RunStore+Summary.swift`):
 /// - `manifest(key TEXT PRIMARY KEY, value TEXT)` — scenario name, text, file, seed, version,
 ///   clock, primary metric, reference, costs;
 /// - `strategy(id INTEGER PRIMARY KEY, name TEXT UNIQUE)` in scenario order;
 /// - `drift(id, type, target, start, end, peak, change_point, detail)`;
 /// - `traffic(replicate, tick, events, bayes_accuracy)`;
-/// - `metric(strategy_id → strategy, replicate, tick, name, value)` — NaN values are omitted;
+/// - `metric(strategy_id → strategy, replicate, tick, name, value, time)` — NaN values are omitted;
 /// - `event(strategy_id → strategy, replicate, seq, tick, kind, model_version, samples, detail)`.
 public enum RunStore {
     static func migrator() -> DatabaseMigrator {
@@ -34,16 +36,20 @@ public enum RunStore {
         }
         registerTrainingTime(&m)
         registerOracle(&m)
+        registerSummary(&m)
         return m
     }
 
     /// Writes the record (and the run's hindsight-optimal schedule, if any) to a new database file
-    /// at `url` (in one transaction).
-    public static func write(_ record: RunRecord, to url: URL, oracle: StoredOracle? = nil) throws {
-        try SweepStore.writing(url) { try insert(record, oracle: oracle, into: url) }
+    /// at `url` (in one transaction). `summary` is the text of `summary.csv` (computed from the
+    /// record when not given).
+    public static func write(_ record: RunRecord, to url: URL, oracle: StoredOracle? = nil,
+                             summary: String? = nil) throws {
+        let summary = summary ?? CSVExport.summary(record, RunSummary.summarize(record))
+        try SweepStore.writing(url) { try insert(record, oracle: oracle, summary: summary, into: url) }
     }
 
-    private static func insert(_ record: RunRecord, oracle: StoredOracle?, into url: URL) throws {
+    private static func insert(_ record: RunRecord, oracle: StoredOracle?, summary: String, into url: URL) throws {
         try? FileManager.default.removeItem(at: url)
         let queue = try DatabaseQueue(path: url.path)
         defer { try? queue.close() }
@@ -56,13 +62,16 @@ public enum RunStore {
             }
             try SharedTables.insert(drifts: record.drifts, traffic: record.traffic, db)
             let ids = Dictionary(uniqueKeysWithValues: record.strategies.enumerated().map { ($1, $0) })
-            let metric = try db.makeStatement(sql: "INSERT INTO metric VALUES (?, ?, ?, ?, ?)")
+            let metric = try db.makeStatement(
+                sql: "INSERT INTO metric(strategy_id, replicate, tick, name, value, time) VALUES (?, ?, ?, ?, ?, ?)")
+            let times = tickTimes(record.manifest)
             let event = try db.makeStatement(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             for run in record.runs {
                 let id = ids[run.strategy]!
                 for s in run.series {
                     for (t, v) in s.values.enumerated() where !v.isNaN {
-                        try metric.execute(arguments: [id, run.replicate, t, s.name, v])
+                        let time = t < times.count ? times[t] : nil
+                        try metric.execute(arguments: [id, run.replicate, t, s.name, v, time])
                     }
                 }
                 for (seq, e) in run.events.enumerated() {
@@ -71,6 +80,7 @@ public enum RunStore {
             }
             try insertTrainingTimes(record, ids: ids, db)
             if let oracle { try insertOracle(oracle, db) }
+            try insertSummary(csv: summary, db)
         }
         try queue.close()
     }

@@ -61,8 +61,32 @@ enum SharedTables {
             ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
             ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(NumberText.plain) ?? ""),
             ("traffic", m.replayed ? "replay" : "synthetic"),
-        ] + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", NumberText.plain($0.value)) }
+        ] + tickBasisRows(m.clock.basis) + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", NumberText.plain($0.value)) }
             + m.observableLag.sorted { $0.key < $1.key }.map { ("observable_lag.\($0.key)", String($0.value)) }
+    }
+
+    /// The manifest rows saying what a tick is: `tick_basis` (`synthetic`, `file_time` or `rows`)
+    /// and, for row ticks, `tick_rows` and the scored rows' `first_time` / `last_time` (epoch
+    /// seconds, empty without a timestamp column).
+    static func tickBasisRows(_ basis: TickBasis) -> [(String, String)] {
+        guard case .rows(let n, let first, let last) = basis else { return [("tick_basis", basis.name)] }
+        return [("tick_basis", basis.name), ("tick_rows", String(n)), ("first_time", first.map(String.init) ?? ""),
+                ("last_time", last.map(String.init) ?? "")]
+    }
+
+    /// The tick basis of manifest rows; a database written before they were recorded has the
+    /// basis of its traffic (a replay's ticks taken as the file's time).
+    static func tickBasis(_ kv: [String: String]) -> TickBasis {
+        switch kv["tick_basis"] {
+        case "synthetic": return .synthetic
+        case "file_time": return .fileTime
+        case "rows":
+            return .rows(Int(kv["tick_rows"] ?? "") ?? 1, first: Int64(kv["first_time"] ?? ""),
+                         last: Int64(kv["last_time"] ?? ""))
+        default:
+            let replayed = kv["traffic"].map { $0 == "replay" } ?? replaysAFile(kv["scenario_text"] ?? "")
+            return replayed ? .fileTime : .synthetic
+        }
     }
 
     static func insertManifest(_ rows: [(String, String)], _ db: Database) throws {
@@ -77,8 +101,9 @@ enum SharedTables {
             guard let v = kv[k] else { throw FlywheelError("\(kind) database lacks manifest key '\(k)'", at: SourceLocation(file: url.path, line: 0)) }
             return v
         }
-        let clock = Clock(tick: Span(seconds: Int64(try need("tick_seconds")) ?? 86_400), ticks: Int(try need("ticks")) ?? 0,
+        var clock = Clock(tick: Span(seconds: Int64(try need("tick_seconds")) ?? 86_400), ticks: Int(try need("ticks")) ?? 0,
                           start: Int64(try need("start")) ?? 0)
+        clock.basis = tickBasis(kv)
         var costs: [String: Double] = [:]
         for (k, v) in kv where k.hasPrefix("cost.") { costs[String(k.dropFirst(5))] = Double(v) }
         let ref = try need("reference")

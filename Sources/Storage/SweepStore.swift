@@ -8,16 +8,19 @@ import GRDB
 /// cell × replicate with the cell's per-tick metrics and summary. Cells are committed one by one,
 /// so an interrupted sweep resumes where it stopped; shard databases merge into one.
 ///
-/// Schema (migration `v1`):
+/// Schema (migration `v1`; the grid columns of `cell` and the `metric` rows, migration `v3-sweep-rows`, in
+/// `SweepStore+Rows.swift`):
 /// - `manifest(key TEXT PRIMARY KEY, value TEXT)` — as in `run.sqlite`, plus `design` (the grid,
 ///   JSON);
-/// - `cell(id INTEGER PRIMARY KEY, name TEXT UNIQUE)` — every strategy of the sweep, in order;
+/// - `cell(id INTEGER PRIMARY KEY, name TEXT UNIQUE, <key>, <key>_value, …)` — every strategy of the
+///   sweep, in order, with the value of each swept key path (as written, and in base units);
 /// - `drift(…)`, `traffic(replicate, tick, events, bayes_accuracy)` — as in `run.sqlite`;
 /// - `run(cell_id → cell, replicate, mean_metric, errors, retrains, deployments, labels,
 ///   training_samples, cost_error, cost_label, cost_retrain, cost_deploy, cost_total,
-///   series_names, series)` — `series` holds the per-tick values of each named series as
-///   little-endian IEEE-754 doubles, series after series (NaN where a tick has no value);
-///   `errors` is Σₜ (1 − accuracy(t)) × events(t) (for regression Σₜ mae(t) × events(t));
+///   series_names)` — `series_names` lists the cell's series in order (databases written before
+///   `v3-sweep-rows` also hold `series`: the per-tick values as little-endian IEEE-754 doubles, series
+///   after series); `errors` is Σₜ (1 − accuracy(t)) × events(t) (for regression Σₜ mae(t) × events(t));
+/// - `metric(cell_id → cell, replicate, tick, name, value, time)` — the per-tick series, one row per value;
 /// - `event(cell_id, replicate, seq, tick, kind, model_version, samples, detail)`.
 public final class SweepStore {
     public let url: URL
@@ -63,6 +66,7 @@ public final class SweepStore {
             try SharedTables.createEvents(db, owner: "cell_id", references: "cell")
             try seed?(db)
         }
+        registerRows(&m)
         return m
     }
 
@@ -114,6 +118,8 @@ public final class SweepStore {
                                         at: SourceLocation(file: url.path, line: 0),
                                         hint: "choose another --out folder, or delete it to start afresh")
                 }
+                // A database written before the later migrations gets their tables (and rows).
+                do { try writing(url) { try migrator().migrate(queue) } } catch { try? queue.close(); throw error }
                 return SweepStore(url: url, queue: queue, manifest: stored.manifest, cells: cells,
                                   design: stored.design)
             }
@@ -222,15 +228,19 @@ public final class SweepStore {
             try queue.write { db in
                 try db.execute(sql: "DELETE FROM run WHERE cell_id = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM event WHERE cell_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM metric WHERE cell_id = ?", arguments: [id])
+                let times = RunStore.tickTimes(manifest)
                 for run in runs {
-                    try Self.insert(run: run, id: id, metric: metric, volume: volumes[run.replicate] ?? [], db)
+                    try Self.insert(run: run, id: id, metric: metric, volume: volumes[run.replicate] ?? [],
+                                    times: times, db)
                     TestHook.reach("sqlite.transaction")
                 }
             }
         }
     }
 
-    static func insert(run: StrategyRun, id: Int, metric: String, volume: [Double], _ db: Database) throws {
+    static func insert(run: StrategyRun, id: Int, metric: String, volume: [Double], times: [String],
+                       _ db: Database) throws {
         func total(_ name: String) -> Double { (run.values(name) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } }
         let m = run.values(metric) ?? []
         var weighted = 0.0, weight = 0.0, errors = 0.0
@@ -242,16 +252,21 @@ public final class SweepStore {
         let names = run.series.map(\.name).joined(separator: ",")
         let values: [(any DatabaseValueConvertible)?] = [id, run.replicate, weight > 0 ? weighted / weight : nil, errors, total("trained"), total("deployed"),
                               total("labels"), total("training_samples"), total("cost_error"), total("cost_label"),
-                              total("cost_retrain"), total("cost_deploy"), total("cost_total"), names, encode(run.series)]
-        try db.execute(sql: "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: StatementArguments(values))
+                              total("cost_retrain"), total("cost_deploy"), total("cost_total"), names]
+        try db.execute(sql: insertRun, arguments: StatementArguments(values))
+        try insertSeries(run.series, id: id, replicate: run.replicate, times: times, db)
         for (seq, e) in run.events.enumerated() {
             try db.execute(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            arguments: [id, run.replicate, seq, e.tick, e.kind, e.modelVersion, e.samples, e.detail])
         }
     }
 
-    /// The series as little-endian doubles, one after the other.
+    /// The statement inserting one `run` row (``runColumns``).
+    static let insertRun = "INSERT INTO run(\(runColumns.joined(separator: ", "))) VALUES ("
+        + Array(repeating: "?", count: runColumns.count).joined(separator: ", ") + ")"
+
+    /// The series as little-endian doubles, one after the other (as databases written before
+    /// `v3-sweep-rows` hold them).
     static func encode(_ series: [MetricSeries]) -> Data {
         var bytes = [UInt8]()
         bytes.reserveCapacity(series.reduce(0) { $0 + $1.values.count } * 8)
@@ -324,15 +339,20 @@ public final class SweepStore {
             var runs: [StrategyRun] = []
             var present: [String] = []
             var missing: [String] = []
+            let seriesRows = try hasSeriesRows(db)
+            let columns = seriesRows ? "replicate, series_names" : "replicate, series_names, series"
             for (id, name) in header.cells.enumerated() {
-                let rows = try Row.fetchAll(db, sql: "SELECT replicate, series_names, series FROM run WHERE cell_id = ? ORDER BY replicate", arguments: [id])
+                let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM run WHERE cell_id = ? ORDER BY replicate",
+                                            arguments: [id])
                 guard rows.count == m.replicates else { missing.append(name); continue }
                 present.append(name)
                 for r in rows {
                     let rep: Int = r["replicate"]
                     let names = (r["series_names"] as String).split(separator: ",").map(String.init)
                     let events = try SharedTables.readEvents(db, owner: "cell_id", id: id, replicate: rep)
-                    runs.append(StrategyRun(strategy: name, replicate: rep, series: decode(r["series"], names: names, ticks: m.clock.ticks), events: events))
+                    let series = try readSeries(db, rows: seriesRows, id: id, replicate: rep, names: names,
+                                                ticks: m.clock.ticks, blob: r)
+                    runs.append(StrategyRun(strategy: name, replicate: rep, series: series, events: events))
                 }
             }
             let record = RunRecord(manifest: m, strategies: present, runs: runs, traffic: traffic, drifts: drifts)
@@ -382,32 +402,29 @@ public final class SweepStore {
                     trafficDone = true
                 }
             }
+            let ticks = first.manifest.clock.ticks
+            let times = RunStore.tickTimes(first.manifest)
             for id in first.cells.indices {
-                var chosen: [Row]?
-                var chosenEvents: [Row] = []
+                var chosen: CellRows?
                 for (i, q) in queues.enumerated() {
-                    let (rows, events) = try q.read { db in
-                        (try Row.fetchAll(db, sql: "SELECT * FROM run WHERE cell_id = ? ORDER BY replicate", arguments: [id]),
-                         try Row.fetchAll(db, sql: "SELECT * FROM event WHERE cell_id = ? ORDER BY replicate, seq", arguments: [id]))
-                    }
-                    guard rows.count == reps else { continue }
+                    let rows = try q.read { db in try cellRows(db, id: id, ticks: ticks) }
+                    guard rows.runs.count == reps else { continue }
                     if let chosen {
-                        if chosen != rows || chosenEvents != events {
+                        if chosen != rows {
                             throw FlywheelError("cell \(first.cells[id]) differs between the inputs; they cannot be merged",
                                                 at: SourceLocation(file: inputs[i].path, line: 0))
                         }
                     } else {
                         chosen = rows
-                        chosenEvents = events
                         contributed[i] += 1
                     }
                 }
                 guard let chosen else { continue }
-                for r in chosen {
-                    try odb.execute(sql: "INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                    arguments: StatementArguments(Array(r.databaseValues)))
+                for (run, series) in zip(chosen.runs, chosen.series) {
+                    try odb.execute(sql: insertRun, arguments: StatementArguments(run))
+                    try insertSeries(series, id: id, replicate: Int.fromDatabaseValue(run[1]) ?? 0, times: times, odb)
                 }
-                for e in chosenEvents {
+                for e in chosen.events {
                     try odb.execute(sql: "INSERT INTO event VALUES (?, ?, ?, ?, ?, ?, ?, ?)", arguments: StatementArguments(Array(e.databaseValues)))
                 }
             }

@@ -85,6 +85,9 @@ public struct ReplaySource: TrafficSource {
     public let rowsPerTick: [Int]
     /// Start of each tick of the file in seconds since the epoch (nil without a timestamp column).
     public let tickStarts: [Int64?]
+    /// Timestamp of the last row of each tick of the file, when grouping by rows with a timestamp
+    /// column (nil otherwise).
+    public let tickLastTimes: [Int64?]
     /// Start of tick 0 of the file when grouping by time.
     public let origin: Int64?
     /// Injected drifts (covariates, prior, label noise, quality), in scenario order; times in scored ticks.
@@ -108,10 +111,11 @@ public struct ReplaySource: TrafficSource {
     public init(mapping: ReplayMapping, warmupTicks: Int, ticks: Int? = nil, drifts: [Drift] = [],
                 declared: [DeclaredDrift] = [], opener: ReplayOpener = .csv) throws {
         let replay = try opener.replay(mapping)
-        var counts: [Int] = [], starts: [Int64?] = []
+        var counts: [Int] = [], starts: [Int64?] = [], lasts: [Int64?] = []
         while let (_, start, batch) = try replay.nextTick() {
             counts.append(batch.count)
             starts.append(start)
+            lasts.append(replay.lastRowTime)
             guard counts.count <= Limits.maxTicks else {
                 throw FlywheelError("the file holds more than \(Limits.grouped(Limits.maxTicks)) ticks of "
                                     + "\(mapping.tick), the longest run", key: "tick",
@@ -125,6 +129,7 @@ public struct ReplaySource: TrafficSource {
         origin = replay.origin
         rowsPerTick = counts
         tickStarts = starts
+        tickLastTimes = lasts
         fileTicks = counts.count
         rows = counts.reduce(0, +)
         guard warmupTicks >= 1 else {
@@ -163,6 +168,9 @@ public struct ReplaySource: TrafficSource {
 
     /// Start of the first scored tick in seconds since the epoch (nil without a timestamp column).
     public var start: Int64? { tickStarts[warmupTicks] }
+
+    /// Timestamp of the last scored row when grouping by rows with a timestamp column (nil otherwise).
+    public var lastScoredTime: Int64? { tickLastTimes[warmupTicks + ticks - 1] }
 
     /// The injected drifts' truth (ids: their positions in the scenario), then the declared change
     /// points that fall within the scored ticks (ids continue after the injected drifts).

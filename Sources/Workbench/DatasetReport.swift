@@ -13,7 +13,7 @@ public enum DatasetReport {
     ///
     /// - Parameters:
     ///   - tick: a span such as `1d` or a row count such as `500 rows`; nil guesses it.
-    ///   - timestampFormat: `iso8601`, `epoch_s`, `epoch_ms` or a %-pattern; nil is ISO 8601.
+    ///   - timestampFormat: `iso8601`, `epoch_s`, `epoch_ms`, `epoch_d` or a %-pattern; nil is ISO 8601.
     /// - Throws: ``FlywheelError`` for a bad tick or format, a file not found (naming where it
     ///   looked), or any problem ``DatasetInspector`` reports.
     public static func describe(file: String, label: String? = nil, timestamp: String? = nil, timestampFormat: String? = nil,
@@ -30,7 +30,7 @@ public enum DatasetReport {
         if let timestampFormat {
             guard let f = TimestampFormat(parsing: timestampFormat) else {
                 throw FlywheelError("'\(timestampFormat)' is not a timestamp format", key: "timestamp_format",
-                                    hint: "iso8601, epoch_s, epoch_ms, or a pattern such as %d/%m/%Y %H:%M")
+                                    hint: "iso8601, epoch_s, epoch_ms, epoch_d, or a pattern such as %d/%m/%Y %H:%M")
             }
             format = f
         }

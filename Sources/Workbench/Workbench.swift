@@ -63,7 +63,8 @@ public enum Workbench {
                              matrices: [AgeMatrix] = []) throws -> [String] {
         let summaries = RunSummary.summarize(record)
         try out.write(CSVExport.metrics(record), to: "metrics.csv")
-        try out.write(CSVExport.summary(record, summaries), to: "summary.csv")
+        let summaryCSV = CSVExport.summary(record, summaries)
+        try out.write(summaryCSV, to: "summary.csv")
         try out.write(CSVExport.traffic(record), to: "traffic.csv")
         try out.write(CSVExport.drifts(record), to: "drifts.csv")
         try out.write(CSVExport.opportunity(record), to: "opportunity.csv")
@@ -83,7 +84,8 @@ public enum Workbench {
         try out.write(report, to: "report.md")
         try out.write(try htmlReport(report, figures: drawn, name: "report.md"), to: "report.html")
         if let oracle { try out.write(oracle.csv, to: "oracle.csv") }
-        try RunStore.write(record, to: out.file("run.sqlite"), oracle: oracle.map { stored($0, matrices) })
+        try RunStore.write(record, to: out.file("run.sqlite"), oracle: oracle.map { stored($0, matrices) },
+                           summary: summaryCSV)
         TestHook.reach("output.file")
         return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file)
             + ["report.md", "report.html", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])

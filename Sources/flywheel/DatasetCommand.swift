@@ -16,7 +16,7 @@ struct DatasetCommand: ParsableCommand {
         Examples:
           flywheel dataset describe data/orders.csv --label churned --tick 1d
           flywheel dataset describe elec2.csv --json
-          flywheel dataset describe shop.sqlite --table orders --timestamp created_at --timestamp-format epoch_s
+          flywheel dataset describe shop.sqlite --table orders --timestamp created_at
           flywheel dataset list
           flywheel dataset fetch --all --from /mnt/datasets
           flywheel dataset path elec2
@@ -34,10 +34,10 @@ struct DatasetDescribeCommand: ParsableCommand {
         .db name) is described from --table or --query.
 
         Examples:
-          flywheel dataset describe elec2.csv --timestamp timestamp_reconstructed --label class --tick 1d
+          flywheel dataset describe elec2.csv --label class --tick 1d
           flywheel dataset describe sea-abrupt-noise20.csv --tick "500 rows" --json
           flywheel dataset describe elec2.sqlite --table elec2 --tick 1d
-          flywheel dataset describe shop.db --query "SELECT * FROM orders WHERE region = 'EU'"
+          flywheel dataset describe shop.db --query "SELECT * FROM orders"
         """)
 
     @Argument(help: "CSV file (.csv or .csv.gz) or SQLite database.")
@@ -55,7 +55,7 @@ struct DatasetDescribeCommand: ParsableCommand {
     @Option(name: .long, help: "Timestamp column (default: guessed: the first ISO 8601 column).")
     var timestamp: String?
 
-    @Option(name: .customLong("timestamp-format"), help: "Format of --timestamp: iso8601, epoch_s, epoch_ms or a %-pattern.")
+    @Option(name: .customLong("timestamp-format"), help: "Format of --timestamp: iso8601, epoch_s, epoch_ms, epoch_d or a %-pattern.")
     var timestampFormat: String?
 
     @Option(name: .long, help: "Tick grouping: a span such as 1d, or a row count such as \"500 rows\" (default: guessed).")
@@ -111,14 +111,52 @@ struct DatasetListCommand: ParsableCommand {
 
         Examples:
           flywheel dataset list
-          flywheel dataset list --data ../shared/datasets
+          flywheel dataset list --data ../shared/datasets --json
         """)
 
     @OptionGroup var dataHome: DataHomeOption
 
+    @Flag(name: .long, help: "Print one JSON document (data home, datasets) instead of text.")
+    var json = false
+
+    /// A dataset as `dataset list --json` prints it.
+    struct Entry: Encodable {
+        var name, about, file, status, sha256, source, cite: String
+        var actualSHA256: String?
+        enum CodingKeys: String, CodingKey {
+            case name, about, file, status, sha256, source, cite, actualSHA256 = "actual_sha256"
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            let fields: [(CodingKeys, String)] = [(.name, name), (.about, about), (.file, file), (.status, status),
+                                                  (.sha256, sha256), (.source, source), (.cite, cite)]
+            for (k, v) in fields { try c.encode(v, forKey: k) }
+            try c.encode(actualSHA256, forKey: .actualSHA256)
+        }
+    }
+
+    struct Report: Encodable {
+        var dataHome: String
+        var datasets: [Entry]
+        enum CodingKeys: String, CodingKey { case dataHome = "data_home", datasets }
+    }
+
     func run() throws {
         dataHome.apply()
         let directory = DataHome.directory()
+        if json {
+            try printJSON(Report(dataHome: directory, datasets: DataHome.known.map { d in
+                var status = "absent", actual: String?
+                switch DatasetFetch.status(of: d, in: directory) {
+                case .absent: break
+                case .verified: status = "verified"
+                case .differs(let a): status = "differs"; actual = a
+                }
+                return Entry(name: d.name, about: d.about, file: d.file, status: status, sha256: d.sha256,
+                             source: d.origin, cite: d.citation, actualSHA256: actual)
+            }))
+            return
+        }
         print("data home: \(directory)")
         for d in DataHome.known {
             let status: String
@@ -151,7 +189,7 @@ struct DatasetFetchCommand: ParsableCommand {
         Examples:
           flywheel dataset fetch elec2 --from /mnt/team/datasets
           flywheel dataset fetch --all --from https://data.example.org/flywheel/
-          flywheel dataset fetch sea-abrupt-noise20 --from ../shared/datasets --data /tmp/data --force
+          flywheel dataset fetch sea-abrupt-noise20 --from ../shared/datasets --force
         """)
 
     @Argument(help: "Dataset names (see `flywheel dataset list`).")

@@ -28,11 +28,12 @@ struct DetectCommand: ParsableCommand {
         Positions are 0-based rows of the stream (the header, if any, is not a
         row). Detectors follow River's convention: state resets after each
         detection (ADWIN also takes moa=1 to keep the cut window, as MOA and the
-        paper do).
+        paper do). A FILE of - reads the values from standard input.
 
         Examples:
           flywheel detect --detector adwin errors.csv
-          flywheel detect --detector page_hinkley --param threshold=30 --column latency logs.csv
+          my-job | flywheel detect --detector adwin -
+          flywheel detect --detector page_hinkley --param threshold=30 logs.csv
           flywheel detect --detector ddm --json errors.csv
         """)
 
@@ -48,12 +49,12 @@ struct DetectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
-    @Argument(help: "A CSV file with a numeric column.")
+    @Argument(help: "A CSV file with a numeric column (- for standard input).")
     var file: String
 
     func run() throws {
         try exitingOnError {
-            let values = try NumericColumn.read(path: file, column: column)
+            let values = try CommandInput.withFile(file) { try NumericColumn.read(path: $0, column: column) }
             var d = try DetectorCatalog.make(detector, parameters: try parseParameters(param))
             let (warnings, drifts) = detectChanges(values, detector: &d)
             if json {
@@ -116,13 +117,16 @@ struct DistanceCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
-    @Argument(help: "The reference sample (CSV).")
+    @Argument(help: "The reference sample (CSV; - for standard input).")
     var reference: String
 
-    @Argument(help: "The current sample (CSV).")
+    @Argument(help: "The current sample (CSV; - for standard input).")
     var current: String
 
     func run() throws {
+        if reference == "-" && current == "-" {
+            throw ValidationError("- (standard input) can be only one of the two samples")
+        }
         guard let m = DistanceMetric(rawValue: metric) else {
             let names = DistanceMetric.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("unknown metric '\(metric)'; choose one of \(names)")
@@ -134,7 +138,8 @@ struct DistanceCommand: ParsableCommand {
             throw ValidationError("\(flag) applies to --metric mmd only")
         }
         try exitingOnError {
-            let ref = try NumericColumn.read(path: reference, column: column), cur = try NumericColumn.read(path: current, column: column)
+            let ref = try CommandInput.withFile(reference) { try NumericColumn.read(path: $0, column: column) }
+            let cur = try CommandInput.withFile(current) { try NumericColumn.read(path: $0, column: column) }
             let r = try m.compute(reference: ref, current: cur, binning: categories ? .categories : .histogram(bins: bins), psiBins: bins)
             if json {
                 print("{\"metric\": \"\(m.rawValue)\", \"value\": \(jsonNumber(r.value)), \"p_value\": \(jsonNumber(r.pValue)), \"reference\": \(ref.count), \"current\": \(cur.count)}")
@@ -171,12 +176,14 @@ extension DistanceCommand {
         }
         try exitingOnError {
             func rows(_ path: String) throws -> [Double] {
-                let cols = try names.map { try NumericColumn.read(path: path, column: $0) }
+                let cols = try CommandInput.withFile(path) { file in
+                    try names.map { try NumericColumn.read(path: file, column: $0) }
+                }
                 let n = cols[0].count
                 guard n <= Limits.maxMMDRows else {
                     throw FlywheelError(
                         "the file has \(Limits.grouped(n)) rows; MMD reads at most \(Limits.grouped(Limits.maxMMDRows))",
-                        at: SourceLocation(file: path, line: 0),
+                        at: SourceLocation(file: CommandInput.name(path), line: 0),
                         hint: "its cost grows with the square of the rows: compare a sample of each file")
                 }
                 var out = [Double]()

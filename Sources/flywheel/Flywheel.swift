@@ -26,12 +26,30 @@ struct Flywheel: ParsableCommand {
           flywheel detect --detector adwin --column error errors.csv
           flywheel dataset describe my-logs.csv --label outcome
           flywheel traffic -o traffic.csv      # every event with its drift intensities
-        """,
+          flywheel validate --json - < my.yaml
+          flywheel schema -o flywheel-scenario.schema.json
+        """ + "\n\n" + ExitStatus.documentation,
         version: FlywheelVersion.current,
         subcommands: [RunCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ListCommand.self, ReportCommand.self,
                       PlotCommand.self, DetectCommand.self, DistanceCommand.self, DatasetCommand.self, NotebookCommand.self, TrafficCommand.self,
-                      OracleCommand.self]
+                      OracleCommand.self, SchemaCommand.self]
     )
+
+    /// Parses and runs the command; a ``CommandFailure`` (thrown anywhere) is printed on standard
+    /// error as one sentence and ends the process with its status, any other error as
+    /// ArgumentParser reports it (64 for a usage error, 1 otherwise).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            InterruptCleanup.waitIfInterrupted()
+            printError("error: \(failure.message)")
+            Foundation.exit(failure.status)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Prints to standard error.
@@ -40,7 +58,7 @@ func printError(_ text: String) {
 }
 
 /// Runs a command's work: a Flywheel error is printed to standard error (every problem, for a
-/// list of them) and the command exits with status 1; a file-system or SQLite error becomes one
+/// list of them) and the command exits with status 1 (``ExitStatus``); a file-system or SQLite error becomes one
 /// sentence naming the path and the cause. While an interruption is being handled nothing is
 /// printed: the interrupt handler ends the process with its own message.
 func exitingOnError(_ body: () throws -> Void) throws {
@@ -51,6 +69,8 @@ func exitingOnError(_ body: () throws -> Void) throws {
         printError(e.description)
         throw ExitCode(1)
     } catch let e as ExitCode {
+        throw e
+    } catch let e as CommandFailure {
         throw e
     } catch let e as ValidationError {
         throw e
@@ -101,13 +121,25 @@ func printWarnings(_ warnings: [FlywheelError]) {
     if !warnings.isEmpty { printError(FlywheelErrors([], warnings: warnings).warningDescription) }
 }
 
-/// `--threads` and `--quiet`, shared by the commands that simulate.
+/// `--threads`, `--quiet` and `--progress`, shared by the commands that simulate.
 struct ExecutionOptions: ParsableArguments {
-    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: ArgumentHelp(
+        "Worker threads (default: the number of cores). Results do not depend on it.", valueName: "threads"))
+    var threadCount: Int?
+
+    /// The worker threads to use.
+    var threads: Int { threadCount ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Show progress even when standard error is not a terminal (a line every "
+            + "\(Int(ProgressLine.interval)) s, for CI logs; on a terminal it is always shown)."))
+    var progress = false
+
+    /// The progress line of this command.
+    func progressLine() -> ProgressLine { ProgressLine(quiet: quiet, forced: progress) }
 
     @Option(name: .long, help: "MiB of traffic held at once: longer runs and larger files stream through the strategies in chunks of this size. Results do not depend on it.")
     var trafficMemory: Int = Runner.defaultChunkBytes >> 20
@@ -115,7 +147,7 @@ struct ExecutionOptions: ParsableArguments {
     var chunkBytes: Int { trafficMemory << 20 }
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threadCount, threadCount < 1 { throw ValidationError("--threads must be at least 1") }
         if trafficMemory < 1 { throw ValidationError("--traffic-memory must be at least 1 (MiB)") }
     }
 }

@@ -51,7 +51,10 @@ struct NotebookRun: ParsableCommand {
         var stale = 0
         for file in files {
             InterruptCleanup.shared.watch(NotebookNotice(file: file))
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read '\(file)'") }
+            try CommandInput.checkReadable(file)
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw CommandFailure("\(file): cannot be read as UTF-8 text")
+            }
             let url = URL(fileURLWithPath: file).standardizedFileURL
             let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let refreshed: String
@@ -72,7 +75,9 @@ struct NotebookRun: ParsableCommand {
             } else {
                 let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
                 try refreshed.write(to: tmp, atomically: true, encoding: .utf8)
-                guard rename(tmp.path, url.path) == 0 else { throw ValidationError("cannot replace '\(file)'") }
+                guard rename(tmp.path, url.path) == 0 else {
+                    throw CommandFailure("cannot replace \(file): \(String(cString: strerror(errno)))")
+                }
                 print("\(file): refreshed")
             }
         }

@@ -25,10 +25,13 @@ struct OracleCommand: ParsableCommand {
           flywheel oracle scenarios/trigger-shootout.yaml --out /tmp/oracle --threads 2
         """)
 
-    @Argument(help: "Scenario file (YAML) with an oracle: section. Omit for the built-in quickstart.")
+    @Argument(help: ArgumentHelp("Scenario file (YAML; - for standard input) with an oracle: section. "
+                                 + "Omit for the built-in quickstart."))
     var scenario: String?
 
-    @Option(name: .long, help: "Output folder (default: results/<slug of the scenario name>).")
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp(
+        "Output folder (default: results/<slug of the scenario name>); not - (the output is a folder).",
+        valueName: "folder"))
     var out: String?
 
     @Option(name: .long, help: "Override the scenario's seed.")
@@ -43,6 +46,7 @@ struct OracleCommand: ParsableCommand {
 
     func validate() throws {
         if let replicates, let problem = ScenarioLoader.replicatesProblem(replicates) { throw ValidationError(problem) }
+        try refuseStandardOutput(out, command: "oracle", writes: "everything `flywheel run` writes, and oracle.csv")
     }
 
     func run() throws {
@@ -50,9 +54,9 @@ struct OracleCommand: ParsableCommand {
         let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes,
                                       quiet: execution.quiet)
         guard loaded.plan.oracle != nil else {
-            printError("error: \(scenario ?? "the built-in quickstart") has no oracle: section "
-                       + "(add oracle: {strategy: NAME, max_age: 60d})")
-            throw ExitCode(2)
+            let named = scenario.map(CommandInput.name) ?? "the built-in quickstart"
+            throw CommandFailure("\(named) has no oracle: section (add oracle: {strategy: NAME, max_age: 60d})",
+                                 status: ExitStatus.invalidScenario)
         }
         let dir = try out ?? defaultFolder(loaded.name)
         let interrupt = InterruptCleanup.shared

@@ -26,18 +26,24 @@ struct RunCommand: ParsableCommand {
         any other existing folder or file is refused. While it writes, a second
         flywheel on the same folder is refused. A symbolic link given to --out
         is followed (its target must pass the same rule); one met at the
-        default results/<slug> is refused.
+        default results/<slug> is refused. The output is a folder, so --out -
+        is refused; --json prints a JSON summary of the run on standard output
+        instead of the text one (docs/cli-json.md), and a scenario of - is read
+        from standard input.
 
         Examples:
           flywheel run
           flywheel run scenarios/quickstart.yaml --replicates 10 --threads 2
           flywheel run my.yaml --out /tmp/try --seed 7 --quiet
+          flywheel run my.yaml -o /tmp/try --json --progress
         """)
 
-    @Argument(help: "Scenario file (YAML). Omit to run the built-in quickstart.")
+    @Argument(help: "Scenario file (YAML; - for standard input). Omit to run the built-in quickstart.")
     var scenario: String?
 
-    @Option(name: .long, help: "Output folder (default: results/<slug of the scenario name>).")
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp(
+        "Output folder (default: results/<slug of the scenario name>); not - (the output is a folder).",
+        valueName: "folder"))
     var out: String?
 
     @Option(name: .long, help: "Override the scenario's seed.")
@@ -46,41 +52,80 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's number of replicates.")
     var replicates: Int?
 
+    @Flag(name: .long, help: "Print one JSON document (output folder, strategies, files) instead of the text summary.")
+    var json = false
+
     @OptionGroup var execution: ExecutionOptions
 
     func validate() throws {
         if let replicates, let problem = ScenarioLoader.replicatesProblem(replicates) { throw ValidationError(problem) }
+        try refuseStandardOutput(out, command: "run", writes: "CSV, SVG, SQLite and a report")
     }
 
     @OptionGroup var dataHome: DataHomeOption
     @OptionGroup var memory: MemoryLimitOption
+
+    /// What `run --json` prints (docs/cli-json.md).
+    struct Report: Encodable {
+        struct Strategy: Encodable {
+            var name: String
+            var metric: IntervalJSON
+            var retrains: IntervalJSON
+            var deployments: IntervalJSON
+            var labels: IntervalJSON
+            var totalCost: IntervalJSON
+            enum CodingKeys: String, CodingKey {
+                case name, metric, retrains, deployments, labels, totalCost = "total_cost"
+            }
+        }
+        var scenario: String
+        var output: String
+        var metric: String
+        var replicates: Int
+        var events: Int
+        var strategies: [Strategy]
+        var files: [String]
+    }
 
     func run() throws {
         dataHome.apply()
         let loaded = try loadScenario(scenario, seed: seed, replicates: replicates, memoryLimit: memory.bytes,
                                       quiet: execution.quiet)
         let dir = try out ?? defaultFolder(loaded.name)
-        let showProgress = !execution.quiet && stderrIsTerminal
+        let progress = execution.progressLine()
         let interrupt = InterruptCleanup.shared
         try exitingOnError {
             let outputs = try Workbench.run(loaded, outDirectory: dir, followSymlink: out != nil,
                                             threads: execution.threads,
                                             chunkBytes: execution.chunkBytes, progress: { done, total in
-                if showProgress { FileHandle.standardError.write(Data("\r  simulated \(String(format: "%.1f", done))/\(total) strategy × replicate runs".utf8)) }
+                progress.show("simulated \(String(format: "%.1f", done))/\(total) strategy × replicate runs")
             }, staging: { interrupt.watch($0) })
-            if showProgress { printError("") }
+            progress.finish()
             if !execution.quiet { printWarnings(Workbench.warnings(outputs.record)) }
+            let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
+            let metric = outputs.record.manifest.primaryMetric
+            if json {
+                try printJSON(Report(
+                    scenario: loaded.name, output: dir, metric: metric, replicates: outputs.record.manifest.replicates,
+                    events: Int(events),
+                    strategies: outputs.summaries.map {
+                        .init(name: $0.strategy, metric: IntervalJSON($0.meanMetric),
+                              retrains: IntervalJSON($0.retrains),
+                              deployments: IntervalJSON($0.deployments), labels: IntervalJSON($0.labels),
+                              totalCost: IntervalJSON($0.totalCost))
+                    },
+                    files: outputs.files))
+            }
             if !execution.quiet {
-                let events = outputs.record.traffic.reduce(0.0) { $0 + $1.volume.reduce(0, +) }
-                let runs = outputs.record.runs.count
                 // Timing goes to standard error: standard output stays the same for the same scenario.
-                print("\(loaded.name): \(outputs.record.strategies.count) strategies × \(outputs.record.manifest.replicates) replicates, \(Int(events)) events")
                 printError("simulated in \(String(format: "%.2f", outputs.seconds)) s "
                            + "(\(Int(events * Double(outputs.record.strategies.count) / max(outputs.seconds, 1e-9))) strategy-events/s)")
-                _ = runs
+            }
+            if !execution.quiet && !json {
+                print("\(loaded.name): \(outputs.record.strategies.count) strategies × \(outputs.record.manifest.replicates) replicates, \(Int(events)) events")
                 let width = (outputs.summaries.map(\.strategy.count).max() ?? 0) + 2
                 for s in outputs.summaries {
-                    print("  \(s.strategy.padding(toLength: width, withPad: " ", startingAt: 0)) \(outputs.record.manifest.primaryMetric) "
+                    print("  \(s.strategy.padding(toLength: width, withPad: " ", startingAt: 0)) \(metric) "
                           + String(format: "%.4f", s.meanMetric.mean) + "  retrains " + String(format: "%.0f", s.retrains.mean)
                           + "  total cost " + String(format: "%.1f", s.totalCost.mean))
                 }
@@ -90,17 +135,16 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// Loads a scenario file, or the built-in quickstart without one; a scenario with problems prints
-/// them all and exits with status 2. Warnings go to standard error (unless `quiet`).
+/// Loads a scenario file (`-`: standard input), or the built-in quickstart without one; a file
+/// that cannot be read is a ``CommandFailure`` (status 1), a scenario with problems prints them
+/// all and exits with status 2. Warnings go to standard error (unless `quiet`).
 func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memoryLimit: Double?,
                   quiet: Bool = false) throws -> Scenarios.Scenario {
     do {
         let loaded: Scenarios.Scenario
         if let path {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("cannot read scenario file '\(path)'")
-            }
-            loaded = try ScenarioLoader.parse(text, file: path, seedOverride: seed, replicatesOverride: replicates,
+            let (text, file) = try CommandInput.scenarioText(path)
+            loaded = try ScenarioLoader.parse(text, file: file, seedOverride: seed, replicatesOverride: replicates,
                                               memoryLimit: memoryLimit)
         } else {
             loaded = try ScenarioLoader.parse(BuiltinScenarios.quickstart, file: "scenarios/quickstart.yaml (built in)",
@@ -112,7 +156,7 @@ func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memory
     } catch let e as FlywheelErrors {
         printError(e.description)
         printWarnings(e.warnings)
-        throw ExitCode(2)
+        throw ExitCode(ExitStatus.invalidScenario)
     }
 }
 
@@ -120,8 +164,7 @@ func loadScenario(_ path: String?, seed: UInt64?, replicates: Int? = nil, memory
 /// without one, so this only fails for a scenario built in code.
 func defaultFolder(_ name: String, suffix: String = "") throws -> String {
     guard let path = ResultsFolder.defaultPath(forScenario: name, suffix: suffix) else {
-        printError("error: the scenario name \"\(name)\" leaves no folder name for its results (give --out)")
-        throw ExitCode(1)
+        throw CommandFailure("the scenario name \"\(name)\" leaves no folder name for its results (give --out)")
     }
     return path
 }

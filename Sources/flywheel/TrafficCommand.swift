@@ -12,7 +12,9 @@ struct TrafficCommand: ParsableCommand {
         discussion: """
         The events are exactly those a run serves for the replicate (the same seed
         gives the same bytes). Without a file, writes the built-in quickstart's
-        traffic. Without -o, writes to standard output; with -o, the file is
+        traffic. Without -o, or with -o -, writes to standard output (the one
+        command whose output is a single file; a scenario of - is read from
+        standard input); with -o FILE, the file is
         written to a temporary file and moved into place only when complete. An
         existing -o file is replaced only when it is empty or an earlier traffic
         export (its first line is the traffic header); anything else, a folder or a
@@ -30,7 +32,7 @@ struct TrafficCommand: ParsableCommand {
           flywheel traffic my.yaml --replicate 2 | head
         """)
 
-    @Argument(help: "Scenario file (YAML). Omit for the built-in quickstart.")
+    @Argument(help: "Scenario file (YAML; - for standard input). Omit for the built-in quickstart.")
     var scenario: String?
 
     @Option(name: .long, help: "Replicate to write (0-based).")
@@ -42,7 +44,7 @@ struct TrafficCommand: ParsableCommand {
     @Option(name: .long, help: "Tick to stop before: a tick number or a duration such as 60d (default: the end of the run).")
     var to: String?
 
-    @Option(name: [.customShort("o"), .long], help: "CSV file to write (default: standard output).")
+    @Option(name: [.customShort("o"), .long], help: "CSV file to write (default, or -: standard output).")
     var output: String?
 
     @Option(name: .long, help: "Override the scenario's seed.")
@@ -55,10 +57,14 @@ struct TrafficCommand: ParsableCommand {
     @OptionGroup var memory: MemoryLimitOption
 
     /// A tick given as a number of ticks or a duration, which must come to a whole tick.
-    static func tick(_ text: String?, option: String, span: Span) throws -> Int? {
+    static func tick(_ text: String?, option: String, span: Span, rowsPerTick: Int? = nil) throws -> Int? {
         guard let text else { return nil }
         guard let d = DurationSpec(parsing: text) else {
             throw ValidationError("\(option) \(text): expected a tick number or a duration such as 40d")
+        }
+        if case .span = d, let rows = rowsPerTick {
+            throw ValidationError("\(option) \(text): ticks are \(rows) rows and have no length in time; "
+                                  + "give a tick number")
         }
         let t = d.ticks(per: span)
         guard t == t.rounded(), t < 1e15 else {
@@ -89,11 +95,11 @@ struct TrafficCommand: ParsableCommand {
     func run() throws {
         dataHome.apply()
         let loaded = try loadScenario(scenario, seed: seed, memoryLimit: memory.bytes)
-        let span = loaded.plan.manifest.clock.tick
-        let first = try Self.tick(from, option: "--from", span: span) ?? 0
-        let last = try Self.tick(to, option: "--to", span: span)
+        let clock = loaded.plan.manifest.clock, span = clock.tick
+        let first = try Self.tick(from, option: "--from", span: span, rowsPerTick: clock.rowsPerTick) ?? 0
+        let last = try Self.tick(to, option: "--to", span: span, rowsPerTick: clock.rowsPerTick)
         try exitingOnError {
-            if let output {
+            if let output, output != "-" {
                 if !force { try Self.refuseOverwrite(output) }
                 let file = try AtomicFile(output)
                 InterruptCleanup.shared.watch(file)

@@ -175,14 +175,14 @@ final class Tally: @unchecked Sendable {
     private(set) var crashes: [String] = [], hangs: [String] = [], unclear: [String] = [], valid: [Int] = []
     private(set) var errors = 0, warned = 0, runs = 0, runErrors = 0
 
-    /// Reads `validate`'s verdict on `path`: ok (valid), N problems (each error must start
-    /// `error: FILE:LINE`), a signal or a timeout.
+    /// Reads `validate`'s verdict on `path`: ok (valid, on standard output), N problems (on
+    /// standard error, each error starting `error: FILE:LINE`), a signal or a timeout.
     func record(validation res: ChildResult, of path: String, index: Int) {
         lock.lock()
         defer { lock.unlock() }
         if res.signalled { crashes.append("\(path): signal \(res.status)"); return }
         if res.timedOut { hangs.append(path); return }
-        let lines = res.stdout.split(separator: "\n")
+        let lines = (res.stdout + "\n" + res.stderr).split(separator: "\n")
         func isVerdict(_ line: Substring) -> Bool {
             line.hasPrefix("\(path): ") && (line.hasSuffix(" problem") || line.hasSuffix(" problems"))
         }

@@ -27,7 +27,8 @@ struct SQLiteDescribe {
         #expect(d.rows == 6)
         #expect(d.within == "table 'orders'")
         let kinds = Dictionary(uniqueKeysWithValues: d.columns.map { ($0.name, $0.kind) })
-        #expect(kinds == ["id": .numeric, "amount": .numeric, "code": .numeric, "city": .categorical, "placed": .timestamp,
+        // id numbers the rows 1…6: a row index, never a feature.
+        #expect(kinds == ["id": .rowIndex, "amount": .numeric, "code": .numeric, "city": .categorical, "placed": .timestamp,
                           "empty": .empty, "churned": .categorical])
         let amount = try #require(d.columns.first { $0.name == "amount" })
         #expect(amount.missing == 1 && amount.minimum == 1 && amount.maximum == 9.5)
@@ -42,7 +43,7 @@ struct SQLiteDescribe {
         #expect(d.summary.contains("out of order from rowid 4"))
         #expect(d.notes.contains("timestamps decrease first at rowid 4; replay with order: sort"))
         #expect(d.mapping.table == "orders" && d.mapping.order == .sort)
-        #expect(d.mapping.numeric == ["id", "amount", "code"] && d.mapping.categorical == ["city"])
+        #expect(d.mapping.numeric == ["amount", "code"] && d.mapping.categorical == ["city"])
 
         // The suggested block, dropped into a scenario, replays the table sorted by time.
         #expect(d.yaml.hasPrefix("stream:\n  replay:\n    path: \(db)\n    table: orders\n"))
@@ -50,7 +51,8 @@ struct SQLiteDescribe {
         let scenario = try ScenarioLoader.parse("name: suggested\n" + block + "strategies: [{name: never, trigger: never}]\n", file: "s.yaml")
         let (warmup, batches) = try scenario.plan.source.generate(replicate: 0, seed: 1)
         #expect(warmup.count == 3 && batches.map(\.count) == [1, 1, 1])
-        #expect(warmup.features.enumerated().filter { $0.offset % 4 == 0 }.map(\.element) == [1, 2, 4])   // ids in time order
+        // codes 12, 13, 14 are those of rowids 1, 2, 4: the rows in time order.
+        #expect(warmup.features.enumerated().filter { $0.offset % 3 == 1 }.map(\.element) == [12, 13, 14])
     }
 
     @Test func aQueryIsDescribedAndNamedSo() throws {

@@ -83,3 +83,34 @@ private func run(_ trigger: String, name: String, dataset: String = "{window: 3d
         #expect(messages.contains { $0.description.contains("a training set has no volume to judge") }, "\(messages)")
     }
 }
+
+/// The monitor series on the same hand-made traffic: `quality_missing` is exactly the missing share of
+/// `a` on day 15 (the warmup has none) and 0 elsewhere; `quality_out_of_range` is the 40 % of `b` at 25
+/// on day 20, and on clean days only the few uniform draws beyond the warmup's own extremes (under 5 %).
+@Suite struct QualityMonitorsOnHandMadeTraffic {
+    @Test func theSeriesAreTheFaultsShares() throws {
+        let path = try faultyTraffic("monitors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let plan = try ScenarioLoader.parse("""
+        name: monitors
+        seed: 3
+        stream:
+          warmup_ticks: 7
+          replay: {path: \(path), timestamp: time, label: y, numeric: [a, b], tick: 1d}
+        model: {family: gaussian_nb}
+        labels: {coverage: 1, delay: 0}
+        metrics: [quality_missing, quality_out_of_range]
+        strategies: [{name: never, trigger: never}, {name: daily, trigger: {every: 1d}}]
+        """, file: "monitors.yaml").plan
+        let r = try Runner.run(plan, threads: 1)
+        for run in r.runs {
+            let missing = try #require(run.values("quality_missing")), range = try #require(run.values("quality_out_of_range"))
+            #expect(missing.count == 23)
+            for t in 0..<missing.count { #expect(abs(missing[t] - (t == 8 ? 0.3 : 0)) < 1e-12, "tick \(t): \(missing[t])") }
+            #expect(abs(range[13] - 0.4) < 0.03, "\(range[13])")
+            for t in 0..<range.count where t != 13 { #expect(range[t] < 0.05, "tick \(t): \(range[t])") }
+        }
+        // The inputs are the same traffic for every strategy, so are the monitors.
+        #expect(r.runs[0].values("quality_missing") == r.runs[1].values("quality_missing"))
+    }
+}

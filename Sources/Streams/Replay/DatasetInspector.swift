@@ -6,9 +6,11 @@ public struct ColumnDescription: Sendable, Hashable {
     /// `numeric` when every non-missing cell is a number (an SQLite INTEGER or REAL, or text that
     /// reads as a number), `timestamp` when every non-missing
     /// cell is an ISO 8601 date or time (or matches the format given for the timestamp column),
-    /// `categorical` otherwise, `empty` when every cell is missing.
+    /// `categorical` otherwise, `empty` when every cell is missing. `row_index` is a numeric column
+    /// that numbers the rows (``DatasetInspector/isRowIndex(name:sequential:integral:)``): never a feature.
     public enum Kind: String, Sendable, Hashable {
         case numeric, categorical, timestamp, empty
+        case rowIndex = "row_index"
     }
 
     public var name: String
@@ -118,9 +120,13 @@ public struct DatasetDescription: Sendable {
 ///   It is classification when its values are not all numbers, or are at most
 ///   ``maxGuessedClasses`` distinct integers; otherwise regression.
 /// - **timestamp**: the first column whose every non-missing cell is an ISO 8601 date or time.
-/// - **tick**: with a timestamp, the finest of `1h`, `1d`, `1w`, `30d` that gives at most
-///   ``maxGuessedTicks`` ticks; without one, about 500 ticks of rows, rounded to 1, 2 or 5 × 10ᵏ.
-/// - **features**: every other non-empty column, numeric or categorical by its kind.
+/// - **tick**: with a timestamp, the finest of `1h`, `1d`, `1w`, `30d` (a day or longer for a
+///   day count, `epoch_d`) that gives at most ``maxGuessedTicks`` ticks; without one, about 500
+///   ticks of rows, rounded to 1, 2 or 5 × 10ᵏ.
+/// - **features**: every other non-empty column, numeric or categorical by its kind, except a
+///   row index (``isRowIndex(name:sequential:integral:)``), which is noted.
+///
+/// Notes also warn of ticks holding fewer than ``thinTick`` events.
 public enum DatasetInspector {
     /// Distinct values counted per column before counting stops.
     public static let distinctLimit = 1_000
@@ -143,6 +149,25 @@ public enum DatasetInspector {
         var tMax = Int64.min
         var tLast = Int64.min
         var firstDecrease: Int? = nil
+        /// Every value so far is its 0-based row number plus `base` (0 or 1, set by the first row).
+        var sequential = true
+        var base: Double? = nil
+    }
+
+    /// Names a data frame library gives the index it writes (`Unnamed: 0` is pandas' name for an
+    /// index saved without a header), compared in lower case.
+    public static let indexNames: Set<String> = ["", "index", "idx", "row", "rowid", "row_id", "row_index", "rownum",
+                                                 "row_number", "unnamed: 0"]
+    /// Fewer events than this in a tick make its accuracy coarse (steps of 5 % or more) and its
+    /// drift statistics noise: `dataset describe` warns of such ticks.
+    public static let thinTick = 20
+
+    /// Whether a column numbers the rows rather than describing them: its values are the row
+    /// numbers `0…n−1` or `1…n` in file order (`sequential`), or it is an integral numeric column
+    /// with an index's name (``indexNames``, or any `Unnamed: k`).
+    public static func isRowIndex(name: String, sequential: Bool, integral: Bool) -> Bool {
+        let n = name.trimmingCharacters(in: .whitespaces).lowercased()
+        return sequential || (integral && (indexNames.contains(n) || n.hasPrefix("unnamed:")))
     }
 
     /// Describes the CSV file at `path` (a `.gz` file is decompressed on the fly), or the table
@@ -186,14 +211,23 @@ public enum DatasetInspector {
             rows += 1
             for c in 0..<names.count {
                 try record.withField(c) { f in
-                    if FieldParse.isMissing(f) { stats[c].missing += 1; return }
+                    if FieldParse.isMissing(f) { stats[c].missing += 1; stats[c].sequential = false; return }
                     if stats[c].numeric {
                         if let v = record.number(c) {
                             // A non-finite number (inf, 1e999) is replayed as a missing value.
-                            if v.isNaN { stats[c].missing += 1; return }
+                            if v.isNaN { stats[c].missing += 1; stats[c].sequential = false; return }
                             stats[c].minimum = min(stats[c].minimum, v)
                             stats[c].maximum = max(stats[c].maximum, v)
                             if v != v.rounded() { stats[c].integral = false }
+                            if stats[c].sequential {
+                                if let base = stats[c].base {
+                                    if v != Double(rows - 1) + base { stats[c].sequential = false }
+                                } else if v == 0 || v == 1 {
+                                    stats[c].base = v
+                                } else {
+                                    stats[c].sequential = false
+                                }
+                            }
                         } else {
                             stats[c].numeric = false
                         }
@@ -207,7 +241,7 @@ public enum DatasetInspector {
                         } else if c == givenTime {
                             throw source.error("timestamp '\(String(decoding: f, as: UTF8.self))' in column '\(names[c])' at \(source.position(record.line)) does not match the format \(format)",
                                              row: record.line, key: "timestamp_format",
-                                             hint: "give the timestamp format: iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
+                                             hint: "give the timestamp format: iso8601, epoch_s, epoch_ms, epoch_d or a pattern such as %d/%m/%Y %H:%M")
                         } else {
                             stats[c].isTime = false
                         }
@@ -228,17 +262,23 @@ public enum DatasetInspector {
         var columns: [ColumnDescription] = []
         for (c, s) in stats.enumerated() {
             let present = rows - s.missing
-            let kind: ColumnDescription.Kind = present == 0 ? .empty
+            // A sequence needs a few rows to tell it from chance (two rows 0, 1 are not an index).
+            let sequential = s.sequential && s.numeric && s.base != nil && rows >= 3
+            var kind: ColumnDescription.Kind = present == 0 ? .empty
                 : (s.isTime && (c == givenTime || !s.numeric)) ? .timestamp
                 : s.numeric ? .numeric : .categorical
+            if kind == .numeric, c != givenTime, c != givenLabel,
+               isRowIndex(name: names[c], sequential: sequential, integral: s.integral) { kind = .rowIndex }
+            let ranged = kind == .numeric || kind == .rowIndex
             columns.append(ColumnDescription(name: names[c], kind: kind, missing: s.missing, distinct: s.values.count,
-                                             distinctCapped: s.capped, minimum: kind == .numeric ? s.minimum : nil,
-                                             maximum: kind == .numeric ? s.maximum : nil))
+                                             distinctCapped: s.capped, minimum: ranged ? s.minimum : nil,
+                                             maximum: ranged ? s.maximum : nil))
         }
 
         // Label.
         let labelIndex = givenLabel
             ?? names.firstIndex { ["class", "label", "target"].contains($0.lowercased()) }
+            ?? columns.lastIndex { $0.kind != .rowIndex }
             ?? names.count - 1
         let ls = stats[labelIndex]
         let labelKind: LabelKind = columns[labelIndex].kind != .numeric ? .classification
@@ -269,6 +309,13 @@ public enum DatasetInspector {
         for (c, col) in columns.enumerated() where col.kind == .timestamp && c != timeIndex {
             notes.append("'\(col.name)' also looks like a timestamp; it is left out of the features")
         }
+        for (c, col) in columns.enumerated() where col.kind == .rowIndex && c != timeIndex && c != labelIndex {
+            let what = stats[c].sequential && stats[c].base != nil
+                ? "numbers the rows (\(NumberText.plain(stats[c].base!)), \(NumberText.plain(stats[c].base! + 1)), …)"
+                : "is named like a row index"
+            notes.append("'\(col.name)' \(what): a row index, left out of the features; if it counts days, replay it "
+                         + "as time with timestamp: \(col.name) and timestamp_format: epoch_d")
+        }
 
         // Tick grouping.
         let grouping: TickGrouping
@@ -279,7 +326,10 @@ public enum DatasetInspector {
             }
             grouping = tick
         } else if let a = firstTime, let b = lastTime {
-            let candidates = [3_600, 86_400, 604_800, 2_592_000].map { Span(seconds: Int64($0)) }
+            // A day count (epoch_d) has no time of day: its ticks are a day or longer.
+            let days = timeIndex == givenTime && format == .epochDays
+            let candidates = [3_600, 86_400, 604_800, 2_592_000].filter { !days || $0 >= 86_400 }
+                .map { Span(seconds: Int64($0)) }
             grouping = .span(candidates.first { (b - TableReplay.defaultOrigin(first: a, span: $0.seconds)) / $0.seconds + 1 <= Int64(maxGuessedTicks) }
                              ?? candidates.last!)
         } else {
@@ -293,10 +343,23 @@ public enum DatasetInspector {
             let ticks = (rows + n - 1) / n
             perTick = TickStatistics(ticks: ticks, empty: 0, minimum: rows - n * (ticks - 1), maximum: min(n, rows),
                                      mean: Double(rows) / Double(ticks))
+            if n < thinTick {
+                notes.append("ticks of \(n) row\(n == 1 ? "" : "s") hold fewer than \(thinTick) events: a tick's accuracy "
+                             + "moves in steps of \(NumberText.plain((1000 / Double(n)).rounded() / 10)) % and drift "
+                             + "statistics see noise; use tick: \(thinTick) rows or more")
+            }
         case .span(let span):
-            perTick = try countPerTick(source, column: timeIndex!, parser: timeIndex == givenTime ? givenParser : isoParser,
-                                       origin: TableReplay.defaultOrigin(first: firstTime!, span: span.seconds), span: span.seconds,
-                                       sorted: outOfOrder == nil)
+            let thin: Int
+            (perTick, thin) = try countPerTick(source, column: timeIndex!, parser: timeIndex == givenTime ? givenParser : isoParser,
+                                               origin: TableReplay.defaultOrigin(first: firstTime!, span: span.seconds),
+                                               span: span.seconds, sorted: outOfOrder == nil)
+            if thin > 0 {
+                let mean = NumberText.plain((perTick.mean * 10).rounded() / 10)
+                notes.append("\(thin) of the \(perTick.ticks) ticks of \(span) hold fewer than \(thinTick) events "
+                             + "(mean \(mean) a tick): such a tick's accuracy is coarse and drift statistics see noise; "
+                             + "use a "
+                             + "longer tick, or group by rows (tick: \(thinTick) rows or more)")
+            }
         }
 
         // Suggested mapping.
@@ -307,7 +370,7 @@ public enum DatasetInspector {
             case .categorical:
                 categorical.append(col.name)
                 if col.distinct > 64 { notes.append("'\(col.name)' has \(col.distinct)\(col.distinctCapped ? "+" : "") values; only the first 64 get their own code") }
-            case .timestamp, .empty: continue
+            case .timestamp, .empty, .rowIndex: continue
             }
         }
         var mapping = ReplayMapping(path: path, timestamp: timeIndex.map { names[$0] }, label: names[labelIndex], labelKind: labelKind,
@@ -340,15 +403,17 @@ public enum DatasetInspector {
         return best
     }
 
-    /// Second pass: events per tick of `span` from `origin`.
+    /// Second pass: events per tick of `span` from `origin`, and how many ticks hold fewer than
+    /// ``thinTick`` events (empty ones included).
     private static func countPerTick(_ source: any ReplayRows, column: Int, parser: TimestampParser,
-                                     origin: Int64, span: Int64, sorted: Bool) throws -> TickStatistics {
+                                     origin: Int64, span: Int64, sorted: Bool) throws -> (TickStatistics, Int) {
         try source.rewind()
         var record = ReplayRecord()
-        var ticks = 0, empty = 0, lo = Int.max, hi = 0, total = 0
+        var ticks = 0, empty = 0, lo = Int.max, hi = 0, total = 0, thin = 0
         func close(_ count: Int) {
             ticks += 1
             if count == 0 { empty += 1 }
+            if count < thinTick { thin += 1 }
             lo = min(lo, count)
             hi = max(hi, count)
         }
@@ -374,8 +439,8 @@ public enum DatasetInspector {
             }
             for k in 0...last { close(counts[k] ?? 0) }
         }
-        return TickStatistics(ticks: ticks, empty: empty, minimum: ticks == 0 ? 0 : lo, maximum: hi,
-                              mean: ticks == 0 ? 0 : Double(total) / Double(ticks))
+        return (TickStatistics(ticks: ticks, empty: empty, minimum: ticks == 0 ? 0 : lo, maximum: hi,
+                               mean: ticks == 0 ? 0 : Double(total) / Double(ticks)), thin)
     }
 
     /// The mapping as a scenario's `stream: {replay: ...}` block.

@@ -11,7 +11,7 @@ public enum ReplayCatalog {
             ParameterInfo("table", "none", "SQLite table to replay (INTEGER and REAL cells are numbers, TEXT cells read as CSV cells, NULL is missing)"),
             ParameterInfo("query", "none", "instead of table: a single read-only SELECT over the SQLite database"),
             ParameterInfo("timestamp", "none", "timestamp column; without one, ticks group rows by count"),
-            ParameterInfo("timestamp_format", "iso8601", "iso8601 (also YYYY/MM/DD), epoch_s, epoch_ms, or a pattern with %Y %y %m %d %H %M %S %j %b %f %p %z"),
+            ParameterInfo("timestamp_format", "iso8601", "iso8601 (also YYYY/MM/DD), epoch_s, epoch_ms, epoch_d, or a pattern with %Y %y %m %d %H %M %S %j %b %f %p %z"),
             ParameterInfo("label", "(required)", "label column"),
             ParameterInfo("label_kind", "classification", "classification or regression"),
             ParameterInfo("classes", "from the file", "class names in index order; default: the file's values in first-seen order (first pass)"),

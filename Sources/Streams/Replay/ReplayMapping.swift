@@ -11,7 +11,7 @@ import FlywheelCore
 ///   replay:
 ///     path: datasets/elec2.csv
 ///     timestamp: timestamp_reconstructed
-///     timestamp_format: iso8601         # iso8601 | epoch_s | epoch_ms | a %-pattern
+///     timestamp_format: iso8601         # iso8601 | epoch_s | epoch_ms | epoch_d | a %-pattern
 ///     label: class
 ///     label_kind: classification        # classification | regression
 ///     classes: [UP, DOWN]               # optional: default is the file's values, first seen first

@@ -45,6 +45,9 @@ public final class TableReplay {
     public private(set) var origin: Int64?
     /// Rows decoded so far in this replay (including a row read ahead of the current tick).
     public private(set) var rowsRead = 0
+    /// With row grouping and a timestamp column, the timestamp of the last row of the tick
+    /// ``nextTick()`` last returned (nil otherwise).
+    public private(set) var lastRowTime: Int64?
 
     private let rows: any ReplayRows
     private let tsIndex: Int?
@@ -387,7 +390,7 @@ public final class TableReplay {
         }
         throw rows.error("timestamp \(r.quoted(ti)) in column '\(column)' does not match the format \(parser.format)",
                          row: r.line, key: "timestamp_format",
-                         hint: "set timestamp_format to iso8601, epoch_s, epoch_ms or a pattern such as %d/%m/%Y %H:%M")
+                         hint: "set timestamp_format to iso8601, epoch_s, epoch_ms, epoch_d or a pattern such as %d/%m/%Y %H:%M")
     }
 
     /// Reads and decodes the next row into the scratch; false at the end.
@@ -426,6 +429,7 @@ public final class TableReplay {
             case .rows(let n):
                 if tsIndex != nil { start = rowTime }
                 while hasRow && batch.count < n {
+                    if tsIndex != nil { lastRowTime = rowTime }
                     append(to: &batch)
                     hasRow = try readRow()
                 }

@@ -9,6 +9,8 @@ import FlywheelCore
 ///   without an offset is taken as UTC.
 /// - `epochSeconds` (`epoch_s`): seconds since the epoch, integer or decimal.
 /// - `epochMilliseconds` (`epoch_ms`): milliseconds since the epoch, integer or decimal.
+/// - `epochDays` (`epoch_d`): whole days since 1970-01-01 (`19723` is 2024-01-01T00:00:00Z); a
+///   fractional day count is refused as not matching.
 /// - `pattern` (any text containing `%`): a strftime-like pattern. Supported directives:
 ///   `%Y` (4-digit year), `%y` (2-digit year: 69–99 → 19xx, 00–68 → 20xx, as POSIX),
 ///   `%m` `%d` `%H` `%M` `%S` (1 or 2 digits), `%j` (day of the year, 1–3 digits), `%b`
@@ -19,14 +21,16 @@ public enum TimestampFormat: Sendable, Hashable, CustomStringConvertible {
     case iso8601
     case epochSeconds
     case epochMilliseconds
+    case epochDays
     case pattern(String)
 
-    /// Parses the scenario spelling: `iso8601`, `epoch_s`, `epoch_ms`, or a `%` pattern.
+    /// Parses the scenario spelling: `iso8601`, `epoch_s`, `epoch_ms`, `epoch_d`, or a `%` pattern.
     public init?(parsing text: String) {
         switch text.trimmingCharacters(in: .whitespaces).lowercased() {
         case "iso8601", "iso", "iso-8601": self = .iso8601
         case "epoch_s", "epoch", "unix", "epoch_seconds": self = .epochSeconds
         case "epoch_ms", "epoch_milliseconds": self = .epochMilliseconds
+        case "epoch_d", "epoch_days": self = .epochDays
         default:
             guard text.contains("%") else { return nil }
             self = .pattern(text)
@@ -39,6 +43,7 @@ public enum TimestampFormat: Sendable, Hashable, CustomStringConvertible {
         case .iso8601: return "iso8601"
         case .epochSeconds: return "epoch_s"
         case .epochMilliseconds: return "epoch_ms"
+        case .epochDays: return "epoch_d"
         case .pattern(let p): return p
         }
     }
@@ -95,7 +100,7 @@ public struct TimestampParser: Sendable {
     func parse(_ f: UnsafeBufferPointer<UInt8>) -> Int64? {
         switch format {
         case .iso8601: return ISOTime.parse(f)
-        case .epochSeconds, .epochMilliseconds:
+        case .epochSeconds, .epochMilliseconds, .epochDays:
             guard let v = FieldParse.double(f) else { return nil }
             return parse(number: v)
         case .pattern: return parsePattern(f)
@@ -103,7 +108,8 @@ public struct TimestampParser: Sendable {
     }
 
     /// Epoch seconds of a stored number under an epoch format (seconds or milliseconds, rounded
-    /// down to whole seconds); nil for the text formats or a value out of range.
+    /// down to whole seconds; whole days); nil for the text formats, a fractional day count or a
+    /// value out of range.
     @inline(__always)
     func parse(number v: Double) -> Int64? {
         switch format {
@@ -113,6 +119,10 @@ public struct TimestampParser: Sendable {
         case .epochMilliseconds:
             guard v.isFinite, abs(v) < 1e18 else { return nil }
             return Int64((v / 1000).rounded(.down))
+        case .epochDays:
+            // Within ±10⁸ days (beyond the years 0001–9999 Flywheel writes).
+            guard v.isFinite, v == v.rounded(), abs(v) < 1e8 else { return nil }
+            return Int64(v) * 86_400
         case .iso8601, .pattern: return nil
         }
     }
