@@ -109,8 +109,11 @@ public struct AreaBetweenChart: Sendable, Equatable {
 
     func legendItems() -> [LegendItem] {
         [
-            LegendItem(label: strategyName, glyph: .line(color: AreaBetweenChart.strategyColor, dash: nil, band: false)),
-            LegendItem(label: referenceName, glyph: .line(color: AreaBetweenChart.referenceColor, dash: "6 3", band: false)),
+            LegendItem(label: strategyName, glyph: .line(color: AreaBetweenChart.strategyColor, dash: nil, band: false),
+                       series: 0),
+            LegendItem(label: referenceName,
+                       glyph: .line(color: AreaBetweenChart.referenceColor, dash: "6 3", band: false),
+                       series: 1),
             LegendItem(label: belowLegend, glyph: .swatch(color: AreaBetweenChart.belowColor, opacity: 0.35)),
             LegendItem(label: aboveLegend, glyph: .swatch(color: AreaBetweenChart.aboveColor, opacity: 0.35)),
         ]
@@ -144,7 +147,8 @@ public struct AreaBetweenChart: Sendable, Equatable {
         Layout.drawXAxis(into: &doc, plot: plot, ticks: xAxis.ticks, labels: xAxis.labels, map: xMap, title: xLabel)
         if !hasData { Layout.drawNoData(into: &doc, plot: plot) }
 
-        doc.raw("<g clip-path=\"url(#\(clip))\">")
+        doc.raw("<g clip-path=\"url(#\(clip))\" "
+                + Layout.dataAttributes(x: xMap, y: yMap, xLabel: xLabel, yLabel: yLabel) + ">")
         for region in AreaBetweenChart.regions(x: x, strategy: strategy, reference: reference) {
             let limit = Int(plot.width) * 2
             var pts = m4Decimate(region.points.map { (xMap($0.x), yMap($0.s)) }, threshold: limit)
@@ -154,14 +158,18 @@ public struct AreaBetweenChart: Sendable, Equatable {
         }
         for seg in rSegs {
             let pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.1)) }, threshold: Int(plot.width) * 2)
-            if pts.count == 1 { doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: AreaBetweenChart.referenceColor) } else {
-                doc.polyline(pts, stroke: AreaBetweenChart.referenceColor, width: 1.6, dash: "6 3", extra: "class=\"line reference\"")
+            if pts.count == 1 { doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: AreaBetweenChart.referenceColor,
+                                                 extra: "data-series=\"1\"") } else {
+                doc.polyline(pts, stroke: AreaBetweenChart.referenceColor, width: 1.6, dash: "6 3",
+                             extra: "class=\"line reference\" data-series=\"1\"")
             }
         }
         for seg in sSegs {
             let pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.1)) }, threshold: Int(plot.width) * 2)
-            if pts.count == 1 { doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: AreaBetweenChart.strategyColor) } else {
-                doc.polyline(pts, stroke: AreaBetweenChart.strategyColor, width: 2, extra: "class=\"line strategy\"")
+            if pts.count == 1 { doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: AreaBetweenChart.strategyColor,
+                                                 extra: "data-series=\"0\"") } else {
+                doc.polyline(pts, stroke: AreaBetweenChart.strategyColor, width: 2,
+                             extra: "class=\"line strategy\" data-series=\"0\"")
             }
         }
         doc.raw("</g>")

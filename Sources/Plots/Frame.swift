@@ -21,6 +21,8 @@ enum LegendGlyph {
 struct LegendItem {
     var label: String
     var glyph: LegendGlyph
+    /// The index of the series this entry names (its `data-series` in the SVG), nil for other entries.
+    var series: Int? = nil
 }
 
 /// Shared layout constants and drawing helpers for all charts.
@@ -57,12 +59,23 @@ enum Layout {
         for (i, it) in items.enumerated() {
             let cx = x + Double(i / capacity) * width
             let cy = y + Double(i % capacity) * legendRow + legendRow / 2
-            drawGlyph(it.glyph, into: &doc, x: cx, cy: cy)
-            doc.text(truncated(it.label, maxWidth: textMax, fontSize: legendSize),
-                     x: cx + legendGlyphWidth + 8, y: cy + 4, size: legendSize,
-                     extra: "class=\"legend-entry\"")
+            drawLegendEntry(it, into: &doc, x: cx, cy: cy, textMax: textMax)
         }
         doc.raw("</g>")
+    }
+
+    /// One legend entry, glyph then text; an entry naming a series is grouped with its
+    /// `data-series` index and full name, so that a viewer can toggle the series it names.
+    static func drawLegendEntry(_ it: LegendItem, into doc: inout SVGDocument, x: Double, cy: Double,
+                                textMax: Double) {
+        if let s = it.series {
+            doc.raw("<g class=\"legend-item\" data-series=\"\(s)\" data-name=\"\(svgEscape(Layout.tipText(it.label)))\">")
+        }
+        drawGlyph(it.glyph, into: &doc, x: x, cy: cy)
+        doc.text(truncated(it.label, maxWidth: textMax, fontSize: legendSize),
+                 x: x + legendGlyphWidth + 8, y: cy + 4, size: legendSize,
+                 extra: "class=\"legend-entry\"")
+        if it.series != nil { doc.raw("</g>") }
     }
 
     static func drawGlyph(_ g: LegendGlyph, into doc: inout SVGDocument, x: Double, cy: Double) {
@@ -177,6 +190,24 @@ enum Layout {
             h = h &* 0x100000001b3
         }
         return String(h & 0xFFFF_FFFF, radix: 16)
+    }
+
+    /// The attributes of a time chart's data group: its axis maps and axis titles, from which a
+    /// viewer reads the data values back from the pixel coordinates of the lines under the pointer.
+    static func dataAttributes(x: LinearMap, y: LinearMap, xLabel: String, yLabel: String) -> String {
+        "class=\"plot-data\" data-x-map=\"\(x.attribute)\" data-y-map=\"\(y.attribute)\" "
+            + "data-x-label=\"\(svgEscape(tipText(xLabel)))\" data-y-label=\"\(svgEscape(tipText(yLabel)))\""
+    }
+
+    /// A name in a hover text or data attribute: at most 120 characters, a longer one cut with "…"
+    /// (the document's <title> keeps a title whole; an attribute does not repeat it).
+    static func tipText(_ s: String) -> String {
+        s.count <= 120 ? s : String(s.prefix(119)) + "…"
+    }
+
+    /// A value in a hover text (`data-tip`): six significant digits, locale-free.
+    static func tipNumber(_ v: Double) -> String {
+        v.isFinite ? String(format: "%.6g", v) : "–"
     }
 
     /// "No data" note centred in the plot area.
@@ -332,10 +363,7 @@ struct LegendLayout {
             for (i, it) in items.enumerated() {
                 let x = Layout.outerMargin + Double(i % columns) * columnWidth
                 let cy = y0 + Double(i / columns) * Layout.legendRow + Layout.legendRow / 2
-                Layout.drawGlyph(it.glyph, into: &doc, x: x, cy: cy)
-                doc.text(truncated(it.label, maxWidth: textMax, fontSize: Layout.legendSize),
-                         x: x + Layout.legendGlyphWidth + 8, y: cy + 4, size: Layout.legendSize,
-                         extra: "class=\"legend-entry\"")
+                Layout.drawLegendEntry(it, into: &doc, x: x, cy: cy, textMax: textMax)
             }
             doc.raw("</g>")
         }

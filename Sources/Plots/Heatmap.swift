@@ -121,7 +121,12 @@ public struct Heatmap: Sendable, Equatable {
                     fill = Palette.hex(cr, cg, cb)
                     textFill = Palette.contrastingText(cr, cg, cb)
                 }
-                doc.rect(x: x, y: y, w: cw, h: ch, fill: fill, stroke: "#FFFFFF", strokeWidth: 1, extra: "class=\"cell\"")
+                let rowName = r < rowLabels.count ? rowLabels[r] : ""
+                let columnName = c < columnLabels.count ? columnLabels[c] : ""
+                let t = Layout.tipText
+                let tip = "\(t(rowAxisLabel)) \(t(rowName)), \(t(columnAxisLabel)) \(t(columnName)): \(t(valueLabel)) \(fmt(v))"
+                doc.rect(x: x, y: y, w: cw, h: ch, fill: fill, stroke: "#FFFFFF", strokeWidth: 1,
+                         extra: "class=\"cell\" data-tip=\"\(svgEscape(tip))\"")
                 if valueSize >= 7 {
                     doc.text(fmt(v), x: x + cw / 2, y: y + ch / 2 + valueSize * 0.36, size: valueSize,
                              anchor: .middle, fill: textFill, extra: "class=\"cell-value\"")

@@ -139,7 +139,7 @@ public struct LineChart: Sendable, Equatable {
             let band = s.lower != nil && s.upper != nil
             anyBand = anyBand || band
             items.append(LegendItem(label: s.name, glyph: .line(color: Palette.color(idx),
-                                                                 dash: dashPattern(i), band: band)))
+                                                                 dash: dashPattern(i), band: band), series: i))
         }
         if anyBand { items.append(LegendItem(label: bandLegend, glyph: .swatch(color: "#777777", opacity: 0.3))) }
         let kinds = series.flatMap { $0.markers.map(\.kind) }
@@ -295,7 +295,8 @@ public struct LineChart: Sendable, Equatable {
         if !hasData { Layout.drawNoData(into: &doc, plot: plot) }
 
         // Data, clipped to the plot area.
-        doc.raw("<g clip-path=\"url(#\(clip))\">")
+        doc.raw("<g clip-path=\"url(#\(clip))\" "
+                + Layout.dataAttributes(x: xMap, y: yMap, xLabel: xLabel, yLabel: yLabel) + ">")
         for (i, s) in series.enumerated() {
             guard let lo = s.lower, let up = s.upper else { continue }
             let color = Palette.color(styleIndex(i))
@@ -307,7 +308,7 @@ public struct LineChart: Sendable, Equatable {
                     let px = xMap(seg[0].0)
                     pts = [(px - 1.5, yMap(seg[0].2)), (px + 1.5, yMap(seg[0].2)), (px + 1.5, yMap(seg[0].1)), (px - 1.5, yMap(seg[0].1))]
                 }
-                doc.polygon(pts, fill: color, opacity: 0.18, extra: "class=\"band s\(i)\"")
+                doc.polygon(pts, fill: color, opacity: 0.18, extra: "class=\"band s\(i)\" data-series=\"\(i)\"")
             }
         }
         for r in referenceLines where r.y.isFinite {
@@ -321,9 +322,11 @@ public struct LineChart: Sendable, Equatable {
             for seg in segs[i] {
                 let pts = m4Decimate(seg.map { (xMap($0.0), yMap($0.1)) }, threshold: Int(plot.width) * 2)
                 if pts.count == 1 {
-                    doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: color, extra: "class=\"point s\(i)\"")
+                    doc.circle(cx: pts[0].0, cy: pts[0].1, r: 3, fill: color,
+                               extra: "class=\"point s\(i)\" data-series=\"\(i)\"")
                 } else {
-                    doc.polyline(pts, stroke: color, width: 2, dash: dash, extra: "class=\"line s\(i)\"")
+                    doc.polyline(pts, stroke: color, width: 2, dash: dash,
+                                 extra: "class=\"line s\(i)\" data-series=\"\(i)\"")
                 }
             }
         }
@@ -336,7 +339,7 @@ public struct LineChart: Sendable, Equatable {
             var minGap = Double.infinity
             for j in pxs.indices.dropFirst() { minGap = Swift.min(minGap, pxs[j] - pxs[j - 1]) }
             let size = Swift.min(6, Swift.max(4, minGap.isFinite ? minGap * 0.6 : 6.5))
-            doc.raw("<g class=\"markers s\(i)\">")
+            doc.raw("<g class=\"markers s\(i)\" data-series=\"\(i)\">")
             for m in s.markers where m.x.isFinite {
                 let px = xMap(m.x)
                 guard px >= plot.left - 0.5 && px <= plot.right + 0.5 else { continue }

@@ -133,6 +133,9 @@ public func compactNumber(_ v: Double) -> String {
 /// A linear map from a data interval onto a pixel interval (which may be reversed, as for y).
 struct LinearMap {
     let d0: Double, d1: Double, p0: Double, p1: Double
+    /// `d0 d1 p0 p1` at full precision (shortest round-trip digits): a viewer inverts pixel
+    /// coordinates to data values with it (the `data-x-map`/`data-y-map` of a chart's data).
+    var attribute: String { "\(d0) \(d1) \(p0) \(p1)" }
     func callAsFunction(_ v: Double) -> Double {
         let span = d1 - d0
         if span == 0 { return (p0 + p1) / 2 }

@@ -138,12 +138,15 @@ public struct ScatterChart: Sendable, Equatable {
         doc.raw("<g class=\"points\">")
         for i in valid {
             let px = xMap(points[i].x), py = yMap(points[i].y)
+            let tip = "\(Layout.tipText(points[i].label)): \(Layout.tipText(xLabel)) \(Layout.tipNumber(points[i].x)), "
+                + "\(Layout.tipText(yLabel)) \(Layout.tipNumber(points[i].y))"
+            let data = " data-tip=\"\(svgEscape(tip))\""
             if onFront.contains(i) {
                 doc.circle(cx: px, cy: py, r: r, fill: ScatterChart.frontColor, stroke: "#FFFFFF", strokeWidth: 1.2,
-                           extra: "class=\"point front\"")
+                           extra: "class=\"point front\"" + data)
             } else {
                 doc.circle(cx: px, cy: py, r: r, fill: "#FFFFFF", stroke: ScatterChart.otherColor, strokeWidth: 1.8,
-                           extra: "class=\"point dominated\"")
+                           extra: "class=\"point dominated\"" + data)
             }
         }
         doc.raw("</g>")

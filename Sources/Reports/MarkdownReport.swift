@@ -7,10 +7,11 @@ public enum MarkdownReport {
     /// `comparisons`: the paired comparisons of ``Comparisons/all(_:ranked:)`` (computed when nil);
     /// `strategies`: each strategy's components as the run used them (the "Strategies under test"
     /// table; none: no table); `costs`: the cost model as the run priced it (the "Cost model"
-    /// section; nil: none).
+    /// section; nil: none); `analyses`: further sections (Markdown, each from its `## ` title),
+    /// placed after the report's own analyses and before the figures and the recommendation.
     public static func render(_ record: RunRecord, summaries: [StrategySummary], figures: [(file: String, caption: String)],
                               comparisons: [PairedComparison]? = nil, strategies: [StrategySetting] = [],
-                              costs: CostStatement? = nil) -> String {
+                              costs: CostStatement? = nil, analyses: [String] = []) -> String {
         let m = record.manifest
         let metric = m.primaryMetric
         let higher = m.task.higherIsBetter
@@ -79,6 +80,7 @@ public enum MarkdownReport {
         out += estimateSection(record)
         out += qualitySection(record)
         out += shippingSection(record)
+        for a in analyses { out += a.hasSuffix("\n\n") ? a : a + "\n" }
         for f in figures { out += "![\(f.caption)](\(f.file))\n\n*\(f.caption)*\n\n" }
 
         out += "## Recommendation\n\n"

@@ -73,7 +73,8 @@ extension Workbench {
     /// scenario's fixed strategies, committing each cell to `outDirectory/sweep.sqlite` as it
     /// finishes. Cells already in the database are skipped (it must hold the same sweep). Without
     /// a shard, once every cell is present, the outputs are written atomically next to the
-    /// database: `cells/<cell>.csv`, `sweep-summary.csv`, the figures and `sweep-report.md`.
+    /// database: `cells/<cell>.csv`, `sweep-summary.csv`, the figures, `sweep-report.md` and
+    /// `sweep-report.html` (the same report with its figures inline).
     ///
     /// Determinism: a cell's results depend only on the seed, the replicate and the cell itself,
     /// never on batching, sharding, resumption or the thread count.
@@ -225,16 +226,20 @@ extension Workbench {
         try out.write(SweepReport.summaryCSV(analysis), to: "sweep-summary.csv")
         files.append("sweep-summary.csv")
         var figures: [(file: String, caption: String)] = []
+        var drawn: [String: String] = [:]
         for f in SweepReport.figures(analysis) {
             try out.write(f.svg, to: f.file)
             figures.append((f.file, f.caption))
+            drawn[f.file] = f.svg
         }
         files += figures.map(\.file)
         let comparisons = SweepReport.comparisons(analysis)
         try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
         files.append("comparisons.csv")
-        try out.write(SweepReport.markdown(analysis, figures: figures, comparisons: comparisons), to: "sweep-report.md")
-        files.append("sweep-report.md")
+        let report = SweepReport.markdown(analysis, figures: figures, comparisons: comparisons)
+        try out.write(report, to: "sweep-report.md")
+        try out.write(try htmlReport(report, figures: drawn, name: "sweep-report.md"), to: "sweep-report.html")
+        files += ["sweep-report.md", "sweep-report.html"]
         return (files, analysis)
     }
 

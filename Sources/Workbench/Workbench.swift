@@ -23,7 +23,7 @@ public struct RunOutputs: Sendable {
 public enum Workbench {
     /// Runs a scenario and writes its results atomically into `outDirectory`:
     /// `metrics.csv`, `summary.csv`, `traffic.csv`, `drifts.csv`, `opportunity.csv`, `comparisons.csv`,
-    /// the figures, `report.md`, `run.sqlite`.
+    /// the figures, `report.md`, `report.html` (the same report with its figures inline), `run.sqlite`.
     ///
     /// The folder is claimed before simulating (``OutputClaim``): it must be absent, empty or
     /// written by Flywheel, and no other Flywheel process may be writing it. `followSymlink`: a
@@ -75,21 +75,36 @@ public enum Workbench {
         let comparisons = Comparisons.all(record, ranked: ranked)
         try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
         var figures: [(file: String, caption: String)] = []
+        var drawn: [String: String] = [:]
         let curve = oracle.map { oracleCurve($0, matrices) }
         for figure in Figures.all(record, summaries: summaries, oracle: curve) + oracleFigures(record, oracle, matrices) {
             try out.write(figure.svg, to: figure.file)
             figures.append((figure.file, figure.caption))
+            drawn[figure.file] = figure.svg
         }
         let report = MarkdownReport.render(record, summaries: summaries, figures: figures, comparisons: comparisons,
                                            strategies: strategies,
-                                           costs: costStatement(record.manifest, settings: strategies))
-        try out.write(report + (oracle.map { "\n" + $0.markdown } ?? ""), to: "report.md")
+                                           costs: costStatement(record.manifest, settings: strategies),
+                                           analyses: oracle.map { [$0.markdown] } ?? [])
+        try out.write(report, to: "report.md")
+        try out.write(try htmlReport(report, figures: drawn, name: "report.md"), to: "report.html")
         if let oracle { try out.write(oracle.csv, to: "oracle.csv") }
         try RunStore.write(record, to: out.file("run.sqlite"), oracle: oracle.map { stored($0, matrices) },
                            summary: summaryCSV, strategies: strategies)
         TestHook.reach("output.file")
         return ["metrics.csv", "summary.csv", "traffic.csv", "drifts.csv", "opportunity.csv", "comparisons.csv"] + figures.map(\.file)
-            + ["report.md", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])
+            + ["report.md", "report.html", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])
+    }
+
+    /// The self-contained HTML page of a Markdown report (``HTMLReport``), its figures inlined
+    /// from the SVG documents just written beside it.
+    static func htmlReport(_ markdown: String, figures: [String: String], name: String) throws -> String {
+        try HTMLReport.render(markdown) { file in
+            guard let svg = figures[file] else {
+                throw FlywheelError("\(name) references \(file), which is not a figure of this report")
+            }
+            return svg
+        }
     }
 
     /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite` (claimed as

@@ -18,9 +18,9 @@ struct SweepCommand: ParsableCommand {
         strategies (the fixed comparators). Each finished cell is committed to
         OUT/sweep.sqlite, so an interrupted sweep resumes where it stopped when
         run again with the same --out. Once every cell is present, OUT gets
-        cells/<cell>.csv, sweep-summary.csv, comparisons.csv, heatmap.svg,
-        best-worst.svg, decision-map.svg and sweep-report.md (written
-        atomically).
+        cells/<cell>.csv, sweep-summary.csv, comparisons.csv, heatmap.svg, best-worst.svg,
+        decision-map.svg, sweep-report.md and sweep-report.html, the same report with
+        its figures inline (written atomically).
 
         --shard i/n runs only the cells whose index k satisfies k % n == i-1, into
         its own database (default folder results/<slug>-sweep-shard-i-of-n); join
