@@ -206,6 +206,8 @@ private func cells(_ row: Substring) -> [String] {
                     file: folder.appendingPathComponent(file).path)
             else { continue }
             checked += 1
+            // Ticks of rows have no length in time: their durations are tick counts.
+            let timed = scenario.plan.manifest.clock.rowsPerTick == nil
             for s in Workbench.strategySettings(scenario.plan) {
                 let texts = [s.component] + s.parameters.flatMap { [$0.name, $0.value] }
                 for t in texts {
@@ -215,10 +217,10 @@ private func cells(_ row: Substring) -> [String] {
                     #expect(!t.contains(" / "), "\(file) \(s.strategy) \(s.role): \(t)")
                     #expect(!t.contains("Strategies.") && !t.contains("Optional("), "\(file): \(t)")
                 }
-                if s.role == "dataset", s.component == "window", let w = s.value("window") {
+                if timed, s.role == "dataset", s.component == "window", let w = s.value("window") {
                     #expect(w.hasSuffix("d"), "\(file) \(s.strategy): window=\(w)")
                 }
-                if s.role == "trigger", s.component == "every", let w = s.value("every") {
+                if timed, s.role == "trigger", s.component == "every", let w = s.value("every") {
                     #expect(w.hasSuffix("d"), "\(file) \(s.strategy): every=\(w)")
                 }
             }

@@ -87,8 +87,9 @@ func outputs(_ dir: URL, database: String = "sweep.sqlite") throws -> [String: D
         let m = try Workbench.mergeSweeps(shards.map(\.path), outDirectory: merged.path)
         #expect(m.missing.isEmpty)
         let expected = try outputs(whole), got = try outputs(merged)
-        // 8 cell CSVs, 7 summary, comparison, figure and report files, and the .flywheel marker.
-        #expect(expected.count == 8 + 7 + 1, "\(expected.keys.sorted())")
+        // 8 cell CSVs, 8 summary, comparison, figure and report files (Markdown and HTML), and
+        // the .flywheel marker.
+        #expect(expected.count == 8 + 8 + 1, "\(expected.keys.sorted())")
         #expect(Set(expected.keys) == Set(got.keys))
         for (name, bytes) in expected { #expect(got[name] == bytes, "\(name) differs between the merged and the unsharded sweep") }
     }
