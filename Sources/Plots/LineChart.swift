@@ -104,6 +104,10 @@ public struct LineChart: Sendable, Equatable {
     public var bandLegend: String
     /// Ticks of the x axis chosen by the caller (dates on a time axis); nil: nice numbers.
     public var xAxisTicks: [AxisTick]?
+    /// Legend texts of the triangle (``Marker/Kind/retrain``) and diamond (``Marker/Kind/deploy``)
+    /// markers: say what they mark ("deployment (replicate 0)").
+    public var retrainLegend = "retrain"
+    public var deployLegend = "deploy"
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series] = [],
                 spans: [Span] = [], referenceLines: [ReferenceLine] = [],
@@ -143,8 +147,8 @@ public struct LineChart: Sendable, Equatable {
         }
         if anyBand { items.append(LegendItem(label: bandLegend, glyph: .swatch(color: "#777777", opacity: 0.3))) }
         let kinds = series.flatMap { $0.markers.map(\.kind) }
-        if kinds.contains(.retrain) { items.append(LegendItem(label: "retrain", glyph: .triangle(color: "#444444"))) }
-        if kinds.contains(.deploy) { items.append(LegendItem(label: "deploy", glyph: .diamond(color: "#444444"))) }
+        if kinds.contains(.retrain) { items.append(LegendItem(label: retrainLegend, glyph: .triangle(color: "#444444"))) }
+        if kinds.contains(.deploy) { items.append(LegendItem(label: deployLegend, glyph: .diamond(color: "#444444"))) }
         if !spans.isEmpty { items.append(LegendItem(label: spanLegend, glyph: .swatch(color: "#8C8C8C", opacity: 0.22))) }
         return items
     }

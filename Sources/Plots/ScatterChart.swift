@@ -19,10 +19,16 @@ public struct ScatterChart: Sendable, Equatable {
         public var label: String
         public var x: Double
         public var y: Double
-        public init(label: String, x: Double, y: Double) {
+        /// The point's interval on each axis, drawn as an error bar (nil: none).
+        public var xInterval: ClosedRange<Double>?
+        public var yInterval: ClosedRange<Double>?
+        public init(label: String, x: Double, y: Double, xInterval: ClosedRange<Double>? = nil,
+                    yInterval: ClosedRange<Double>? = nil) {
             self.label = label
             self.x = x
             self.y = y
+            self.xInterval = xInterval.flatMap { $0.lowerBound.isFinite && $0.upperBound.isFinite ? $0 : nil }
+            self.yInterval = yInterval.flatMap { $0.lowerBound.isFinite && $0.upperBound.isFinite ? $0 : nil }
         }
     }
 
@@ -102,8 +108,9 @@ public struct ScatterChart: Sendable, Equatable {
         let items = [LegendItem(label: frontLegend, glyph: .dot(color: ScatterChart.frontColor, filled: true)),
                      LegendItem(label: dominatedLegend, glyph: .dot(color: ScatterChart.otherColor, filled: false))]
         let legend = LegendLayout(items, width: W, height: H)
-        let xExt = finiteExtent(valid.map { points[$0].x }) ?? (0, 1)
-        let yExt = finiteExtent(valid.map { points[$0].y }) ?? (0, 1)
+        // The axes hold the error bars too.
+        let xExt = finiteExtent(valid.flatMap { i in [points[i].x] + (points[i].xInterval.map { [$0.lowerBound, $0.upperBound] } ?? []) }) ?? (0, 1)
+        let yExt = finiteExtent(valid.flatMap { i in [points[i].y] + (points[i].yInterval.map { [$0.lowerBound, $0.upperBound] } ?? []) }) ?? (0, 1)
         let top = 46.0, bottom = H - 52 - legend.reservedBottom
         // Pad the data range by 8% so labels of extreme points have room.
         // A non-negative range (costs) is not padded below zero.
@@ -135,6 +142,24 @@ public struct ScatterChart: Sendable, Equatable {
                          width: 1.8, extra: "class=\"pareto-front\"")
         }
         let r = 5.5
+        if valid.contains(where: { points[$0].xInterval != nil || points[$0].yInterval != nil }) {
+            doc.raw("<g class=\"error-bars\">")
+            for i in valid {
+                let px = xMap(points[i].x), py = yMap(points[i].y), cap = 4.0
+                let color = onFront.contains(i) ? ScatterChart.frontColor : ScatterChart.otherColor
+                if let iv = points[i].xInterval, iv.upperBound > iv.lowerBound {
+                    let a = xMap(iv.lowerBound), b = xMap(iv.upperBound)
+                    doc.line(x1: a, y1: py, x2: b, y2: py, stroke: color, width: 1.2, extra: "class=\"error-bar x\"")
+                    for e in [a, b] { doc.line(x1: e, y1: py - cap, x2: e, y2: py + cap, stroke: color, width: 1.2) }
+                }
+                if let iv = points[i].yInterval, iv.upperBound > iv.lowerBound {
+                    let a = yMap(iv.lowerBound), b = yMap(iv.upperBound)
+                    doc.line(x1: px, y1: a, x2: px, y2: b, stroke: color, width: 1.2, extra: "class=\"error-bar y\"")
+                    for e in [a, b] { doc.line(x1: px - cap, y1: e, x2: px + cap, y2: e, stroke: color, width: 1.2) }
+                }
+            }
+            doc.raw("</g>")
+        }
         doc.raw("<g class=\"points\">")
         for i in valid {
             let px = xMap(points[i].x), py = yMap(points[i].y)

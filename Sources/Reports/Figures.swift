@@ -50,30 +50,43 @@ public enum Figures {
         var chart = LineChart(title: "\(record.manifest.scenarioName): performance decay and recovery" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
                               xLabel: xLabel(record), yLabel: metricLabel(record))
         let events = tickEvents(record)
+        // A deployment at tick t serves from tick t + 1: the marker sits on that tick's start, and
+        // one made on the last tick serves no tick of the run, so it is not drawn.
+        func live(_ tick: Int) -> LineChart.Marker? { tick + 1 < ticks ? LineChart.Marker(x: Double(tick) + 1, kind: .retrain) : nil }
+        var crowded: [String] = []
         for (i, name) in record.strategies.enumerated() {
             let runs = record.runs(of: name)
             var (mean, lo, hi) = band(runs, metric: metric, events: events)
             if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
-            let markers = (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
+            let markers = (runs.first?.events ?? []).filter { $0.kind == "deploy" }.compactMap { live($0.tick) }
+            if markers.count > maxMarkers { crowded.append(name) }
             let multi = runs.count > 1
             chart.series.append(LineChart.Series(name: name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
-                                                 colorIndex: i, markers: markers.count <= 60 ? markers : []))
+                                                 colorIndex: i, markers: markers.count <= maxMarkers ? markers : []))
         }
         if let o = oracle {
             let y = smooth > 1 ? rolling(o.metric, smooth) : o.metric
-            let markers = o.trainings.map { LineChart.Marker(x: Double($0) + 1, kind: .retrain) }
+            let markers = o.trainings.compactMap(live)
+            if markers.count > maxMarkers { crowded.append(o.name) }
             chart.series.append(LineChart.Series(name: o.name, x: x, y: y, dashed: true, colorIndex: record.strategies.count,
-                                                 markers: markers.count <= 60 ? markers : []))
+                                                 markers: markers.count <= maxMarkers ? markers : []))
         }
+        chart.retrainLegend = record.runs(of: record.strategies.first ?? "").count > 1 ? "deployment (replicate 0)" : "deployment"
         chart.spans = spans(record)
         chart.xAxisTicks = dateTicks(record)
         chart.yBounds = MetricRange.of(metric).bounds
         if let bayes = meanBayes(record) { chart.referenceLine = LineChart.ReferenceLine(y: bayes, label: "Bayes ceiling \(fmt(bayes))") }
         let caption = "Performance over time per strategy (mean over replicates, 95 % band: \(bandMethod(metric))); "
-            + "triangles mark deployments of retrained models; shaded: injected drifts"
+            + "triangles: the ticks from which replicate 0's retrained models serve"
+            + (crowded.isEmpty ? "" : " (not drawn for \(crowded.joined(separator: ", ")): more than \(maxMarkers))")
+            + "; shaded: injected drifts"
             + (oracle.map { "; dashed: \($0.name), the hindsight-optimal schedule" } ?? "")
         return Figure(file: "decay.svg", caption: caption, svg: chart.svg())
     }
+
+    /// The most deployment markers drawn on one curve; a curve with more gets none (they would
+    /// cover it), and the caption says so.
+    static let maxMarkers = 60
 
     /// Cumulative total cost over time per strategy (mean over replicates).
     public static func cumulativeCost(_ record: RunRecord) -> Figure {
@@ -90,13 +103,49 @@ public enum Figures {
         return Figure(file: "cumulative-cost.svg", caption: "Cumulative total cost (errors, labels, retraining, deployments) per strategy", svg: chart.svg())
     }
 
-    /// Total cost against mean performance, the Pareto front marked.
+    /// Operational cost (labels, retraining, deployments, rollbacks: everything but the errors,
+    /// which the performance axis already carries) against mean performance, the Pareto front
+    /// marked, with each strategy's 95 % intervals over replicates as error bars: on the log
+    /// scale for the cost and the error (never below 0), on the logit scale for an accuracy
+    /// (inside [0, 1]). One realisation (a replayed file) has no replicate spread: no bars.
     public static func costVersusMetric(_ record: RunRecord, summaries: [StrategySummary]) -> Figure {
-        let higher = record.manifest.task.higherIsBetter
-        var chart = ScatterChart(title: "\(record.manifest.scenarioName): cost against performance", xLabel: "total cost (money)",
+        let m = record.manifest
+        let higher = m.task.higherIsBetter
+        let metric = m.primaryMetric
+        var chart = ScatterChart(title: "\(m.scenarioName): operational cost against performance",
+                                 xLabel: "operational cost: labels, retraining, deployments (money)",
                                  yLabel: higher ? "mean accuracy" : "minus mean absolute error")
-        chart.points = summaries.map { ScatterChart.Point(label: $0.strategy, x: $0.totalCost.mean, y: higher ? $0.meanMetric.mean : -$0.meanMetric.mean) }
-        return Figure(file: "cost-vs-performance.svg", caption: "Total cost against mean performance; the Pareto front joins the strategies no other beats on both", svg: chart.svg())
+        let bars = !Evidence(m).isOneRealisation && m.replicates > 1
+        let volumes = Dictionary(uniqueKeysWithValues: record.traffic.map { ($0.replicate, $0.volume) })
+        let events = record.traffic.first.map { $0.volume.reduce(0, +) }
+        chart.points = summaries.map { s in
+            let runs = record.runs(of: s.strategy)
+            func total(_ run: StrategyRun, _ key: String) -> Double { (run.values(key) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } }
+            let operational = runs.map { run in
+                ["cost_label", "cost_retrain", "cost_deploy", "cost_rollback"].reduce(0) { $0 + total(run, $1) }
+            }
+            let means = runs.map { run -> Double in
+                let v = run.values(metric) ?? [], w = volumes[run.replicate] ?? []
+                var sum = 0.0, n = 0.0
+                for t in 0..<min(v.count, w.count) where !v[t].isNaN { sum += v[t] * w[t]; n += w[t] }
+                return n > 0 ? sum / n : .nan
+            }
+            let x = MetricRange.nonNegative.band(operational)
+            let y = MetricRange.of(metric).band(means, eventCount: events)
+            let sign = higher ? 1.0 : -1.0
+            func range(_ a: Double, _ b: Double) -> ClosedRange<Double>? {
+                bars && a.isFinite && b.isFinite ? min(a, b)...max(a, b) : nil
+            }
+            return ScatterChart.Point(label: s.strategy, x: x.mean, y: sign * s.meanMetric.mean,
+                                      xInterval: range(x.low, x.high), yInterval: range(sign * y.low, sign * y.high))
+        }
+        let scale = higher ? "logit scale for the accuracy" : "log scale for the error"
+        let bound = bars ? "error bars: 95 % t-intervals over \(m.replicates) replicates (log scale for the cost, \(scale))"
+            : Evidence(m).isOneRealisation ? "no error bars: one realisation, whose replicates do not vary"
+            : "no error bars: a single replicate"
+        let caption = "Operational cost (labels, retraining, deployments and rollbacks: everything but the errors) against mean "
+            + "performance; the Pareto front joins the strategies no other beats on both; " + bound
+        return Figure(file: "cost-vs-performance.svg", caption: caption, svg: chart.svg())
     }
 
     /// The opportunity-cost area of the cheapest strategy against the reference.

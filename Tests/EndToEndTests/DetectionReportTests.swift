@@ -85,4 +85,37 @@ import Workbench
             #expect(mean.indices.allSatisfy { !mean[$0].isFinite || (lo[$0] <= mean[$0] && mean[$0] <= hi[$0]) })
         }
     }
+    /// The cost-versus-performance figure: each point's x is the strategy's operational cost (its
+    /// total minus its error cost, as summary.csv has them) and its y the mean accuracy, with error
+    /// bars over the 3 replicates. The decay figure's triangles are replicate 0's deployments that
+    /// serve a tick of the run (none on the last tick), and its legend says so.
+    @Test func costVersusPerformanceIsOperationalCostAndDecayMarkersAreDeployments() throws {
+        let scenario = try ScenarioLoader.parse(Self.scenario, file: "detection-protocol.yaml")
+        let out = temporaryDirectory("detection-cost-figure")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let record = try Workbench.run(scenario, outDirectory: out.path, threads: 2).record
+        let summaries = RunSummary.summarize(record)
+        let figure = Figures.costVersusMetric(record, summaries: summaries)
+        #expect(figure.caption.contains("everything but the errors") && figure.caption.contains("over 3 replicates"))
+        let svg = figure.svg
+        for s in summaries {
+            let pattern = try NSRegularExpression(
+                pattern: "data-tip=\"\(s.strategy): [^\"]*money\\) ([-0-9.e+]+), mean accuracy ([-0-9.e+]+)\"")
+            let match = try #require(pattern.firstMatch(in: svg, range: NSRange(svg.startIndex..., in: svg)), "\(s.strategy)")
+            let x = Double(svg[Range(match.range(at: 1), in: svg)!])!, y = Double(svg[Range(match.range(at: 2), in: svg)!])!
+            let operational = s.totalCost.mean - s.errorCost.mean
+            #expect(abs(x - operational) <= 1e-5 * max(1, abs(operational)), "\(s.strategy): \(x), not \(operational)")
+            #expect(abs(y - s.meanMetric.mean) <= 1e-5 * max(1, y), "\(s.strategy): \(y), not \(s.meanMetric.mean)")
+        }
+        #expect(svg.components(separatedBy: "class=\"error-bar y\"").count - 1 == summaries.count)
+
+        let decay = Figures.decay(record).svg
+        let ticks = record.manifest.clock.ticks
+        let expected = record.strategies.map { name -> Int in
+            let live = (record.runs(of: name).first?.events ?? []).filter { $0.kind == "deploy" && $0.tick + 1 < ticks }.count
+            return live <= 60 ? live : 0
+        }.reduce(0, +)
+        #expect(decay.components(separatedBy: "class=\"marker retrain\"").count - 1 == expected)
+        #expect(decay.contains(">deployment (replicate 0)<"))
+    }
 }
