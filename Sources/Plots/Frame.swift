@@ -15,6 +15,8 @@ enum LegendGlyph {
     case diamond(color: String)
     case dot(color: String, filled: Bool)
     case outline(color: String)
+    /// A dashed rectangle outline (a heatmap's cells tied with the best).
+    case dashedOutline(color: String)
     case tick(color: String)
 }
 
@@ -98,6 +100,9 @@ enum Layout {
             doc.line(x1: x + w / 2, y1: cy - 6, x2: x + w / 2, y2: cy + 6, stroke: color, width: 1.2)
         case let .outline(color):
             doc.rect(x: x + 4, y: cy - 7, w: w - 8, h: 14, fill: "none", stroke: color, strokeWidth: 2.5)
+        case let .dashedOutline(color):
+            doc.rect(x: x + 4, y: cy - 7, w: w - 8, h: 14, fill: "none", stroke: color, strokeWidth: 1.6,
+                     extra: "stroke-dasharray=\"5 3\"")
         }
     }
 

@@ -36,6 +36,22 @@ public struct Heatmap: Sendable, Equatable {
     public var columnLabels: [String]
     public var values: [[Double]]
     public var best: Best
+    /// How values map to colours.
+    public enum Colouring: Sendable, Equatable {
+        /// Linearly over the data range.
+        case value
+        /// By rank, the best brightest: near-optimal cells stand apart however close their values
+        /// are, and one far cell does not flatten the rest. The colour bar reads rank.
+        case rank
+    }
+    public var colouring: Colouring = .value
+    /// With ``Colouring/value``: the value range the palette spans, when it is wider than the
+    /// data's (an accuracy range of 0.4 points does not fill the whole palette); nil: the data's.
+    public var colourSpan: ClosedRange<Double>?
+    /// Cells statistically tied with the best (`tied[r][c]`): drawn with a dashed outline.
+    public var tied: [[Bool]] = []
+    /// Legend text of the tied cells' outline.
+    public var tiedLegend = "tied with the best"
 
     public init(title: String, rowAxisLabel: String, columnAxisLabel: String, valueLabel: String,
                 rowLabels: [String], columnLabels: [String], values: [[Double]], best: Best = .max) {
@@ -80,9 +96,25 @@ public struct Heatmap: Sendable, Equatable {
         let W = Double(doc.width), H = Double(doc.height)
         let rows = rowCount, cols = columnCount
         let ext = finiteExtent(values.flatMap { $0 })
-        let scale = NiceScale(lo: ext?.0 ?? 0, hi: ext?.1 ?? 1, targetCount: 5)
-        // Colours span the data range itself (padded only when constant).
-        let (vmin, vmax) = NiceScale.padded(ext?.0 ?? 0, ext?.1 ?? 1)
+        // Ranks (0 = best) of the finite cells, for ``Colouring/rank``.
+        let finite = values.flatMap { $0 }.filter(\.isFinite).sorted(by: best == .max ? (>) : (<))
+        let ranked = colouring == .rank && finite.count > 1
+        func rank(_ v: Double) -> Double { Double(finite.firstIndex(of: v) ?? 0) }
+        // Colours span the data range itself (padded only when constant), or the wider span given.
+        var (vmin, vmax) = NiceScale.padded(ext?.0 ?? 0, ext?.1 ?? 1)
+        if let span = colourSpan, !ranked, let ext, span.upperBound - span.lowerBound > ext.1 - ext.0 {
+            let middle = (ext.0 + ext.1) / 2, half = (span.upperBound - span.lowerBound) / 2
+            // Centred on the data, moved inside the span's bounds.
+            let lo = Swift.min(Swift.max(middle - half, span.lowerBound), span.upperBound - 2 * half)
+            (vmin, vmax) = (lo, lo + 2 * half)
+        }
+        if ranked { (vmin, vmax) = (1, Double(finite.count)) }
+        let scale = ranked ? NiceScale(lo: 1, hi: Double(finite.count), targetCount: 5)
+            : NiceScale(lo: vmin, hi: vmax, targetCount: 5)
+        /// The palette position of a value: best at the top with ranks.
+        func position(_ v: Double) -> Double {
+            ranked ? 1 - rank(v) / Double(finite.count - 1) : (v - vmin) / (vmax - vmin)
+        }
         let bestCell = Heatmap.bestCell(values, best: best)
 
         // Value format: the same decimals for every cell, three significant digits of the largest.
@@ -96,7 +128,8 @@ public struct Heatmap: Sendable, Equatable {
         let barLabels = scale.ticks.filter { $0 >= vmin - scale.step * 1e-6 && $0 <= vmax + scale.step * 1e-6 }
         let barLabelW = barLabels.map { textWidth(scale.label($0), fontSize: fs) }.max() ?? 20
         let bestNote = bestCell.map { "best: " + fmt(value($0.row, $0.column)) } ?? ""
-        let rightBlock = Swift.max(18 + 8 + barLabelW + 26, textWidth(bestNote, fontSize: Layout.legendSize) + 46)
+        let rightBlock = Swift.max(18 + 8 + barLabelW + 26, textWidth(bestNote, fontSize: Layout.legendSize) + 46,
+                                 tied.joined().contains(true) ? Swift.min(W * 0.3, textWidth(tiedLegend, fontSize: Layout.legendSize) + 46) : 0)
         let left = Layout.outerMargin + 22 + rowLabelMax + 8
         let right = W - Layout.outerMargin - rightBlock - 16
         let top = 46.0, bottom = H - 52
@@ -117,7 +150,7 @@ public struct Heatmap: Sendable, Equatable {
                 let x = plot.left + Double(c) * cw, y = plot.top + Double(r) * ch
                 var fill = "#D9D9D9", textFill = "#333333"
                 if v.isFinite {
-                    let (cr, cg, cb) = Palette.viridisRGB((v - vmin) / (vmax - vmin))
+                    let (cr, cg, cb) = Palette.viridisRGB(position(v))
                     fill = Palette.hex(cr, cg, cb)
                     textFill = Palette.contrastingText(cr, cg, cb)
                 }
@@ -134,6 +167,15 @@ public struct Heatmap: Sendable, Equatable {
             }
         }
         doc.raw("</g>")
+        var anyTie = false
+        for r in 0..<Swift.min(rows, tied.count) {
+            for c in 0..<Swift.min(cols, tied[r].count) where tied[r][c] && !(bestCell?.row == r && bestCell?.column == c) {
+                anyTie = true
+                let x = plot.left + Double(c) * cw, y = plot.top + Double(r) * ch
+                doc.rect(x: x + 2, y: y + 2, w: cw - 4, h: ch - 4, fill: "none", stroke: "#000000", strokeWidth: 1.6,
+                         extra: "stroke-dasharray=\"5 3\" class=\"tied-cell\"")
+            }
+        }
         if let b = bestCell {
             let x = plot.left + Double(b.column) * cw, y = plot.top + Double(b.row) * ch
             doc.rect(x: x + 1.5, y: y + 1.5, w: cw - 3, h: ch - 3, fill: "none", stroke: "#000000", strokeWidth: 3,
@@ -178,7 +220,9 @@ public struct Heatmap: Sendable, Equatable {
         doc.raw("<defs><linearGradient id=\"\(grad)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\(stops)</linearGradient></defs>")
         doc.raw("<g class=\"colour-bar\">")
         doc.rect(x: barX, y: barTop, w: barW, h: barBottom - barTop, fill: "url(#\(grad))", stroke: "#777777", strokeWidth: 0.6)
-        let barMap = LinearMap(d0: vmin, d1: vmax, p0: barBottom, p1: barTop)
+        // Ranks: 1 (the best, brightest) at the top.
+        let barMap = ranked ? LinearMap(d0: vmax, d1: vmin, p0: barBottom, p1: barTop)
+            : LinearMap(d0: vmin, d1: vmax, p0: barBottom, p1: barTop)
         let bk = Layout.thinning(labelExtent: fs, spacing: barLabels.count > 1 ? abs(barMap(barLabels[1]) - barMap(barLabels[0])) : 100, gap: 4)
         for (i, t) in barLabels.enumerated() {
             let py = barMap(t)
@@ -192,10 +236,12 @@ public struct Heatmap: Sendable, Equatable {
                  x: barX + barW + 7 + barLabelW + 14, y: (barTop + barBottom) / 2, size: Layout.labelSize,
                  anchor: .middle, rotate: -90, extra: "class=\"axis-label\"")
         doc.raw("</g>")
-        if !bestNote.isEmpty {
-            let items = [LegendItem(label: bestNote, glyph: .outline(color: "#000000"))]
+        var items: [LegendItem] = []
+        if !bestNote.isEmpty { items.append(LegendItem(label: bestNote, glyph: .outline(color: "#000000"))) }
+        if anyTie { items.append(LegendItem(label: tiedLegend, glyph: .dashedOutline(color: "#000000"))) }
+        if !items.isEmpty {
             Layout.drawLegend(items, into: &doc, x: barX - 6, y: barBottom + 14, width: W - barX,
-                              maxHeight: Layout.legendRow)
+                              maxHeight: Layout.legendRow * Double(items.count))
         }
         return doc.finished(title: title)
     }

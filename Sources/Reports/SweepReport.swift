@@ -54,6 +54,36 @@ public enum SweepReport {
         return (0, a.design.parameters.count > 1 ? 1 : nil, fixed)
     }
 
+    /// A swept key path as an axis title: what it is, then the key (`training window
+    /// (dataset.window)`); the values carry their unit (`7d`).
+    static func axisTitle(_ keyPath: String) -> String {
+        let known = [
+            "trigger.every": "retraining interval", "dataset.window": "training window", "dataset.count": "training set size (labels)",
+            "dataset.sample": "training sample size", "dataset.half_life": "recency half-life", "labels.coverage": "share of events labelled",
+            "labels.delay": "label delay", "labels.budget_per_tick": "labels per tick", "labels.noise": "label noise (share flipped)",
+            "trigger.cooldown": "cooldown after a training", "trigger.volume": "new labels per training",
+            "gate.min_gain": "gate's least gain", "gate.holdout": "holdout share",
+        ]
+        if let name = known[keyPath] { return "\(name) (\(keyPath))" }
+        let last = keyPath.split(separator: ".").last.map(String.init) ?? keyPath
+        if last == keyPath { return keyPath }
+        return "\(last.replacingOccurrences(of: "_", with: " ")) (\(keyPath))"
+    }
+
+    /// The cell names of the heatmap's slice, `[row][column]` (nil where the grid has no cell).
+    static func heatNames(_ a: SweepAnalysis) -> [[String?]] {
+        let (c, r, fixed) = slice(a)
+        let params = a.design.parameters
+        return (r.map { params[$0].values } ?? [""]).indices.map { ri in
+            params[c].values.indices.map { ci in
+                var coords = fixed
+                coords[c] = ci
+                if let r { coords[r] = ri }
+                return a.cell(at: coords)?.name
+            }
+        }
+    }
+
     static func heatValues(_ a: SweepAnalysis, _ value: (StrategySummary) -> Double) -> (rows: [String], columns: [String], values: [[Double]], note: String) {
         let (c, r, fixed) = slice(a)
         let params = a.design.parameters
@@ -78,12 +108,35 @@ public enum SweepReport {
     public static func costHeatmap(_ a: SweepAnalysis) -> Figure {
         let (rows, columns, values, note) = heatValues(a) { $0.totalCost.mean }
         let params = a.design.parameters
-        let map = Heatmap(title: "\(a.record.manifest.scenarioName): mean total cost of \(a.design.template)\(note)",
-                          rowAxisLabel: params.count > 1 ? params[1].keyPath : "", columnAxisLabel: params[0].keyPath,
-                          valueLabel: "mean total cost (money)", rowLabels: rows, columnLabels: columns, values: values, best: .min)
-        return Figure(file: "heatmap.svg", caption: "Mean total cost over replicates for each cell of the grid\(note); the cheapest cell is outlined",
+        var map = Heatmap(title: "\(a.record.manifest.scenarioName): mean total cost of \(a.design.template)\(note)",
+                          rowAxisLabel: params.count > 1 ? axisTitle(params[1].keyPath) : "", columnAxisLabel: axisTitle(params[0].keyPath),
+                          valueLabel: "rank by mean total cost (1 = cheapest)", rowLabels: rows, columnLabels: columns, values: values,
+                          best: .min)
+        map.colouring = .rank
+        // Ties: cells whose paired difference from the cheapest cell of the slice holds 0.
+        let names = heatNames(a)
+        var method = ""
+        if let b = Heatmap.bestCell(values, best: .min), let best = names[b.row][b.column] {
+            map.tied = names.map { row in
+                row.map { name in
+                    guard let name, name != best else { return false }
+                    let c = Comparisons.compare(a.record, name, best, measure: Comparisons.totalCost)
+                    method = "\(c.method)"
+                    return c.low <= 0 && c.high >= 0
+                }
+            }
+        }
+        map.tiedLegend = "tied with the cheapest"
+        let ties = map.tied.joined().filter { $0 }.count
+        let tieText = method.isEmpty ? "" : "; dashed: the \(ties) cell\(ties == 1 ? "" : "s") whose paired difference from it "
+            + "(\(method)) holds 0"
+        return Figure(file: "heatmap.svg", caption: "Mean total cost over replicates for each cell of the grid\(note), coloured by rank "
+                          + "(brightest: cheapest) so near-optimal cells stand apart; the cheapest cell is outlined\(tieText)",
                       svg: map.svg())
     }
+
+    /// The least accuracy range (a share) a metric heatmap's palette spans.
+    static let leastAccuracySpan = 0.05
 
     public static func metricHeatmap(_ a: SweepAnalysis) -> Figure {
         let higher = a.higherIsBetter
@@ -91,10 +144,20 @@ public enum SweepReport {
         let (rows, columns, values, note) = heatValues(a) { $0.meanMetric.mean }
         let params = a.design.parameters
         let label = higher ? "mean accuracy (fraction correct)" : "mean absolute error"
-        let map = Heatmap(title: "\(a.record.manifest.scenarioName): mean \(metric) of \(a.design.template)\(note)",
-                          rowAxisLabel: params.count > 1 ? params[1].keyPath : "", columnAxisLabel: params[0].keyPath,
+        var map = Heatmap(title: "\(a.record.manifest.scenarioName): mean \(metric) of \(a.design.template)\(note)",
+                          rowAxisLabel: params.count > 1 ? axisTitle(params[1].keyPath) : "", columnAxisLabel: axisTitle(params[0].keyPath),
                           valueLabel: label, rowLabels: rows, columnLabels: columns, values: values, best: higher ? .max : .min)
-        return Figure(file: "heatmap-\(metric).svg", caption: "Mean \(metric) (event-weighted, mean over replicates) for each cell\(note); the best cell is outlined",
+        // An accuracy's palette spans at least 5 points, so a spread of a few tenths of a point
+        // does not look like the difference between good and bad.
+        let finite = values.joined().filter(\.isFinite)
+        let spanned = higher && !finite.isEmpty && finite.max()! - finite.min()! < Self.leastAccuracySpan
+        if spanned {
+            let half = Self.leastAccuracySpan / 2
+            let middle = min(max((finite.min()! + finite.max()!) / 2, half), 1 - half)
+            map.colourSpan = (middle - half)...(middle + half)
+        }
+        let spanText = spanned ? "; the palette spans \(Int(Self.leastAccuracySpan * 100)) points of accuracy, wider than the cells' spread" : ""
+        return Figure(file: "heatmap-\(metric).svg", caption: "Mean \(metric) (event-weighted, mean over replicates) for each cell\(note); the best cell is outlined\(spanText)",
                       svg: map.svg())
     }
 

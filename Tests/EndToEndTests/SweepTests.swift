@@ -94,6 +94,26 @@ func outputs(_ dir: URL, database: String = "sweep.sqlite") throws -> [String: D
         for (name, bytes) in expected { #expect(got[name] == bytes, "\(name) differs between the merged and the unsharded sweep") }
     }
 
+    /// The cost heatmap: coloured by rank, axis titles that say what each key is, and a dashed
+    /// outline on exactly the cells whose paired total-cost difference from the cheapest holds 0.
+    @Test func theCostHeatmapMarksTheCellsTiedWithTheCheapest() throws {
+        let dir = temporaryDirectory("sweep-ties")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try #require(try Workbench.sweep(smallSweep(), outDirectory: dir.path, threads: 2).analysis)
+        let figure = SweepReport.costHeatmap(a)
+        #expect(figure.svg.contains("retraining interval (trigger.every)") && figure.svg.contains("training window (dataset.window)"))
+        #expect(figure.svg.contains("rank by mean total cost (1 = cheapest)"))
+        let grid = a.summaries.filter { a.cell($0.strategy)?.coordinates != nil }
+        let cheapest = try #require(grid.min { $0.totalCost.mean < $1.totalCost.mean })
+        let tied = grid.filter { s in
+            guard s.strategy != cheapest.strategy else { return false }
+            let c = Comparisons.compare(a.record, s.strategy, cheapest.strategy, measure: Comparisons.totalCost)
+            return c.low <= 0 && c.high >= 0
+        }
+        #expect(figure.svg.components(separatedBy: "class=\"tied-cell\"").count - 1 == tied.count)
+        #expect(figure.caption.contains("the \(tied.count) cell"))
+    }
+
     @Test func anInterruptedSweepResumesToTheSameResult() throws {
         let whole = temporaryDirectory("sweep-uninterrupted"), resumed = temporaryDirectory("sweep-resumed"), halves = temporaryDirectory("sweep-halves")
         defer { for u in [whole, resumed, halves] { try? FileManager.default.removeItem(at: u) } }

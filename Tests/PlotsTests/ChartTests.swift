@@ -301,6 +301,39 @@ struct HeatmapTests {
         #expect(Palette.contrastingText(0xFD, 0xE7, 0x25) == "#000000")
     }
 
+    /// The fill of each cell, in row-major order.
+    static func fills(_ map: Heatmap) -> [String] {
+        checkDocument(map.svg(), title: map.title).withClass("cell").compactMap { $0.attributes["fill"] }
+    }
+
+    @Test("rank colouring: the best brightest, one far cell does not flatten the rest")
+    func rankColouring() {
+        var map = Heatmap(title: "ranks", rowAxisLabel: "r", columnAxisLabel: "c", valueLabel: "rank",
+                          rowLabels: ["a"], columnLabels: ["w", "x", "y", "z"], values: [[1.02, 1, 100, 1.01]], best: .min)
+        // By value the three near-optimal cells share one end of the palette.
+        let byValue = Self.fills(map)
+        #expect(Set([byValue[0], byValue[1], byValue[3]]).count <= 2)
+        map.colouring = .rank
+        let byRank = Self.fills(map)
+        #expect(byRank[1] == Palette.viridis(1) && byRank[2] == Palette.viridis(0))
+        #expect(byRank[3] == Palette.viridis(2.0 / 3) && byRank[0] == Palette.viridis(1.0 / 3))
+    }
+
+    @Test("a wider colour span keeps a small spread off the palette's ends; ties are dashed")
+    func spanAndTies() {
+        var map = Heatmap(title: "span", rowAxisLabel: "r", columnAxisLabel: "c", valueLabel: "accuracy",
+                          rowLabels: ["a"], columnLabels: ["x", "y", "z"], values: [[0.900, 0.902, 0.904]])
+        #expect(Self.fills(map).first == Palette.viridis(0))
+        map.colourSpan = 0.877...0.927
+        // Centred: 0.900 sits at (0.900 - 0.877) / 0.05 = 0.46 of the palette.
+        #expect(Self.fills(map) == [0.46, 0.5, 0.54].map { Palette.viridis($0) })
+        map.tied = [[false, true, true]]
+        let els = checkDocument(map.svg(), title: "span")
+        // The best cell (0.904) is outlined as the best, not as a tie.
+        #expect(els.withClass("tied-cell").count == 1 && els.withClass("best-cell").count == 1)
+        #expect(els.texts(class: "legend-entry").contains("tied with the best"))
+    }
+
     @Test("ragged, missing and constant values")
     func edgeCases() {
         let map = Heatmap(title: "ragged", rowAxisLabel: "r", columnAxisLabel: "c", valueLabel: "v",
