@@ -14,8 +14,8 @@ public enum MetricRange: Hashable, Sendable {
     /// The range of a series by its name (`accuracy`, `accuracy@slice`, `observed_accuracy`, `f1`,
     /// `auc`, `…_share`, `…_rate` are shares; `mae`, `rmse`, `log_loss`, costs and counts are ≥ 0).
     public static func of(_ metric: String) -> MetricRange {
-        let unit: Set = ["accuracy", "observed_accuracy", "f1", "auc", "bayes_accuracy"]
-        if unit.contains(metric) || metric.hasPrefix("accuracy@")
+        let unit: Set = ["accuracy", "observed_accuracy", "f1", "auc", "bayes_accuracy", "estimated_accuracy"]
+        if unit.contains(metric) || metric.hasPrefix("accuracy@") || metric.hasPrefix("quality_")
             || metric.hasSuffix("_share") || metric.hasSuffix("_rate") {
             return .unit
         }

@@ -48,6 +48,9 @@ public struct StrategySummary: Sendable {
     /// Opportunity cost against the Bayes-optimal ceiling (synthetic streams): the errors no
     /// strategy could have avoided are excluded, so this is the regret of the strategy itself.
     public var regretToCeiling: Interval?
+    /// Each series the scenario requested (``RunManifest/requestedMetrics``): its mean over the
+    /// run, ticks weighted by their events (a tick without a value counts for nothing), over replicates.
+    public var requested: [String: Interval] = [:]
 }
 
 /// Summaries of every strategy of a run, in scenario order.
@@ -63,12 +66,15 @@ public enum RunSummary {
             let runs = record.runs(of: name)
             func per(_ f: (StrategyRun) -> Double) -> Interval { Interval(runs.map(f)) }
             func total(_ m: String) -> (StrategyRun) -> Double { { run in (run.values(m) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } } }
-            let meanMetric = per { run in
-                let v = run.values(metric) ?? [], w = volumes[run.replicate] ?? []
-                var s = 0.0, n = 0.0
-                for t in 0..<min(v.count, w.count) where !v[t].isNaN { s += v[t] * w[t]; n += w[t] }
-                return n > 0 ? s / n : .nan
+            func weightedMean(_ name: String) -> Interval {
+                per { run in
+                    let v = run.values(name) ?? [], w = volumes[run.replicate] ?? []
+                    var s = 0.0, n = 0.0
+                    for t in 0..<min(v.count, w.count) where !v[t].isNaN { s += v[t] * w[t]; n += w[t] }
+                    return n > 0 ? s / n : .nan
+                }
             }
+            let meanMetric = weightedMean(metric)
             var opp: Interval?
             if let reference, reference != name {
                 let refRuns = record.runs(of: reference)
@@ -91,7 +97,7 @@ public enum RunSummary {
                     return Double(values.filter { !$0.isNaN && !task.atLeast($0, belowThreshold, by: 0) }.count)
                 }
             }
-            return StrategySummary(strategy: name, meanMetric: meanMetric, retrains: per(total("trained")),
+            var summary = StrategySummary(strategy: name, meanMetric: meanMetric, retrains: per(total("trained")),
                                    deployments: per(total("deployed")), labels: per(total("labels")),
                                    errorCost: per(total("cost_error")), labelCost: per(total("cost_label")),
                                    retrainCost: per(total("cost_retrain")), deployCost: per(total("cost_deploy")), rollbackCost: per(total("cost_rollback")),
@@ -100,6 +106,8 @@ public enum RunSummary {
                                        opportunityCost(strategy: run.values(metric) ?? [], reference: bayes[run.replicate] ?? [],
                                                        volume: volumes[run.replicate] ?? []).total
                                    } : nil)
+            for m in record.manifest.requestedMetrics { summary.requested[m] = weightedMean(m) }
+            return summary
         }
     }
 

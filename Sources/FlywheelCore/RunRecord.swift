@@ -121,6 +121,10 @@ public struct RunManifest: Sendable, Hashable {
     /// hit before. A strategy not listed (a run stored before it was recorded) counts from the
     /// change point.
     public var observableLag: [String: Int] = [:]
+    /// The series the scenario's `metrics:` requested (`estimated_accuracy`, `quality_missing`, …),
+    /// in its order: the summary, the ranked table and the figures carry each beside the primary
+    /// metric.
+    public var requestedMetrics: [String] = []
     /// The traffic replays a file: one realisation, the same rows on every replicate, so intervals
     /// come from the block bootstrap over ticks rather than from replicates.
     public var replayed: Bool

@@ -110,6 +110,7 @@ enum EvidenceText: ReportFormat {
         if s.opportunityCost != nil { point(&s.opportunityCost!) }
         if s.ticksBelow != nil { point(&s.ticksBelow!) }
         if s.regretToCeiling != nil { point(&s.regretToCeiling!) }
+        for k in s.requested.keys { point(&s.requested[k]!) }
         return s
     }
 

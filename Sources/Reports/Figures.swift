@@ -16,7 +16,49 @@ public enum Figures {
         figures.append(cumulativeCost(record))
         figures.append(costVersusMetric(record, summaries: summaries))
         if let opp = opportunity(record, summaries: summaries) { figures.append(opp) }
+        figures += record.manifest.requestedMetrics.map { requestedSeries(record, $0) }
         return figures
+    }
+
+    /// What a requested series is, for its figure's axis.
+    static func seriesDescription(_ name: String) -> String {
+        switch name {
+        case "estimated_accuracy": return "CBPE estimate of the served accuracy (no labels)"
+        case "quality_missing": return "largest rise of a feature's missing share"
+        case "quality_out_of_range": return "largest share of a feature's values out of range"
+        case "quality_unseen": return "largest share of unseen categories"
+        case "quality_volume_drop": return "fall of the tick's events below the earlier mean"
+        case "log_loss": return "log loss of the served predictions"
+        case "f1": return "macro F1 of the served predictions"
+        case "auc": return "ROC AUC of the served predictions"
+        case "rmse": return "RMSE of the served predictions"
+        default: return name
+        }
+    }
+
+    /// A series the scenario requested (`metrics:`) over time per strategy: the mean over
+    /// replicates with its 95 % band in the series' range, drift periods shaded.
+    public static func requestedSeries(_ record: RunRecord, _ name: String) -> Figure {
+        let ticks = record.manifest.clock.ticks
+        let x = (0..<ticks).map { Double($0) + 0.5 }
+        let smooth = max(1, ticks / 100)
+        var chart = LineChart(title: "\(record.manifest.scenarioName): \(name)" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
+                              xLabel: xLabel(record), yLabel: seriesDescription(name))
+        let events = tickEvents(record)
+        for (i, strategy) in record.strategies.enumerated() {
+            let runs = record.runs(of: strategy)
+            var (mean, lo, hi) = band(runs, metric: name, events: events)
+            if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
+            let multi = runs.count > 1
+            chart.series.append(LineChart.Series(name: strategy, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
+                                                 colorIndex: i))
+        }
+        chart.spans = spans(record)
+        chart.xAxisTicks = dateTicks(record)
+        chart.yBounds = MetricRange.of(name).bounds
+        let caption = "\(name) over time per strategy (mean over replicates, 95 % band: \(bandMethod(name))), requested by the "
+            + "scenario's metrics; shaded: injected drifts"
+        return Figure(file: "\(name).svg", caption: caption, svg: chart.svg())
     }
 
     static func xLabel(_ record: RunRecord) -> String { TimeAxis.title(record.manifest.clock) }

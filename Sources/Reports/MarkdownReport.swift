@@ -51,6 +51,10 @@ public enum MarkdownReport {
             header += " ticks \(higher ? "below" : "above") \(num(floor)) |"
             rule += "---|"
         }
+        for name in m.requestedMetrics {
+            header += " mean `\(name)` |"
+            rule += "---|"
+        }
         out += header + "\n" + rule + "\n"
         for (i, s) in ranked.map({ EvidenceText.shown($0, m) }).enumerated() {
             var row = "| \(i + 1) | `\(s.strategy)` | \(higher ? pctCI(s.meanMetric) : ci(s.meanMetric)) | \(num(s.retrains.mean)) | \(num(s.labels.mean)) | "
@@ -58,6 +62,7 @@ public enum MarkdownReport {
             if m.reference != nil { row += " \(s.opportunityCost.map { ci($0, digits: 0) } ?? "") |" }
             if hasCeiling { row += " \(s.regretToCeiling.map { ci($0, digits: 0) } ?? "") |" }
             if m.performanceFloor != nil { row += " \(s.ticksBelow.map { ci($0, digits: 1) } ?? "") |" }
+            for name in m.requestedMetrics { row += " \(s.requested[name].map { ci($0, digits: 3) } ?? "") |" }
             out += row + "\n"
         }
         if m.reference != nil {
@@ -65,6 +70,10 @@ public enum MarkdownReport {
             out += "\nOpportunity cost: Σₜ (m_ref(t) − m_S(t)) × events(t), in \(higher ? "extra wrong predictions" : "extra absolute error") against the reference (× the error cost \(num(price)) in money); negative means better than the reference."
             if hasCeiling { out += " Regret to the Bayes ceiling: the same sum against the best accuracy any model could reach on this traffic." }
             out += "\n"
+        }
+        if !m.requestedMetrics.isEmpty {
+            out += "\nMean " + m.requestedMetrics.map { "`\($0)`" }.joined(separator: ", ")
+                + ": the series the scenario requested (`metrics:`), averaged over the run with each tick weighted by its events.\n"
         }
         out += "\n" + EvidenceText.tableMethod(m)
         let trainingFlags = EvidenceText.trainingFlags(ranked)

@@ -299,6 +299,7 @@ public enum ScenarioLoader {
                                    clock: clock, primaryMetric: PredictionTask(classCount: schema?.classes.count ?? 2).metric,
                                    reference: reference, costs: costs.dictionary, detectionTolerance: tolerance,
                                    performanceFloor: floor, replayed: replay != nil)
+        manifest.requestedMetrics = extra.map(\.rawValue)
         manifest.observableLag = Dictionary(strategies.map { ($0.name, $0.observableLag) },
                                             uniquingKeysWith: { a, _ in a })
         var plan = SimulationPlan(manifest: manifest, source: source, strategies: strategies, initialLearner: modelDefault, costs: costs)

@@ -36,10 +36,13 @@ public enum CSVExport {
         return out
     }
 
-    /// One row per strategy, in scenario order: means over replicates with 95 % half-widths.
+    /// One row per strategy, in scenario order: means over replicates with 95 % half-widths; then
+    /// `mean_<series>,mean_<series>_ci95` for each series the scenario's `metrics:` requested.
     public static func summary(_ record: RunRecord, _ summaries: [StrategySummary]) -> String {
         let m = record.manifest.primaryMetric
-        var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,cost_rollback,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95,regret_to_ceiling,ticks_below_floor\n"
+        let requested = record.manifest.requestedMetrics
+        var out = "strategy,replicates,mean_\(m),mean_\(m)_ci95,retrains,deployments,labels,cost_error,cost_label,cost_retrain,cost_deploy,cost_rollback,total_cost,total_cost_ci95,opportunity_cost,opportunity_cost_ci95,regret_to_ceiling,ticks_below_floor"
+            + requested.map { ",mean_\($0),mean_\($0)_ci95" }.joined() + "\n"
         for s in summaries {
             let cols: [String] = [
                 csvField(s.strategy), String(s.meanMetric.n), r(s.meanMetric.mean), r(s.meanMetric.halfWidth), r(s.retrains.mean),
@@ -47,7 +50,7 @@ public enum CSVExport {
                 r(s.deployCost.mean), r(s.rollbackCost.mean), r(s.totalCost.mean), r(s.totalCost.halfWidth),
                 s.opportunityCost.map { r($0.mean) } ?? "", s.opportunityCost.map { r($0.halfWidth) } ?? "",
                 s.regretToCeiling.map { r($0.mean) } ?? "", s.ticksBelow.map { r($0.mean) } ?? "",
-            ]
+            ] + requested.flatMap { name in s.requested[name].map { [r($0.mean), r($0.halfWidth)] } ?? ["", ""] }
             out += cols.joined(separator: ",") + "\n"
         }
         return out

@@ -60,7 +60,7 @@ enum SharedTables {
             ("version", m.version), ("tick_seconds", String(m.clock.tick.seconds)), ("ticks", String(m.clock.ticks)),
             ("start", String(m.clock.start)), ("primary_metric", m.primaryMetric), ("reference", m.reference ?? ""),
             ("detection_tolerance", String(m.detectionTolerance)), ("performance_floor", m.performanceFloor.map(NumberText.plain) ?? ""),
-            ("traffic", m.replayed ? "replay" : "synthetic"),
+            ("traffic", m.replayed ? "replay" : "synthetic"), ("requested_metrics", m.requestedMetrics.joined(separator: ",")),
         ] + tickBasisRows(m.clock.basis) + extra + m.costs.sorted { $0.key < $1.key }.map { ("cost.\($0.key)", NumberText.plain($0.value)) }
             + m.observableLag.sorted { $0.key < $1.key }.map { ("observable_lag.\($0.key)", String($0.value)) }
     }
@@ -115,6 +115,8 @@ enum SharedTables {
                                    detectionTolerance: Int(kv["detection_tolerance"] ?? "") ?? 10,
                                    performanceFloor: Double(kv["performance_floor"] ?? ""),
                                    replayed: kv["traffic"].map { $0 == "replay" } ?? replaysAFile(kv["scenario_text"] ?? ""))
+        // A database written before it was recorded reads as none requested.
+        manifest.requestedMetrics = (kv["requested_metrics"] ?? "").split(separator: ",").map(String.init)
         for (k, v) in kv where k.hasPrefix("observable_lag.") {
             manifest.observableLag[String(k.dropFirst("observable_lag.".count))] = Int(v)
         }
