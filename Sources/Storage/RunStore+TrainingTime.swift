@@ -21,6 +21,19 @@ extension RunStore {
         }
     }
 
+    /// The stored trainings of each strategy (by id) and replicate, in the order they were
+    /// written; none for a database written before the table existed.
+    static func readTrainingTimes(_ db: Database) throws -> [[Int]: [TrainingTime]] {
+        guard try db.tableExists("training_time") else { return [:] }
+        var out: [[Int]: [TrainingTime]] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT * FROM training_time ORDER BY rowid") {
+            let key: [Int] = [r["strategy_id"], r["replicate"]]
+            out[key, default: []].append(TrainingTime(tick: r["tick"], rows: r["rows"], workUnits: r["work_units"],
+                                                      seconds: r["seconds"]))
+        }
+        return out
+    }
+
     static func insertTrainingTimes(_ record: RunRecord, ids: [String: Int], _ db: Database) throws {
         let row = try db.makeStatement(sql: "INSERT INTO training_time VALUES (?, ?, ?, ?, ?, ?)")
         for run in record.runs {

@@ -110,6 +110,7 @@ public enum RunStore {
                 traffic = (0..<manifest.replicates).map { TrafficRecord(replicate: $0, volume: [Double](repeating: 0, count: clock.ticks), bayes: [Double](repeating: .nan, count: clock.ticks)) }
             }
             var runs: [StrategyRun] = []
+            let times = try readTrainingTimes(db)
             let names = try String.fetchAll(db, sql: "SELECT DISTINCT name FROM metric ORDER BY rowid")
             for (id, s) in strategies.enumerated() {
                 for rep in 0..<manifest.replicates {
@@ -119,7 +120,9 @@ public enum RunStore {
                         series[index[r["name"]]!].values[r["tick"]] = r["value"]
                     }
                     let events = try SharedTables.readEvents(db, owner: "strategy_id", id: id, replicate: rep)
-                    runs.append(StrategyRun(strategy: s, replicate: rep, series: series, events: events))
+                    var run = StrategyRun(strategy: s, replicate: rep, series: series, events: events)
+                    run.trainingTimes = times[[id, rep]] ?? []
+                    runs.append(run)
                 }
             }
             return RunRecord(manifest: manifest, strategies: strategies, runs: runs, traffic: traffic, drifts: drifts)

@@ -123,8 +123,9 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// A number for JSON: nil (written `null`) unless finite.
-func finite(_ v: Double?) -> Double? {
+/// A number for JSON: nil (written `null`) unless finite. (Not named `finite`: C's
+/// `int finite(double)` would win the overload for a plain Double and write every number as 1.)
+func finiteOrNil(_ v: Double?) -> Double? {
     guard let v, v.isFinite else { return nil }
     return v
 }
@@ -136,8 +137,8 @@ struct IntervalJSON: Encodable {
     enum CodingKeys: String, CodingKey { case mean, halfWidth = "half_width", n }
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(finite(interval.mean), forKey: .mean)
-        try c.encode(finite(interval.halfWidth), forKey: .halfWidth)
+        try c.encode(finiteOrNil(interval.mean), forKey: .mean)
+        try c.encode(finiteOrNil(interval.halfWidth), forKey: .halfWidth)
         try c.encode(interval.n, forKey: .n)
     }
 }

@@ -74,8 +74,10 @@ struct RunCommand: ParsableCommand {
             var deployments: IntervalJSON
             var labels: IntervalJSON
             var totalCost: IntervalJSON
+            /// The mean of each series the scenario's `metrics:` requested, by name.
+            var requested: [String: IntervalJSON]
             enum CodingKeys: String, CodingKey {
-                case name, metric, retrains, deployments, labels, totalCost = "total_cost"
+                case name, metric, retrains, deployments, labels, totalCost = "total_cost", requested
             }
         }
         var scenario: String
@@ -112,7 +114,7 @@ struct RunCommand: ParsableCommand {
                         .init(name: $0.strategy, metric: IntervalJSON($0.meanMetric),
                               retrains: IntervalJSON($0.retrains),
                               deployments: IntervalJSON($0.deployments), labels: IntervalJSON($0.labels),
-                              totalCost: IntervalJSON($0.totalCost))
+                              totalCost: IntervalJSON($0.totalCost), requested: $0.requested.mapValues { IntervalJSON($0) })
                     },
                     files: outputs.files))
             }

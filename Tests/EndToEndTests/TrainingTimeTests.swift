@@ -2,6 +2,7 @@ import FlywheelCore
 import Foundation
 import GRDB
 import Scenarios
+import Storage
 import Testing
 import Workbench
 
@@ -54,5 +55,22 @@ import Workbench
             }
         }
         #expect(rows.contains { $0["name"] == "online" })
+    }
+
+    /// The database reads the trainings back (a run rebuilt from it, or merged, keeps them), and
+    /// `flywheel report` writes them again unchanged.
+    @Test func theTrainingTimesReadBackAndSurviveARegeneratedReport() throws {
+        let out = temporaryDirectory("time-read")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let outputs = try Workbench.run(ScenarioLoader.parse(Self.text, file: "training-time.yaml"), outDirectory: out.path, threads: 1)
+        let database = out.appendingPathComponent("run.sqlite")
+        let read = try RunStore.read(database)
+        #expect(read.runs.count == outputs.record.runs.count)
+        for (a, b) in zip(outputs.record.runs, read.runs) {
+            #expect(a.strategy == b.strategy && a.replicate == b.replicate)
+            #expect(!a.trainingTimes.isEmpty && a.trainingTimes == b.trainingTimes, "\(a.strategy) replicate \(a.replicate)")
+        }
+        _ = try Workbench.regenerate(runDirectory: out.path)
+        #expect(try RunStore.read(database).runs.map(\.trainingTimes) == outputs.record.runs.map(\.trainingTimes))
     }
 }

@@ -153,7 +153,22 @@ private let tiny = """
         #expect(Set(doc.keys) == ["scenario", "output", "metric", "replicates", "events", "strategies", "files"])
         let strategies = try #require(doc["strategies"] as? [[String: Any]])
         #expect(strategies.compactMap { $0["name"] as? String } == ["never", "weekly"])
-        #expect(Set(strategies[0].keys) == ["name", "metric", "retrains", "deployments", "labels", "total_cost"])
+        #expect(Set(strategies[0].keys) == ["name", "metric", "retrains", "deployments", "labels", "total_cost", "requested"])
+        // Nothing requested in this scenario: an empty object.
+        #expect((strategies[0]["requested"] as? [String: Any])?.isEmpty == true)
+        // The numbers are summary.csv's: mean accuracy and total cost with their half-widths.
+        let summary = try String(contentsOf: dir.appendingPathComponent("out/summary.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = summary[0]
+        for (row, s) in zip(summary.dropFirst(), strategies) {
+            for (key, column) in [("metric", "mean_accuracy"), ("total_cost", "total_cost")] {
+                let value = try #require(s[key] as? [String: Any])
+                let i = try #require(header.firstIndex(of: column))
+                let mean = try #require(value["mean"] as? Double), half = try #require(value["half_width"] as? Double)
+                #expect(abs(mean - Double(row[i])!) <= 1e-6 * max(1, abs(mean)), "\(row[0]) \(key): \(mean), not \(row[i])")
+                #expect(abs(half - Double(row[i + 1])!) <= 1e-6 * max(1, abs(half)), "\(row[0]) \(key) half-width")
+            }
+        }
         let files = try #require(doc["files"] as? [String])
         for f in files { #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/\(f)").path)) }
         let sweep = try flywheel(["sweep", "s.yaml", "-o", "-"])
