@@ -20,6 +20,9 @@ public struct DecisionMap: Sendable, Equatable {
     public var winners: [String]
     /// Colour order of the options; nil means order of first appearance.
     public var options: [String]?
+    /// A ratio to mark with a solid line and `markedLabel` (the scenario's own prices).
+    public var markedRatio: Double?
+    public var markedLabel = "the scenario"
 
     public init(title: String, xLabel: String = "retraining cost / error cost (ratio, log scale)",
                 ratios: [Double], winners: [String], options: [String]? = nil) {
@@ -74,21 +77,40 @@ public struct DecisionMap: Sendable, Equatable {
         let regions = DecisionMap.regions(ratios: ratios, winners: winners)
         let order = optionOrder()
         func colorIndex(_ o: String) -> Int { order.firstIndex(of: o) ?? 0 }
-        var items = order.enumerated().map { LegendItem(label: $0.element, glyph: .swatch(color: Palette.color($0.offset), opacity: 0.85)) }
-        if !regions.isEmpty {
-            items.append(LegendItem(label: "evaluated ratio", glyph: .tick(color: "#222222")))
-            items.append(LegendItem(label: "switch point (ratio)", glyph: .line(color: "#222222", dash: "4 2", band: false)))
-        }
-        let legend = LegendLayout(items, width: W, height: H)
         let lo = regions.first?.from ?? 0.1, hi = regions.last?.to ?? 10
         let domain: (Double, Double) = lo < hi ? (lo, hi) : (lo / 10, hi * 10)
         let log = LogTicks(minPositive: domain.0, maxPositive: domain.1)
-        let top = 46.0 + 18, bottom = H - 52 - legend.reservedBottom
-        let left = Layout.outerMargin + 16, right = W - Layout.outerMargin - legend.reservedRight
-        let plot = PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10))
-        let l0 = Foundation.log10(domain.0), l1 = Foundation.log10(domain.1)
-        let lmap = LinearMap(d0: l0, d1: l1, p0: plot.left, p1: plot.right)
-        func px(_ v: Double) -> Double { lmap(Foundation.log10(v)) }
+        let marked = markedRatio.flatMap { $0.isFinite && $0 >= domain.0 && $0 <= domain.1 ? $0 : nil }
+        /// The legend (options keyed by letter when `keyed`) and the plot area it leaves.
+        func layout(keyed: Bool) -> ([LegendItem], LegendLayout, PlotRect) {
+            var items = order.enumerated().map {
+                LegendItem(label: keyed ? "\(DecisionMap.key($0.offset))  \($0.element)" : $0.element,
+                           glyph: .swatch(color: Palette.color($0.offset), opacity: 0.85))
+            }
+            if !regions.isEmpty {
+                items.append(LegendItem(label: "evaluated ratio", glyph: .tick(color: "#222222")))
+                items.append(LegendItem(label: "switch point (ratio)", glyph: .line(color: "#222222", dash: "4 2", band: false)))
+            }
+            if marked != nil { items.append(LegendItem(label: markedLabel, glyph: .line(color: "#000000", dash: nil, band: false))) }
+            let legend = LegendLayout(items, width: W, height: H)
+            let top = 46.0 + 18, bottom = H - 52 - legend.reservedBottom
+            let left = Layout.outerMargin + 16, right = W - Layout.outerMargin - legend.reservedRight
+            return (items, legend, PlotRect(left: left, top: top, right: Swift.max(right, left + 10), bottom: Swift.max(bottom, top + 10)))
+        }
+        func pixels(_ plot: PlotRect) -> (Double) -> Double {
+            let lmap = LinearMap(d0: Foundation.log10(domain.0), d1: Foundation.log10(domain.1), p0: plot.left, p1: plot.right)
+            return { lmap(Foundation.log10($0)) }
+        }
+        /// Whether a region's whole name fits inside it (bold text runs about 12% wider than the
+        /// regular-weight estimate).
+        func fits(_ reg: Region, _ px: (Double) -> Double) -> Bool {
+            textWidth(reg.option, fontSize: Layout.labelSize) * 1.12 <= px(reg.to) - px(reg.from) - 10
+        }
+        var (items, legend, plot) = layout(keyed: false)
+        // Names that do not fit their region are written as a letter, keyed in the legend.
+        let keyed = !regions.allSatisfy { fits($0, pixels(plot)) }
+        if keyed { (items, legend, plot) = layout(keyed: true) }
+        let px = pixels(plot)
 
         Layout.drawTitle(title, into: &doc, width: W)
         if regions.isEmpty { Layout.drawNoData(into: &doc, plot: plot) }
@@ -98,8 +120,8 @@ public struct DecisionMap: Sendable, Equatable {
             let color = Palette.color(colorIndex(reg.option))
             doc.rect(x: a, y: plot.top, w: Swift.max(b - a, 2), h: plot.height, fill: color, opacity: 0.85,
                      extra: "class=\"region\"")
-            // Bold text runs about 12% wider than the regular-weight estimate.
-            let text = truncated(reg.option, maxWidth: (b - a - 10) / 1.12, fontSize: Layout.labelSize)
+            let name = keyed && !fits(reg, px) ? DecisionMap.key(colorIndex(reg.option)) : reg.option
+            let text = truncated(name, maxWidth: (b - a - 10) / 1.12, fontSize: Layout.labelSize)
             if !text.isEmpty {
                 let rgb = DecisionMap.rgb(color)
                 // The region is drawn at 85% opacity over white.
@@ -135,6 +157,15 @@ public struct DecisionMap: Sendable, Equatable {
             }
         }
 
+        if let marked {
+            let x = px(marked)
+            doc.line(x1: x, y1: plot.top, x2: x, y2: plot.bottom, stroke: "#000000", width: 2.4, extra: "class=\"marked-ratio\"")
+            let label = "\(markedLabel): \(compactNumber(marked))"
+            let right = x + 6 + textWidth(label, fontSize: Layout.tickSize) <= plot.right
+            doc.text(label, x: right ? x + 6 : x - 6, y: plot.bottom - 16, size: Layout.tickSize, anchor: right ? .start : .end,
+                     weight: "bold", fill: "#000000", extra: "class=\"marked-label\" paint-order=\"stroke\" stroke=\"#FFFFFF\" stroke-width=\"3\"")
+        }
+
         // Log axis.
         doc.raw("<g class=\"x-axis\">")
         let majors = log.major.filter { $0 >= domain.0 * (1 - 1e-9) && $0 <= domain.1 * (1 + 1e-9) }
@@ -157,6 +188,12 @@ public struct DecisionMap: Sendable, Equatable {
 
         legend.draw(items, into: &doc, plot: plot, canvasHeight: H)
         return doc.finished(title: title)
+    }
+
+    /// The letter keying option `i` in the legend: A…Z, then AA, AB, ….
+    static func key(_ i: Int) -> String {
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return i < 26 ? String(letters[i]) : String(letters[(i / 26 - 1) % 26]) + String(letters[i % 26])
     }
 
     /// Channels of a `#RRGGBB` colour.

@@ -191,9 +191,12 @@ public enum SweepReport {
     public static func decisionMap(_ a: SweepAnalysis) -> Figure {
         let xLabel = a.scenarioRatio != nil ? "retraining price per job / price of one error (log scale; the scenario: \(num(a.scenarioRatio!)))"
             : "multiple of the scenario's retraining prices (log scale; the scenario: 1)"
-        let map = DecisionMap(title: "\(a.record.manifest.scenarioName): cheapest strategy as retraining gets dearer", xLabel: xLabel,
+        var map = DecisionMap(title: "\(a.record.manifest.scenarioName): cheapest strategy as retraining gets dearer", xLabel: xLabel,
                               ratios: a.multipliers.map(a.ratio), winners: a.winners.map(a.shortLabel))
-        return Figure(file: "decision-map.svg", caption: "Which strategy of the sweep is cheapest as every retraining price (per job, per sample, per deployment) is scaled from 10⁻³ to 10³ times the scenario's, recomputed from the stored costs (cells of `\(a.design.template)` by their values)",
+        // The scenario's own prices: its ratio, or the multiple 1.
+        map.markedRatio = a.scenarioRatio ?? 1
+        map.markedLabel = "this scenario"
+        return Figure(file: "decision-map.svg", caption: "Which strategy of the sweep is cheapest as every retraining price (per job, per sample, per deployment) is scaled from 10⁻³ to 10³ times the scenario's, recomputed from the stored costs (cells of `\(a.design.template)` by their values); the solid line marks this scenario's own prices; a name too long for its region is a letter keyed in the legend",
                       svg: map.svg())
     }
 

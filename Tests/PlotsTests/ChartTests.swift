@@ -366,13 +366,36 @@ struct DecisionMapTests {
         let els = checkDocument(map.svg(), title: map.title)
         #expect(els.withClass("region").count == 4)
         #expect(els.withClass("switch").count == 3)
-        #expect(els.texts(class: "legend-entry") == ["retrain daily", "retrain weekly", "drift-triggered (ADWIN)", "never retrain",
-                                                     "evaluated ratio", "switch point (ratio)"])
+        // A name wider than its region: every option keyed by a letter.
+        #expect(els.texts(class: "legend-entry") == ["A  retrain daily", "B  retrain weekly", "C  drift-triggered (ADWIN)",
+                                                     "D  never retrain", "evaluated ratio", "switch point (ratio)"])
         #expect(els.withClass("evaluated-ratio").count == 25)
         #expect(els.texts(class: "tick-label") == ["0.001", "0.01", "0.1", "1", "10", "100", "1k"])
         #expect(map.svg() == Fixtures.decisionMap().svg())
         let one = DecisionMap(title: "one", ratios: [2], winners: ["only"])
         #expect(checkDocument(one.svg(), title: "one").withClass("region").count == 1)
+    }
+
+    @Test("names too long for their region become keyed letters; the scenario's ratio is marked")
+    func keysAndMark() {
+        let long = "every=14d window=30d"
+        var map = DecisionMap(title: "keys", ratios: [0.1, 1, 1.2, 10, 100], winners: ["a", long, "a", "never", "never"])
+        map.markedRatio = 40
+        map.markedLabel = "this scenario"
+        let els = checkDocument(map.svg(), title: "keys")
+        // The narrow region of the long name shows its letter; the legend keys every option.
+        #expect(els.texts(class: "region-label").contains("B"))
+        #expect(!els.texts(class: "region-label").contains { $0.hasSuffix("…") })
+        #expect(Array(els.texts(class: "legend-entry").prefix(3)) == ["A  a", "B  \(long)", "C  never"])
+        #expect(els.texts(class: "legend-entry").last == "this scenario")
+        #expect(els.withClass("marked-ratio").count == 1)
+        #expect(els.texts(class: "marked-label") == ["this scenario: 40.0"])
+        // Outside the ratios drawn: no mark, and names that fit stay whole and unkeyed.
+        map.markedRatio = 1e6
+        map.winners = ["a", "a", "a", "never", "never"]
+        let plain = checkDocument(map.svg(), title: "keys")
+        #expect(plain.withClass("marked-ratio").isEmpty)
+        #expect(plain.texts(class: "legend-entry").prefix(2) == ["a", "never"])
     }
 }
 
