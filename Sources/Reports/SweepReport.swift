@@ -176,10 +176,15 @@ public enum SweepReport {
             let runs = record.runs(of: name)
             let (mean, lo, hi) = band(runs, metric: metric, events: Figures.tickEvents(record))
             let multi = runs.count > 1 && !dashed
-            let markers = dashed ? [] : (runs.first?.events ?? []).filter { $0.kind == "deploy" }.map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
-            chart.series.append(LineChart.Series(name: prefix + name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil, dashed: dashed,
+            // A deployment serves from the next tick; one on the last tick serves none.
+            let ticks = record.manifest.clock.ticks
+            let markers = dashed ? [] : (runs.first?.events ?? []).filter { $0.kind == "deploy" && $0.tick + 1 < ticks }
+                .map { LineChart.Marker(x: Double($0.tick) + 1, kind: .retrain) }
+            // Cells by their swept values (`every=30d window=7d`), so the legend tells them apart.
+            chart.series.append(LineChart.Series(name: prefix + a.shortLabel(name), x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil, dashed: dashed,
                                                  colorIndex: i, markers: markers.count <= 60 ? markers : []))
         }
+        chart.retrainLegend = record.manifest.replicates > 1 ? "deployment (replicate 0)" : "deployment"
         chart.spans = Figures.spans(record)
         chart.xAxisTicks = Figures.dateTicks(record)
         chart.yBounds = MetricRange.of(metric).bounds

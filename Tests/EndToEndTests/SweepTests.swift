@@ -112,6 +112,12 @@ func outputs(_ dir: URL, database: String = "sweep.sqlite") throws -> [String: D
         }
         #expect(figure.svg.components(separatedBy: "class=\"tied-cell\"").count - 1 == tied.count)
         #expect(figure.caption.contains("the \(tied.count) cell"))
+
+        // The best/worst figure names its cells by their swept values, whole.
+        let curves = SweepReport.bestWorst(a).svg
+        #expect(curves.contains(">cheapest: \(a.shortLabel(a.bestCell.strategy))<"), "\(a.shortLabel(a.bestCell.strategy))")
+        #expect(curves.contains(">most expensive: \(a.shortLabel(a.worstCell.strategy))<"))
+        #expect(curves.contains(">deployment (replicate 0)<"))
     }
 
     @Test func anInterruptedSweepResumesToTheSameResult() throws {
