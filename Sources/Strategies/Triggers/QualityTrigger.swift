@@ -13,7 +13,9 @@ import Monitoring
 ///   the ticks observed since the model went live (none before its second tick).
 /// At least one check is given; the trigger fires when any fails. A check written
 /// `{sigma: k, windows: w}` instead of a number learns its threshold (``SigmaRule``): the check's
-/// figure on the first `w` ticks after each deployment, mean plus `k` standard deviations.
+/// figure on the first `w` ticks after each deployment, mean plus `k` standard deviations. A check
+/// whose clean figure is exactly 0 (missing values, volume on steady traffic) learns 0, so any
+/// rise fires; on noisy inputs, whose out-of-range share wanders above 0, prefer a fixed share.
 public struct QualityTrigger: TriggerPolicy, Hashable {
     public static let info = ComponentInfo(
         family: "trigger", name: "quality",
@@ -21,7 +23,8 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
             + "missing share, values out of range, unseen categories, or a drop in volume. Needs no labels.",
         parameters: [ParameterInfo("missing", "—", "largest rise of a feature's missing share over its training share "
                                        + "(0…1; each check also {sigma: k, windows: w}, learnt from the first w ticks)"),
-                     ParameterInfo("out_of_range", "—", "largest share of a feature's values outside its training range (0…1)"),
+                     ParameterInfo("out_of_range", "—", "largest share of a feature's values outside its training range (0…1; "
+                                       + "a fixed share suits noisy inputs better than sigma)"),
                      ParameterInfo("unseen", "—", "largest share of unknown categories of a one-hot categorical (0…1)"),
                      ParameterInfo("volume_drop", "—", "largest fall of a tick's events below the mean since deployment (0…1)")],
         reference: "Breck et al., The ML Test Score (2017); Polyzotis et al., Data Validation for Machine Learning (2019)")
