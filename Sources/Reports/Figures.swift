@@ -39,19 +39,10 @@ public enum Figures {
     /// A series the scenario requested (`metrics:`) over time per strategy: the mean over
     /// replicates with its 95 % band in the series' range, drift periods shaded.
     public static func requestedSeries(_ record: RunRecord, _ name: String) -> Figure {
-        let ticks = record.manifest.clock.ticks
-        let x = (0..<ticks).map { Double($0) + 0.5 }
-        let smooth = max(1, ticks / 100)
-        var chart = LineChart(title: "\(record.manifest.scenarioName): \(name)" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
-                              xLabel: xLabel(record), yLabel: seriesDescription(name))
+        var (chart, smooth) = timeChart(record, title: name, yLabel: seriesDescription(name))
         let events = tickEvents(record)
         for (i, strategy) in record.strategies.enumerated() {
-            let runs = record.runs(of: strategy)
-            var (mean, lo, hi) = band(runs, metric: name, events: events)
-            if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
-            let multi = runs.count > 1
-            chart.series.append(LineChart.Series(name: strategy, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
-                                                 colorIndex: i))
+            chart.series.append(curve(record, strategy, metric: name, smooth: smooth, events: events, colorIndex: i))
         }
         chart.spans = spans(record)
         chart.xAxisTicks = dateTicks(record)
@@ -59,6 +50,28 @@ public enum Figures {
         let caption = "\(name) over time per strategy (mean over replicates, 95 % band: \(bandMethod(name))), requested by the "
             + "scenario's metrics; shaded: injected drifts"
         return Figure(file: "\(name).svg", caption: caption, svg: chart.svg())
+    }
+
+    /// An empty chart over the run's ticks titled `scenario: title`; with a long horizon of small
+    /// ticks (noisy) its curves are a centred rolling mean over ~1 % of the run, `smooth` ticks,
+    /// which the title names.
+    static func timeChart(_ record: RunRecord, title: String, yLabel: String) -> (chart: LineChart, smooth: Int) {
+        let smooth = max(1, record.manifest.clock.ticks / 100)
+        let chart = LineChart(title: "\(record.manifest.scenarioName): \(title)" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
+                              xLabel: xLabel(record), yLabel: yLabel)
+        return (chart, smooth)
+    }
+
+    /// Strategy `name`'s curve of `metric` at the ticks' middles: the mean over replicates with
+    /// its 95 % band in the metric's range (none with one replicate), over `smooth` ticks.
+    static func curve(_ record: RunRecord, _ name: String, metric: String, smooth: Int, events: [Double]?,
+                      colorIndex: Int) -> LineChart.Series {
+        let runs = record.runs(of: name)
+        var (mean, lo, hi) = band(runs, metric: metric, events: events)
+        if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
+        let multi = runs.count > 1
+        let x = (0..<record.manifest.clock.ticks).map { Double($0) + 0.5 }
+        return LineChart.Series(name: name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil, colorIndex: colorIndex)
     }
 
     static func xLabel(_ record: RunRecord) -> String { TimeAxis.title(record.manifest.clock) }
@@ -87,24 +100,18 @@ public enum Figures {
         let metric = record.manifest.primaryMetric
         let ticks = record.manifest.clock.ticks
         let x = (0..<ticks).map { Double($0) + 0.5 }
-        // Long horizons of small ticks are noisy: show a centred rolling mean over ~1 % of the run.
-        let smooth = max(1, ticks / 100)
-        var chart = LineChart(title: "\(record.manifest.scenarioName): performance decay and recovery" + (smooth > 1 ? " (rolling mean of \(smooth) ticks)" : ""),
-                              xLabel: xLabel(record), yLabel: metricLabel(record))
+        var (chart, smooth) = timeChart(record, title: "performance decay and recovery", yLabel: metricLabel(record))
         let events = tickEvents(record)
         // A deployment at tick t serves from tick t + 1: the marker sits on that tick's start, and
         // one made on the last tick serves no tick of the run, so it is not drawn.
         func live(_ tick: Int) -> LineChart.Marker? { tick + 1 < ticks ? LineChart.Marker(x: Double(tick) + 1, kind: .retrain) : nil }
         var crowded: [String] = []
         for (i, name) in record.strategies.enumerated() {
-            let runs = record.runs(of: name)
-            var (mean, lo, hi) = band(runs, metric: metric, events: events)
-            if smooth > 1 { (mean, lo, hi) = (rolling(mean, smooth), rolling(lo, smooth), rolling(hi, smooth)) }
-            let markers = (runs.first?.events ?? []).filter { $0.kind == "deploy" }.compactMap { live($0.tick) }
+            var series = curve(record, name, metric: metric, smooth: smooth, events: events, colorIndex: i)
+            let markers = (record.runs(of: name).first?.events ?? []).filter { $0.kind == "deploy" }.compactMap { live($0.tick) }
             if markers.count > maxMarkers { crowded.append(name) }
-            let multi = runs.count > 1
-            chart.series.append(LineChart.Series(name: name, x: x, y: mean, lower: multi ? lo : nil, upper: multi ? hi : nil,
-                                                 colorIndex: i, markers: markers.count <= maxMarkers ? markers : []))
+            series.markers = markers.count <= maxMarkers ? markers : []
+            chart.series.append(series)
         }
         if let o = oracle {
             let y = smooth > 1 ? rolling(o.metric, smooth) : o.metric
