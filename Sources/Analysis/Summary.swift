@@ -65,14 +65,9 @@ public enum RunSummary {
         return record.strategies.map { name in
             let runs = record.runs(of: name)
             func per(_ f: (StrategyRun) -> Double) -> Interval { Interval(runs.map(f)) }
-            func total(_ m: String) -> (StrategyRun) -> Double { { run in (run.values(m) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } } }
+            func total(_ m: String) -> (StrategyRun) -> Double { { run in RunSummary.total(run, m) } }
             func weightedMean(_ name: String) -> Interval {
-                per { run in
-                    let v = run.values(name) ?? [], w = volumes[run.replicate] ?? []
-                    var s = 0.0, n = 0.0
-                    for t in 0..<min(v.count, w.count) where !v[t].isNaN { s += v[t] * w[t]; n += w[t] }
-                    return n > 0 ? s / n : .nan
-                }
+                per { run in RunSummary.eventWeightedMean(run, name, volume: volumes[run.replicate] ?? []) }
             }
             let meanMetric = weightedMean(metric)
             var opp: Interval?
@@ -109,6 +104,20 @@ public enum RunSummary {
             for m in record.manifest.requestedMetrics { summary.requested[m] = weightedMean(m) }
             return summary
         }
+    }
+
+    /// The sum of a run's series `metric` over the run (NaN ticks count 0; 0 without the series).
+    public static func total(_ run: StrategyRun, _ metric: String) -> Double {
+        (run.values(metric) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) }
+    }
+
+    /// A run's series `metric` averaged over the run, each tick weighted by its events in
+    /// `volume` (a tick without a value counts for nothing); NaN without any.
+    public static func eventWeightedMean(_ run: StrategyRun, _ metric: String, volume: [Double]) -> Double {
+        let v = run.values(metric) ?? []
+        var s = 0.0, n = 0.0
+        for t in 0..<min(v.count, volume.count) where !v[t].isNaN { s += v[t] * volume[t]; n += volume[t] }
+        return n > 0 ? s / n : .nan
     }
 
     /// Strategies ranked by mean total cost (cheapest first); ties broken by the metric, then name.

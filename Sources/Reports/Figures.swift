@@ -120,7 +120,7 @@ public enum Figures {
             chart.series.append(LineChart.Series(name: o.name, x: x, y: y, dashed: true, colorIndex: record.strategies.count,
                                                  markers: markers.count <= maxMarkers ? markers : []))
         }
-        chart.retrainLegend = record.runs(of: record.strategies.first ?? "").count > 1 ? "deployment (replicate 0)" : "deployment"
+        chart.retrainLegend = record.manifest.replicates > 1 ? "deployment (replicate 0)" : "deployment"
         chart.spans = spans(record)
         chart.xAxisTicks = dateTicks(record)
         chart.yBounds = MetricRange.of(metric).bounds
@@ -169,16 +169,10 @@ public enum Figures {
         let events = record.traffic.first.map { $0.volume.reduce(0, +) }
         chart.points = summaries.map { s in
             let runs = record.runs(of: s.strategy)
-            func total(_ run: StrategyRun, _ key: String) -> Double { (run.values(key) ?? []).reduce(0) { $0 + ($1.isNaN ? 0 : $1) } }
             let operational = runs.map { run in
-                ["cost_label", "cost_retrain", "cost_deploy", "cost_rollback"].reduce(0) { $0 + total(run, $1) }
+                ["cost_label", "cost_retrain", "cost_deploy", "cost_rollback"].reduce(0) { $0 + RunSummary.total(run, $1) }
             }
-            let means = runs.map { run -> Double in
-                let v = run.values(metric) ?? [], w = volumes[run.replicate] ?? []
-                var sum = 0.0, n = 0.0
-                for t in 0..<min(v.count, w.count) where !v[t].isNaN { sum += v[t] * w[t]; n += w[t] }
-                return n > 0 ? sum / n : .nan
-            }
+            let means = runs.map { RunSummary.eventWeightedMean($0, metric, volume: volumes[$0.replicate] ?? []) }
             let x = MetricRange.nonNegative.band(operational)
             let y = MetricRange.of(metric).band(means, eventCount: events)
             let sign = higher ? 1.0 : -1.0

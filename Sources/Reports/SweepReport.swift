@@ -89,17 +89,7 @@ public enum SweepReport {
         let params = a.design.parameters
         let columns = params[c].values
         let rows = r.map { params[$0].values } ?? [""]
-        var values: [[Double]] = []
-        for ri in rows.indices {
-            var row: [Double] = []
-            for ci in columns.indices {
-                var coords = fixed
-                coords[c] = ci
-                if let r { coords[r] = ri }
-                row.append(a.cell(at: coords).flatMap { a.summary($0.name) }.map(value) ?? .nan)
-            }
-            values.append(row)
-        }
+        let values = heatNames(a).map { row in row.map { name in name.flatMap(a.summary).map(value) ?? .nan } }
         let others = params.indices.filter { $0 != c && $0 != r }
         let note = others.isEmpty ? "" : " (" + others.map { "\(params[$0].keyPath) = \(params[$0].values[fixed[$0]])" }.joined(separator: ", ") + ", as in the best cell)"
         return (rows, columns, values, note)

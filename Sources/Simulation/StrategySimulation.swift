@@ -465,11 +465,10 @@ public struct StrategySimulation: Sendable {
                 let q = quality!
                 let value: Double
                 switch metric {
-                case .qualityMissing: value = zip(q.missing, reference.missingShare).map { $0 - $1 }.max() ?? 0
+                case .qualityMissing: value = reference.missingRise(q)
                 case .qualityUnseen: value = q.worstUnseen
                 case .qualityVolumeDrop:
-                    let mean = monitorTicks > 0 ? monitorVolume / Double(monitorTicks) : 0
-                    value = mean > 0 ? max(0, 1 - Double(n) / mean) : 0
+                    value = QualityReference.volumeFall(Double(n), below: monitorTicks > 0 ? monitorVolume / Double(monitorTicks) : 0)
                 default: value = q.worstOutOfRange
                 }
                 series[RunMetric.allCases.count + e].values[t] = value

@@ -133,10 +133,8 @@ struct StrategyDescriber {
         var out = parameters(policy, info)
         // A learnt threshold is written as the scenario writes it, in the threshold's place.
         if let p = policy as? PerformanceTrigger {
-            out.removeAll { $0.name == "sigma_k" || $0.name == "sigma_windows" }
-            if let k = p.sigmaK, let i = out.firstIndex(where: { $0.name == "threshold" }) {
-                out[i].value = SigmaRule(k: k, windows: p.sigmaWindows).scenarioText
-            }
+            out.removeAll { $0.name == "sigma" }
+            if let rule = p.sigma, let i = out.firstIndex(where: { $0.name == "threshold" }) { out[i].value = rule.scenarioText }
         }
         if let q = policy as? QualityTrigger {
             // The unknown-category columns come from the stream, not from the scenario.

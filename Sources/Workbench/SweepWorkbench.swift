@@ -225,20 +225,14 @@ extension Workbench {
         files.append("cells/")
         try out.write(SweepReport.summaryCSV(analysis), to: "sweep-summary.csv")
         files.append("sweep-summary.csv")
-        var figures: [(file: String, caption: String)] = []
-        var drawn: [String: String] = [:]
-        for f in SweepReport.figures(analysis) {
-            try out.write(f.svg, to: f.file)
-            figures.append((f.file, f.caption))
-            drawn[f.file] = f.svg
-        }
+        let drawn = SweepReport.figures(analysis)
+        let figures = try writeFigures(drawn, to: out)
         files += figures.map(\.file)
         let comparisons = SweepReport.comparisons(analysis)
         try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
         files.append("comparisons.csv")
         let report = SweepReport.markdown(analysis, figures: figures, comparisons: comparisons)
-        try out.write(report, to: "sweep-report.md")
-        try out.write(try htmlReport(report, figures: drawn, name: "sweep-report.md"), to: "sweep-report.html")
+        try writeReport(report, name: "sweep-report", figures: drawn, to: out)
         files += ["sweep-report.md", "sweep-report.html"]
         return (files, analysis)
     }

@@ -74,20 +74,14 @@ public enum Workbench {
         let ranked = RunSummary.ranked(summaries, higherIsBetter: record.manifest.task.higherIsBetter).map(\.strategy)
         let comparisons = Comparisons.all(record, ranked: ranked)
         try out.write(Comparisons.csv(comparisons), to: "comparisons.csv")
-        var figures: [(file: String, caption: String)] = []
-        var drawn: [String: String] = [:]
         let curve = oracle.map { oracleCurve($0, matrices) }
-        for figure in Figures.all(record, summaries: summaries, oracle: curve) + oracleFigures(record, oracle, matrices) {
-            try out.write(figure.svg, to: figure.file)
-            figures.append((figure.file, figure.caption))
-            drawn[figure.file] = figure.svg
-        }
+        let drawn = Figures.all(record, summaries: summaries, oracle: curve) + oracleFigures(record, oracle, matrices)
+        let figures = try writeFigures(drawn, to: out)
         let report = MarkdownReport.render(record, summaries: summaries, figures: figures, comparisons: comparisons,
                                            strategies: strategies,
                                            costs: costStatement(record.manifest, settings: strategies),
                                            analyses: oracle.map { [$0.markdown] } ?? [])
-        try out.write(report, to: "report.md")
-        try out.write(try htmlReport(report, figures: drawn, name: "report.md"), to: "report.html")
+        try writeReport(report, name: "report", figures: drawn, to: out)
         if let oracle { try out.write(oracle.csv, to: "oracle.csv") }
         try RunStore.write(record, to: out.file("run.sqlite"), oracle: oracle.map { stored($0, matrices) },
                            summary: summaryCSV, strategies: strategies)
@@ -96,15 +90,24 @@ public enum Workbench {
             + ["report.md", "report.html", "run.sqlite"] + (oracle == nil ? [] : ["oracle.csv"])
     }
 
-    /// The self-contained HTML page of a Markdown report (``HTMLReport``), its figures inlined
-    /// from the SVG documents just written beside it.
-    static func htmlReport(_ markdown: String, figures: [String: String], name: String) throws -> String {
-        try HTMLReport.render(markdown) { file in
-            guard let svg = figures[file] else {
-                throw FlywheelError("\(name) references \(file), which is not a figure of this report")
+    /// Writes each figure's SVG file into `out`; their files and captions, as a report lists them.
+    static func writeFigures(_ figures: [Figure], to out: OutputDirectory) throws -> [(file: String, caption: String)] {
+        for f in figures { try out.write(f.svg, to: f.file) }
+        return figures.map { ($0.file, $0.caption) }
+    }
+
+    /// Writes a Markdown report as `<name>.md` and its self-contained HTML page (``HTMLReport``)
+    /// as `<name>.html`, the page's figures inlined from `figures`, the SVGs written beside it.
+    static func writeReport(_ markdown: String, name: String, figures: [Figure], to out: OutputDirectory) throws {
+        try out.write(markdown, to: "\(name).md")
+        let svgs = Dictionary(figures.map { ($0.file, $0.svg) }, uniquingKeysWith: { a, _ in a })
+        let page = try HTMLReport.render(markdown) { file in
+            guard let svg = svgs[file] else {
+                throw FlywheelError("\(name).md references \(file), which is not a figure of this report")
             }
             return svg
         }
+        try out.write(page, to: "\(name).html")
     }
 
     /// Regenerates the CSVs, figures and report of a run folder from its `run.sqlite` (claimed as

@@ -68,6 +68,18 @@ public struct QualityReference: Hashable, Sendable {
         public var worstUnseen: Double { unseen.max() ?? 0 }
     }
 
+    /// The largest rise, over features, of `tick`'s missing share above this reference's (0 with
+    /// no features): the figure of the missing-value check and monitor.
+    public func missingRise(_ tick: Tick) -> Double {
+        zip(tick.missing, missingShare).map { $0 - $1 }.max() ?? 0
+    }
+
+    /// The fall of a tick's `volume` below `mean` events per tick, as a share (0 at or above it,
+    /// 1 for no events; 0 without a positive mean): the figure of the volume check and monitor.
+    public static func volumeFall(_ volume: Double, below mean: Double) -> Double {
+        mean > 0 ? Swift.max(0, 1 - volume / mean) : 0
+    }
+
     /// The figures of `count` rows (row-major) served in one tick.
     /// - Complexity: O(count × features), no allocation beyond the result.
     public func check(_ rows: UnsafeBufferPointer<Double>, count: Int) -> Tick {

@@ -36,12 +36,7 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
 
     public var threshold: Double?
     /// The learnt threshold: `k` standard deviations of the first `windows` windows' metric.
-    public var sigma: (k: Double, windows: Int)? {
-        get { sigmaK.map { ($0, sigmaWindows) } }
-        set { sigmaK = newValue?.k; sigmaWindows = newValue?.windows ?? 4 }
-    }
-    public var sigmaK: Double?
-    public var sigmaWindows: Int = 4
+    public var sigma: SigmaRule?
     public var drop: Double?
     public var window: Double
     /// Judge the CBPE estimate (no labels) instead of the arrived labels.
@@ -79,11 +74,11 @@ public struct PerformanceTrigger: TriggerPolicy, Hashable {
             }
             estimate = true
         }
-        var sigma: (k: Double, windows: Int)?
+        var sigma: SigmaRule?
         var threshold: Double?
         if let t = m["threshold"], t.isMapping {
             guard let rule = SigmaRule.read(t) else { return nil }
-            sigma = (rule.k, rule.windows)
+            sigma = rule
         } else {
             threshold = c.metricAmount(m["threshold"], min: 0, max: 1)
         }

@@ -34,7 +34,7 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
     public var unseen: Double?
     public var volumeDrop: Double?
     /// Checks whose threshold is learnt after each deployment, by check (`missing`, `out_of_range`,
-    /// `unseen`, `volume_drop`); such a check's fixed threshold is unused.
+    /// `unseen`, `volume_drop`); such a check has no fixed share.
     public var sigmas: [String: SigmaRule] = [:]
     /// The one-hot unknown columns (`name=?`) of the stream, by feature index.
     public var unseenColumns: [Int] = []
@@ -56,23 +56,21 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
     public static func read(_ key: String, _ v: ConfigValue, _ c: ReadContext) -> QualityTrigger? {
         guard let m = v.mapping(allowed: ["missing", "out_of_range", "unseen", "volume_drop"]) else { return nil }
         var sigmas: [String: SigmaRule] = [:]
+        /// A check's fixed share; nil when absent or learnt (`{sigma: …}`, kept in `sigmas`).
         func check(_ key: String) -> Double? {
             guard let x = m[key] else { return nil }
-            if x.isMapping {
-                guard let rule = SigmaRule.read(x) else { return nil }
-                sigmas[key] = rule
-                return .infinity
-            }
-            return x.double(min: 0, max: 1)
+            guard x.isMapping else { return x.double(min: 0, max: 1) }
+            if let rule = SigmaRule.read(x) { sigmas[key] = rule }
+            return nil
         }
         var t = QualityTrigger(missing: check("missing"), outOfRange: check("out_of_range"), unseen: check("unseen"),
                                volumeDrop: check("volume_drop"))
         t.sigmas = sigmas
-        guard t.missing != nil || t.outOfRange != nil || t.unseen != nil || t.volumeDrop != nil else {
+        guard t.limits.contains(where: { $0 != nil }) || !sigmas.isEmpty else {
             if m.isEmpty { v.fail("give at least one check: missing, out_of_range, unseen or volume_drop") }
             return nil
         }
-        if t.unseen != nil, let schema = c.schema, !schema.features.contains(where: { $0.hasSuffix("=?") }) {
+        if t.unseen != nil || sigmas["unseen"] != nil, let schema = c.schema, !schema.features.contains(where: { $0.hasSuffix("=?") }) {
             m["unseen"]!.fail("no one-hot categorical in this stream has an unknown column (name=?), so unseen never fires",
                               hint: "replay a categorical with encoding: one_hot, or check out_of_range (an ordinal unknown is -1)")
             return nil
@@ -87,24 +85,13 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
     /// The checks in order, with their scenario keys.
     static let checks = ["missing", "out_of_range", "unseen", "volume_drop"]
 
+    /// Each check's fixed share, in ``checks`` order (nil: not given, or learnt).
+    var limits: [Double?] { [missing, outOfRange, unseen, volumeDrop] }
+
     /// A tick's figure for each check (``checks``): the largest missing-share rise, out-of-range
     /// share and unknown-category share, and the volume's fall below `volumeMean` (0 without one).
     static func figures(_ q: QualityReference.Tick, reference: QualityReference, volume: Double, volumeMean: Double) -> [Double] {
-        let rise = zip(q.missing, reference.missingShare).map { $0 - $1 }.max() ?? 0
-        let fall = volumeMean > 0 ? max(0, 1 - volume / volumeMean) : 0
-        return [rise, q.worstOutOfRange, q.worstUnseen, fall]
-    }
-
-    /// Whether a tick's figures fail a check (its served `volume` judged against `volumeMean`, NaN
-    /// for none).
-    public func fails(_ q: QualityReference.Tick, reference: QualityReference, volume: Double, volumeMean: Double) -> Bool {
-        if let missing {
-            for j in q.missing.indices where q.missing[j] - reference.missingShare[j] > missing { return true }
-        }
-        if let outOfRange, q.worstOutOfRange > outOfRange { return true }
-        if let unseen, q.worstUnseen > unseen { return true }
-        if let volumeDrop, volumeMean > 0, volume < (1 - volumeDrop) * volumeMean { return true }
-        return false
+        [reference.missingRise(q), q.worstOutOfRange, q.worstUnseen, QualityReference.volumeFall(volume, below: volumeMean)]
     }
 
     struct State: TriggerState {
@@ -121,15 +108,16 @@ public struct QualityTrigger: TriggerPolicy, Hashable {
             let mean = ticks > 0 ? volumes / Double(ticks) : .nan
             volumes += Double(o.served)
             ticks += 1
-            guard !trigger.sigmas.isEmpty else {
-                return trigger.fails(q, reference: reference, volume: Double(o.served), volumeMean: mean)
-            }
             let figures = QualityTrigger.figures(q, reference: reference, volume: Double(o.served), volumeMean: mean)
-            var fired = trigger.fails(q, reference: reference, volume: Double(o.served), volumeMean: mean)
+            var fired = false
             for (i, key) in QualityTrigger.checks.enumerated() {
-                guard let rule = trigger.sigmas[key] else { continue }
-                if learnt[key] == nil { learnt[key] = LearntThresholds(rule, window: 1) }
-                if let limit = learnt[key]!.observe([figures[i]]), figures[i] > limit[0] { fired = true }
+                // A learnt check fires nothing while its reference ticks are recorded.
+                var limit = trigger.limits[i]
+                if let rule = trigger.sigmas[key] {
+                    if learnt[key] == nil { learnt[key] = LearntThresholds(rule, window: 1) }
+                    limit = learnt[key]!.observe([figures[i]])?[0]
+                }
+                if let limit, figures[i] > limit { fired = true }
             }
             return fired
         }
